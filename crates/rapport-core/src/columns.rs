@@ -1,0 +1,227 @@
+//! Compact column types behind [`Corpus`](crate::Corpus): one text buffer and one span per row instead of
+//! a heap allocation per string, and an interner whose index keeps no second copy of the keys.
+
+use std::hash::{BuildHasher, Hash};
+
+use hashbrown::HashTable;
+use serde::{Deserialize, Serialize};
+
+/// A span of a shared buffer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Span {
+    pub(crate) start: u64,
+    pub(crate) len: u32,
+}
+
+/// Strings appended to one buffer; each row is a span. Replacing a row appends the new text and moves
+/// the span (the old bytes stay until [`StrColumn::compacted`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct StrColumn {
+    buf: String,
+    spans: Vec<Span>,
+}
+
+impl StrColumn {
+    pub(crate) fn push(&mut self, s: &str) -> u32 {
+        let span = self.append(s);
+        self.spans.push(span);
+        (self.spans.len() - 1) as u32
+    }
+
+    fn append(&mut self, s: &str) -> Span {
+        let start = self.buf.len() as u64;
+        self.buf.push_str(s);
+        Span {
+            start,
+            len: s.len() as u32,
+        }
+    }
+
+    pub(crate) fn set(&mut self, row: u32, s: &str) {
+        if self.get(row) == s {
+            return;
+        }
+        let span = self.append(s);
+        self.spans[row as usize] = span;
+    }
+
+    pub(crate) fn get(&self, row: u32) -> &str {
+        let sp = self.spans[row as usize];
+        let start = sp.start as usize;
+        &self.buf[start..start + sp.len as usize]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.buf.capacity() + self.spans.capacity() * std::mem::size_of::<Span>()
+    }
+
+    /// A copy without the bytes of replaced rows.
+    pub(crate) fn compacted(&self) -> StrColumn {
+        let mut out = StrColumn {
+            buf: String::with_capacity(self.spans.iter().map(|s| s.len as usize).sum()),
+            spans: Vec::with_capacity(self.spans.len()),
+        };
+        for row in 0..self.spans.len() {
+            out.push(self.get(row as u32));
+        }
+        out
+    }
+}
+
+/// Rows of variable-length lists of `T` in one buffer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Ragged<T> {
+    items: Vec<T>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl<T: Copy> Ragged<T> {
+    pub(crate) fn push(&mut self, row: &[T]) {
+        let start = self.items.len() as u32;
+        self.items.extend_from_slice(row);
+        self.spans.push((start, row.len() as u32));
+    }
+
+    pub(crate) fn set(&mut self, row: u32, values: &[T]) {
+        let start = self.items.len() as u32;
+        self.items.extend_from_slice(values);
+        self.spans[row as usize] = (start, values.len() as u32);
+    }
+
+    pub(crate) fn get(&self, row: u32) -> &[T] {
+        let (s, l) = self.spans[row as usize];
+        &self.items[s as usize..(s + l) as usize]
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<T>() + self.spans.capacity() * 8
+    }
+}
+
+/// Interns strings to dense `u32` ids. The hash index stores only ids and looks the text up in the
+/// column, so every key is stored once.
+#[derive(Clone, Default)]
+pub(crate) struct Interner {
+    strings: StrColumn,
+    index: HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner").field("len", &self.len()).finish()
+    }
+}
+
+impl Interner {
+    fn hash(&self, s: &str) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        s.hash(&mut h);
+        std::hash::Hasher::finish(&h)
+    }
+
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        let h = self.hash(s);
+        self.index
+            .find(h, |&id| self.strings.get(id) == s)
+            .copied()
+    }
+
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        let h = self.hash(s);
+        if let Some(&id) = self.index.find(h, |&id| self.strings.get(id) == s) {
+            return id;
+        }
+        let id = self.strings.push(s);
+        let strings = &self.strings;
+        let hasher = &self.hasher;
+        self.index.insert_unique(h, id, |&other| {
+            let mut hh = hasher.build_hasher();
+            strings.get(other).hash(&mut hh);
+            std::hash::Hasher::finish(&hh)
+        });
+        id
+    }
+
+    pub(crate) fn resolve(&self, id: u32) -> &str {
+        self.strings.get(id)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.strings.heap_bytes() + self.index.capacity() * 5
+    }
+}
+
+impl Serialize for Interner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.strings.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let strings = StrColumn::deserialize(d)?;
+        let mut out = Interner::default();
+        for i in 0..strings.len() as u32 {
+            let got = out.intern(strings.get(i));
+            if got != i {
+                return Err(serde::de::Error::custom(format!(
+                    "interned string {i} appears twice: {:?}",
+                    strings.get(i)
+                )));
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interner_gives_dense_stable_ids() {
+        let mut i = Interner::default();
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.intern("b"), 1);
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.get("b"), Some(1));
+        assert_eq!(i.get("c"), None);
+        assert_eq!(i.resolve(1), "b");
+        for n in 0..10_000 {
+            i.intern(&n.to_string());
+        }
+        assert_eq!(i.get("9999"), Some(10_001));
+    }
+
+    #[test]
+    fn str_column_set_replaces_and_compacts() {
+        let mut c = StrColumn::default();
+        c.push("hello");
+        c.push("world");
+        c.set(0, "bye");
+        assert_eq!(c.get(0), "bye");
+        assert_eq!(c.get(1), "world");
+        let k = c.compacted();
+        assert_eq!(k.get(0), "bye");
+        assert_eq!(k.get(1), "world");
+    }
+
+    #[test]
+    fn ragged_rows() {
+        let mut r = Ragged::<u32>::default();
+        r.push(&[1, 2]);
+        r.push(&[]);
+        r.set(1, &[7]);
+        assert_eq!(r.get(0), &[1, 2]);
+        assert_eq!(r.get(1), &[7]);
+    }
+}

@@ -1,0 +1,1 @@
+//! Embedded SQLite persistence for rapport (see the HRIS integration issue).
