@@ -462,3 +462,22 @@ fn results_serialise() {
     let b = serde_json::to_value(c.broadcast_report(&ORG).unwrap()).unwrap();
     assert_eq!(b["posts"][2]["class"], "void");
 }
+
+#[test]
+fn snapshot_of_an_explanation() {
+    let c = corpus();
+    let e = c
+        .explain_engagement(&ORG, "ada", &EngagementOptions::default())
+        .unwrap();
+    insta::assert_json_snapshot!("explanation_ada", e);
+    let e = c
+        .explain_engagement(&ORG, "cy", &EngagementOptions::default())
+        .unwrap();
+    insta::assert_json_snapshot!("explanation_cy", e);
+}
+
+#[test]
+fn snapshot_of_the_broadcast_report() {
+    let c = corpus();
+    insta::assert_json_snapshot!("broadcast_report", c.broadcast_report(&ORG).unwrap());
+}

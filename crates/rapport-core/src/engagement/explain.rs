@@ -145,12 +145,15 @@ pub(crate) fn explain(
             ids(&v)
         },
     };
+    let mut both: Vec<u32> = [&trace.replies_from_org[..], &trace.replies_to_org[..]].concat();
+    both.sort_unstable_by_key(|&r| (corpus.post(crate::PostIdx(r)).created_ms(), r));
+    let reciprocity = ids(&both);
     let comps = st.components();
     let (contrib, score) = st.contributions(&opts.weights);
     let weights = opts.weights.as_array();
     let behind: [&Vec<String>; 9] = [
         &evidence.two_way_exchanges,
-        &evidence.replies_from_org, // reciprocity: replies each way (to_org appended below)
+        &reciprocity, // the replies each way, oldest first
         &evidence.interactions,
         &evidence.replies_to_org,
         &evidence.utterances,
@@ -161,10 +164,7 @@ pub(crate) fn explain(
     ];
     let components: Vec<Component> = (0..9)
         .map(|k| {
-            let mut post_ids = behind[k].clone();
-            if k == 1 {
-                post_ids.extend(evidence.replies_to_org.iter().cloned());
-            }
+            let post_ids = behind[k].clone();
             Component {
                 name: COMPONENT_NAMES[k],
                 raw: comps[k].0,
