@@ -227,10 +227,11 @@ fn repost_fallback(corpus: &Corpus, p: &PostRef<'_>) -> Option<AccountIdx> {
         let end = rest
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(rest.len());
-        if rest[end..].starts_with(':') && end > 0 {
-            if let Some(a) = corpus.account_by_handle(&rest[..end]) {
-                return Some(a.idx());
-            }
+        if end > 0
+            && rest[end..].starts_with(':')
+            && let Some(a) = corpus.account_by_handle(&rest[..end])
+        {
+            return Some(a.idx());
         }
     }
     p.mentions().next().map(|a| a.idx())
