@@ -64,6 +64,11 @@ pub use explain::{Component, Evidence, Explanation};
 pub use interactions::{Interaction, InteractionKind, Interactions};
 pub use score::{COMPONENT_NAMES, EngagementReport, EngagementRow, FunnelCounts, Stage, Weights};
 
+/// `docs/engagement.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/engagement.md")]
+pub struct EngagementGuide;
+
 /// The default half-life of the recency decay, in days.
 pub const DEFAULT_HALF_LIFE_DAYS: f64 = 30.0;
 

@@ -86,8 +86,9 @@ impl std::fmt::Display for Stage {
 /// use rapport_core::engagement::Weights;
 /// let w = Weights::default();
 /// assert_eq!(w.total(), 100.0);
-/// let replies_only = Weights { reciprocity: 0.0, ..Weights::zero() };
-/// assert!(replies_only.validate().is_err()); // all zero: no score can be formed
+/// let reciprocity_only = Weights { reciprocity: 1.0, ..Weights::zero() };
+/// assert!(reciprocity_only.validate().is_ok());
+/// assert!(Weights::zero().validate().is_err()); // all zero: no score can be formed
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
