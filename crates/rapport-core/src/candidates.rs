@@ -142,6 +142,7 @@ mod platform_name {
     use super::Platform;
     use serde::{Deserialize, Deserializer, Serializer};
 
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes a reference
     pub(super) fn serialize<S: Serializer>(p: &Platform, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(p.as_str())
     }
@@ -526,7 +527,7 @@ pub fn read_candidates_csv<R: std::io::Read>(
         let mut bad = false;
         for ((cell, col), header) in record.iter().zip(&columns).zip(headers.iter()) {
             match col {
-                Column::Id => c.hris_id = cell.trim().to_owned(),
+                Column::Id => cell.trim().clone_into(&mut c.hris_id),
                 Column::Name => c.name = non_empty(cell),
                 Column::Stage => c.stage = non_empty(cell),
                 Column::Label(k) => {
@@ -645,7 +646,7 @@ pub fn read_candidates_json(text: &str, name: &str) -> Result<CandidateFile, Can
             let path = format!("{at}.{k}");
             match column_of(k) {
                 Column::Id => match val {
-                    Value::String(s) => c.hris_id = s.trim().to_owned(),
+                    Value::String(s) => s.trim().clone_into(&mut c.hris_id),
                     Value::Number(n) => c.hris_id = n.to_string(),
                     other => errors.push(err(
                         k,
@@ -736,6 +737,7 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 /// `Some(Some(v))` for a usable label value, `Some(None)` for null or empty, `None` for a bad type.
+#[allow(clippy::option_option)] // three outcomes, each handled at the two call sites
 fn label_value(v: &Value) -> Option<Option<String>> {
     match v {
         Value::Null => Some(None),
