@@ -60,3 +60,6 @@ pub mod __private {
     //! For the migration test: the SQL of schema version 1.
     pub use crate::schema::V1_SQL;
 }
+
+#[cfg(test)]
+mod tests;
