@@ -91,7 +91,9 @@ impl Store {
         } else {
             match Handle::parse_x(w) {
                 Ok(h) if self.has_handle(&h.key())? => (Vec::new(), vec![h.key()]),
-                Ok(h) if w.bytes().all(|b| b.is_ascii_digit()) => (vec![w.to_owned()], vec![h.key()]),
+                Ok(h) if w.bytes().all(|b| b.is_ascii_digit()) => {
+                    (vec![w.to_owned()], vec![h.key()])
+                }
                 Ok(h) => (Vec::new(), vec![h.key()]),
                 Err(_) => (vec![w.to_owned()], Vec::new()),
             }
@@ -129,7 +131,9 @@ impl Store {
         for d in digests {
             let hit: Option<i64> = self
                 .conn
-                .query_row("SELECT 1 FROM tombstones WHERE digest = ?1", [d], |r| r.get(0))
+                .query_row("SELECT 1 FROM tombstones WHERE digest = ?1", [d], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if hit.is_some() {
                 return Ok(true);
@@ -141,7 +145,9 @@ impl Store {
     fn has_account_id(&self, id: &str) -> Result<bool> {
         Ok(self
             .conn
-            .query_row("SELECT 1 FROM accounts WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
+            .query_row("SELECT 1 FROM accounts WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
             .optional()?
             .is_some())
     }
@@ -238,7 +244,8 @@ fn erase(
 
     // Complete the person: the accounts behind each handle, the handle of each id.
     {
-        let mut by_handle = tx.prepare("SELECT id FROM accounts WHERE handle_key = ?1 AND id <> ''")?;
+        let mut by_handle =
+            tx.prepare("SELECT id FROM accounts WHERE handle_key = ?1 AND id <> ''")?;
         for hk in hks.clone() {
             for id in by_handle.query_map([hk], |r| r.get::<_, String>(0))? {
                 let id = id?;
@@ -361,7 +368,10 @@ fn erase(
             }
         }
         for (key, bio) in bios {
-            tx.execute("UPDATE accounts SET bio = ?2 WHERE key = ?1", params![key, bio])?;
+            tx.execute(
+                "UPDATE accounts SET bio = ?2 WHERE key = ?1",
+                params![key, bio],
+            )?;
             report.posts_redacted += 1;
         }
     }
@@ -372,7 +382,8 @@ fn erase(
         report.derived_deleted += tx.execute("DELETE FROM derived WHERE account_id = ?1", [id])?;
     }
     for hk in &hks {
-        report.accounts_deleted += tx.execute("DELETE FROM accounts WHERE handle_key = ?1", [hk])?;
+        report.accounts_deleted +=
+            tx.execute("DELETE FROM accounts WHERE handle_key = ?1", [hk])?;
     }
     {
         let mut doomed = Vec::new();
@@ -382,12 +393,15 @@ fn erase(
             let hris: String = r.get(0)?;
             let hs: String = r.get(1)?;
             let hs: Vec<Handle> = parse_json("candidates", "handles", &hs)?;
-            if Some(hris.as_str()) == hris_id || hs.iter().any(|h| hk_set.contains(h.key().as_str())) {
+            if Some(hris.as_str()) == hris_id
+                || hs.iter().any(|h| hk_set.contains(h.key().as_str()))
+            {
                 doomed.push(hris);
             }
         }
         for h in doomed {
-            report.candidates_deleted += tx.execute("DELETE FROM candidates WHERE hris_id = ?1", [h])?;
+            report.candidates_deleted +=
+                tx.execute("DELETE FROM candidates WHERE hris_id = ?1", [h])?;
         }
     }
 

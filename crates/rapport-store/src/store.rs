@@ -164,7 +164,11 @@ pub(crate) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub(crate) fn parse_time(table: &'static str, column: &'static str, s: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_time(
+    table: &'static str,
+    column: &'static str,
+    s: &str,
+) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::BadValue {
@@ -255,7 +259,10 @@ impl Tombstones<'_> {
         self.set.is_empty()
     }
     pub(crate) fn id(&self, id: &str) -> bool {
-        !id.is_empty() && self.set.contains(&pseudonym(self.store_salt, &format!("id:{id}")))
+        !id.is_empty()
+            && self
+                .set
+                .contains(&pseudonym(self.store_salt, &format!("id:{id}")))
     }
     pub(crate) fn handle(&self, handle: &str) -> bool {
         !handle.is_empty()
@@ -301,7 +308,8 @@ pub(crate) fn redact(text: &str, forgotten: impl Fn(&str) -> bool) -> (String, u
     (out, n)
 }
 
-const POST_UPSERT: &str = "INSERT INTO posts (id, author_id, text, created_ms, conversation_id, reply_to,
+const POST_UPSERT: &str =
+    "INSERT INTO posts (id, author_id, text, created_ms, conversation_id, reply_to,
     reply_to_account, quoted, reposted, hashtags, mentions, urls, lang,
     replies, reposts, likes, quotes, impressions, bookmarks)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
@@ -366,7 +374,9 @@ impl Store {
             .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
         schema::migrate(&mut conn, &shown)?;
         let salt: Vec<u8> =
-            conn.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| r.get(0))?;
+            conn.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
+                r.get(0)
+            })?;
         Ok(Store {
             conn,
             salt,
@@ -437,7 +447,12 @@ impl Store {
     /// assert_eq!(store.cursor("jobs").unwrap().unwrap().cursor, cursor);
     /// assert_eq!(store.load_corpus().unwrap().num_posts(), 1);
     /// ```
-    pub fn add_page(&mut self, page: &Corpus, watch: &str, new_cursor: &Cursor) -> Result<SaveReport> {
+    pub fn add_page(
+        &mut self,
+        page: &Corpus,
+        watch: &str,
+        new_cursor: &Cursor,
+    ) -> Result<SaveReport> {
         let fail_after = self.fail_after();
         let tx = self.conn.transaction()?;
         let watch_id = watch_id(&tx, watch)?;
@@ -505,22 +520,35 @@ impl Store {
             p.reply_to_account = r.get(6)?;
             p.quoted = r.get(7)?;
             p.reposted = r.get(8)?;
-            if let Some(s) = r.get_ref(9)?.as_str_or_null().map_err(rusqlite::Error::from)? {
+            if let Some(s) = r
+                .get_ref(9)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+            {
                 p.hashtags = json("posts", "hashtags", s)?;
             }
-            if let Some(s) = r.get_ref(10)?.as_str_or_null().map_err(rusqlite::Error::from)? {
+            if let Some(s) = r
+                .get_ref(10)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+            {
                 let m: Vec<(Option<String>, String)> = json("posts", "mentions", s)?;
                 p.mentions = m
                     .into_iter()
                     .map(|(id, handle)| Mention { id, handle })
                     .collect();
             }
-            if let Some(s) = r.get_ref(11)?.as_str_or_null().map_err(rusqlite::Error::from)? {
+            if let Some(s) = r
+                .get_ref(11)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+            {
                 p.urls = json("posts", "urls", s)?;
             }
             p.lang = r.get(12)?;
             let m = |i: usize| -> rusqlite::Result<Option<u32>> {
-                Ok(r.get::<_, Option<i64>>(i)?.map(|v| v.clamp(0, i64::from(u32::MAX)) as u32))
+                Ok(r.get::<_, Option<i64>>(i)?
+                    .map(|v| v.clamp(0, i64::from(u32::MAX)) as u32))
             };
             p.metrics = PublicMetrics {
                 replies: m(13)?,
@@ -576,9 +604,9 @@ impl Store {
 
     /// Every stored candidate, by HRIS id.
     pub fn candidates(&self) -> Result<Vec<Candidate>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT hris_id, name, stage, handles, labels FROM candidates ORDER BY hris_id")?;
+        let mut st = self.conn.prepare(
+            "SELECT hris_id, name, stage, handles, labels FROM candidates ORDER BY hris_id",
+        )?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -589,9 +617,9 @@ impl Store {
 
     /// One candidate by HRIS id.
     pub fn candidate(&self, hris_id: &str) -> Result<Option<Candidate>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT hris_id, name, stage, handles, labels FROM candidates WHERE hris_id = ?1")?;
+        let mut st = self.conn.prepare(
+            "SELECT hris_id, name, stage, handles, labels FROM candidates WHERE hris_id = ?1",
+        )?;
         let mut rows = st.query([hris_id])?;
         match rows.next()? {
             Some(r) => Ok(Some(candidate_row(r)?)),
@@ -641,7 +669,12 @@ impl Store {
         )?;
         tx.execute(
             "UPDATE watches SET kind = ?2, target = ?3, options = ?4 WHERE id = ?1",
-            params![id, watch.kind.as_str(), watch.target, watch.options.to_string()],
+            params![
+                id,
+                watch.kind.as_str(),
+                watch.target,
+                watch.options.to_string()
+            ],
         )?;
         if kind != watch.kind.as_str() || target != watch.target {
             tx.execute("DELETE FROM cursors WHERE watch_id = ?1", [id])?;
@@ -652,7 +685,10 @@ impl Store {
 
     /// Deletes a watch and its cursor (the posts it brought stay). Returns whether it existed.
     pub fn remove_watch(&mut self, name: &str) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM watches WHERE name = ?1", [name])? > 0)
+        Ok(self
+            .conn
+            .execute("DELETE FROM watches WHERE name = ?1", [name])?
+            > 0)
     }
 
     /// One watch by name.
@@ -775,9 +811,11 @@ fn watch_row(r: &rusqlite::Row<'_>) -> Result<Watch> {
 }
 
 fn watch_id(conn: &Connection, name: &str) -> Result<i64> {
-    conn.query_row("SELECT id FROM watches WHERE name = ?1", [name], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| StoreError::UnknownWatch(name.to_owned()))
+    conn.query_row("SELECT id FROM watches WHERE name = ?1", [name], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::UnknownWatch(name.to_owned()))
 }
 
 fn put_cursor(tx: &Transaction<'_>, watch_id: i64, c: &Cursor) -> Result<()> {
@@ -826,8 +864,7 @@ fn write_corpus(
 
     {
         let mut upsert = tx.prepare_cached(ACCOUNT_UPSERT)?;
-        let mut drop_stub =
-            tx.prepare_cached("DELETE FROM accounts WHERE key = ?1 AND id = ''")?;
+        let mut drop_stub = tx.prepare_cached("DELETE FROM accounts WHERE key = ?1 AND id = ''")?;
         for a in corpus.accounts() {
             if is_blocked(a.idx()) {
                 report.accounts_skipped += 1;
@@ -839,13 +876,21 @@ fn write_corpus(
                 // The person was known by handle only before; now the id is known.
                 drop_stub.execute([account_key("", handle)])?;
             }
+            let bio = match a.bio() {
+                Some(b) if !tomb.is_empty() && b.contains('@') => {
+                    let (b, n) = redact(b, |h| tomb.handle(h));
+                    report.mentions_removed += n;
+                    Some(std::borrow::Cow::Owned(b))
+                }
+                other => other.map(std::borrow::Cow::Borrowed),
+            };
             upsert.execute(params![
                 account_key(a.id(), handle),
                 a.id(),
                 handle,
                 normalize_handle(handle),
                 a.display_name(),
-                a.bio(),
+                bio.as_deref(),
                 a.created_at().map(|t| t.timestamp_millis()),
                 to_i64(c.followers),
                 to_i64(c.following),

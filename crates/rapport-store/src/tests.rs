@@ -76,7 +76,13 @@ fn an_interrupted_page_leaves_nothing_and_the_rerun_matches_an_uninterrupted_run
     let other = Store::open(dir.path().join("crash.db")).unwrap();
     assert_eq!(other.num_posts().unwrap(), 5, "page 0 has posts 1..=5");
     assert_eq!(
-        other.cursor("jobs").unwrap().unwrap().cursor.next_token.as_deref(),
+        other
+            .cursor("jobs")
+            .unwrap()
+            .unwrap()
+            .cursor
+            .next_token
+            .as_deref(),
         Some("token-after-page-0")
     );
     assert!(other.load_corpus().unwrap().post_by_id("6").is_none());
