@@ -98,7 +98,7 @@ impl Store {
                 Err(_) => (vec![w.to_owned()], Vec::new()),
             }
         };
-        self.forget_people(ids, handles, None)
+        self.forget_people(ids, &handles, None)
     }
 
     /// Forgets exactly this account id (and the handle stored with it).
@@ -106,7 +106,7 @@ impl Store {
         if account_id.trim().is_empty() {
             return Err(StoreError::NotAPerson(account_id.to_owned()));
         }
-        self.forget_people(vec![account_id.trim().to_owned()], Vec::new(), None)
+        self.forget_people(vec![account_id.trim().to_owned()], &[], None)
     }
 
     /// Forgets a candidate: the record and every account behind each of their handles.
@@ -118,7 +118,7 @@ impl Store {
         if handles.is_empty() && self.candidate(hris_id)?.is_none() {
             return Err(StoreError::NotAPerson(hris_id.to_owned()));
         }
-        self.forget_people(Vec::new(), handles, Some(hris_id))
+        self.forget_people(Vec::new(), &handles, Some(hris_id))
     }
 
     /// Whether an account id or handle has been forgotten.
@@ -165,7 +165,7 @@ impl Store {
     fn forget_people(
         &mut self,
         ids: Vec<String>,
-        handles: Vec<String>,
+        handles: &[String],
         hris_id: Option<&str>,
     ) -> Result<ForgetReport> {
         let tx = self.conn.transaction()?;
@@ -230,12 +230,20 @@ impl Store {
     }
 }
 
+/// A change to one post that points at a forgotten person.
+enum Fix {
+    /// A repost of their post: delete by `seq`.
+    Delete(i64),
+    /// `seq`, the new reply target account, mention list and text.
+    Update(i64, Option<String>, Option<String>, String),
+}
+
 /// The erasure itself, inside one transaction.
 fn erase(
     tx: &Transaction<'_>,
     salt: &[u8],
     mut ids: Vec<String>,
-    handles: Vec<String>,
+    handles: &[String],
     hris_id: Option<&str>,
     actor: &str,
 ) -> Result<ForgetReport> {
@@ -283,10 +291,6 @@ fn erase(
     }
 
     // Everything else that points at them.
-    enum Fix {
-        Delete(i64),
-        Update(i64, Option<String>, Option<String>, String),
-    }
     let mut fixes = Vec::new();
     {
         let mut st = tx.prepare(

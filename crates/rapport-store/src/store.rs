@@ -907,10 +907,8 @@ fn write_corpus(
     let mut urls: Vec<&str> = Vec::new();
     let mut mentions: Vec<(Option<&str>, &str)> = Vec::new();
     for p in corpus.posts() {
-        if let Some(n) = fail_after {
-            if report.posts_written == n {
-                return Err(injected(n));
-            }
+        if let Some(n) = fail_after.filter(|&n| n == report.posts_written) {
+            return Err(injected(n));
         }
         if !blocked.is_empty() {
             let reposts_forgotten = p

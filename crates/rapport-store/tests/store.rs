@@ -1,5 +1,6 @@
 //! Integration tests of rapport-store through its public API (and raw SQLite where a test must look
 //! underneath it).
+#![allow(clippy::many_single_char_names)] // short names (s, c, r, e, f) for the store, corpus, report…
 
 use std::path::Path;
 
