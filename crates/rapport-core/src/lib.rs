@@ -32,6 +32,7 @@ mod conversation;
 mod corpus;
 mod model;
 pub mod summary;
+pub mod skills;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
