@@ -317,9 +317,10 @@ impl Builder {
                 _ => Category::Skill,
             };
             let mut tag = SkillTag::new(id, label).category(category);
-            tag.aliases = lines(get(alt)).filter(|a| a != label).collect();
+            tag.aliases = lines(get(alt)).collect();
             tag.keywords = lines(get(hidden)).collect();
             self.stats.labels += 1 + tag.aliases.len() + tag.keywords.len();
+            tag.aliases.retain(|a| a != label);
             // "Python (computer programming)": people write "Python", so match the unqualified form
             let extra: Vec<String> = std::iter::once(label)
                 .chain(tag.aliases.iter().map(String::as_str))
