@@ -304,8 +304,8 @@ proptest! {
     fn evidence_strength_is_bounded_by_post_count(n in 1usize..20, days in proptest::collection::vec(0i64..2000, 20)) {
         let mut c = Corpus::new();
         c.add_account(Account::new("1", "ada"));
-        for i in 0..n {
-            c.add_post(Post::new(i.to_string(), "1", "#rustlang and kubernetes", t0() - Duration::days(days[i])));
+        for (i, d) in days.iter().take(n).enumerate() {
+            c.add_post(Post::new(i.to_string(), "1", "#rustlang and kubernetes", t0() - Duration::days(*d)));
         }
         let r = evidence(&c, m(), &EvidenceOptions::default());
         for row in &r.rows {

@@ -108,6 +108,10 @@ impl Taxonomy {
     }
 }
 
+fn has_ext(name: &str, ext: &str) -> bool {
+    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SkillsError + '_ {
     move |e| SkillsError::Io { path: path.display().to_string(), source: e }
 }
@@ -144,13 +148,13 @@ fn load_esco(path: &Path) -> Result<(Taxonomy, EscoStats), SkillsError> {
             }
         }
         None => {
-            if let Some(z) = sibling(&|n| n.ends_with(".zip") && n.contains("classification")) {
+            if let Some(z) = sibling(&|n| has_ext(n, "zip") && n.contains("classification")) {
                 let f = File::open(&z).map_err(io_err(&z))?;
                 b.read_classification_zip(BufReader::new(f), &z.display().to_string())?;
-            } else if let Some(s) = sibling(&|n| n.starts_with("skills_") && n.ends_with(".csv")) {
+            } else if let Some(s) = sibling(&|n| n.starts_with("skills_") && has_ext(n, "csv")) {
                 let f = File::open(&s).map_err(io_err(&s))?;
                 b.read_skills(BufReader::new(f), &s.display().to_string())?;
-                if let Some(o) = sibling(&|n| n.starts_with("occupations_") && n.ends_with(".csv")) {
+                if let Some(o) = sibling(&|n| n.starts_with("occupations_") && has_ext(n, "csv")) {
                     let f = File::open(&o).map_err(io_err(&o))?;
                     b.read_occupations(BufReader::new(f), &o.display().to_string())?;
                 }
@@ -169,7 +173,7 @@ fn load_esco(path: &Path) -> Result<(Taxonomy, EscoStats), SkillsError> {
         });
     }
     if !b.relations_read {
-        if let Some(z) = sibling(&|n| n.ends_with(".zip") && n.contains("relations")) {
+        if let Some(z) = sibling(&|n| has_ext(n, "zip") && n.contains("relations")) {
             let f = File::open(&z).map_err(io_err(&z))?;
             b.read_relations_zip(BufReader::new(f), &z.display().to_string())?;
         } else if let Some(r) = sibling(&|n| n.eq_ignore_ascii_case("occupationSkillRelations.csv")) {
@@ -242,7 +246,7 @@ impl Builder {
             z.file_names()
                 .filter(|n| {
                     let base = n.rsplit('/').next().unwrap_or(n);
-                    base.starts_with(pre) && base.ends_with(".csv")
+                    base.starts_with(pre) && has_ext(base, "csv")
                 })
                 .min()
                 .map(str::to_string)

@@ -227,10 +227,10 @@ struct Acc {
 pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> SkillReport {
     let as_of = opts.as_of.or_else(|| corpus.newest());
     let as_of_ms = as_of.map_or(0, |t| t.timestamp_millis());
-    let h = opts.half_life_days;
+    let half_life = opts.half_life_days;
     let mut report = SkillReport {
         as_of,
-        half_life_days: h,
+        half_life_days: half_life,
         rows: Vec::new(),
         posts_scanned: 0,
         reposts_skipped: 0,
@@ -269,7 +269,7 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
         }
         collapse(&s, opts.min_confidence, &mut per_post);
         let ms = post.created_ms();
-        let w = decay((as_of_ms - ms) as f64, h);
+        let w = decay((as_of_ms - ms) as f64, half_life);
         let author = post.author_idx().0;
         for &(skill, conf, via_tag, via_kw) in &per_post {
             let i = entry(author, skill, &mut accs);
@@ -316,7 +316,7 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
                 }
                 peer.replies += 1;
                 repliers.insert(reply.author_idx().0);
-                peer.strength += decay((as_of_ms - reply.created_ms()) as f64, h);
+                peer.strength += decay((as_of_ms - reply.created_ms()) as f64, half_life);
             }
         }
         peer.repliers = repliers.len() as u32;

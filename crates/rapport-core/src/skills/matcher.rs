@@ -565,6 +565,7 @@ impl Matcher {
     }
 
     /// Leftmost-longest matching over the token ids in `s.ids`, then clears them.
+    #[allow(clippy::many_single_char_names)] // i, j, n, e, t: the textbook names of the scan
     fn scan_run(&self, s: &mut Scratch, kind: HitKind) {
         let n = s.ids.len();
         let mut i = 0;

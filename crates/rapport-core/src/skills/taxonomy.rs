@@ -682,7 +682,7 @@ impl Taxonomy {
         }
         for (k, v) in &self.by_hashtag {
             // a hashtag derived from a colliding term is already reported as that term
-            if v.len() > 1 && !self.by_term.get(k).is_some_and(|w| w == v) {
+            if v.len() > 1 && self.by_term.get(k) != Some(v) {
                 collisions.push((WarningKind::HashtagCollision, format!("#{k}"), v.clone()));
             }
         }
@@ -732,7 +732,7 @@ pub(crate) fn derives_hashtag(term: &str) -> bool {
 
 /// 1-based line of a byte offset.
 pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    text.as_bytes()[..offset.min(text.len())].split(|&b| b == b'\n').count() as u64
 }
 
 /// A TOML error with its line and, when the line is `key = value`, the key as the field.
