@@ -195,15 +195,14 @@ impl SkillReport {
 
 #[derive(Debug, Default)]
 struct Acc {
-    account: u32,
     skill: u32,
     strength: f64,
     posts: u32,
     counts: SourceCounts,
     first_ms: i64,
     last_ms: i64,
-    /// (weight, row)
-    ev: Vec<(f64, u32)>,
+    /// (weight, created ms, row)
+    ev: Vec<(f64, i64, u32)>,
 }
 
 /// Computes skill evidence for every account of a corpus.
@@ -236,56 +235,62 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
         reposts_skipped: 0,
         sensitive: SensitiveExclusions::default(),
     };
-    let mut index: HashMap<u64, u32> = HashMap::new();
-    let mut accs: Vec<Acc> = Vec::new();
+    // Author by author: the accumulators of one person stay in cache (a global (account, skill) map
+    // made evidence over 1M posts memory-bound).
+    let indices = corpus.indices();
     let mut s = Scratch::default();
     // (skill, best confidence, via hashtag, via keyword)
     let mut per_post: Vec<(u32, f64, bool, bool)> = Vec::new();
-    let mut entry = |account: u32, skill: u32, accs: &mut Vec<Acc>| -> usize {
-        let k = (u64::from(account) << 32) | u64::from(skill);
-        *index.entry(k).or_insert_with(|| {
-            accs.push(Acc { account, skill, first_ms: i64::MAX, last_ms: i64::MIN, ..Acc::default() });
-            accs.len() as u32 - 1
-        }) as usize
-    };
-    for post in corpus.posts() {
-        if post.is_repost() {
-            report.reposts_skipped += 1;
-            continue;
-        }
-        report.posts_scanned += 1;
-        let text = nfkc(post.text());
-        matcher.scan(&text, post.hashtags(), &mut s);
-        if s.sensitive_hits > 0 {
-            report.sensitive.texts += 1;
-            report.sensitive.terms += u64::from(s.sensitive_hits);
-            if opts.exclude_sensitive_posts {
-                report.sensitive.posts_dropped += 1;
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut slot: HashMap<u32, u32> = HashMap::new();
+    let mut repliers: HashSet<u32> = HashSet::new();
+    for account in corpus.accounts() {
+        accs.clear();
+        slot.clear();
+        let mut entry = |skill: u32, accs: &mut Vec<Acc>| -> usize {
+            *slot.entry(skill).or_insert_with(|| {
+                accs.push(Acc { skill, first_ms: i64::MAX, last_ms: i64::MIN, ..Acc::default() });
+                accs.len() as u32 - 1
+            }) as usize
+        };
+        for &row in indices.by_author(account.idx()) {
+            let post = corpus.post(PostIdx(row));
+            if post.is_repost() {
+                report.reposts_skipped += 1;
                 continue;
             }
+            report.posts_scanned += 1;
+            let text = nfkc(post.text());
+            matcher.scan(&text, post.hashtags(), &mut s);
+            if s.sensitive_hits > 0 {
+                report.sensitive.texts += 1;
+                report.sensitive.terms += u64::from(s.sensitive_hits);
+                if opts.exclude_sensitive_posts {
+                    report.sensitive.posts_dropped += 1;
+                    continue;
+                }
+            }
+            if s.out.is_empty() {
+                continue;
+            }
+            collapse(&s, opts.min_confidence, &mut per_post);
+            let ms = post.created_ms();
+            let w = decay((as_of_ms - ms) as f64, half_life);
+            for &(skill, conf, via_tag, via_kw) in &per_post {
+                let i = entry(skill, &mut accs);
+                let a = &mut accs[i];
+                a.strength += conf * w;
+                a.posts += 1;
+                a.counts.hashtag += u32::from(via_tag);
+                a.counts.keyword += u32::from(via_kw);
+                a.first_ms = a.first_ms.min(ms);
+                a.last_ms = a.last_ms.max(ms);
+                a.ev.push((conf * w, ms, row));
+            }
         }
-        if s.out.is_empty() {
-            continue;
-        }
-        collapse(&s, opts.min_confidence, &mut per_post);
-        let ms = post.created_ms();
-        let w = decay((as_of_ms - ms) as f64, half_life);
-        let author = post.author_idx().0;
-        for &(skill, conf, via_tag, via_kw) in &per_post {
-            let i = entry(author, skill, &mut accs);
-            let a = &mut accs[i];
-            a.strength += conf * w;
-            a.posts += 1;
-            a.counts.hashtag += u32::from(via_tag);
-            a.counts.keyword += u32::from(via_kw);
-            a.first_ms = a.first_ms.min(ms);
-            a.last_ms = a.last_ms.max(ms);
-            a.ev.push((conf * w, post.idx().0));
-        }
-    }
-    if opts.include_bio {
-        for account in corpus.accounts() {
-            let Some(bio) = account.bio() else { continue };
+        if opts.include_bio
+            && let Some(bio) = account.bio()
+        {
             let text = nfkc(bio);
             matcher.scan(&text, std::iter::empty(), &mut s);
             if s.sensitive_hits > 0 {
@@ -294,52 +299,50 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
             }
             collapse(&s, opts.min_confidence, &mut per_post);
             for &(skill, conf, _, _) in &per_post {
-                let i = entry(account.idx().0, skill, &mut accs);
+                let i = entry(skill, &mut accs);
                 let a = &mut accs[i];
                 a.strength += conf;
                 a.counts.bio = 1;
             }
         }
-    }
-    // Peer validation, then rows.
-    let indices = corpus.indices();
-    let mut repliers: HashSet<u32> = HashSet::new();
-    accs.sort_by(|a, b| a.account.cmp(&b.account).then(b.strength.total_cmp(&a.strength)).then(a.skill.cmp(&b.skill)));
-    for mut a in accs {
-        let mut peer = PeerValidation::default();
-        repliers.clear();
-        for &(_, row) in &a.ev {
-            for &r in indices.replies_to(corpus, PostIdx(row)) {
-                let reply = corpus.post(PostIdx(r));
-                if reply.author_idx().0 == a.account || reply.is_repost() {
-                    continue;
-                }
-                peer.replies += 1;
-                repliers.insert(reply.author_idx().0);
-                peer.strength += decay((as_of_ms - reply.created_ms()) as f64, half_life);
-            }
+        if accs.is_empty() {
+            continue;
         }
-        peer.repliers = repliers.len() as u32;
-        a.ev.sort_by(|x, y| {
-            y.0.total_cmp(&x.0)
-                .then_with(|| corpus.post(PostIdx(y.1)).created_ms().cmp(&corpus.post(PostIdx(x.1)).created_ms()))
-        });
-        let keep = opts.max_evidence_posts.unwrap_or(usize::MAX).min(a.ev.len());
-        let account = corpus.account(crate::corpus::AccountIdx(a.account));
-        let ts = |ms: i64| (a.posts > 0).then(|| DateTime::from_timestamp_millis(ms)).flatten();
-        report.rows.push(SkillEvidence {
-            account_id: account.id().to_string(),
-            handle: account.handle_or_id().to_string(),
-            skill_id: matcher.skill_id(a.skill).to_string(),
-            label: matcher.skill_label(a.skill).to_string(),
-            strength: a.strength,
-            posts: a.posts,
-            counts: a.counts,
-            peer,
-            first_seen: ts(a.first_ms),
-            last_seen: ts(a.last_ms),
-            evidence_post_ids: a.ev[..keep].iter().map(|&(_, r)| corpus.post(PostIdx(r)).id().to_string()).collect(),
-        });
+        accs.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.skill.cmp(&b.skill)));
+        for a in &mut accs {
+            // Peer validation: replies by others to the on-topic posts.
+            let mut peer = PeerValidation::default();
+            repliers.clear();
+            for &(_, _, row) in &a.ev {
+                for &r in indices.replies_to(corpus, PostIdx(row)) {
+                    let reply = corpus.post(PostIdx(r));
+                    if reply.author_idx() == account.idx() || reply.is_repost() {
+                        continue;
+                    }
+                    peer.replies += 1;
+                    repliers.insert(reply.author_idx().0);
+                    peer.strength += decay((as_of_ms - reply.created_ms()) as f64, half_life);
+                }
+            }
+            peer.repliers = repliers.len() as u32;
+            let keep = opts.max_evidence_posts.unwrap_or(usize::MAX).min(a.ev.len());
+            // best first: weight, then newest
+            a.ev.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
+            let ts = |ms: i64| (a.posts > 0).then(|| DateTime::from_timestamp_millis(ms)).flatten();
+            report.rows.push(SkillEvidence {
+                account_id: account.id().to_string(),
+                handle: account.handle_or_id().to_string(),
+                skill_id: matcher.skill_id(a.skill).to_string(),
+                label: matcher.skill_label(a.skill).to_string(),
+                strength: a.strength,
+                posts: a.posts,
+                counts: a.counts,
+                peer,
+                first_seen: ts(a.first_ms),
+                last_seen: ts(a.last_ms),
+                evidence_post_ids: a.ev[..keep].iter().map(|&(_, _, r)| corpus.post(PostIdx(r)).id().to_string()).collect(),
+            });
+        }
     }
     report
 }

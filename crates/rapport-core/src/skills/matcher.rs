@@ -170,6 +170,8 @@ pub(crate) struct Scratch {
     hits: Vec<Hit>,
     spans: Vec<(usize, usize)>,
     seen_tags: Vec<String>,
+    n_seen: usize,
+    confident: Vec<u32>,
     pub(crate) out: Vec<RawMatch>,
     out_hit: Vec<u32>,
     pub(crate) sensitive_hits: u32,
@@ -498,7 +500,7 @@ impl Matcher {
         s.out.clear();
         s.out_hit.clear();
         s.ambiguous.clear();
-        s.seen_tags.clear();
+        s.n_seen = 0;
         s.sensitive_hits = 0;
         s.ids.clear();
         s.brk.clear();
@@ -519,7 +521,13 @@ impl Matcher {
             let span = (t.start - 1, t.end);
             s.low.clear();
             push_lower(body, &mut s.low);
-            s.seen_tags.push(s.low.clone());
+            if s.n_seen < s.seen_tags.len() {
+                s.seen_tags[s.n_seen].clear();
+                s.seen_tags[s.n_seen].push_str(&s.low);
+            } else {
+                s.seen_tags.push(s.low.clone());
+            }
+            s.n_seen += 1;
             s.low.retain(|c| c != '_');
             if let Some(&o) = self.hashtags.get(s.low.as_str()) {
                 s.hits.push(Hit { targets: o, kind: HitKind::Hashtag, start: span.0, end: span.1 });
@@ -538,7 +546,7 @@ impl Matcher {
         s.toks = toks;
         for (i, tag) in extra.enumerate() {
             let tag = tag.trim_start_matches('#');
-            if s.seen_tags.iter().any(|t| t == tag) {
+            if s.seen_tags[..s.n_seen].iter().any(|t| t == tag) {
                 continue;
             }
             s.low.clear();
@@ -609,7 +617,8 @@ impl Matcher {
     }
 
     fn resolve_hits(&self, s: &mut Scratch) {
-        let mut confident: Vec<u32> = Vec::new();
+        let mut confident = std::mem::take(&mut s.confident);
+        confident.clear();
         for h in &s.hits {
             for t in &self.outputs[h.targets as usize] {
                 match *t {
@@ -655,6 +664,7 @@ impl Matcher {
                 s.ambiguous.push((hi, Ambiguity::SeveralSkills));
             }
         }
+        s.confident = confident;
     }
 }
 
