@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use rapport_core::skills::{
-    Ambiguity, CONF_HASHTAG, CONF_IN_CONTEXT, CONF_KEYWORD, EvidenceOptions, JobProfile, MatchSource, Matcher,
-    SensitiveList, SkillTag, Taxonomy, UnmappedReason, WarningKind, evidence,
+    Ambiguity, CONF_HASHTAG, CONF_IN_CONTEXT, CONF_KEYWORD, EvidenceOptions, JobProfile,
+    MatchSource, Matcher, SensitiveList, SkillTag, Taxonomy, UnmappedReason, WarningKind, evidence,
 };
 use rapport_core::{Account, Corpus, Post};
 
@@ -26,13 +26,23 @@ fn builtin_taxonomy_is_clean() {
     assert!(tax.len() >= 200, "{}", tax.len());
     // no duplicate ids, no term or hashtag naming two curated skills, every parent known
     assert!(tax.report().is_empty(), "{:#?}", tax.report());
-    assert!(m().report().excluded.is_empty(), "{:?}", m().report().excluded);
+    assert!(
+        m().report().excluded.is_empty(),
+        "{:?}",
+        m().report().excluded
+    );
 }
 
 #[test]
 fn camel_and_snake_case_hashtags() {
     let m = m();
-    for text in ["#MachineLearning", "#machine_learning", "#machinelearning", "#MACHINE_LEARNING", "＃ＭａｃｈｉｎｅＬｅａｒｎｉｎｇ"] {
+    for text in [
+        "#MachineLearning",
+        "#machine_learning",
+        "#machinelearning",
+        "#MACHINE_LEARNING",
+        "＃ＭａｃｈｉｎｅＬｅａｒｎｉｎｇ",
+    ] {
         let r = m.match_text(text);
         assert_eq!(r.skill_ids(), [ML], "{text}");
         assert_eq!(r.matches[0].source, MatchSource::Hashtag);
@@ -48,7 +58,14 @@ fn camel_and_snake_case_hashtags() {
 fn non_english_text_and_emoji_keep_word_boundaries() {
     let m = m();
     let r = m.match_text("Ingénieure données : Python, SQL et Kubernetes à Genève 🇨🇭");
-    assert_eq!(r.skill_ids(), [PY, "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742", "rapport:kubernetes"]);
+    assert_eq!(
+        r.skill_ids(),
+        [
+            PY,
+            "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742",
+            "rapport:kubernetes"
+        ]
+    );
     // emoji glued to words do not hide them
     let r = m.match_text("I ❤️Python and #Rust🦀");
     assert_eq!(r.skill_ids(), [PY, "rapport:rust"]);
@@ -60,16 +77,29 @@ fn non_english_text_and_emoji_keep_word_boundaries() {
 
 #[test]
 fn multi_word_keywords_and_longest_match_first() {
-    let tax = Taxonomy::from_tags("t", [
-        SkillTag::new("rapport:learning", "learning"),
-        SkillTag::new("rapport:ml", "machine learning"),
-        SkillTag::new("rapport:mle", "machine learning engineering"),
-    ]);
+    let tax = Taxonomy::from_tags(
+        "t",
+        [
+            SkillTag::new("rapport:learning", "learning"),
+            SkillTag::new("rapport:ml", "machine learning"),
+            SkillTag::new("rapport:mle", "machine learning engineering"),
+        ],
+    );
     let m = Matcher::with_sensitive(&tax, &SensitiveList::empty());
-    assert_eq!(m.match_text("machine learning engineering rocks").skill_ids(), ["rapport:mle"]);
-    assert_eq!(m.match_text("Machine  Learning!").skill_ids(), ["rapport:ml"]);
+    assert_eq!(
+        m.match_text("machine learning engineering rocks")
+            .skill_ids(),
+        ["rapport:mle"]
+    );
+    assert_eq!(
+        m.match_text("Machine  Learning!").skill_ids(),
+        ["rapport:ml"]
+    );
     // a sentence break splits a phrase
-    assert_eq!(m.match_text("the machine. Learning is fun").skill_ids(), ["rapport:learning"]);
+    assert_eq!(
+        m.match_text("the machine. Learning is fun").skill_ids(),
+        ["rapport:learning"]
+    );
     let r = m.match_text("machine learning");
     assert_eq!(r.matches[0].confidence, CONF_KEYWORD);
     assert_eq!(r.matches[0].term, "machine learning");
@@ -92,7 +122,13 @@ fn ambiguous_common_words_need_context() {
     // two context words do not vouch for each other: "rust" and "go" are both common words
     assert!(m.match_text("rust and go").matches.is_empty());
     // a term naming two skills is split between them and reported
-    let tax = Taxonomy::from_tags("t", [SkillTag::new("a", "Alpha").keywords(["shared term"]), SkillTag::new("b", "Beta").keywords(["shared term"])]);
+    let tax = Taxonomy::from_tags(
+        "t",
+        [
+            SkillTag::new("a", "Alpha").keywords(["shared term"]),
+            SkillTag::new("b", "Beta").keywords(["shared term"]),
+        ],
+    );
     assert_eq!(tax.report().count(WarningKind::AliasCollision), 1);
     let r = Matcher::with_sensitive(&tax, &SensitiveList::empty()).match_text("a shared term");
     assert_eq!(r.matches.len(), 2);
@@ -107,9 +143,19 @@ fn sensitive_terms_are_never_skills() {
     assert_eq!(r.skill_ids(), [PY]);
     assert_eq!(r.sensitive, ["health", "trade_union_membership"]);
     // a user taxonomy cannot turn a sensitive hashtag or phrase into a skill
-    let tax = Taxonomy::from_tags("mine", [SkillTag::new("rapport:pride", "Pride events").hashtags(["Pride"]).keywords(["pride month planning"])]);
+    let tax = Taxonomy::from_tags(
+        "mine",
+        [SkillTag::new("rapport:pride", "Pride events")
+            .hashtags(["Pride"])
+            .keywords(["pride month planning"])],
+    );
     let m2 = Matcher::new(&tax);
-    let ex: Vec<&str> = m2.report().excluded.iter().map(|e| e.term.as_str()).collect();
+    let ex: Vec<&str> = m2
+        .report()
+        .excluded
+        .iter()
+        .map(|e| e.term.as_str())
+        .collect();
     assert_eq!(ex, ["pride month planning", "#pride"]);
     assert!(m2.match_text("#pride").matches.is_empty());
     // its other terms ("pride events") still match: only the sensitive ones are dropped
@@ -130,12 +176,27 @@ fn corpus() -> Corpus {
     c.add_account(Account::new("3", "cy"));
     let now = t0();
     // ada: #RustLang 90 days before as_of, "machine learning" 360 days before
-    c.add_post(Post::new("a1", "1", "Writing #RustLang all week", now - Duration::days(90)));
-    c.add_post(Post::new("a2", "1", "Notes on machine learning", now - Duration::days(360)));
+    c.add_post(Post::new(
+        "a1",
+        "1",
+        "Writing #RustLang all week",
+        now - Duration::days(90),
+    ));
+    c.add_post(Post::new(
+        "a2",
+        "1",
+        "Notes on machine learning",
+        now - Duration::days(360),
+    ));
     // ada: a post with a sensitive hashtag next to a skill
     c.add_post(Post::new("a3", "1", "#pride and #rustlang", now));
     // bob reposts ada's rust post: not bob's evidence
-    let mut rp = Post::new("b1", "2", "Writing #RustLang all week", now - Duration::days(10));
+    let mut rp = Post::new(
+        "b1",
+        "2",
+        "Writing #RustLang all week",
+        now - Duration::days(10),
+    );
     rp.reposted = Some("a1".into());
     c.add_post(rp);
     // bob and cy reply to ada's rust post; ada replies to herself
@@ -161,9 +222,16 @@ fn evidence_numbers_by_hand() {
 
     let rust = r.get("@ada", "rapport:rust").unwrap();
     // a1: 0.95 × 2^(−90/180) = 0.95 × 0.70710678 = 0.67175144; a3: 0.95 × 1
-    assert!((rust.strength - (0.671_751_442_4 + 0.95)).abs() < 1e-9, "{}", rust.strength);
+    assert!(
+        (rust.strength - (0.671_751_442_4 + 0.95)).abs() < 1e-9,
+        "{}",
+        rust.strength
+    );
     assert_eq!(rust.posts, 2);
-    assert_eq!((rust.counts.hashtag, rust.counts.keyword, rust.counts.bio), (2, 0, 0));
+    assert_eq!(
+        (rust.counts.hashtag, rust.counts.keyword, rust.counts.bio),
+        (2, 0, 0)
+    );
     assert_eq!(rust.evidence_post_ids, ["a3", "a1"]);
     assert_eq!(rust.first_seen, Some(t0() - Duration::days(90)));
     assert_eq!(rust.last_seen, Some(t0()));
@@ -185,7 +253,14 @@ fn evidence_numbers_by_hand() {
     // bob's repost gave him nothing
     assert!(r.for_account("bob").is_empty());
     // the sensitive hashtag is counted only in aggregate
-    assert_eq!((r.sensitive.texts, r.sensitive.terms, r.sensitive.posts_dropped), (1, 1, 0));
+    assert_eq!(
+        (
+            r.sensitive.texts,
+            r.sensitive.terms,
+            r.sensitive.posts_dropped
+        ),
+        (1, 1, 0)
+    );
     assert!(r.rows.iter().all(|row| !row.skill_id.contains("pride")));
 
     // per-account view: strongest first
@@ -194,12 +269,21 @@ fn evidence_numbers_by_hand() {
     assert_eq!(view[0].skills[0].skill_id, "rapport:rust");
 
     // half-life 90 days: a1 weighs 2^(−1) = 0.5
-    let r2 = evidence(&c, m(), &EvidenceOptions::default().half_life_days(90.0).all_evidence());
+    let r2 = evidence(
+        &c,
+        m(),
+        &EvidenceOptions::default()
+            .half_life_days(90.0)
+            .all_evidence(),
+    );
     let rust = r2.get("ada", "rapport:rust").unwrap();
     assert!((rust.strength - (0.95 * 0.5 + 0.95)).abs() < 1e-12);
 
     // stricter mode drops the whole post with a sensitive term
-    let strict = EvidenceOptions { exclude_sensitive_posts: true, ..EvidenceOptions::default() };
+    let strict = EvidenceOptions {
+        exclude_sensitive_posts: true,
+        ..EvidenceOptions::default()
+    };
     let r3 = evidence(&c, m(), &strict);
     assert_eq!(r3.get("ada", "rapport:rust").unwrap().posts, 1);
     assert_eq!(r3.sensitive.posts_dropped, 1);
@@ -210,7 +294,12 @@ fn evidence_keeps_the_best_few_posts_or_all() {
     let mut c = Corpus::new();
     c.add_account(Account::new("1", "ada"));
     for d in 0..5 {
-        c.add_post(Post::new(format!("p{d}"), "1", "#devops", t0() - Duration::days(d)));
+        c.add_post(Post::new(
+            format!("p{d}"),
+            "1",
+            "#devops",
+            t0() - Duration::days(d),
+        ));
     }
     let r = evidence(&c, m(), &EvidenceOptions::default());
     assert_eq!(r.rows[0].evidence_post_ids, ["p0", "p1", "p2"]);
@@ -233,22 +322,55 @@ fn post_hashtags_missing_from_text_are_matched() {
 
 #[test]
 fn taxonomy_file_errors_name_line_and_field() {
-    let err = Taxonomy::from_toml_str("[[skill]]\nid = \"a\"\nlabel = \"A\"\n\n[[skill]]\nid = \"b\"\nlabel = \"\"\n", "t.toml")
+    let err = Taxonomy::from_toml_str(
+        "[[skill]]\nid = \"a\"\nlabel = \"A\"\n\n[[skill]]\nid = \"b\"\nlabel = \"\"\n",
+        "t.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        "t.toml, line 7, field `label`: `label` must not be empty"
+    );
+    let err = Taxonomy::from_toml_str(
+        "[[skill]]\nid = \"a\"\nlabel = \"A\"\nhashtag = [\"x\"]\n",
+        "t.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("t.toml, line 4, field `hashtag`: unknown field `hashtag`"),
+        "{err}"
+    );
+    let err = Taxonomy::from_toml_str("[[skill]]\nid = \"a\"\n", "t.toml")
         .unwrap_err()
         .to_string();
-    assert_eq!(err, "t.toml, line 7, field `label`: `label` must not be empty");
-    let err = Taxonomy::from_toml_str("[[skill]]\nid = \"a\"\nlabel = \"A\"\nhashtag = [\"x\"]\n", "t.toml").unwrap_err().to_string();
-    assert!(err.starts_with("t.toml, line 4, field `hashtag`: unknown field `hashtag`"), "{err}");
-    let err = Taxonomy::from_toml_str("[[skill]]\nid = \"a\"\n", "t.toml").unwrap_err().to_string();
-    assert!(err.contains("line 1") && err.contains("missing field `label`"), "{err}");
+    assert!(
+        err.contains("line 1") && err.contains("missing field `label`"),
+        "{err}"
+    );
 
-    let err = Taxonomy::from_csv_str("id,label,category\na,A,skill\nb,B,skils\n", "t.csv").unwrap_err().to_string();
-    assert!(err.starts_with("t.csv, line 3, field `category`: unknown category `skils`"), "{err}");
-    let err = Taxonomy::from_csv_str("id,name\na,A\n", "t.csv").unwrap_err().to_string();
-    assert!(err.contains("line 1, field `name`: unknown column"), "{err}");
-    let err = Taxonomy::from_csv_str("id,label\na,A\nb\n", "t.csv").unwrap_err().to_string();
+    let err = Taxonomy::from_csv_str("id,label,category\na,A,skill\nb,B,skils\n", "t.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("t.csv, line 3, field `category`: unknown category `skils`"),
+        "{err}"
+    );
+    let err = Taxonomy::from_csv_str("id,name\na,A\n", "t.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 1, field `name`: unknown column"),
+        "{err}"
+    );
+    let err = Taxonomy::from_csv_str("id,label\na,A\nb\n", "t.csv")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line 3"), "{err}");
-    let err = Taxonomy::from_csv_str("id,label,requires_context\na,A,maybe\n", "t.csv").unwrap_err().to_string();
+    let err = Taxonomy::from_csv_str("id,label,requires_context\na,A,maybe\n", "t.csv")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line 2, field `requires_context`"), "{err}");
 }
 
@@ -259,12 +381,24 @@ fn duplicates_and_collisions_are_reported() {
     assert_eq!(tax.len(), 2);
     let r = tax.report();
     assert_eq!(r.count(WarningKind::DuplicateId), 1);
-    assert_eq!(r.warnings.iter().find(|w| w.kind == WarningKind::DuplicateId).unwrap().location, "t.csv:4");
+    assert_eq!(
+        r.warnings
+            .iter()
+            .find(|w| w.kind == WarningKind::DuplicateId)
+            .unwrap()
+            .location,
+        "t.csv:4"
+    );
     assert_eq!(r.count(WarningKind::AliasCollision), 1); // "shared"
     assert_eq!(r.count(WarningKind::HashtagCollision), 1); // "#alpha" (explicit on both)
     // the later duplicate's label wins, the old one becomes an alias
     assert_eq!(tax.get("rapport:a").unwrap().label, "Alpha again");
-    assert!(tax.get("rapport:a").unwrap().aliases.contains(&"Alpha".to_string()));
+    assert!(
+        tax.get("rapport:a")
+            .unwrap()
+            .aliases
+            .contains(&"Alpha".to_string())
+    );
 
     // merged over the built-in one
     let mut b = Taxonomy::builtin();
@@ -285,7 +419,9 @@ fn job_profiles() {
     assert_eq!(map.unmapped[0].reason, UnmappedReason::NotInTaxonomy);
     // weights 2 + 1 mapped of 2 + 1 + 1
     assert!((map.coverage() - 0.75).abs() < 1e-12);
-    let err = JobProfile::from_toml_str("title = 1\n", "job.toml").unwrap_err().to_string();
+    let err = JobProfile::from_toml_str("title = 1\n", "job.toml")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line 1") && err.contains("title"), "{err}");
 }
 

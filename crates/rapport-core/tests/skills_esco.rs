@@ -33,26 +33,47 @@ fn loads_the_real_classification_and_relations() {
     // python: occupationSkillRelations.csv has 123855 rows; 123788 name an occupation of
     // occupations_en.csv, 67 name one occupation URI that is not there (reported, not silent)
     assert_eq!(stats.relations, 123_788);
-    let skipped = tax.report().warnings.iter().find(|w| w.kind == WarningKind::Skipped).unwrap();
+    let skipped = tax
+        .report()
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::Skipped)
+        .unwrap();
     assert!(skipped.message.starts_with("67 "), "{}", skipped.message);
 
     // "Python (computer programming)": skillType knowledge, 9 alt labels (python csv)
-    let py = tax.get("http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d").unwrap();
+    let py = tax
+        .get("http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")
+        .unwrap();
     assert_eq!(py.label, "Python (computer programming)");
     assert_eq!(py.category, Category::Knowledge);
     assert_eq!(py.aliases.len(), 9);
     assert!(py.aliases.iter().any(|a| a == "Python3"));
     assert_eq!(py.reuse_level.as_deref(), Some("sector-specific"));
     // multi-line cell: first row of the file, "manage musical staff" has "manage music staff" as alt
-    let staff = tax.get("http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab").unwrap();
+    let staff = tax
+        .get("http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab")
+        .unwrap();
     assert!(staff.aliases.iter().any(|a| a == "manage music staff"));
-    assert_eq!(tax.find("coordinate duties of musical staff").unwrap().id, staff.id);
+    assert_eq!(
+        tax.find("coordinate duties of musical staff").unwrap().id,
+        staff.id
+    );
 
     // python: data scientist has 75 relations, 54 essential
     let ds = tax.occupation("Data Scientist").unwrap();
-    assert_eq!(ds.uri, "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30");
+    assert_eq!(
+        ds.uri,
+        "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
+    );
     assert_eq!(ds.skills.len(), 75);
-    assert_eq!(ds.skills.iter().filter(|s| s.relation == Relation::Essential).count(), 54);
+    assert_eq!(
+        ds.skills
+            .iter()
+            .filter(|s| s.relation == Relation::Essential)
+            .count(),
+        54
+    );
     let job = JobProfile::from_esco_occupation(&tax, &ds.uri).unwrap();
     assert_eq!(job.skills.iter().filter(|s| s.required).count(), 54);
     assert_eq!(job.skills.len(), 75);
@@ -68,7 +89,11 @@ fn loads_the_real_classification_and_relations() {
     let mapping = job.map_onto(&builtin);
     // ESCO's "statistics" (an essential skill of data scientist) is curated as "Statistics"
     let stats_uri = "http://data.europa.eu/esco/skill/7ee4c2ea-b349-4bd2-81a3-ec31475d4833";
-    let st = mapping.mapped.iter().find(|s| s.skill_id == stats_uri).unwrap();
+    let st = mapping
+        .mapped
+        .iter()
+        .find(|s| s.skill_id == stats_uri)
+        .unwrap();
     assert!(st.required);
     assert_eq!(st.label, "Statistics");
     assert_eq!(mapping.mapped.len() + mapping.unmapped.len(), 75);
@@ -89,7 +114,9 @@ fn unpacked_csv_and_missing_files() {
     assert_eq!(tax.len(), 1);
     assert_eq!(tax.skills()[0].aliases, ["k8s ops", "kube ops"]);
     assert!(tax.occupations().is_empty());
-    let err = JobProfile::from_esco_occupation(&tax, "data scientist").unwrap_err().to_string();
+    let err = JobProfile::from_esco_occupation(&tax, "data scientist")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no occupations"), "{err}");
 
     std::fs::write(&csv, "conceptUri,label\nx,y\n").unwrap();
@@ -112,7 +139,11 @@ fn measure_esco_load_and_evidence() {
     // CPU time of this thread (the machine is shared, so wall time overstates)
     let cpu = || -> f64 {
         let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-        s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 1e9
+        s.split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1e9
     };
     let (t, c0) = (Instant::now(), cpu());
     let tax = Taxonomy::from_esco(zip()).unwrap();
@@ -121,13 +152,53 @@ fn measure_esco_load_and_evidence() {
     let mut full = tax.clone();
     full.merge(Taxonomy::builtin());
     let m = Matcher::new(&full);
-    eprintln!("merge + matcher build: wall {:?}, cpu {:.3}s, {} terms", t.elapsed(), cpu() - c0, m.report().terms);
+    eprintln!(
+        "merge + matcher build: wall {:?}, cpu {:.3}s, {} terms",
+        t.elapsed(),
+        cpu() - c0,
+        m.report().terms
+    );
 
     // a deterministic generator: 1M posts by 20k accounts, mixing skill words, hashtags and noise
-    let words = ["shipping", "the", "new", "release", "today", "with", "machine learning", "kubernetes",
-        "data pipeline", "team", "go", "coffee", "🚀", "public speaking", "über", "équipe", "データ",
-        "manage staff", "Python", "SQL", "recruitment", "deploy", "on", "friday", "lunch", "design"];
-    let tags = ["#RustLang", "#MachineLearning", "#hiring", "#k8s", "#devops", "#ux", "#mentalhealth", "#python", "#WeekendVibes"];
+    let words = [
+        "shipping",
+        "the",
+        "new",
+        "release",
+        "today",
+        "with",
+        "machine learning",
+        "kubernetes",
+        "data pipeline",
+        "team",
+        "go",
+        "coffee",
+        "🚀",
+        "public speaking",
+        "über",
+        "équipe",
+        "データ",
+        "manage staff",
+        "Python",
+        "SQL",
+        "recruitment",
+        "deploy",
+        "on",
+        "friday",
+        "lunch",
+        "design",
+    ];
+    let tags = [
+        "#RustLang",
+        "#MachineLearning",
+        "#hiring",
+        "#k8s",
+        "#devops",
+        "#ux",
+        "#mentalhealth",
+        "#python",
+        "#WeekendVibes",
+    ];
     let mut c = Corpus::new();
     for a in 0..20_000u32 {
         c.add_account(Account::new(a.to_string(), format!("user{a}")));
@@ -148,7 +219,12 @@ fn measure_esco_load_and_evidence() {
         }
         text.push_str(tags[(next() % tags.len() as u64) as usize]);
         let author = (next() % 20_000).to_string();
-        let mut p = Post::new(i.to_string(), author, text, t0 + Duration::minutes(i as i64));
+        let mut p = Post::new(
+            i.to_string(),
+            author,
+            text,
+            t0 + Duration::minutes(i as i64),
+        );
         if i % 10 == 9 {
             p.reply_to = Some((i - 1).to_string());
         }
@@ -157,5 +233,11 @@ fn measure_esco_load_and_evidence() {
     let _ = c.indices();
     let (t, c0) = (Instant::now(), cpu());
     let r = evidence(&c, &m, &EvidenceOptions::default());
-    eprintln!("evidence over {} posts: wall {:?}, cpu {:.3}s, {} rows", c.num_posts(), t.elapsed(), cpu() - c0, r.rows.len());
+    eprintln!(
+        "evidence over {} posts: wall {:?}, cpu {:.3}s, {} rows",
+        c.num_posts(),
+        t.elapsed(),
+        cpu() - c0,
+        r.rows.len()
+    );
 }

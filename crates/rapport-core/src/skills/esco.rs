@@ -20,7 +20,8 @@ use super::SkillsError;
 use super::taxonomy::{Category, SkillTag, Taxonomy, WarningKind};
 
 /// The attribution that must accompany anything that shows or ships ESCO data.
-pub const ESCO_ATTRIBUTION: &str = "This service uses the ESCO classification of the European Commission.";
+pub const ESCO_ATTRIBUTION: &str =
+    "This service uses the ESCO classification of the European Commission.";
 
 /// Whether an occupation needs a skill (ESCO's `essential`) or benefits from it (`optional`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -89,7 +90,9 @@ impl Taxonomy {
     }
 
     /// Like [`Taxonomy::from_esco`], also returning what was read.
-    pub fn from_esco_with_stats(path: impl AsRef<Path>) -> Result<(Taxonomy, EscoStats), SkillsError> {
+    pub fn from_esco_with_stats(
+        path: impl AsRef<Path>,
+    ) -> Result<(Taxonomy, EscoStats), SkillsError> {
         load_esco(path.as_ref())
     }
 
@@ -109,11 +112,16 @@ impl Taxonomy {
 }
 
 fn has_ext(name: &str, ext: &str) -> bool {
-    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SkillsError + '_ {
-    move |e| SkillsError::Io { path: path.display().to_string(), source: e }
+    move |e| SkillsError::Io {
+        path: path.display().to_string(),
+        source: e,
+    }
 }
 
 fn load_esco(path: &Path) -> Result<(Taxonomy, EscoStats), SkillsError> {
@@ -121,7 +129,10 @@ fn load_esco(path: &Path) -> Result<(Taxonomy, EscoStats), SkillsError> {
     let (dir, zip_main) = if path.is_dir() {
         (path.to_path_buf(), None)
     } else {
-        (path.parent().map(Path::to_path_buf).unwrap_or_default(), Some(path))
+        (
+            path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Some(path),
+        )
     };
     let sibling = |pred: &dyn Fn(&str) -> bool| -> Option<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -176,10 +187,12 @@ fn load_esco(path: &Path) -> Result<(Taxonomy, EscoStats), SkillsError> {
         if let Some(z) = sibling(&|n| has_ext(n, "zip") && n.contains("relations")) {
             let f = File::open(&z).map_err(io_err(&z))?;
             b.read_relations_zip(BufReader::new(f), &z.display().to_string())?;
-        } else if let Some(r) = sibling(&|n| n.eq_ignore_ascii_case("occupationSkillRelations.csv")) {
+        } else if let Some(r) = sibling(&|n| n.eq_ignore_ascii_case("occupationSkillRelations.csv"))
+        {
             let f = File::open(&r).map_err(io_err(&r))?;
             b.read_relations(BufReader::new(f), &r.display().to_string())?;
-            if let Some(h) = sibling(&|n| n.eq_ignore_ascii_case("broaderRelationsSkillPillar.csv")) {
+            if let Some(h) = sibling(&|n| n.eq_ignore_ascii_case("broaderRelationsSkillPillar.csv"))
+            {
                 let f = File::open(&h).map_err(io_err(&h))?;
                 b.read_broader(BufReader::new(f), &h.display().to_string())?;
             }
@@ -208,17 +221,26 @@ struct Columns {
 
 impl Columns {
     fn new<R: Read>(rdr: &mut csv::Reader<R>, file: &str) -> Result<Columns, SkillsError> {
-        let h = rdr.headers().map_err(|e| SkillsError::Esco { file: file.into(), message: e.to_string() })?;
+        let h = rdr.headers().map_err(|e| SkillsError::Esco {
+            file: file.into(),
+            message: e.to_string(),
+        })?;
         Ok(Columns {
-            names: h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect(),
+            names: h
+                .iter()
+                .map(|s| s.trim_start_matches('\u{feff}').to_string())
+                .collect(),
             file: file.to_string(),
         })
     }
     fn need(&self, name: &str) -> Result<usize, SkillsError> {
-        self.names.iter().position(|n| n == name).ok_or_else(|| SkillsError::Esco {
-            file: self.file.clone(),
-            message: format!("missing column `{name}` (found: {})", self.names.join(", ")),
-        })
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| SkillsError::Esco {
+                file: self.file.clone(),
+                message: format!("missing column `{name}` (found: {})", self.names.join(", ")),
+            })
     }
     fn opt(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
@@ -235,12 +257,22 @@ fn rec_err(file: &str, e: &csv::Error) -> SkillsError {
 }
 
 fn lines(cell: &str) -> impl Iterator<Item = String> + '_ {
-    cell.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string)
+    cell.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
 }
 
 impl Builder {
-    fn read_classification_zip<R: Read + Seek>(&mut self, r: R, name: &str) -> Result<(), SkillsError> {
-        let zerr = |e: zip::result::ZipError| SkillsError::Esco { file: name.to_string(), message: e.to_string() };
+    fn read_classification_zip<R: Read + Seek>(
+        &mut self,
+        r: R,
+        name: &str,
+    ) -> Result<(), SkillsError> {
+        let zerr = |e: zip::result::ZipError| SkillsError::Esco {
+            file: name.to_string(),
+            message: e.to_string(),
+        };
         let mut z = zip::ZipArchive::new(r).map_err(zerr)?;
         let find = |z: &zip::ZipArchive<R>, pre: &str| {
             z.file_names()
@@ -276,12 +308,21 @@ impl Builder {
     }
 
     fn read_relations_zip<R: Read + Seek>(&mut self, r: R, name: &str) -> Result<(), SkillsError> {
-        let zerr = |e: zip::result::ZipError| SkillsError::Esco { file: name.to_string(), message: e.to_string() };
+        let zerr = |e: zip::result::ZipError| SkillsError::Esco {
+            file: name.to_string(),
+            message: e.to_string(),
+        };
         let mut z = zip::ZipArchive::new(r).map_err(zerr)?;
         let names: Vec<String> = z.file_names().map(str::to_string).collect();
         let base = |n: &String| n.rsplit('/').next().unwrap_or(n).to_string();
-        let rel = names.iter().find(|n| base(n) == "occupationSkillRelations.csv").cloned();
-        let broader = names.iter().find(|n| base(n) == "broaderRelationsSkillPillar.csv").cloned();
+        let rel = names
+            .iter()
+            .find(|n| base(n) == "occupationSkillRelations.csv")
+            .cloned();
+        let broader = names
+            .iter()
+            .find(|n| base(n) == "broaderRelationsSkillPillar.csv")
+            .cloned();
         let Some(rel) = rel else {
             return Err(SkillsError::Esco {
                 file: name.to_string(),
@@ -300,7 +341,11 @@ impl Builder {
         let c = Columns::new(&mut rdr, file)?;
         let (uri, pref) = (c.need("conceptUri")?, c.need("preferredLabel")?);
         let (alt, hidden) = (c.opt("altLabels"), c.opt("hiddenLabels"));
-        let (stype, reuse, desc) = (c.opt("skillType"), c.opt("reuseLevel"), c.opt("description"));
+        let (stype, reuse, desc) = (
+            c.opt("skillType"),
+            c.opt("reuseLevel"),
+            c.opt("description"),
+        );
         let mut rec = csv::StringRecord::new();
         loop {
             match rdr.read_record(&mut rec) {
@@ -372,7 +417,11 @@ impl Builder {
     fn read_relations<R: Read>(&mut self, r: R, file: &str) -> Result<(), SkillsError> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(r);
         let c = Columns::new(&mut rdr, file)?;
-        let (occ, rel, skill) = (c.need("occupationUri")?, c.need("relationType")?, c.need("skillUri")?);
+        let (occ, rel, skill) = (
+            c.need("occupationUri")?,
+            c.need("relationType")?,
+            c.need("skillUri")?,
+        );
         let mut rec = csv::StringRecord::new();
         loop {
             match rdr.read_record(&mut rec) {
@@ -405,8 +454,12 @@ impl Builder {
     fn read_broader<R: Read>(&mut self, r: R, file: &str) -> Result<(), SkillsError> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(r);
         let c = Columns::new(&mut rdr, file)?;
-        let (ctype, uri, btype, buri) =
-            (c.need("conceptType")?, c.need("conceptUri")?, c.need("broaderType")?, c.need("broaderUri")?);
+        let (ctype, uri, btype, buri) = (
+            c.need("conceptType")?,
+            c.need("conceptUri")?,
+            c.need("broaderType")?,
+            c.need("broaderUri")?,
+        );
         let mut rec = csv::StringRecord::new();
         loop {
             match rdr.read_record(&mut rec) {
@@ -415,8 +468,13 @@ impl Builder {
                 Err(e) => return Err(rec_err(file, &e)),
             }
             // only skill → skill links: skill groups are not skills people show
-            if rec.get(ctype) == Some("KnowledgeSkillCompetence") && rec.get(btype) == Some("KnowledgeSkillCompetence") {
-                self.broader.push((rec.get(uri).unwrap_or("").to_string(), rec.get(buri).unwrap_or("").to_string()));
+            if rec.get(ctype) == Some("KnowledgeSkillCompetence")
+                && rec.get(btype) == Some("KnowledgeSkillCompetence")
+            {
+                self.broader.push((
+                    rec.get(uri).unwrap_or("").to_string(),
+                    rec.get(buri).unwrap_or("").to_string(),
+                ));
             }
         }
         Ok(())
@@ -424,7 +482,12 @@ impl Builder {
 
     fn finish(mut self) -> (Taxonomy, EscoStats) {
         let mut tax = Taxonomy::new("esco");
-        let idx: HashMap<String, usize> = self.skills.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let idx: HashMap<String, usize> = self
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         for (child, parent) in std::mem::take(&mut self.broader) {
             if let Some(&i) = idx.get(&child)
                 && idx.contains_key(&parent)
@@ -434,12 +497,19 @@ impl Builder {
                 self.stats.parents += 1;
             }
         }
-        let occ_idx: HashMap<String, usize> =
-            self.occupations.iter().enumerate().map(|(i, o)| (o.uri.clone(), i)).collect();
+        let occ_idx: HashMap<String, usize> = self
+            .occupations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.uri.clone(), i))
+            .collect();
         let mut unknown = 0usize;
         for (occ, relation, skill_uri) in std::mem::take(&mut self.relations) {
             if let Some(&i) = occ_idx.get(&occ) {
-                self.occupations[i].skills.push(OccupationSkill { skill_uri, relation });
+                self.occupations[i].skills.push(OccupationSkill {
+                    skill_uri,
+                    relation,
+                });
                 self.stats.relations += 1;
             } else {
                 unknown += 1;
@@ -449,7 +519,9 @@ impl Builder {
             tax.push_warning(
                 WarningKind::Skipped,
                 "esco",
-                format!("{unknown} occupation-skill relations name an occupation that was not loaded"),
+                format!(
+                    "{unknown} occupation-skill relations name an occupation that was not loaded"
+                ),
             );
         }
         for s in self.skills {

@@ -162,21 +162,32 @@ impl SkillReport {
     /// The row of one account (id or handle) and skill id.
     pub fn get(&self, account: &str, skill_id: &str) -> Option<&SkillEvidence> {
         let h = crate::normalize_handle(account);
-        self.rows
-            .iter()
-            .find(|r| r.skill_id == skill_id && (r.account_id == account || r.handle.eq_ignore_ascii_case(&h)))
+        self.rows.iter().find(|r| {
+            r.skill_id == skill_id && (r.account_id == account || r.handle.eq_ignore_ascii_case(&h))
+        })
     }
 
     /// The rows of one account (id or handle), strongest first.
     pub fn for_account(&self, account: &str) -> Vec<&SkillEvidence> {
         let h = crate::normalize_handle(account);
-        self.rows.iter().filter(|r| r.account_id == account || r.handle.eq_ignore_ascii_case(&h)).collect()
+        self.rows
+            .iter()
+            .filter(|r| r.account_id == account || r.handle.eq_ignore_ascii_case(&h))
+            .collect()
     }
 
     /// The accounts showing a skill, strongest first.
     pub fn for_skill(&self, skill_id: &str) -> Vec<&SkillEvidence> {
-        let mut v: Vec<&SkillEvidence> = self.rows.iter().filter(|r| r.skill_id == skill_id).collect();
-        v.sort_by(|a, b| b.strength.total_cmp(&a.strength).then_with(|| a.account_id.cmp(&b.account_id)));
+        let mut v: Vec<&SkillEvidence> = self
+            .rows
+            .iter()
+            .filter(|r| r.skill_id == skill_id)
+            .collect();
+        v.sort_by(|a, b| {
+            b.strength
+                .total_cmp(&a.strength)
+                .then_with(|| a.account_id.cmp(&b.account_id))
+        });
         v
     }
 
@@ -185,7 +196,11 @@ impl SkillReport {
         let mut out: Vec<AccountSkills> = Vec::new();
         for r in &self.rows {
             if out.last().is_none_or(|a| a.account_id != r.account_id) {
-                out.push(AccountSkills { account_id: r.account_id.clone(), handle: r.handle.clone(), skills: Vec::new() });
+                out.push(AccountSkills {
+                    account_id: r.account_id.clone(),
+                    handle: r.handle.clone(),
+                    skills: Vec::new(),
+                });
             }
             out.last_mut().expect("pushed above").skills.push(r.clone());
         }
@@ -249,7 +264,12 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
         slot.clear();
         let mut entry = |skill: u32, accs: &mut Vec<Acc>| -> usize {
             *slot.entry(skill).or_insert_with(|| {
-                accs.push(Acc { skill, first_ms: i64::MAX, last_ms: i64::MIN, ..Acc::default() });
+                accs.push(Acc {
+                    skill,
+                    first_ms: i64::MAX,
+                    last_ms: i64::MIN,
+                    ..Acc::default()
+                });
                 accs.len() as u32 - 1
             }) as usize
         };
@@ -308,7 +328,11 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
         if accs.is_empty() {
             continue;
         }
-        accs.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.skill.cmp(&b.skill)));
+        accs.sort_by(|a, b| {
+            b.strength
+                .total_cmp(&a.strength)
+                .then(a.skill.cmp(&b.skill))
+        });
         for a in &mut accs {
             // Peer validation: replies by others to the on-topic posts.
             let mut peer = PeerValidation::default();
@@ -325,10 +349,17 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
                 }
             }
             peer.repliers = repliers.len() as u32;
-            let keep = opts.max_evidence_posts.unwrap_or(usize::MAX).min(a.ev.len());
+            let keep = opts
+                .max_evidence_posts
+                .unwrap_or(usize::MAX)
+                .min(a.ev.len());
             // best first: weight, then newest
             a.ev.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
-            let ts = |ms: i64| (a.posts > 0).then(|| DateTime::from_timestamp_millis(ms)).flatten();
+            let ts = |ms: i64| {
+                (a.posts > 0)
+                    .then(|| DateTime::from_timestamp_millis(ms))
+                    .flatten()
+            };
             report.rows.push(SkillEvidence {
                 account_id: account.id().to_string(),
                 handle: account.handle_or_id().to_string(),
@@ -340,7 +371,10 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
                 peer,
                 first_seen: ts(a.first_ms),
                 last_seen: ts(a.last_ms),
-                evidence_post_ids: a.ev[..keep].iter().map(|&(_, _, r)| corpus.post(PostIdx(r)).id().to_string()).collect(),
+                evidence_post_ids: a.ev[..keep]
+                    .iter()
+                    .map(|&(_, _, r)| corpus.post(PostIdx(r)).id().to_string())
+                    .collect(),
             });
         }
     }

@@ -106,18 +106,29 @@ impl JobMapping {
 impl JobProfile {
     /// An empty profile.
     pub fn new(title: impl Into<String>) -> JobProfile {
-        JobProfile { title: title.into(), skills: Vec::new() }
+        JobProfile {
+            title: title.into(),
+            skills: Vec::new(),
+        }
     }
 
     /// Adds a required skill.
     pub fn require(mut self, skill: impl Into<String>, weight: f64) -> JobProfile {
-        self.skills.push(JobSkill { skill_id: skill.into(), weight, required: true });
+        self.skills.push(JobSkill {
+            skill_id: skill.into(),
+            weight,
+            required: true,
+        });
         self
     }
 
     /// Adds a nice-to-have skill.
     pub fn nice_to_have(mut self, skill: impl Into<String>, weight: f64) -> JobProfile {
-        self.skills.push(JobSkill { skill_id: skill.into(), weight, required: false });
+        self.skills.push(JobSkill {
+            skill_id: skill.into(),
+            weight,
+            required: false,
+        });
         self
     }
 
@@ -159,7 +170,8 @@ impl JobProfile {
         fn one() -> toml::Spanned<f64> {
             toml::Spanned::new(0..0, 1.0)
         }
-        let f: File = toml::from_str(text).map_err(|e| super::taxonomy::toml_error(text, name, &e))?;
+        let f: File =
+            toml::from_str(text).map_err(|e| super::taxonomy::toml_error(text, name, &e))?;
         let mut job = JobProfile::new(f.title);
         for e in f.skill {
             let w = *e.weight.get_ref();
@@ -179,7 +191,11 @@ impl JobProfile {
                     message: "`skill` must not be empty".into(),
                 });
             }
-            job.skills.push(JobSkill { skill_id: e.skill.into_inner().trim().to_string(), weight: w, required: e.required });
+            job.skills.push(JobSkill {
+                skill_id: e.skill.into_inner().trim().to_string(),
+                weight: w,
+                required: e.required,
+            });
         }
         Ok(job)
     }
@@ -187,23 +203,31 @@ impl JobProfile {
     /// Reads a TOML profile file.
     pub fn from_toml_file(path: impl AsRef<Path>) -> Result<JobProfile, SkillsError> {
         let p = path.as_ref();
-        let text = std::fs::read_to_string(p).map_err(|e| SkillsError::Io { path: p.display().to_string(), source: e })?;
+        let text = std::fs::read_to_string(p).map_err(|e| SkillsError::Io {
+            path: p.display().to_string(),
+            source: e,
+        })?;
         JobProfile::from_toml_str(&text, &p.display().to_string())
     }
 
     /// A profile from an ESCO occupation (by URI, preferred or alternative label) of a taxonomy
     /// loaded with [`Taxonomy::from_esco`]: essential skills are required (weight 1), optional ones
     /// nice to have (weight 0.5).
-    pub fn from_esco_occupation(taxonomy: &Taxonomy, occupation: &str) -> Result<JobProfile, SkillsError> {
-        let occ = taxonomy.occupation(occupation).ok_or_else(|| SkillsError::NotFound {
-            what: "occupation",
-            query: occupation.to_string(),
-            hint: if taxonomy.occupations().is_empty() {
-                " (this taxonomy has no occupations: load it with Taxonomy::from_esco)".into()
-            } else {
-                String::new()
-            },
-        })?;
+    pub fn from_esco_occupation(
+        taxonomy: &Taxonomy,
+        occupation: &str,
+    ) -> Result<JobProfile, SkillsError> {
+        let occ = taxonomy
+            .occupation(occupation)
+            .ok_or_else(|| SkillsError::NotFound {
+                what: "occupation",
+                query: occupation.to_string(),
+                hint: if taxonomy.occupations().is_empty() {
+                    " (this taxonomy has no occupations: load it with Taxonomy::from_esco)".into()
+                } else {
+                    String::new()
+                },
+            })?;
         let mut job = JobProfile::new(occ.label.clone());
         for (s, _) in taxonomy.occupation_skills(occ) {
             job = match s.relation {
@@ -217,15 +241,21 @@ impl JobProfile {
     /// Maps the profile onto what a matcher can recognise; each skill is resolved by id, else by
     /// label or alias. Unmapped skills are listed with the reason, never dropped silently.
     pub fn map_onto(&self, matcher: &Matcher) -> JobMapping {
-        let mut out = JobMapping { title: self.title.clone(), mapped: Vec::new(), unmapped: Vec::new() };
+        let mut out = JobMapping {
+            title: self.title.clone(),
+            mapped: Vec::new(),
+            unmapped: Vec::new(),
+        };
         for s in &self.skills {
             match matcher.resolve(&s.skill_id) {
-                Some(i) if matcher.can_match(matcher.skill_id(i)) => out.mapped.push(MappedJobSkill {
-                    skill_id: matcher.skill_id(i).to_string(),
-                    label: matcher.skill_label(i).to_string(),
-                    weight: s.weight,
-                    required: s.required,
-                }),
+                Some(i) if matcher.can_match(matcher.skill_id(i)) => {
+                    out.mapped.push(MappedJobSkill {
+                        skill_id: matcher.skill_id(i).to_string(),
+                        label: matcher.skill_label(i).to_string(),
+                        weight: s.weight,
+                        required: s.required,
+                    });
+                }
                 found => out.unmapped.push(UnmappedJobSkill {
                     skill_id: s.skill_id.clone(),
                     required: s.required,

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use super::sensitive::SensitiveList;
 use super::taxonomy::{SkillTag, Taxonomy, derives_hashtag};
-use super::text::{RawToken, hashtag_form, nfkc, normalize_term, push_lower, split_hashtag, tokenize};
+use super::text::{
+    RawToken, hashtag_form, nfkc, normalize_term, push_lower, split_hashtag, tokenize,
+};
 
 /// Confidence of a whole hashtag naming a skill (`#rustlang`).
 pub const CONF_HASHTAG: f64 = 0.95;
@@ -275,11 +277,19 @@ impl Matcher {
     ) {
         let si = self.skills.len() as u32;
         self.id_index.insert(tag.id.clone(), si);
-        self.skills.push(SkillInfo { id: tag.id.clone(), label: tag.label.clone(), live_terms: 0 });
+        self.skills.push(SkillInfo {
+            id: tag.id.clone(),
+            label: tag.label.clone(),
+            live_terms: 0,
+        });
         let mut terms: Vec<(String, bool)> = tag
             .terms()
             .map(|t| (normalize_term(t), false))
-            .chain(tag.context_keywords.iter().map(|t| (normalize_term(t), true)))
+            .chain(
+                tag.context_keywords
+                    .iter()
+                    .map(|t| (normalize_term(t), true)),
+            )
             .filter(|(t, _)| !t.is_empty())
             .collect();
         for (t, _) in terms.iter().take(1 + tag.aliases.len()) {
@@ -298,7 +308,9 @@ impl Matcher {
                 continue;
             }
             let single = !t.contains(' ');
-            let context = ctx || tag.requires_context || (single && (t.chars().count() == 1 || common.contains(t.as_str())));
+            let context = ctx
+                || tag.requires_context
+                || (single && (t.chars().count() == 1 || common.contains(t.as_str())));
             if derives_hashtag(&t) {
                 tags.push(hashtag_form(&t));
             }
@@ -321,7 +333,13 @@ impl Matcher {
                 });
                 continue;
             }
-            if self.insert_hashtag(&h, Target::Skill { skill: si, context: false }) {
+            if self.insert_hashtag(
+                &h,
+                Target::Skill {
+                    skill: si,
+                    context: false,
+                },
+            ) {
                 self.skills[si as usize].live_terms += 1;
             }
         }
@@ -341,8 +359,9 @@ impl Matcher {
                 false
             }
             Target::Skill { skill, context } => {
-                if let Some(Target::Skill { context: c, .. }) =
-                    set.iter_mut().find(|t| matches!(t, Target::Skill { skill: s, .. } if *s == skill))
+                if let Some(Target::Skill { context: c, .. }) = set
+                    .iter_mut()
+                    .find(|t| matches!(t, Target::Skill { skill: s, .. } if *s == skill))
                 {
                     *c &= context;
                     false
@@ -401,7 +420,11 @@ impl Matcher {
     /// The index of a skill id, a label or an alias (normalised).
     pub(crate) fn resolve(&self, query: &str) -> Option<u32> {
         let q = query.trim();
-        if let Some(&i) = self.id_index.get(q).or_else(|| self.term_index.get(&normalize_term(q))) {
+        if let Some(&i) = self
+            .id_index
+            .get(q)
+            .or_else(|| self.term_index.get(&normalize_term(q)))
+        {
             return Some(i);
         }
         let o = *self.hashtags.get(hashtag_form(q).as_str())?;
@@ -413,7 +436,8 @@ impl Matcher {
 
     /// Whether the skill with this id (or label) has at least one term that can match.
     pub fn can_match(&self, id_or_label: &str) -> bool {
-        self.resolve(id_or_label).is_some_and(|i| self.skills[i as usize].live_terms > 0)
+        self.resolve(id_or_label)
+            .is_some_and(|i| self.skills[i as usize].live_terms > 0)
     }
 
     pub(crate) fn skill_id(&self, i: u32) -> &str {
@@ -451,7 +475,11 @@ impl Matcher {
     }
 
     /// Matches a post: its text, plus hashtags that the platform reported but the text lacks.
-    pub fn match_post<'a>(&self, text: &str, hashtags: impl IntoIterator<Item = &'a str>) -> MatchResult {
+    pub fn match_post<'a>(
+        &self,
+        text: &str,
+        hashtags: impl IntoIterator<Item = &'a str>,
+    ) -> MatchResult {
         let extra: Vec<&str> = hashtags.into_iter().collect();
         let mut s = Scratch::default();
         let norm = nfkc(text);
@@ -466,7 +494,8 @@ impl Matcher {
         };
         for h in &s.hits {
             if let Some(Target::Sensitive { category }) = self.outputs[h.targets as usize].first() {
-                r.sensitive.push(self.sensitive_names[*category as usize].clone());
+                r.sensitive
+                    .push(self.sensitive_names[*category as usize].clone());
             }
         }
         for (m, &hi) in s.out.iter().zip(&s.out_hit) {
@@ -474,7 +503,11 @@ impl Matcher {
             r.matches.push(SkillMatch {
                 skill_id: info.id.clone(),
                 label: info.label.clone(),
-                source: if m.hashtag { MatchSource::Hashtag } else { MatchSource::Keyword },
+                source: if m.hashtag {
+                    MatchSource::Hashtag
+                } else {
+                    MatchSource::Keyword
+                },
                 term: written(&s.hits[hi as usize]),
                 confidence: m.confidence,
             });
@@ -488,14 +521,23 @@ impl Matcher {
                     Target::Sensitive { .. } => None,
                 })
                 .collect();
-            r.ambiguous.push(AmbiguousTerm { term: written(h), candidates, reason });
+            r.ambiguous.push(AmbiguousTerm {
+                term: written(h),
+                candidates,
+                reason,
+            });
         }
         r
     }
 
     /// Scans NFKC text (and extra normalised hashtags) into `s.hits`, then resolves them into
     /// `s.out` (skill matches), `s.ambiguous` and `s.sensitive_hits`.
-    pub(crate) fn scan<'a>(&self, norm: &str, extra: impl Iterator<Item = &'a str>, s: &mut Scratch) {
+    pub(crate) fn scan<'a>(
+        &self,
+        norm: &str,
+        extra: impl Iterator<Item = &'a str>,
+        s: &mut Scratch,
+    ) {
         s.hits.clear();
         s.out.clear();
         s.out_hit.clear();
@@ -511,7 +553,8 @@ impl Matcher {
             if !t.hashtag {
                 s.low.clear();
                 push_lower(&norm[t.start..t.end], &mut s.low);
-                s.ids.push(self.vocab.get(s.low.as_str()).copied().unwrap_or(NONE));
+                s.ids
+                    .push(self.vocab.get(s.low.as_str()).copied().unwrap_or(NONE));
                 s.brk.push(t.brk);
                 s.spans.push((t.start, t.end));
                 continue;
@@ -530,12 +573,18 @@ impl Matcher {
             s.n_seen += 1;
             s.low.retain(|c| c != '_');
             if let Some(&o) = self.hashtags.get(s.low.as_str()) {
-                s.hits.push(Hit { targets: o, kind: HitKind::Hashtag, start: span.0, end: span.1 });
+                s.hits.push(Hit {
+                    targets: o,
+                    kind: HitKind::Hashtag,
+                    start: span.0,
+                    end: span.1,
+                });
             } else {
                 for part in split_hashtag(body) {
                     s.low.clear();
                     push_lower(part, &mut s.low);
-                    s.ids.push(self.vocab.get(s.low.as_str()).copied().unwrap_or(NONE));
+                    s.ids
+                        .push(self.vocab.get(s.low.as_str()).copied().unwrap_or(NONE));
                     s.brk.push(false);
                     s.spans.push(span);
                 }
@@ -553,7 +602,12 @@ impl Matcher {
             s.low.push_str(tag);
             s.low.retain(|c| c != '_');
             if let Some(&o) = self.hashtags.get(s.low.as_str()) {
-                s.hits.push(Hit { targets: o, kind: HitKind::Hashtag, start: usize::MAX, end: i });
+                s.hits.push(Hit {
+                    targets: o,
+                    kind: HitKind::Hashtag,
+                    start: usize::MAX,
+                    end: i,
+                });
             } else {
                 for part in tag.split('_').filter(|p| !p.is_empty()) {
                     s.ids.push(self.vocab.get(part).copied().unwrap_or(NONE));
@@ -605,7 +659,12 @@ impl Matcher {
                 } else {
                     (s.spans[i].0, s.spans[e - 1].1)
                 };
-                s.hits.push(Hit { targets: t, kind, start, end });
+                s.hits.push(Hit {
+                    targets: t,
+                    kind,
+                    start,
+                    end,
+                });
                 i = e;
             } else {
                 i += 1;
@@ -633,7 +692,10 @@ impl Matcher {
         }
         for (hi, h) in s.hits.iter().enumerate() {
             let set = &self.outputs[h.targets as usize];
-            let n = set.iter().filter(|t| matches!(t, Target::Skill { .. })).count();
+            let n = set
+                .iter()
+                .filter(|t| matches!(t, Target::Skill { .. }))
+                .count();
             if n == 0 {
                 continue;
             }
@@ -644,7 +706,9 @@ impl Matcher {
             };
             let mut needs = false;
             for t in set {
-                let Target::Skill { skill, context } = *t else { continue };
+                let Target::Skill { skill, context } = *t else {
+                    continue;
+                };
                 let conf = if context && h.kind != HitKind::Hashtag {
                     if confident.iter().any(|&c| c != skill) {
                         CONF_IN_CONTEXT
@@ -655,7 +719,11 @@ impl Matcher {
                 } else {
                     base
                 };
-                s.out.push(RawMatch { skill, hashtag: h.kind != HitKind::Keyword, confidence: conf / n as f64 });
+                s.out.push(RawMatch {
+                    skill,
+                    hashtag: h.kind != HitKind::Keyword,
+                    confidence: conf / n as f64,
+                });
                 s.out_hit.push(hi as u32);
             }
             if needs {
@@ -672,7 +740,11 @@ impl Matcher {
 fn contains_sensitive(term: &str, seqs: &[(Vec<String>, u32)]) -> Option<u32> {
     let words: Vec<&str> = term.split(' ').collect();
     for (seq, cat) in seqs {
-        if seq.len() <= words.len() && words.windows(seq.len()).any(|w| w.iter().zip(seq).all(|(a, b)| a == b)) {
+        if seq.len() <= words.len()
+            && words
+                .windows(seq.len())
+                .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+        {
             return Some(*cat);
         }
     }

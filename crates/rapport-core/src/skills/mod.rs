@@ -46,13 +46,13 @@ mod text;
 
 pub use esco::{ESCO_ATTRIBUTION, EscoStats, Occupation, OccupationSkill, Relation};
 pub use evidence::{
-    AccountSkills, EvidenceOptions, PeerValidation, SensitiveExclusions, SkillEvidence, SkillReport,
-    SourceCounts, evidence,
+    AccountSkills, EvidenceOptions, PeerValidation, SensitiveExclusions, SkillEvidence,
+    SkillReport, SourceCounts, evidence,
 };
 pub use job::{JobMapping, JobProfile, JobSkill, MappedJobSkill, UnmappedJobSkill, UnmappedReason};
 pub use matcher::{
-    Ambiguity, AmbiguousTerm, CONF_HASHTAG, CONF_HASHTAG_PART, CONF_IN_CONTEXT, CONF_KEYWORD, ExcludedTerm,
-    MatchResult, MatchSource, Matcher, MatcherReport, SkillMatch,
+    Ambiguity, AmbiguousTerm, CONF_HASHTAG, CONF_HASHTAG_PART, CONF_IN_CONTEXT, CONF_KEYWORD,
+    ExcludedTerm, MatchResult, MatchSource, Matcher, MatcherReport, SkillMatch,
 };
 pub use sensitive::{SensitiveCategory, SensitiveList};
 pub use taxonomy::{Category, SkillTag, Taxonomy, TaxonomyReport, TaxonomyWarning, WarningKind};

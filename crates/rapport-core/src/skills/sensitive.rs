@@ -49,14 +49,17 @@ pub struct SensitiveList {
 impl Default for SensitiveList {
     /// The shipped list (`data/sensitive.toml`).
     fn default() -> SensitiveList {
-        SensitiveList::from_toml_str(DEFAULT_TOML, "sensitive.toml").expect("the shipped list parses (tested)")
+        SensitiveList::from_toml_str(DEFAULT_TOML, "sensitive.toml")
+            .expect("the shipped list parses (tested)")
     }
 }
 
 impl SensitiveList {
     /// A list with no categories: filters nothing. Meant for tests of the filter itself.
     pub fn empty() -> SensitiveList {
-        SensitiveList { categories: Vec::new() }
+        SensitiveList {
+            categories: Vec::new(),
+        }
     }
 
     /// The categories.
@@ -83,8 +86,13 @@ impl SensitiveList {
             self.categories.len() - 1
         };
         let c = &mut self.categories[i];
-        c.hashtags.extend(hashtags.into_iter().map(|h| h.as_ref().trim_start_matches('#').to_string()));
-        c.keywords.extend(keywords.into_iter().map(|k| k.as_ref().to_string()));
+        c.hashtags.extend(
+            hashtags
+                .into_iter()
+                .map(|h| h.as_ref().trim_start_matches('#').to_string()),
+        );
+        c.keywords
+            .extend(keywords.into_iter().map(|k| k.as_ref().to_string()));
     }
 
     /// Merges another list into this one (categories by name).
@@ -103,14 +111,18 @@ impl SensitiveList {
             category: Vec<SensitiveCategory>,
         }
         let f: File = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
-        Ok(SensitiveList { categories: f.category })
+        Ok(SensitiveList {
+            categories: f.category,
+        })
     }
 
     /// Reads a TOML file in the format of [`SensitiveList::from_toml_str`].
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<SensitiveList, SkillsError> {
         let p = path.as_ref();
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| SkillsError::Io { path: p.display().to_string(), source: e })?;
+        let text = std::fs::read_to_string(p).map_err(|e| SkillsError::Io {
+            path: p.display().to_string(),
+            source: e,
+        })?;
         SensitiveList::from_toml_str(&text, &p.display().to_string())
     }
 }

@@ -135,8 +135,10 @@ impl SkillTag {
 
     /// Adds hashtags (with or without `#`).
     pub fn hashtags<S: Into<String>>(mut self, h: impl IntoIterator<Item = S>) -> SkillTag {
-        self.hashtags
-            .extend(h.into_iter().map(|s| s.into().trim_start_matches('#').to_string()));
+        self.hashtags.extend(
+            h.into_iter()
+                .map(|s| s.into().trim_start_matches('#').to_string()),
+        );
         self
     }
 
@@ -245,7 +247,11 @@ impl TaxonomyReport {
     }
 
     fn push(&mut self, kind: WarningKind, location: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(TaxonomyWarning { kind, location: location.into(), message: message.into() });
+        self.warnings.push(TaxonomyWarning {
+            kind,
+            location: location.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -283,7 +289,10 @@ pub(crate) const MAX_HASHTAG_CHARS: usize = 30;
 impl Taxonomy {
     /// An empty taxonomy with a name (used in warnings).
     pub fn new(name: impl Into<String>) -> Taxonomy {
-        Taxonomy { name: name.into(), ..Taxonomy::default() }
+        Taxonomy {
+            name: name.into(),
+            ..Taxonomy::default()
+        }
     }
 
     /// The built-in curated taxonomy: a few hundred tech, data, design, people and HR skills with the
@@ -305,7 +314,10 @@ impl Taxonomy {
     /// assert_eq!(tax.len(), 2);
     /// assert_eq!(tax.report().count(WarningKind::AliasCollision), 1);
     /// ```
-    pub fn from_tags(name: impl Into<String>, tags: impl IntoIterator<Item = SkillTag>) -> Taxonomy {
+    pub fn from_tags(
+        name: impl Into<String>,
+        tags: impl IntoIterator<Item = SkillTag>,
+    ) -> Taxonomy {
         let mut t = Taxonomy::new(name);
         let loc = t.name.clone();
         for tag in tags {
@@ -364,9 +376,16 @@ impl Taxonomy {
             return Some(t);
         }
         if q.starts_with(['#', '＃']) {
-            return self.by_hashtag(q).into_iter().next().or_else(|| self.by_term(q).into_iter().next());
+            return self
+                .by_hashtag(q)
+                .into_iter()
+                .next()
+                .or_else(|| self.by_term(q).into_iter().next());
         }
-        self.by_term(q).into_iter().next().or_else(|| self.by_hashtag(q).into_iter().next())
+        self.by_term(q)
+            .into_iter()
+            .next()
+            .or_else(|| self.by_hashtag(q).into_iter().next())
     }
 
     /// The warnings collected while building and merging.
@@ -429,12 +448,20 @@ impl Taxonomy {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Taxonomy, SkillsError> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SkillsError::Io { path: name.clone(), source: e })?;
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        let text = std::fs::read_to_string(path).map_err(|e| SkillsError::Io {
+            path: name.clone(),
+            source: e,
+        })?;
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("csv") => Taxonomy::from_csv_str(&text, &name),
             Some("toml") => Taxonomy::from_toml_str(&text, &name),
-            _ => Taxonomy::from_toml_str(&text, &name).or_else(|_| Taxonomy::from_csv_str(&text, &name)),
+            _ => Taxonomy::from_toml_str(&text, &name)
+                .or_else(|_| Taxonomy::from_csv_str(&text, &name)),
         }
     }
 
@@ -507,7 +534,11 @@ impl Taxonomy {
                 label: e.label.into_inner().trim().to_string(),
                 category: e.category,
                 aliases: e.aliases,
-                hashtags: e.hashtags.into_iter().map(|h| h.trim_start_matches('#').to_string()).collect(),
+                hashtags: e
+                    .hashtags
+                    .into_iter()
+                    .map(|h| h.trim_start_matches('#').to_string())
+                    .collect(),
                 keywords: e.keywords,
                 context_keywords: e.context_keywords,
                 requires_context: e.requires_context,
@@ -551,7 +582,9 @@ impl Taxonomy {
             field: field.map(str::to_string),
             message,
         };
-        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
         let headers = rdr
             .headers()
             .map_err(|e| perr(Some(1), None, e.to_string()))?
@@ -563,13 +596,20 @@ impl Taxonomy {
                 return Err(perr(
                     Some(1),
                     Some(h),
-                    format!("unknown column `{h}`, expected one of {}", COLUMNS.join(", ")),
+                    format!(
+                        "unknown column `{h}`, expected one of {}",
+                        COLUMNS.join(", ")
+                    ),
                 ));
             }
         }
         for required in ["id", "label"] {
             if !headers.iter().any(|h| h == required) {
-                return Err(perr(Some(1), Some(required), format!("missing column `{required}`")));
+                return Err(perr(
+                    Some(1),
+                    Some(required),
+                    format!("missing column `{required}`"),
+                ));
             }
         }
         let col = |n: &str| headers.iter().position(|h| h == n);
@@ -582,11 +622,20 @@ impl Taxonomy {
             let line = rec.position().map_or(0, csv::Position::line);
             let get = |n: &str| col(n).and_then(|i| rec.get(i)).unwrap_or("").trim();
             let list = |n: &str| {
-                get(n).split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>()
+                get(n)
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
             };
             for f in ["id", "label"] {
                 if get(f).is_empty() {
-                    return Err(perr(Some(line), Some(f), format!("`{f}` must not be empty")));
+                    return Err(perr(
+                        Some(line),
+                        Some(f),
+                        format!("`{f}` must not be empty"),
+                    ));
                 }
             }
             let category = Category::parse(get("category")).ok_or_else(|| {
@@ -615,7 +664,10 @@ impl Taxonomy {
                 label: get("label").to_string(),
                 category,
                 aliases: list("aliases"),
-                hashtags: list("hashtags").into_iter().map(|h| h.trim_start_matches('#').to_string()).collect(),
+                hashtags: list("hashtags")
+                    .into_iter()
+                    .map(|h| h.trim_start_matches('#').to_string())
+                    .collect(),
                 keywords: list("keywords"),
                 context_keywords: list("context_keywords"),
                 requires_context,
@@ -635,7 +687,10 @@ impl Taxonomy {
             self.report.push(
                 dup_kind,
                 location,
-                format!("id `{}` already present (\"{}\"); entries merged", tag.id, self.skills[i].label),
+                format!(
+                    "id `{}` already present (\"{}\"); entries merged",
+                    tag.id, self.skills[i].label
+                ),
             );
             self.skills[i].merge_from(tag);
         } else {
@@ -651,18 +706,27 @@ impl Taxonomy {
         self.report.warnings.retain(|w| {
             !matches!(
                 w.kind,
-                WarningKind::AliasCollision | WarningKind::HashtagCollision | WarningKind::UnknownParent
+                WarningKind::AliasCollision
+                    | WarningKind::HashtagCollision
+                    | WarningKind::UnknownParent
             )
         });
         for (i, s) in self.skills.iter().enumerate() {
-            let mut terms: Vec<String> = s.terms().chain(s.context_keywords.iter().map(String::as_str))
+            let mut terms: Vec<String> = s
+                .terms()
+                .chain(s.context_keywords.iter().map(String::as_str))
                 .map(normalize_term)
                 .filter(|t| !t.is_empty())
                 .collect();
             terms.sort_unstable();
             terms.dedup();
             let mut tags: Vec<String> = s.hashtags.iter().map(|h| hashtag_form(h)).collect();
-            tags.extend(terms.iter().filter(|t| derives_hashtag(t)).map(|t| hashtag_form(t)));
+            tags.extend(
+                terms
+                    .iter()
+                    .filter(|t| derives_hashtag(t))
+                    .map(|t| hashtag_form(t)),
+            );
             tags.retain(|t| !t.is_empty());
             tags.sort_unstable();
             tags.dedup();
@@ -689,7 +753,11 @@ impl Taxonomy {
         collisions.sort_by(|a, b| a.1.cmp(&b.1));
         for (kind, term, v) in collisions {
             let ids: Vec<&str> = v.iter().map(|&i| self.skills[i].id.as_str()).collect();
-            self.report.push(kind, name.clone(), format!("`{term}` names {} skills: {}", ids.len(), ids.join(", ")));
+            self.report.push(
+                kind,
+                name.clone(),
+                format!("`{term}` names {} skills: {}", ids.len(), ids.join(", ")),
+            );
         }
         for s in &self.skills {
             if let Some(p) = &s.parent
@@ -720,7 +788,10 @@ impl Taxonomy {
     }
 
     /// The skills of an occupation that this taxonomy knows, with their relation.
-    pub(crate) fn occupation_skills<'a>(&'a self, occ: &'a Occupation) -> impl Iterator<Item = (&'a OccupationSkill, Option<&'a SkillTag>)> + 'a {
+    pub(crate) fn occupation_skills<'a>(
+        &'a self,
+        occ: &'a Occupation,
+    ) -> impl Iterator<Item = (&'a OccupationSkill, Option<&'a SkillTag>)> + 'a {
         occ.skills.iter().map(|s| (s, self.get(&s.skill_uri)))
     }
 }
@@ -732,16 +803,28 @@ pub(crate) fn derives_hashtag(term: &str) -> bool {
 
 /// 1-based line of a byte offset.
 pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
-    text.as_bytes()[..offset.min(text.len())].split(|&b| b == b'\n').count() as u64
+    text.as_bytes()[..offset.min(text.len())]
+        .split(|&b| b == b'\n')
+        .count() as u64
 }
 
 /// A TOML error with its line and, when the line is `key = value`, the key as the field.
 pub(crate) fn toml_error(text: &str, name: &str, e: &toml::de::Error) -> SkillsError {
     let line = e.span().map(|s| line_of(text, s.start));
-    let field = line.and_then(|l| text.lines().nth(l as usize - 1)).and_then(|l| {
-        let (k, _) = l.split_once('=')?;
-        let k = k.trim();
-        (!k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')).then(|| k.to_string())
-    });
-    SkillsError::Parse { file: name.to_string(), line, field, message: e.message().trim().to_string() }
+    let field = line
+        .and_then(|l| text.lines().nth(l as usize - 1))
+        .and_then(|l| {
+            let (k, _) = l.split_once('=')?;
+            let k = k.trim();
+            (!k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+            .then(|| k.to_string())
+        });
+    SkillsError::Parse {
+        file: name.to_string(),
+        line,
+        field,
+        message: e.message().trim().to_string(),
+    }
 }

@@ -9,7 +9,12 @@ use unicode_normalization::is_nfkc_quick;
 
 /// NFKC-normalises `s` unless it already is (ASCII always is), keeping case.
 pub(crate) fn nfkc(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || matches!(is_nfkc_quick(s.chars()), unicode_normalization::IsNormalized::Yes) {
+    if s.is_ascii()
+        || matches!(
+            is_nfkc_quick(s.chars()),
+            unicode_normalization::IsNormalized::Yes
+        )
+    {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfkc().collect())
@@ -44,8 +49,29 @@ fn is_word(c: char) -> bool {
 fn is_break(c: char) -> bool {
     matches!(
         c,
-        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '"' | '|' | '\n' | '\r'
-            | '…' | '。' | '、' | '，' | '！' | '？' | '；' | '：'
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '|'
+            | '\n'
+            | '\r'
+            | '…'
+            | '。'
+            | '、'
+            | '，'
+            | '！'
+            | '？'
+            | '；'
+            | '：'
     )
 }
 
@@ -103,7 +129,12 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<RawToken>) {
                 last = '#';
             }
         }
-        out.push(RawToken { start, end, hashtag, brk: pending_break });
+        out.push(RawToken {
+            start,
+            end,
+            hashtag,
+            brk: pending_break,
+        });
         pending_break = false;
         prev2 = Some(last);
         prev = Some(last);
@@ -148,7 +179,11 @@ pub(crate) fn normalize_term(s: &str) -> String {
     tokenize(&s, &mut toks);
     let mut out = String::with_capacity(s.len());
     for t in &toks {
-        for (k, part) in s[t.start..t.end].split('_').filter(|p| !p.is_empty()).enumerate() {
+        for (k, part) in s[t.start..t.end]
+            .split('_')
+            .filter(|p| !p.is_empty())
+            .enumerate()
+        {
             if !out.is_empty() || k > 0 {
                 out.push(' ');
             }
@@ -182,14 +217,29 @@ mod tests {
     fn words(s: &str) -> Vec<(String, bool, bool)> {
         let mut v = Vec::new();
         tokenize(s, &mut v);
-        v.iter().map(|t| (s[t.start..t.end].to_string(), t.hashtag, t.brk)).collect()
+        v.iter()
+            .map(|t| (s[t.start..t.end].to_string(), t.hashtag, t.brk))
+            .collect()
     }
 
     #[test]
     fn tokens_keep_technical_spellings() {
         let w = words("C++, C# and .NET; node.js #Rust_Lang x#y");
         let texts: Vec<&str> = w.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!(texts, ["C++", "C#", "and", ".NET", "node", "js", "Rust_Lang", "x", "y"]);
+        assert_eq!(
+            texts,
+            [
+                "C++",
+                "C#",
+                "and",
+                ".NET",
+                "node",
+                "js",
+                "Rust_Lang",
+                "x",
+                "y"
+            ]
+        );
         // "#Rust_Lang" is a hashtag; "x#y" is not (the # follows a letter)
         assert!(w[6].1);
         assert!(!w[8].1);
@@ -204,7 +254,10 @@ mod tests {
     fn emoji_and_other_scripts_are_boundaries() {
         let w = words("Rust🦀lang Привет мир データ分析 naïve");
         let texts: Vec<&str> = w.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!(texts, ["Rust", "lang", "Привет", "мир", "データ分析", "naïve"]);
+        assert_eq!(
+            texts,
+            ["Rust", "lang", "Привет", "мир", "データ分析", "naïve"]
+        );
     }
 
     #[test]
