@@ -35,6 +35,7 @@ pub mod engagement;
 pub mod error;
 mod model;
 pub mod summary;
+pub mod skills;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
