@@ -99,7 +99,7 @@ pub fn add_response(corpus: &mut Corpus, page: &Response) -> ConvertStats {
 /// use rapport_core::Corpus;
 /// use rapport_twitter::{convert::add_users_response, models::UsersResponse};
 /// let page: UsersResponse = serde_json::from_str(
-///     r#"{"data":[{"id":"1","username":"Ada","name":"Ada L.","description":"#rustlang"}]}"#).unwrap();
+///     r##"{"data":[{"id":"1","username":"Ada","name":"Ada L.","description":"#rustlang"}]}"##).unwrap();
 /// let mut corpus = Corpus::new();
 /// add_users_response(&mut corpus, &page);
 /// assert_eq!(corpus.account_by_handle("ada").unwrap().bio(), Some("#rustlang"));

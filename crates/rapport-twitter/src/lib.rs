@@ -12,9 +12,12 @@
 //!
 //! ```
 //! use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
-//! let line = r#"{"data":[{"id":"10","text":"We are #hiring","author_id":"1","created_at":"2024-05-01T09:00:00.000Z",
-//!   "entities":{"hashtags":[{"start":7,"end":14,"tag":"hiring"}]}}],
-//!   "includes":{"users":[{"id":"1","name":"Acme","username":"acme_careers"}]},"meta":{"result_count":1}}"#;
+//! // One twarc2 line: a page with one tweet and its author.
+//! let line = concat!(
+//!     r#"{"data":[{"id":"10","text":"We are #hiring","author_id":"1","created_at":"2024-05-01T09:00:00.000Z","#,
+//!     r#""entities":{"hashtags":[{"start":7,"end":14,"tag":"hiring"}]}}],"#,
+//!     r#""includes":{"users":[{"id":"1","name":"Acme","username":"acme_careers"}]},"meta":{"result_count":1}}"#,
+//! );
 //! let report = import_jsonl_reader(line.as_bytes(), "inline", &ImportOptions::default()).unwrap();
 //! assert_eq!(report.corpus.num_posts(), 1);
 //! assert_eq!(report.corpus.account_by_handle("@Acme_Careers").unwrap().id(), "1");

@@ -194,6 +194,10 @@ impl Node {
             None => &[],
         };
         for item in items {
+            if item.id.is_none() {
+                // Not a tweet or user (e.g. a counts bucket): nothing to convert.
+                continue;
+            }
             if item.is_user() {
                 users.push(item.user_view());
             } else {
