@@ -10,6 +10,7 @@
 use crate::convert::{TweetView, UserView};
 use crate::models::{
     Entities, NoteTweet, OneOrMany, Problem, PublicMetrics, UserPublicMetrics, de_opt_id,
+    de_opt_num,
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -80,15 +81,25 @@ pub(crate) struct IncludesLite {
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(default)]
 pub(crate) struct Metrics {
+    #[serde(deserialize_with = "de_opt_num")]
     retweet_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     reply_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     like_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     quote_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     impression_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     bookmark_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     followers_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     following_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     tweet_count: Option<u64>,
+    #[serde(deserialize_with = "de_opt_num")]
     listed_count: Option<u64>,
 }
 

@@ -1,6 +1,6 @@
 //! The tweet (post) object and its parts.
 
-use super::serde_util::{de_time, id, id_vec, null_default, opt_id, ser_time};
+use super::serde_util::{de_time, id, id_vec, null_default, opt_id, opt_num, ser_time};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -327,22 +327,46 @@ pub struct NoteTweet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PublicMetrics {
     /// Retweets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retweet_count: Option<u64>,
     /// Replies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reply_count: Option<u64>,
     /// Likes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub like_count: Option<u64>,
     /// Quotes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quote_count: Option<u64>,
     /// Impressions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub impression_count: Option<u64>,
     /// Bookmarks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bookmark_count: Option<u64>,
 }
 
@@ -350,7 +374,11 @@ pub struct PublicMetrics {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EditControls {
     /// Edits left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub edits_remaining: Option<u32>,
     /// Whether the tweet can be edited at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]

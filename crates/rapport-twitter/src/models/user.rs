@@ -1,6 +1,6 @@
 //! The user object.
 
-use super::serde_util::{de_time, id, opt_id, ser_time};
+use super::serde_util::{de_time, id, opt_id, opt_num, ser_time};
 use super::tweet::{Extra, Withheld};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -80,18 +80,38 @@ pub struct User {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct UserPublicMetrics {
     /// Followers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub followers_count: Option<u64>,
     /// Accounts followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub following_count: Option<u64>,
     /// Tweets written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tweet_count: Option<u64>,
     /// Lists the user is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub listed_count: Option<u64>,
     /// Likes given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_num",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub like_count: Option<u64>,
 }
