@@ -425,8 +425,8 @@ struct ArchiveTweet {
     id_str: Option<String>,
     #[serde(deserialize_with = "de_opt_id")]
     id: Option<String>,
-    #[serde(alias = "text")]
-    full_text: String,
+    full_text: Option<String>,
+    text: Option<String>,
     #[serde(deserialize_with = "archive_time")]
     created_at: Option<DateTime<Utc>>,
     lang: Option<String>,
@@ -459,8 +459,10 @@ struct ArchiveTag {
 #[serde(default)]
 struct ArchiveMention {
     screen_name: String,
-    #[serde(deserialize_with = "de_opt_id", alias = "id")]
+    #[serde(deserialize_with = "de_opt_id")]
     id_str: Option<String>,
+    #[serde(deserialize_with = "de_opt_id")]
+    id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -511,7 +513,7 @@ impl ArchiveEntry {
         let created_at = t.created_at?;
         let clamp = |v: Option<u64>| v.map(|v| u32::try_from(v).unwrap_or(u32::MAX));
         Some(Post {
-            text: unescape(&t.full_text).into_owned(),
+            text: unescape(t.full_text.as_deref().or(t.text.as_deref()).unwrap_or("")).into_owned(),
             author_id: owner.id.clone(),
             created_at,
             conversation_id: None,
@@ -532,7 +534,7 @@ impl ArchiveEntry {
                 .into_iter()
                 .filter(|m| !m.screen_name.is_empty() || m.id_str.is_some())
                 .map(|m| Mention {
-                    id: m.id_str.filter(|i| !i.is_empty() && i != "-1"),
+                    id: m.id_str.or(m.id).filter(|i| !i.is_empty() && i != "-1"),
                     handle: m.screen_name,
                 })
                 .collect(),
