@@ -23,7 +23,7 @@
 //! Entity offsets are Unicode code points; [`slice_code_points`] cuts them out of a text.
 
 use crate::models::{
-    Entities, NoteTweet, PublicMetrics, ReferenceType, Response, Tweet, User, UserPublicMetrics,
+    Entities, PublicMetrics, ReferenceType, Response, Tweet, UrlEntity, User, UserPublicMetrics,
     UsersResponse,
 };
 use chrono::{DateTime, TimeZone, Utc};
@@ -211,9 +211,46 @@ pub(crate) struct TweetView<'a> {
     pub(crate) replied_to: Option<&'a str>,
     pub(crate) quoted: Option<&'a str>,
     pub(crate) retweeted: Option<&'a str>,
-    pub(crate) entities: Option<&'a Entities>,
-    pub(crate) note: Option<&'a NoteTweet>,
+    pub(crate) entities: Ents<'a>,
+    /// `note_tweet.text` and its entities.
+    pub(crate) note: Option<(&'a str, Ents<'a>)>,
     pub(crate) metrics: PublicMetrics,
+}
+
+/// Entities from the full models or from the import path's lean structs.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Ents<'a> {
+    #[default]
+    None,
+    Full(&'a Entities),
+    Lite(&'a crate::import::lite::LiteEntities<'a>),
+}
+
+impl<'a> Ents<'a> {
+    fn is_none(self) -> bool {
+        matches!(self, Ents::None)
+    }
+
+    fn or(self, other: Ents<'a>) -> Ents<'a> {
+        if self.is_none() { other } else { self }
+    }
+
+    /// The mention that starts first (a retweet's retweeted author).
+    fn first_mention(self) -> Option<(&'a str, Option<&'a str>)> {
+        match self {
+            Ents::None => None,
+            Ents::Full(e) => e
+                .mentions
+                .iter()
+                .min_by_key(|m| m.start)
+                .map(|m| (m.username.as_str(), m.id.as_deref())),
+            Ents::Lite(e) => e
+                .mentions
+                .iter()
+                .min_by_key(|m| m.start)
+                .map(|m| (&*m.username, m.id.as_deref())),
+        }
+    }
 }
 
 impl<'a> From<&'a Tweet> for TweetView<'a> {
@@ -226,8 +263,11 @@ impl<'a> From<&'a Tweet> for TweetView<'a> {
             conversation_id: t.conversation_id.as_deref(),
             in_reply_to_user_id: t.in_reply_to_user_id.as_deref(),
             lang: t.lang.as_deref(),
-            entities: t.entities.as_ref(),
-            note: t.note_tweet.as_ref(),
+            entities: t.entities.as_ref().map_or(Ents::None, Ents::Full),
+            note: t.note_tweet.as_ref().and_then(|n| {
+                let text = n.text.as_deref()?;
+                Some((text, n.entities.as_ref().map_or(Ents::None, Ents::Full)))
+            }),
             metrics: t.public_metrics.unwrap_or_default(),
             ..TweetView::default()
         };
@@ -260,12 +300,9 @@ impl<'a> TweetView<'a> {
     }
 
     /// The note text when there is a non-empty one, with its entities (falling back to the tweet's).
-    fn full(&self) -> (&'a str, Option<&'a Entities>) {
+    fn full(&self) -> (&'a str, Ents<'a>) {
         match self.note {
-            Some(NoteTweet {
-                text: Some(t),
-                entities,
-            }) if !t.is_empty() => (t.as_str(), entities.as_ref().or(self.entities)),
+            Some((t, e)) if !t.is_empty() => (t, e.or(self.entities)),
             _ => (self.text, self.entities),
         }
     }
@@ -342,35 +379,46 @@ pub(crate) fn add_views(
 struct PageCtx<'v, 'a> {
     users: &'v [UserView<'a>],
     tweets: HashMap<&'a str, &'v TweetView<'a>>,
-    /// username (ASCII lower case) → user id; built on first use.
-    by_handle: std::cell::OnceCell<HashMap<String, &'a str>>,
+    /// Indices into `users` by the hash of the ASCII-lower-cased username; built on first use.
+    by_handle: std::cell::OnceCell<hashbrown::HashTable<usize>>,
+    hasher: hashbrown::DefaultHashBuilder,
     /// user id → username
     handle_of: HashMap<&'a str, &'a str>,
 }
 
 impl<'v, 'a> PageCtx<'v, 'a> {
     fn new(users: &'v [UserView<'a>], included: &'v [TweetView<'a>]) -> Self {
-        let tweets = included.iter().map(|t| (t.id, t)).collect();
-        let handle_of = users
-            .iter()
-            .filter_map(|u| Some((u.id, u.username?)))
-            .collect();
+        let mut tweets = HashMap::with_capacity(included.len());
+        tweets.extend(included.iter().map(|t| (t.id, t)));
+        let mut handle_of = HashMap::with_capacity(users.len());
+        handle_of.extend(users.iter().filter_map(|u| Some((u.id, u.username?))));
         PageCtx {
             users,
             tweets,
             by_handle: std::cell::OnceCell::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
             handle_of,
         }
     }
 
     fn user_id_for(&self, username: &str) -> Option<&'a str> {
-        let map = self.by_handle.get_or_init(|| {
-            self.users
-                .iter()
-                .filter_map(|u| Some((u.username?.to_ascii_lowercase(), u.id)))
-                .collect()
+        let table = self.by_handle.get_or_init(|| {
+            let mut t = hashbrown::HashTable::with_capacity(self.users.len());
+            for (i, u) in self.users.iter().enumerate() {
+                if let Some(h) = u.username {
+                    t.insert_unique(handle_hash(&self.hasher, h), i, |&j| {
+                        handle_hash(&self.hasher, self.users[j].username.unwrap_or(""))
+                    });
+                }
+            }
+            t
         });
-        map.get(username.to_ascii_lowercase().as_str()).copied()
+        let i = table.find(handle_hash(&self.hasher, username), |&j| {
+            self.users[j]
+                .username
+                .is_some_and(|h| h.eq_ignore_ascii_case(username))
+        })?;
+        Some(self.users[*i].id)
     }
 
     fn post(&self, t: &TweetView<'a>, stats: &mut ConvertStats) -> Option<Post> {
@@ -401,10 +449,8 @@ impl<'v, 'a> PageCtx<'v, 'a> {
                     None => unescape(orig_text).into_owned(),
                 });
                 // The retweeted author is the first mention of a retweet's own entities.
-                if let Some(own) = t.entities {
-                    if let Some(m) = own.mentions.iter().min_by_key(|m| m.start) {
-                        mentions.push(self.mention(&m.username, m.id.as_deref()));
-                    }
+                if let Some((username, id)) = t.entities.first_mention() {
+                    mentions.push(self.mention(username, id));
                 }
                 self.collect(orig_entities, &mut hashtags, &mut mentions, &mut urls);
             }
@@ -457,37 +503,72 @@ impl<'v, 'a> PageCtx<'v, 'a> {
 
     fn collect(
         &self,
-        e: Option<&Entities>,
+        e: Ents<'_>,
         hashtags: &mut Vec<String>,
         mentions: &mut Vec<Mention>,
         urls: &mut Vec<String>,
     ) {
-        let Some(e) = e else { return };
-        hashtags.extend(
-            e.hashtags
-                .iter()
-                .filter(|h| !h.tag.is_empty())
-                .map(|h| h.tag.clone()),
-        );
-        for m in &e.mentions {
-            if m.username.is_empty() && m.id.is_none() {
-                continue;
+        let mut mention = |username: &str, id: Option<&str>| {
+            if username.is_empty() && id.is_none() {
+                return;
             }
             if !mentions
                 .iter()
-                .any(|x: &Mention| x.handle.eq_ignore_ascii_case(&m.username))
+                .any(|x: &Mention| x.handle.eq_ignore_ascii_case(username))
             {
-                mentions.push(self.mention(&m.username, m.id.as_deref()));
+                mentions.push(self.mention(username, id));
+            }
+        };
+        match e {
+            Ents::None => {}
+            Ents::Full(e) => {
+                hashtags.extend(
+                    e.hashtags
+                        .iter()
+                        .filter(|h| !h.tag.is_empty())
+                        .map(|h| h.tag.clone()),
+                );
+                for m in &e.mentions {
+                    mention(&m.username, m.id.as_deref());
+                }
+                urls.extend(
+                    e.urls
+                        .iter()
+                        .map(UrlEntity::best)
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_owned),
+                );
+            }
+            Ents::Lite(e) => {
+                hashtags.extend(
+                    e.hashtags
+                        .iter()
+                        .filter(|h| !h.tag.is_empty())
+                        .map(|h| h.tag.clone().into_owned()),
+                );
+                for m in &e.mentions {
+                    mention(&m.username, m.id.as_deref());
+                }
+                urls.extend(
+                    e.urls
+                        .iter()
+                        .map(crate::import::lite::LiteUrl::best)
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_owned),
+                );
             }
         }
-        urls.extend(
-            e.urls
-                .iter()
-                .map(|u| u.best())
-                .filter(|u| !u.is_empty())
-                .map(str::to_owned),
-        );
     }
+}
+
+/// A hash of a username that ignores ASCII case (handles on X are ASCII), without allocating.
+fn handle_hash(b: &hashbrown::DefaultHashBuilder, h: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut s = b.build_hasher();
+    for b in h.bytes() {
+        s.write_u8(b.to_ascii_lowercase());
+    }
+    s.finish()
 }
 
 /// `RT @name: …` → `name`.

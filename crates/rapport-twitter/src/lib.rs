@@ -29,3 +29,8 @@ pub mod import;
 pub mod models;
 
 pub use error::TwitterError;
+
+// The code blocks of the importing guide run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/importing.md")]
+struct ImportingGuide;

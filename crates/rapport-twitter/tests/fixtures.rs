@@ -6,6 +6,8 @@
 //! (unique ids of `data` ∪ `includes.tweets` with an `author_id` for posts, unique user ids of
 //! `includes.users` ∪ user `data` for accounts), and `grep -o '"type": *"retweeted"' F | wc -l`.
 
+#![allow(clippy::case_sensitive_file_extension_comparisons)] // the fixture names are ours, all lower case
+
 use rapport_core::{Corpus, PostKind};
 use rapport_twitter::convert::{add_response, add_users_response, slice_code_points};
 use rapport_twitter::import::{ImportOptions, import_path};

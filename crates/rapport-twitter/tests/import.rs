@@ -529,7 +529,7 @@ proptest! {
                 1 => text.push_str(&p[..cut.min(p.len() - 1)]),
                 2 => text.push_str(r#"{"data":[{"id":"1","text":["no"]}]}"#),
                 3 => text.push_str("   "),
-                _ => text.push_str("\u{1F980}"),
+                _ => text.push('\u{1F980}'),
             }
             text.push_str(if i % 2 == 0 { "\n" } else { "\r\n" });
         }

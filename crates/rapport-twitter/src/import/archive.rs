@@ -215,7 +215,7 @@ fn read_zip(path: &Path) -> Result<Vec<ArchiveFile>, TwitterError> {
 }
 
 /// The JSON array of a `window.YTD.<name>.partN = [...]` file and the line/column its `[` is at.
-fn ytd_array<'t>(f: &'t ArchiveFile) -> Result<(&'t str, u64, u64), TwitterError> {
+fn ytd_array(f: &ArchiveFile) -> Result<(&str, u64, u64), TwitterError> {
     let text = std::str::from_utf8(strip_bom(f.text.as_bytes())).unwrap_or(&f.text);
     let start = text.trim_start();
     if !start.starts_with("window.YTD.") {
@@ -245,9 +245,7 @@ fn ytd_array<'t>(f: &'t ArchiveFile) -> Result<(&'t str, u64, u64), TwitterError
     Ok((body, line, col as u64))
 }
 
-fn parse_array<'t>(
-    f: &'t ArchiveFile,
-) -> Result<(Vec<&'t RawValue>, &'t str, u64, u64), TwitterError> {
+fn parse_array(f: &ArchiveFile) -> Result<(Vec<&RawValue>, &str, u64, u64), TwitterError> {
     let (body, line, col) = ytd_array(f)?;
     match serde_json::from_str::<Vec<&RawValue>>(body) {
         Ok(v) => Ok((v, body, line, col)),

@@ -3,25 +3,60 @@
 //! One struct, [`Node`], reads every kind of line: a twarc2 page (`data`, `includes`, `errors`, `meta`),
 //! a stream message (`data` object + `matching_rules`), a flattened twarc tweet (the tweet's own
 //! fields with `author` and full `referenced_tweets` inline) and the objects inside them (tweets and
-//! users). Only the fields conversion needs are read; everything else is skipped by serde without
-//! building values, and there is no `flatten` (which would buffer every object), so parsing runs close
-//! to serde_json's typed-parse speed. The full [`models`](crate::models) are for faithful round trips.
+//! users). Only the fields conversion needs are read, strings are borrowed from the line when they
+//! have no escapes, everything else is skipped by serde without building values, and there is no
+//! `flatten` (which would buffer every object). The full [`models`](crate::models) are for faithful
+//! round trips.
 
-use crate::convert::{TweetView, UserView};
-use crate::models::{
-    Entities, NoteTweet, OneOrMany, Problem, PublicMetrics, UserPublicMetrics, de_opt_id,
-    de_opt_num,
-};
+use crate::convert::{Ents, TweetView, UserView};
+use crate::models::{OneOrMany, Problem, PublicMetrics, UserPublicMetrics, de_opt_num};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use serde::de::IgnoredAny;
+use serde::de::{self, IgnoredAny, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use std::fmt;
+
+type Str<'a> = Cow<'a, str>;
 
 fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
-    D: serde::Deserializer<'de>,
+    D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An optional id as a borrowed string, or a number turned into one.
+fn opt_id<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Str<'a>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Str<'de>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an id as a string or a non-negative integer")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+    }
+    d.deserialize_option(V)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -29,57 +64,130 @@ where
     default,
     expecting = "a JSON object: a twarc2 page, a stream message or a tweet"
 )]
-pub(crate) struct Node {
-    #[serde(deserialize_with = "de_opt_id")]
-    pub(crate) id: Option<String>,
-    pub(crate) text: Option<String>,
-    #[serde(deserialize_with = "de_opt_id")]
-    pub(crate) author_id: Option<String>,
+pub(crate) struct Node<'a> {
+    #[serde(borrow, deserialize_with = "opt_id")]
+    pub(crate) id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) text: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt_id")]
+    pub(crate) author_id: Option<Str<'a>>,
     pub(crate) created_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "de_opt_id")]
-    pub(crate) conversation_id: Option<String>,
-    #[serde(deserialize_with = "de_opt_id")]
-    pub(crate) in_reply_to_user_id: Option<String>,
-    pub(crate) lang: Option<String>,
+    #[serde(borrow, deserialize_with = "opt_id")]
+    pub(crate) conversation_id: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt_id")]
+    pub(crate) in_reply_to_user_id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) lang: Option<Str<'a>>,
     /// `type` of a referenced tweet, or of a problem document.
-    #[serde(rename = "type")]
-    pub(crate) kind: Option<String>,
-    #[serde(alias = "referenced_posts", deserialize_with = "null_default")]
-    pub(crate) referenced_tweets: Vec<Node>,
-    pub(crate) entities: Option<Entities>,
-    #[serde(alias = "note_post")]
-    pub(crate) note_tweet: Option<NoteTweet>,
-    pub(crate) public_metrics: Option<Metrics>,
+    #[serde(borrow, rename = "type")]
+    pub(crate) kind: Option<Str<'a>>,
+    #[serde(borrow, alias = "referenced_posts", deserialize_with = "null_default")]
+    pub(crate) referenced_tweets: Vec<Node<'a>>,
+    #[serde(borrow)]
+    pub(crate) entities: Option<Box<LiteEntities<'a>>>,
+    #[serde(borrow, alias = "note_post")]
+    pub(crate) note_tweet: Option<Box<LiteNote<'a>>>,
+    pub(crate) public_metrics: Option<Box<Metrics>>,
     // user fields
-    pub(crate) username: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) description: Option<String>,
+    #[serde(borrow)]
+    pub(crate) username: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) description: Option<Str<'a>>,
     // flattened twarc
-    pub(crate) author: Option<Box<Node>>,
-    pub(crate) in_reply_to_user: Option<Box<Node>>,
+    #[serde(borrow)]
+    pub(crate) author: Option<Box<Node<'a>>>,
+    #[serde(borrow)]
+    pub(crate) in_reply_to_user: Option<Box<Node<'a>>>,
     // page fields
-    pub(crate) data: Option<Box<OneOrMany<Node>>>,
-    pub(crate) includes: Option<IncludesLite>,
+    #[serde(borrow)]
+    pub(crate) data: Option<Box<OneOrMany<Node<'a>>>>,
+    #[serde(borrow)]
+    pub(crate) includes: Option<Box<IncludesLite<'a>>>,
     #[serde(deserialize_with = "null_default")]
     pub(crate) errors: Vec<Problem>,
     pub(crate) meta: Option<IgnoredAny>,
     // request-level problem document
-    pub(crate) title: Option<String>,
-    pub(crate) detail: Option<String>,
+    #[serde(borrow)]
+    pub(crate) title: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) detail: Option<Str<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct IncludesLite {
-    #[serde(deserialize_with = "null_default")]
-    pub(crate) users: Vec<Node>,
-    #[serde(alias = "posts", deserialize_with = "null_default")]
-    pub(crate) tweets: Vec<Node>,
+pub(crate) struct IncludesLite<'a> {
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) users: Vec<Node<'a>>,
+    #[serde(borrow, alias = "posts", deserialize_with = "null_default")]
+    pub(crate) tweets: Vec<Node<'a>>,
+}
+
+/// The entities conversion uses: hashtags, mentions, urls.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteEntities<'a> {
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) hashtags: Vec<LiteTag<'a>>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) mentions: Vec<LiteMention<'a>>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) urls: Vec<LiteUrl<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteTag<'a> {
+    #[serde(borrow)]
+    pub(crate) tag: Str<'a>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteMention<'a> {
+    pub(crate) start: usize,
+    #[serde(borrow)]
+    pub(crate) username: Str<'a>,
+    #[serde(borrow, deserialize_with = "opt_id")]
+    pub(crate) id: Option<Str<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteUrl<'a> {
+    #[serde(borrow)]
+    pub(crate) url: Str<'a>,
+    #[serde(borrow)]
+    pub(crate) expanded_url: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) unwound_url: Option<Str<'a>>,
+}
+
+impl LiteUrl<'_> {
+    /// Unwound, else expanded, else the t.co link (as [`UrlEntity::best`](crate::models::UrlEntity::best)).
+    pub(crate) fn best(&self) -> &str {
+        self.unwound_url
+            .as_deref()
+            .or(self.expanded_url.as_deref())
+            .filter(|u| !u.is_empty())
+            .unwrap_or(&self.url)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteNote<'a> {
+    #[serde(borrow)]
+    pub(crate) text: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) entities: Option<LiteEntities<'a>>,
 }
 
 /// Tweet and user public metrics in one struct (a node does not know yet which it is).
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(default)]
+#[allow(clippy::struct_field_names)] // the wire names
 pub(crate) struct Metrics {
     #[serde(deserialize_with = "de_opt_num")]
     retweet_count: Option<u64>,
@@ -115,13 +223,17 @@ pub(crate) enum Kind {
     Unknown,
 }
 
-impl Node {
+fn ents<'a>(e: Option<&'a LiteEntities<'a>>) -> Ents<'a> {
+    e.map_or(Ents::None, Ents::Lite)
+}
+
+impl<'a> Node<'a> {
     pub(crate) fn kind(&self) -> Kind {
         let has_page = self.data.is_some() || self.includes.is_some() || self.meta.is_some();
         if !has_page && (self.title.is_some() || self.detail.is_some()) && self.text.is_none() {
             return Kind::Problem(
-                self.title.clone().unwrap_or_default(),
-                self.detail.clone().unwrap_or_default(),
+                self.title.as_deref().unwrap_or_default().to_owned(),
+                self.detail.as_deref().unwrap_or_default().to_owned(),
             );
         }
         if has_page || !self.errors.is_empty() {
@@ -137,8 +249,8 @@ impl Node {
         self.text.is_none() && self.username.is_some()
     }
 
-    pub(crate) fn tweet_view(&self) -> TweetView<'_> {
-        let m = self.public_metrics.unwrap_or_default();
+    pub(crate) fn tweet_view(&'a self) -> TweetView<'a> {
+        let m = self.public_metrics.as_deref().copied().unwrap_or_default();
         let mut v = TweetView {
             id: self.id.as_deref().unwrap_or(""),
             text: self.text.as_deref().unwrap_or(""),
@@ -147,8 +259,11 @@ impl Node {
             conversation_id: self.conversation_id.as_deref(),
             in_reply_to_user_id: self.in_reply_to_user_id.as_deref(),
             lang: self.lang.as_deref(),
-            entities: self.entities.as_ref(),
-            note: self.note_tweet.as_ref(),
+            entities: ents(self.entities.as_deref()),
+            note: self
+                .note_tweet
+                .as_ref()
+                .and_then(|n| Some((n.text.as_deref()?, ents(n.entities.as_ref())))),
             metrics: PublicMetrics {
                 retweet_count: m.retweet_count,
                 reply_count: m.reply_count,
@@ -170,8 +285,8 @@ impl Node {
         v
     }
 
-    pub(crate) fn user_view(&self) -> UserView<'_> {
-        let m = self.public_metrics.unwrap_or_default();
+    pub(crate) fn user_view(&'a self) -> UserView<'a> {
+        let m = self.public_metrics.as_deref().copied().unwrap_or_default();
         UserView {
             id: self.id.as_deref().unwrap_or(""),
             username: self.username.as_deref(),
@@ -189,7 +304,7 @@ impl Node {
     }
 
     /// Splits a page (or a flattened tweet) into users, included tweets and data tweets.
-    pub(crate) fn views(&self) -> (Vec<UserView<'_>>, Vec<TweetView<'_>>, Vec<TweetView<'_>>) {
+    pub(crate) fn views(&'a self) -> (Vec<UserView<'a>>, Vec<TweetView<'a>>, Vec<TweetView<'a>>) {
         let mut users = Vec::new();
         let mut included = Vec::new();
         let mut data = Vec::new();
@@ -199,7 +314,7 @@ impl Node {
                 push_tweet(t, &mut users, &mut included);
             }
         }
-        let items: &[Node] = match &self.data {
+        let items: &[Node<'a>] = match &self.data {
             Some(d) => d.as_slice(),
             None if matches!(self.kind(), Kind::FlatTweet) => std::slice::from_ref(self),
             None => &[],
@@ -225,7 +340,7 @@ impl Node {
     }
 }
 
-fn push_tweet<'a>(t: &'a Node, users: &mut Vec<UserView<'a>>, out: &mut Vec<TweetView<'a>>) {
+fn push_tweet<'a>(t: &'a Node<'a>, users: &mut Vec<UserView<'a>>, out: &mut Vec<TweetView<'a>>) {
     for u in [&t.author, &t.in_reply_to_user].into_iter().flatten() {
         if u.id.is_some() {
             users.push(u.user_view());

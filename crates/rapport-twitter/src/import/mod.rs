@@ -19,7 +19,7 @@
 
 mod archive;
 mod jsonl;
-mod lite;
+pub(crate) mod lite;
 
 pub use archive::import_archive;
 pub use jsonl::{import_jsonl, import_jsonl_reader, import_response_file};

@@ -81,6 +81,7 @@ pub(crate) fn id_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
 }
 
 /// Serializes a timestamp the way the X API writes it: RFC 3339 with milliseconds and `Z`.
+#[allow(clippy::ref_option)] // the signature serde's `serialize_with` calls
 pub(crate) fn ser_time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true)),

@@ -120,23 +120,23 @@ pub struct Tweet {
 impl Tweet {
     /// The id of the tweet this one replies to (`referenced_tweets` of type `replied_to`).
     pub fn replied_to(&self) -> Option<&str> {
-        self.reference(ReferenceType::RepliedTo)
+        self.reference(&ReferenceType::RepliedTo)
     }
 
     /// The id of the tweet this one quotes.
     pub fn quoted(&self) -> Option<&str> {
-        self.reference(ReferenceType::Quoted)
+        self.reference(&ReferenceType::Quoted)
     }
 
     /// The id of the tweet this one retweets.
     pub fn retweeted(&self) -> Option<&str> {
-        self.reference(ReferenceType::Retweeted)
+        self.reference(&ReferenceType::Retweeted)
     }
 
-    fn reference(&self, kind: ReferenceType) -> Option<&str> {
+    fn reference(&self, kind: &ReferenceType) -> Option<&str> {
         self.referenced_tweets
             .iter()
-            .find(|r| r.kind == kind)
+            .find(|r| &r.kind == kind)
             .map(|r| r.id.as_str())
     }
 }
