@@ -32,6 +32,7 @@ mod conversation;
 mod corpus;
 pub mod engagement;
 pub mod error;
+pub mod graph;
 mod model;
 pub mod summary;
 pub mod time;
