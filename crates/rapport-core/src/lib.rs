@@ -33,6 +33,7 @@ mod corpus;
 pub mod engagement;
 pub mod error;
 pub mod graph;
+pub mod mentors;
 mod model;
 pub mod summary;
 pub mod time;
