@@ -68,6 +68,16 @@ pub enum Error {
         /// The tolerance asked for.
         tolerance: f64,
     },
+    /// A group-label file is malformed.
+    #[error("{file}, line {line}: {message}")]
+    LabelFile {
+        /// The file name given by the caller.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// What was expected and what was found.
+        message: String,
+    },
 }
 
 fn fmt_handles(unknown: &[String]) -> String {

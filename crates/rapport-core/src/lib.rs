@@ -32,6 +32,7 @@ mod conversation;
 mod corpus;
 pub mod engagement;
 pub mod error;
+pub mod fairness;
 pub mod graph;
 pub mod mentors;
 mod model;
