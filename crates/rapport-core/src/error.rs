@@ -78,6 +78,16 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
+    /// An exported audit log is malformed or was tampered with.
+    #[error("{file}, record {line}: {message}")]
+    AuditLog {
+        /// The file name given by the caller.
+        file: String,
+        /// The 1-based line (or record number, for chain errors).
+        line: u64,
+        /// What was expected and what was found.
+        message: String,
+    },
 }
 
 fn fmt_handles(unknown: &[String]) -> String {

@@ -27,6 +27,7 @@
 //! assert_eq!(conv.depth, 1);
 //! ```
 
+pub mod audit;
 mod columns;
 mod conversation;
 mod corpus;
