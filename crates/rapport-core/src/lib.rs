@@ -35,6 +35,7 @@ pub mod engagement;
 pub mod error;
 pub mod fairness;
 pub mod graph;
+pub mod learning;
 pub mod mentors;
 mod model;
 pub mod summary;
