@@ -45,7 +45,7 @@ fn data() -> (Vec<String>, GroupLabels, Vec<bool>, Vec<f64>) {
     let mut labels = GroupLabels::new(["sex", "race"]).unwrap();
     let (mut ids, mut sel, mut scores) = (vec![], vec![], vec![]);
     for i in 0..55u32 {
-        let sex = (i < 50).then(|| if i % 5 < 2 { "F" } else { "M" });
+        let sex = (i < 50).then_some(if i % 5 < 2 { "F" } else { "M" });
         let race = if i % 7 < 3 {
             "A"
         } else if i % 7 < 5 {
@@ -285,7 +285,7 @@ proptest! {
             let ratios: Vec<f64> = t.rows.iter().filter_map(|r| r.impact_ratio).collect();
             prop_assert!(ratios.iter().all(|&r| (0.0..=1.0).contains(&r)));
             if !ratios.is_empty() {
-                prop_assert!(ratios.iter().any(|&r| r == 1.0));
+                prop_assert!(ratios.contains(&1.0));
                 let top = t.group(t.highest_group.as_deref().unwrap()).unwrap();
                 prop_assert_eq!(top.impact_ratio, Some(1.0));
             }

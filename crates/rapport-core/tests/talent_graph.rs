@@ -111,7 +111,7 @@ fn graph_edges_are_the_hand_worked_ones() {
     let g = InteractionGraph::build(&c, &Interactions::build(&c), &KindWeights::default());
     assert_eq!(g.num_nodes(), 6);
     assert_eq!(g.num_edges(), 7);
-    let w = |s: &str, d: &str| g.edge_weight(idx(&c, s), idx(&c, d));
+    let w = |from: &str, to: &str| g.edge_weight(idx(&c, from), idx(&c, to));
     assert_eq!(w("b", "a"), 2.0);
     assert_eq!(w("c", "a"), 1.0);
     assert_eq!(w("c", "b"), 1.0);
@@ -120,12 +120,12 @@ fn graph_edges_are_the_hand_worked_ones() {
     assert_eq!(w("d", "a"), 1.0);
     assert_eq!(w("d", "c"), 1.0);
     assert_eq!(w("a", "b"), 0.0);
-    let e = g.node(idx(&c, "e")).unwrap();
-    let a = g.node(idx(&c, "a")).unwrap();
-    assert_eq!(g.out_strength(e), 0.0);
+    let node_e = g.node(idx(&c, "e")).unwrap();
+    let node_a = g.node(idx(&c, "a")).unwrap();
+    assert_eq!(g.out_strength(node_e), 0.0);
     // In-edges of a: from b (2), c (1), d (1) = 4.
-    assert_eq!(g.in_strength(a), 4.0);
-    assert_eq!(g.in_edges(a).len(), 3);
+    assert_eq!(g.in_strength(node_a), 4.0);
+    assert_eq!(g.in_edges(node_a).len(), 3);
 }
 
 #[test]

@@ -27,10 +27,19 @@ use rapport_core::learning::LearningOptions;
 use rapport_core::mentors::Topic;
 use rapport_core::{Corpus, Post};
 
+/// (id, day, author, hashtags, replies to)
+type Row = (
+    &'static str,
+    i64,
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+);
+
 fn corpus() -> Corpus {
     let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
     let mut c = Corpus::new();
-    let rows: [(&str, i64, &str, &[&str], Option<&str>); 16] = [
+    let rows: [Row; 16] = [
         ("old", -5, "ada", &["rust", "bevy"], None),
         ("p1", 1, "ada", &["rust", "tokio"], None),
         ("p1r", 3, "bob", &[], Some("p1")),

@@ -217,17 +217,17 @@ impl InteractionGraph {
         opts: &PageRankOptions,
     ) -> Result<PageRank, Error> {
         opts.validate()?;
-        let n = self.num_nodes();
-        if teleport.p.len() != n {
+        let nodes = self.num_nodes();
+        if teleport.p.len() != nodes {
             return Err(Error::InvalidParameter {
                 name: "teleport",
                 found: format!("{} entries", teleport.p.len()),
                 expected: "one entry per node of the graph",
             });
         }
-        let d = opts.damping;
-        let p = &teleport.p;
-        let dangling: Vec<u32> = (0..n as u32)
+        let damping = opts.damping;
+        let tele = &teleport.p;
+        let dangling: Vec<u32> = (0..nodes as u32)
             .filter(|&u| self.out_strength[u as usize] <= 0.0)
             .collect();
         let inv_strength: Vec<f64> = self
@@ -235,29 +235,34 @@ impl InteractionGraph {
             .iter()
             .map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 })
             .collect();
-        let mut x = vec![1.0 / n as f64; n];
-        let mut y = vec![0.0; n];
-        let mut next = vec![0.0; n];
+        let mut rank = vec![1.0 / nodes as f64; nodes];
+        // rank(u) / S(u): what u sends along each unit of edge weight.
+        let mut share = vec![0.0; nodes];
+        let mut next = vec![0.0; nodes];
         let mut residual = f64::INFINITY;
         for it in 1..=opts.max_iterations {
-            for u in 0..n {
-                y[u] = x[u] * inv_strength[u];
+            for ((sh, &r), &inv) in share.iter_mut().zip(&rank).zip(&inv_strength) {
+                *sh = r * inv;
             }
-            let dangling_mass: f64 = dangling.iter().map(|&u| x[u as usize]).sum();
-            let jump = d * dangling_mass + (1.0 - d);
-            for v in 0..n {
-                let (a, b) = (self.in_offsets[v] as usize, self.in_offsets[v + 1] as usize);
+            let dangling_mass: f64 = dangling.iter().map(|&u| rank[u as usize]).sum();
+            let jump = damping * dangling_mass + (1.0 - damping);
+            for (v, out) in next.iter_mut().enumerate() {
+                let (lo, hi) = (self.in_offsets[v] as usize, self.in_offsets[v + 1] as usize);
                 let mut acc = 0.0;
-                for (&u, &w) in self.in_sources[a..b].iter().zip(&self.in_weights[a..b]) {
-                    acc += w * y[u as usize];
+                for (&u, &w) in self.in_sources[lo..hi].iter().zip(&self.in_weights[lo..hi]) {
+                    acc += w * share[u as usize];
                 }
-                next[v] = d * acc + jump * p[v];
+                *out = damping * acc + jump * tele[v];
             }
-            residual = x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
-            std::mem::swap(&mut x, &mut next);
+            residual = rank
+                .iter()
+                .zip(&next)
+                .map(|(old, new)| (old - new).abs())
+                .sum();
+            std::mem::swap(&mut rank, &mut next);
             if residual < opts.tolerance {
                 return Ok(PageRank {
-                    scores: x,
+                    scores: rank,
                     iterations: it,
                     residual,
                     options: *opts,
