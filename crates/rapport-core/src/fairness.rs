@@ -479,3 +479,8 @@ pub fn impact_ratios<S: AsRef<str>>(
         options: *opts,
     })
 }
+
+/// `docs/fairness.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/fairness.md")]
+pub struct FairnessGuide;
