@@ -651,3 +651,8 @@ impl Corpus {
         helpful_participants(self, conversation_id)
     }
 }
+
+/// `docs/talent.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/talent.md")]
+pub struct TalentGuide;
