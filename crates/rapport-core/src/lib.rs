@@ -28,6 +28,7 @@
 //! ```
 
 pub mod audit;
+pub mod candidates;
 mod columns;
 mod conversation;
 mod corpus;
@@ -39,6 +40,7 @@ pub mod learning;
 pub mod mentors;
 mod model;
 pub mod summary;
+pub mod skills;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
