@@ -38,6 +38,7 @@ pub mod fairness;
 pub mod graph;
 pub mod learning;
 pub mod mentors;
+pub mod ranking;
 mod model;
 pub mod summary;
 pub mod skills;
