@@ -52,7 +52,9 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::engagement::{EngagementOptions, Interactions, Org, Stage, engagement_with};
 use crate::error::Error;
-use crate::skills::{EvidenceOptions, JobMapping, JobProfile, Matcher, Taxonomy, evidence};
+use crate::skills::{
+    EvidenceOptions, JobMapping, JobProfile, Matcher, SkillReport, Taxonomy, evidence,
+};
 
 /// Explicit weights for a combined rank of fit and engagement (only ratios matter).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -267,20 +269,31 @@ pub fn rank_candidates_with(
     opts.validate()?;
     let mapping = job.map_onto(matcher);
     if mapping.mapped.is_empty() {
-        return Err(Error::InvalidParameter {
-            name: "job",
-            found: format!(
-                "none of its {} skills can be recognised ({})",
-                job.skills.len(),
-                mapping
-                    .unmapped
-                    .iter()
-                    .map(|u| u.skill_id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            expected: "at least one skill id, label or hashtag of the taxonomy",
-        });
+        // Fail before the evidence pass.
+        return Err(unusable_job(&mapping));
+    }
+    let ev_opts = EvidenceOptions {
+        max_evidence_posts: Some(opts.evidence_posts),
+        ..opts.evidence.clone()
+    };
+    let report = evidence(corpus, matcher, &ev_opts);
+    rank_with_evidence(corpus, ix, org, mapping, &report, opts)
+}
+
+/// Ranks candidates from skill evidence computed beforehand (with [`crate::skills::evidence`] and the
+/// matcher the job was mapped with), so that several jobs share one evidence pass over the corpus.
+/// `opts.evidence` is not read: the report's own options apply.
+pub fn rank_with_evidence(
+    corpus: &Corpus,
+    ix: &Interactions,
+    org: &Org,
+    mapping: JobMapping,
+    report: &SkillReport,
+    opts: &CandidateOptions,
+) -> Result<CandidateReport, Error> {
+    opts.validate()?;
+    if mapping.mapped.is_empty() {
+        return Err(unusable_job(&mapping));
     }
     let total_w: f64 = mapping.mapped.iter().map(|s| s.weight).sum();
     let req_w: f64 = mapping
@@ -295,16 +308,14 @@ pub fn rank_candidates_with(
         .filter(|s| !s.required)
         .map(|s| s.weight)
         .sum();
-
-    let ev_opts = EvidenceOptions {
-        max_evidence_posts: Some(opts.evidence_posts),
-        ..opts.evidence.clone()
-    };
-    let report = evidence(corpus, matcher, &ev_opts);
+    let nskills = mapping.mapped.len();
     let skill_pos = |id: &str| mapping.mapped.iter().position(|m| m.skill_id == id);
 
+    // Pass 1, cheap: per candidate the report row of each job skill (flat, `NO_ROW` when absent).
     // Rows of the report are grouped by account.
-    let mut cands: Vec<(AccountIdx, Vec<Option<usize>>)> = Vec::new();
+    const NO_ROW: u32 = u32::MAX;
+    let mut cand_accounts: Vec<AccountIdx> = Vec::new();
+    let mut hits: Vec<u32> = Vec::new();
     let mut last_acc: Option<&str> = None;
     for (i, r) in report.rows.iter().enumerate() {
         let Some(j) = skill_pos(&r.skill_id) else {
@@ -318,70 +329,51 @@ pub fn rank_candidates_with(
                 continue;
             }
             last_acc = Some(r.account_id.as_str());
-            cands.push((a.idx(), vec![None; mapping.mapped.len()]));
+            cand_accounts.push(a.idx());
+            hits.resize(hits.len() + nskills, NO_ROW);
         }
-        if let Some(c) = cands.last_mut() {
-            c.1[j] = Some(i);
-        }
+        let base = hits.len() - nskills;
+        hits[base + j] = i as u32;
     }
-    let considered = cands.len();
+    let considered = cand_accounts.len();
 
     let eng = engagement_with(corpus, ix, org, &opts.engagement)?;
-    let mut eng_of: hashbrown::HashMap<AccountIdx, (f64, Stage)> = hashbrown::HashMap::new();
+    let mut eng_of: Vec<(f64, Stage)> = vec![(0.0, Stage::Unaware); corpus.account_capacity()];
     for r in &eng.rows {
-        eng_of.insert(r.account, (r.score, r.stage));
+        eng_of[r.account.index()] = (r.score, r.stage);
     }
     let idx = corpus.indices();
     let k = opts.saturation;
+    let strength_of = |row: u32| {
+        if row == NO_ROW {
+            0.0
+        } else {
+            report.rows[row as usize].strength
+        }
+    };
     let mut filtered = FilterCounts::default();
-    let mut rows: Vec<CandidateRow> = Vec::new();
-    for (a, hits) in cands {
-        let skills: Vec<SkillFit> = mapping
-            .mapped
-            .iter()
-            .zip(&hits)
-            .map(|(m, h)| {
-                let e = h.map(|i| &report.rows[i]);
-                let strength = e.map_or(0.0, |e| e.strength);
-                let level = strength / (strength + k);
-                SkillFit {
-                    skill_id: m.skill_id.clone(),
-                    label: m.label.clone(),
-                    required: m.required,
-                    weight: m.weight,
-                    strength,
-                    level,
-                    contribution: m.weight * level / total_w,
-                    posts: e.map_or(0, |e| e.posts),
-                    peer_replies: e.map_or(0, |e| e.peer.replies),
-                    last_seen: e.and_then(|e| e.last_seen),
-                    evidence_post_ids: e.map(|e| e.evidence_post_ids.clone()).unwrap_or_default(),
+    let mut light: Vec<Light> = Vec::with_capacity(considered);
+    for (c, &a) in cand_accounts.iter().enumerate() {
+        let h = &hits[c * nskills..(c + 1) * nskills];
+        let (mut fit, mut req, mut nice) = (0.0, 0.0, 0.0);
+        for (m, &row) in mapping.mapped.iter().zip(h) {
+            let s = strength_of(row);
+            fit += m.weight * (s / (s + k)) / total_w;
+            if s > 0.0 {
+                if m.required {
+                    req += m.weight;
+                } else {
+                    nice += m.weight;
                 }
-            })
-            .collect();
-        let fit: f64 = skills.iter().map(|s| s.contribution).sum();
-        let covered = |required: bool| -> f64 {
-            skills
-                .iter()
-                .filter(|s| s.required == required && s.strength > 0.0)
-                .map(|s| s.weight)
-                .sum()
-        };
-        let required_coverage = if req_w > 0.0 {
-            covered(true) / req_w
-        } else {
-            1.0
-        };
-        let nice_to_have_coverage = if nice_w > 0.0 {
-            covered(false) / nice_w
-        } else {
-            1.0
-        };
-        let (engagement, stage) = eng_of.get(&a).copied().unwrap_or((0.0, Stage::Unaware));
-        let last_active = idx
+            }
+        }
+        let required_coverage = if req_w > 0.0 { req / req_w } else { 1.0 };
+        let nice_to_have_coverage = if nice_w > 0.0 { nice / nice_w } else { 1.0 };
+        let (engagement, stage) = eng_of[a.index()];
+        let last_active_ms = idx
             .by_author(a)
             .last()
-            .map(|&r| corpus.post(PostIdx(r)).created_at());
+            .map(|&r| corpus.post(PostIdx(r)).created_ms());
         if fit < opts.min_fit {
             filtered.min_fit += 1;
             continue;
@@ -391,7 +383,7 @@ pub fn rank_candidates_with(
             continue;
         }
         if let Some(since) = opts.active_since
-            && last_active.is_none_or(|t| t < since)
+            && last_active_ms.is_none_or(|t| t < since.timestamp_millis())
         {
             filtered.inactive += 1;
             continue;
@@ -399,39 +391,92 @@ pub fn rank_candidates_with(
         let combined = opts
             .combine
             .map(|w| (w.fit * fit + w.engagement * engagement / 100.0) / (w.fit + w.engagement));
-        let acc = corpus.account(a);
-        rows.push(CandidateRow {
-            rank: 0,
+        light.push(Light {
+            cand: c,
             account: a,
-            handle: acc.handle_or_id().to_owned(),
-            id: acc.id().to_owned(),
             fit,
             required_coverage,
             nice_to_have_coverage,
-            missing_required: skills
-                .iter()
-                .filter(|s| s.required && s.strength <= 0.0)
-                .map(|s| s.label.clone())
-                .collect(),
             engagement,
             stage,
             combined,
-            last_active,
-            skills,
-            why_above_next: None,
         });
     }
-    let key = |r: &CandidateRow| r.combined.unwrap_or(r.fit);
-    rows.sort_by(|a, b| {
+    let key = |r: &Light| r.combined.unwrap_or(r.fit);
+    let handle = |r: &Light| corpus.account(r.account).handle_or_id();
+    light.sort_by(|a, b| {
         key(b)
             .total_cmp(&key(a))
             .then(b.required_coverage.total_cmp(&a.required_coverage))
-            .then_with(|| a.handle.cmp(&b.handle))
+            .then_with(|| handle(a).cmp(handle(b)))
     });
     if let Some(limit) = opts.limit {
         // The last kept row is still compared with the first dropped one.
-        rows.truncate(limit.saturating_add(1));
+        light.truncate(limit.saturating_add(1));
     }
+
+    // Pass 2: the explained rows, for the kept candidates only.
+    let mut rows: Vec<CandidateRow> = light
+        .iter()
+        .map(|l| {
+            let h = &hits[l.cand * nskills..(l.cand + 1) * nskills];
+            let skills: Vec<SkillFit> = mapping
+                .mapped
+                .iter()
+                .zip(h)
+                .map(|(m, &row)| {
+                    let e = (row != NO_ROW).then(|| &report.rows[row as usize]);
+                    let strength = strength_of(row);
+                    let level = strength / (strength + k);
+                    SkillFit {
+                        skill_id: m.skill_id.clone(),
+                        label: m.label.clone(),
+                        required: m.required,
+                        weight: m.weight,
+                        strength,
+                        level,
+                        contribution: m.weight * level / total_w,
+                        posts: e.map_or(0, |e| e.posts),
+                        peer_replies: e.map_or(0, |e| e.peer.replies),
+                        last_seen: e.and_then(|e| e.last_seen),
+                        evidence_post_ids: e
+                            .map(|e| {
+                                e.evidence_post_ids
+                                    .iter()
+                                    .take(opts.evidence_posts)
+                                    .cloned()
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let acc = corpus.account(l.account);
+            CandidateRow {
+                rank: 0,
+                account: l.account,
+                handle: acc.handle_or_id().to_owned(),
+                id: acc.id().to_owned(),
+                fit: l.fit,
+                required_coverage: l.required_coverage,
+                nice_to_have_coverage: l.nice_to_have_coverage,
+                missing_required: skills
+                    .iter()
+                    .filter(|s| s.required && s.strength <= 0.0)
+                    .map(|s| s.label.clone())
+                    .collect(),
+                engagement: l.engagement,
+                stage: l.stage,
+                combined: l.combined,
+                last_active: idx
+                    .by_author(l.account)
+                    .last()
+                    .map(|&r| corpus.post(PostIdx(r)).created_at()),
+                skills,
+                why_above_next: None,
+            }
+        })
+        .collect();
     for i in 0..rows.len() {
         rows[i].rank = i + 1;
         if i + 1 < rows.len() {
@@ -453,6 +498,35 @@ pub fn rank_candidates_with(
         purpose: "candidate_assessment",
         advisory: true,
     })
+}
+
+fn unusable_job(mapping: &JobMapping) -> Error {
+    Error::InvalidParameter {
+        name: "job",
+        found: format!(
+            "none of its {} skills can be recognised ({})",
+            mapping.unmapped.len(),
+            mapping
+                .unmapped
+                .iter()
+                .map(|u| u.skill_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        expected: "at least one skill id, label or hashtag of the taxonomy",
+    }
+}
+
+/// A candidate before its explanation is built.
+struct Light {
+    cand: usize,
+    account: AccountIdx,
+    fit: f64,
+    required_coverage: f64,
+    nice_to_have_coverage: f64,
+    engagement: f64,
+    stage: Stage,
+    combined: Option<f64>,
 }
 
 /// The reason a row ranks above the next, in words, from the largest differences.

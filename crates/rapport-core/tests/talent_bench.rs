@@ -10,7 +10,11 @@ use std::time::Instant;
 
 use chrono::{Duration, TimeZone, Utc};
 use rapport_core::engagement::Interactions;
+use rapport_core::engagement::Org;
 use rapport_core::graph::{InteractionGraph, KindWeights, PageRankOptions};
+use rapport_core::mentors::{MentorOptions, Topic, mentors_with};
+use rapport_core::ranking::{CandidateOptions, rank_candidates_with, rank_with_evidence};
+use rapport_core::skills::{JobProfile, Matcher, Taxonomy};
 use rapport_core::{Account, Corpus, Mention, Post};
 
 struct Rng(u64);
@@ -150,6 +154,88 @@ fn one_million_posts() {
             g.heap_bytes() / 1_000_000,
             t_g + t_pr + t_topics,
             t_ix + t_g + t_pr + t_topics
+        );
+    }
+    let ix = Interactions::build(&c);
+    let g = InteractionGraph::build(&c, &ix, &KindWeights::default());
+    let t = Instant::now();
+    let m = mentors_with(
+        &c,
+        &ix,
+        &g,
+        &Topic::hashtags(["rust"]),
+        &MentorOptions::default(),
+    )
+    .unwrap();
+    eprintln!(
+        "mentors of #rust: {:?} ({} active accounts)",
+        t.elapsed(),
+        m.active_accounts
+    );
+
+    let t = Instant::now();
+    let matcher = Matcher::new(&Taxonomy::builtin());
+    eprintln!("built-in matcher: {:?}", t.elapsed());
+    let job = JobProfile::new("Platform engineer")
+        .require("rust", 2.0)
+        .require("python", 1.0)
+        .require("kubernetes", 1.0)
+        .require("sql", 1.0)
+        .require("aws", 1.0)
+        .nice_to_have("golang", 0.5)
+        .nice_to_have("react", 0.5)
+        .nice_to_have("typescript", 0.5)
+        .nice_to_have("java", 0.5)
+        .nice_to_have("linux", 0.5);
+    let org = Org::resolve(&c, &["user0", "user1", "user2"]).unwrap();
+    let t = Instant::now();
+    let ev = rapport_core::skills::evidence(
+        &c,
+        &matcher,
+        &rapport_core::skills::EvidenceOptions::default(),
+    );
+    eprintln!(
+        "of which skill evidence (skills module, whole taxonomy): {:?} ({} rows)",
+        t.elapsed(),
+        ev.rows.len()
+    );
+    let t = Instant::now();
+    let _ = rapport_core::engagement::engagement_with(
+        &c,
+        &ix,
+        &org,
+        &rapport_core::engagement::EngagementOptions::default(),
+    )
+    .unwrap();
+    eprintln!("of which engagement: {:?}", t.elapsed());
+    for round in 0..3 {
+        let t = Instant::now();
+        let r = rank_candidates_with(&c, &ix, &org, &job, &matcher, &CandidateOptions::default())
+            .unwrap();
+        eprintln!(
+            "round {round}: rank candidates for a {}-skill job ({} mapped): {:?} ({} considered, {} rows)",
+            job.skills.len(),
+            r.job.mapped.len(),
+            t.elapsed(),
+            r.considered,
+            r.rows.len()
+        );
+    }
+    for round in 0..3 {
+        let t = Instant::now();
+        let r = rank_with_evidence(
+            &c,
+            &ix,
+            &org,
+            job.map_onto(&matcher),
+            &ev,
+            &CandidateOptions::default(),
+        )
+        .unwrap();
+        eprintln!(
+            "round {round}: rank candidates from evidence computed once: {:?} ({} rows)",
+            t.elapsed(),
+            r.rows.len()
         );
     }
 }

@@ -310,3 +310,25 @@ fn a_ranking_run_is_logged_without_ids() {
         assert!(!text.contains(personal), "{personal} in {text}");
     }
 }
+
+#[test]
+fn ranking_from_precomputed_evidence_is_the_same() {
+    use rapport_core::engagement::{Interactions, Org};
+    use rapport_core::ranking::rank_with_evidence;
+    use rapport_core::skills::{EvidenceOptions, evidence};
+    let c = corpus();
+    let m = Matcher::new(&taxonomy());
+    let ev = evidence(&c, &m, &EvidenceOptions::default());
+    let org = Org::resolve(&c, &["acme"]).unwrap();
+    let a = rank_with_evidence(
+        &c,
+        &Interactions::build(&c),
+        &org,
+        job().map_onto(&m),
+        &ev,
+        &CandidateOptions::default(),
+    )
+    .unwrap();
+    let b = rank(&c, &CandidateOptions::default());
+    assert_eq!(a.rows, b.rows);
+}
