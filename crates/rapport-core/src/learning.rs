@@ -189,11 +189,11 @@ pub fn learning_feed_with(
     let mut out = Vec::with_capacity(goals.len());
     for goal in goals {
         let mentors = mentors_with(corpus, ix, graph, goal, &mopts)?.rows;
-        let scope = Scope::of(corpus, graph, goal)?;
+        let scope = Scope::of(corpus, graph, goal, None)?;
         out.push(GoalFeed {
             goal: goal.label(),
             mentors,
-            rising_hashtags: rising(corpus, goal, &scope.in_topic, now, w, opts),
+            rising_hashtags: rising(corpus, &scope, now, w, opts),
             conversations: conversations(corpus, &scope.in_topic, now, w, opts),
         });
     }
@@ -206,16 +206,12 @@ pub fn learning_feed_with(
 
 fn rising(
     corpus: &Corpus,
-    goal: &Topic,
-    in_topic: &[bool],
+    scope: &Scope,
     now: i64,
     w: i64,
     opts: &LearningOptions,
 ) -> Vec<RisingHashtag> {
-    let own: &[String] = match goal {
-        Topic::Hashtags(h) => h,
-        Topic::Global => &[],
-    };
+    let in_topic = &scope.in_topic;
     // tag → (current, previous, current rows newest first)
     let mut counts: BTreeMap<&str, (u32, u32, Vec<u32>)> = BTreeMap::new();
     for &row in corpus.indices().by_time().iter().rev() {
@@ -232,7 +228,7 @@ fn rising(
         }
         let current = t > now - w;
         for tag in p.hashtags() {
-            if own.iter().any(|o| o == tag) {
+            if scope.own_tags.contains(tag) {
                 continue;
             }
             let e = counts.entry(tag).or_default();

@@ -57,6 +57,7 @@ use crate::error::Error;
 use crate::graph::{
     InteractionGraph, KindWeights, PageRank, PageRankOptions, Teleport, topic_accounts,
 };
+use crate::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy, evidence};
 
 /// What mentors are sought for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +68,15 @@ pub enum Topic {
     Global,
     /// One or more hashtags (any case, with or without `#`), normalised.
     Hashtags(Vec<String>),
+    /// A skill of the taxonomy (an id, label, alias or hashtag): the topic's posts are the posts
+    /// that show the skill ([`crate::skills::evidence`]), and its conversations.
+    Skill {
+        /// The skill as given.
+        skill: String,
+        /// Teleport in proportion to each person's evidence strength (`true`) or uniformly over
+        /// the people with evidence (`false`).
+        weighted: bool,
+    },
 }
 
 impl Topic {
@@ -87,10 +97,32 @@ impl Topic {
         Topic::Hashtags(v)
     }
 
-    /// A readable label: `global`, or the hashtags with `#`, joined by `, `.
+    /// A skill topic, teleporting uniformly over the people with evidence of it.
+    ///
+    /// ```
+    /// use rapport_core::mentors::Topic;
+    /// assert_eq!(Topic::skill("rapport:rust").label(), "skill rapport:rust");
+    /// ```
+    pub fn skill(skill: impl Into<String>) -> Topic {
+        Topic::Skill {
+            skill: skill.into().trim().to_owned(),
+            weighted: false,
+        }
+    }
+
+    /// A skill topic, teleporting in proportion to evidence strength.
+    pub fn skill_weighted(skill: impl Into<String>) -> Topic {
+        Topic::Skill {
+            skill: skill.into().trim().to_owned(),
+            weighted: true,
+        }
+    }
+
+    /// A readable label: `global`, the hashtags with `#` joined by `, `, or `skill <id>`.
     pub fn label(&self) -> String {
         match self {
             Topic::Global => "global".into(),
+            Topic::Skill { skill, .. } => format!("skill {skill}"),
             Topic::Hashtags(h) => h
                 .iter()
                 .map(|t| format!("#{t}"))
@@ -269,6 +301,31 @@ pub(crate) struct Scope {
     pub(crate) in_topic: Vec<bool>,
     pub(crate) teleport: Teleport,
     pub(crate) seed_authors: usize,
+    /// Hashtags that stand for the topic itself (left out of its rising hashtags).
+    pub(crate) own_tags: HashSet<String>,
+}
+
+/// Marks the posts of the conversations of `seeds`, then quotes and reposts of marked posts.
+fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
+    let n = corpus.num_posts();
+    let convs: HashSet<u32> = seeds
+        .into_iter()
+        .map(|row| corpus.conversation_key_of(row))
+        .collect();
+    let mut in_topic: Vec<bool> = (0..n as u32)
+        .map(|r| convs.contains(&corpus.conversation_key_of(r)))
+        .collect();
+    for r in 0..n {
+        if in_topic[r] {
+            continue;
+        }
+        let p = corpus.post(PostIdx(r as u32));
+        let target = p.reposted_post().or_else(|| p.quoted_post());
+        if target.is_some_and(|t| in_topic[t.idx().index()]) {
+            in_topic[r] = true;
+        }
+    }
+    in_topic
 }
 
 impl Scope {
@@ -276,47 +333,107 @@ impl Scope {
         corpus: &Corpus,
         graph: &InteractionGraph,
         topic: &Topic,
+        matcher: Option<&Matcher>,
     ) -> Result<Scope, Error> {
-        let n = corpus.num_posts();
         match topic {
             Topic::Global => Ok(Scope {
-                in_topic: vec![true; n],
+                in_topic: vec![true; corpus.num_posts()],
                 teleport: Teleport::uniform(graph)?,
                 seed_authors: graph.num_nodes(),
+                own_tags: HashSet::new(),
             }),
             Topic::Hashtags(tags) => {
                 let authors = topic_accounts(corpus, tags)?;
                 let idx = corpus.indices();
-                let mut convs: HashSet<u32> = HashSet::new();
+                let mut seeds = Vec::new();
                 for t in tags {
                     if let Some(tag) = corpus.tag_idx(t) {
-                        for &row in idx.by_tag(tag) {
-                            if !corpus.post(PostIdx(row)).is_repost() {
-                                convs.insert(corpus.conversation_key_of(row));
-                            }
-                        }
-                    }
-                }
-                let mut in_topic: Vec<bool> = (0..n as u32)
-                    .map(|r| convs.contains(&corpus.conversation_key_of(r)))
-                    .collect();
-                for r in 0..n {
-                    if in_topic[r] {
-                        continue;
-                    }
-                    let p = corpus.post(PostIdx(r as u32));
-                    let target = p.reposted_post().or_else(|| p.quoted_post());
-                    if target.is_some_and(|t| in_topic[t.idx().index()]) {
-                        in_topic[r] = true;
+                        seeds.extend(
+                            idx.by_tag(tag)
+                                .iter()
+                                .copied()
+                                .filter(|&row| !corpus.post(PostIdx(row)).is_repost()),
+                        );
                     }
                 }
                 Ok(Scope {
-                    in_topic,
+                    in_topic: mark_conversations(corpus, seeds),
                     teleport: Teleport::over_accounts(graph, authors.iter().map(|&(a, _)| a))?,
                     seed_authors: authors.len(),
+                    own_tags: tags.iter().cloned().collect(),
                 })
             }
+            Topic::Skill { skill, weighted } => {
+                let builtin;
+                let matcher = match matcher {
+                    Some(m) => m,
+                    None => {
+                        builtin = Matcher::new(&Taxonomy::builtin());
+                        &builtin
+                    }
+                };
+                Scope::of_skill(corpus, graph, matcher, skill, *weighted)
+            }
         }
+    }
+
+    fn of_skill(
+        corpus: &Corpus,
+        graph: &InteractionGraph,
+        matcher: &Matcher,
+        skill: &str,
+        weighted: bool,
+    ) -> Result<Scope, Error> {
+        let mapping = JobProfile::new("topic")
+            .require(skill, 1.0)
+            .map_onto(matcher);
+        let Some(id) = mapping.mapped.first().map(|m| m.skill_id.clone()) else {
+            return Err(Error::InvalidParameter {
+                name: "skill",
+                found: skill.to_owned(),
+                expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
+            });
+        };
+        let report = evidence(corpus, matcher, &EvidenceOptions::default().all_evidence());
+        let mut people: Vec<(AccountIdx, f64)> = Vec::new();
+        let mut seeds: Vec<u32> = Vec::new();
+        let mut own_tags: HashSet<String> = HashSet::new();
+        for e in report.rows.iter().filter(|e| e.skill_id == id) {
+            if let Some(a) = corpus.account_by_id(&e.account_id) {
+                people.push((a.idx(), e.strength));
+            }
+            for pid in &e.evidence_post_ids {
+                if let Some(p) = corpus.post_by_id(pid) {
+                    seeds.push(p.idx().0);
+                    for h in p.hashtags() {
+                        if !own_tags.contains(h)
+                            && matcher
+                                .match_post("", [h])
+                                .skill_ids()
+                                .contains(&id.as_str())
+                        {
+                            own_tags.insert(h.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        if people.is_empty() {
+            return Err(Error::EmptyTopic {
+                hashtags: vec![format!("skill {skill}")],
+            });
+        }
+        let teleport = if weighted {
+            Teleport::weighted(graph, people.iter().copied())?
+        } else {
+            Teleport::over_accounts(graph, people.iter().map(|&(a, _)| a))?
+        };
+        Ok(Scope {
+            in_topic: mark_conversations(corpus, seeds),
+            teleport,
+            seed_authors: people.len(),
+            own_tags,
+        })
     }
 }
 
@@ -332,7 +449,7 @@ pub fn mentors(
 }
 
 /// Mentors of a topic over a prebuilt interaction list and graph (the graph's kind weights are used;
-/// `opts.kind_weights` is ignored).
+/// `opts.kind_weights` is ignored). A [`Topic::Skill`] is read with the built-in taxonomy.
 pub fn mentors_with(
     corpus: &Corpus,
     ix: &Interactions,
@@ -340,8 +457,21 @@ pub fn mentors_with(
     topic: &Topic,
     opts: &MentorOptions,
 ) -> Result<MentorReport, Error> {
+    mentors_with_matcher(corpus, ix, graph, topic, None, opts)
+}
+
+/// Like [`mentors_with`], reading a [`Topic::Skill`] with the given matcher (the built-in taxonomy
+/// when `None`).
+pub fn mentors_with_matcher(
+    corpus: &Corpus,
+    ix: &Interactions,
+    graph: &InteractionGraph,
+    topic: &Topic,
+    matcher: Option<&Matcher>,
+    opts: &MentorOptions,
+) -> Result<MentorReport, Error> {
     opts.weights.validate()?;
-    let scope = Scope::of(corpus, graph, topic)?;
+    let scope = Scope::of(corpus, graph, topic, matcher)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
     let sig = signals(corpus, ix, &scope.in_topic);
     let mut report = assemble(corpus, graph, &pr, &sig, opts);

@@ -252,3 +252,58 @@ fn question_posts() {
         assert!(!is_question(s), "{s}");
     }
 }
+
+#[test]
+fn skill_topics_seed_from_evidence() {
+    use rapport_core::engagement::Interactions;
+    use rapport_core::graph::{InteractionGraph, PageRankOptions, Teleport};
+    use rapport_core::mentors::mentors_with_matcher;
+    use rapport_core::skills::{CONF_HASHTAG, Matcher, SkillTag, Taxonomy};
+    let c = corpus();
+    // A skill whose only matchable terms are #rust / #rustlang: its evidence posts are q1 (ada) and
+    // x1 (dan), exactly the #rust seeds, so the skill topic equals the hashtag topic.
+    let tax = Taxonomy::from_tags(
+        "t",
+        [SkillTag::new("t:rust", "Rust programming").hashtags(["rust", "rustlang"])],
+    );
+    let m = Matcher::new(&tax);
+    let ix = Interactions::build(&c);
+    let g = InteractionGraph::of_corpus(&c);
+    let opts = MentorOptions::default();
+    let by_skill =
+        mentors_with_matcher(&c, &ix, &g, &Topic::skill("t:rust"), Some(&m), &opts).unwrap();
+    let by_tag = c.mentors(&Topic::hashtags(["rust"]), &opts).unwrap();
+    assert_eq!(by_skill.rows, by_tag.rows);
+    assert_eq!(by_skill.topic, "skill t:rust");
+
+    // Weighted by evidence: ada's q1 is 8 h old at as_of (r1, hour 8), dan's x1 1 h old; strength =
+    // 0.95 · 2^(−age / 180 days).
+    let s = |hours: f64| CONF_HASHTAG * (-(hours / 24.0) / 180.0f64).exp2();
+    let ada = c.account_by_handle("ada").unwrap().idx();
+    let dan = c.account_by_handle("dan").unwrap().idx();
+    let want = g
+        .personalized_pagerank(
+            &Teleport::weighted(&g, [(ada, s(8.0)), (dan, s(1.0))]).unwrap(),
+            &PageRankOptions::default(),
+        )
+        .unwrap();
+    let w = mentors_with_matcher(
+        &c,
+        &ix,
+        &g,
+        &Topic::skill_weighted("Rust programming"),
+        Some(&m),
+        &opts,
+    )
+    .unwrap();
+    for row in &w.rows {
+        assert!(
+            (row.pagerank - want.score(&g, row.account)).abs() < 1e-12,
+            "{}",
+            row.handle
+        );
+    }
+    let err =
+        mentors_with_matcher(&c, &ix, &g, &Topic::skill("cobol"), Some(&m), &opts).unwrap_err();
+    assert!(err.to_string().contains("cobol"));
+}
