@@ -313,7 +313,6 @@ pub fn rank_with_evidence(
 
     // Pass 1, cheap: per candidate the report row of each job skill (flat, `NO_ROW` when absent).
     // Rows of the report are grouped by account.
-    const NO_ROW: u32 = u32::MAX;
     let mut cand_accounts: Vec<AccountIdx> = Vec::new();
     let mut hits: Vec<u32> = Vec::new();
     let mut last_acc: Option<&str> = None;
@@ -516,6 +515,9 @@ fn unusable_job(mapping: &JobMapping) -> Error {
         expected: "at least one skill id, label or hashtag of the taxonomy",
     }
 }
+
+/// No evidence row for a job skill.
+const NO_ROW: u32 = u32::MAX;
 
 /// A candidate before its explanation is built.
 struct Light {

@@ -131,16 +131,16 @@ fn one_million_posts() {
         let ix = Interactions::build(&c);
         let t_ix = t.elapsed();
         let t = Instant::now();
-        let g = InteractionGraph::build(&c, &ix, &KindWeights::default());
+        let graph = InteractionGraph::build(&c, &ix, &KindWeights::default());
         let t_g = t.elapsed();
         let t = Instant::now();
-        let pr = g.pagerank(&opts).unwrap();
+        let pr = graph.pagerank(&opts).unwrap();
         let t_pr = t.elapsed();
         let mut t_topics = std::time::Duration::ZERO;
         let mut iters = vec![pr.iterations];
         for topic in ["rust", "python", "kubernetes"] {
             let t = Instant::now();
-            let tp = g.topic_pagerank(&c, &[topic], &opts).unwrap();
+            let tp = graph.topic_pagerank(&c, &[topic], &opts).unwrap();
             t_topics += t.elapsed();
             iters.push(tp.iterations);
         }
@@ -149,20 +149,20 @@ fn one_million_posts() {
              global PageRank {t_pr:?}, 3 topic PageRanks {t_topics:?}, iterations {iters:?}; \
              graph + 4 PageRanks {:?}, with interactions {:?}",
             ix.len(),
-            g.num_nodes(),
-            g.num_edges(),
-            g.heap_bytes() / 1_000_000,
+            graph.num_nodes(),
+            graph.num_edges(),
+            graph.heap_bytes() / 1_000_000,
             t_g + t_pr + t_topics,
             t_ix + t_g + t_pr + t_topics
         );
     }
     let ix = Interactions::build(&c);
-    let g = InteractionGraph::build(&c, &ix, &KindWeights::default());
+    let graph = InteractionGraph::build(&c, &ix, &KindWeights::default());
     let t = Instant::now();
-    let m = mentors_with(
+    let mentor_report = mentors_with(
         &c,
         &ix,
-        &g,
+        &graph,
         &Topic::hashtags(["rust"]),
         &MentorOptions::default(),
     )
@@ -170,7 +170,7 @@ fn one_million_posts() {
     eprintln!(
         "mentors of #rust: {:?} ({} active accounts)",
         t.elapsed(),
-        m.active_accounts
+        mentor_report.active_accounts
     );
 
     let t = Instant::now();
@@ -210,20 +210,21 @@ fn one_million_posts() {
     eprintln!("of which engagement: {:?}", t.elapsed());
     for round in 0..3 {
         let t = Instant::now();
-        let r = rank_candidates_with(&c, &ix, &org, &job, &matcher, &CandidateOptions::default())
-            .unwrap();
+        let report =
+            rank_candidates_with(&c, &ix, &org, &job, &matcher, &CandidateOptions::default())
+                .unwrap();
         eprintln!(
             "round {round}: rank candidates for a {}-skill job ({} mapped): {:?} ({} considered, {} rows)",
             job.skills.len(),
-            r.job.mapped.len(),
+            report.job.mapped.len(),
             t.elapsed(),
-            r.considered,
-            r.rows.len()
+            report.considered,
+            report.rows.len()
         );
     }
     for round in 0..3 {
         let t = Instant::now();
-        let r = rank_with_evidence(
+        let report = rank_with_evidence(
             &c,
             &ix,
             &org,
@@ -235,7 +236,7 @@ fn one_million_posts() {
         eprintln!(
             "round {round}: rank candidates from evidence computed once: {:?} ({} rows)",
             t.elapsed(),
-            r.rows.len()
+            report.rows.len()
         );
     }
 }

@@ -266,44 +266,44 @@ fn skill_topics_seed_from_evidence() {
         "t",
         [SkillTag::new("t:rust", "Rust programming").hashtags(["rust", "rustlang"])],
     );
-    let m = Matcher::new(&tax);
+    let matcher = Matcher::new(&tax);
     let ix = Interactions::build(&c);
     let g = InteractionGraph::of_corpus(&c);
     let opts = MentorOptions::default();
     let by_skill =
-        mentors_with_matcher(&c, &ix, &g, &Topic::skill("t:rust"), Some(&m), &opts).unwrap();
+        mentors_with_matcher(&c, &ix, &g, &Topic::skill("t:rust"), Some(&matcher), &opts).unwrap();
     let by_tag = c.mentors(&Topic::hashtags(["rust"]), &opts).unwrap();
     assert_eq!(by_skill.rows, by_tag.rows);
     assert_eq!(by_skill.topic, "skill t:rust");
 
     // Weighted by evidence: ada's q1 is 8 h old at as_of (r1, hour 8), dan's x1 1 h old; strength =
     // 0.95 · 2^(−age / 180 days).
-    let s = |hours: f64| CONF_HASHTAG * (-(hours / 24.0) / 180.0f64).exp2();
+    let strength = |hours: f64| CONF_HASHTAG * (-(hours / 24.0) / 180.0f64).exp2();
     let ada = c.account_by_handle("ada").unwrap().idx();
     let dan = c.account_by_handle("dan").unwrap().idx();
     let want = g
         .personalized_pagerank(
-            &Teleport::weighted(&g, [(ada, s(8.0)), (dan, s(1.0))]).unwrap(),
+            &Teleport::weighted(&g, [(ada, strength(8.0)), (dan, strength(1.0))]).unwrap(),
             &PageRankOptions::default(),
         )
         .unwrap();
-    let w = mentors_with_matcher(
+    let weighted = mentors_with_matcher(
         &c,
         &ix,
         &g,
         &Topic::skill_weighted("Rust programming"),
-        Some(&m),
+        Some(&matcher),
         &opts,
     )
     .unwrap();
-    for row in &w.rows {
+    for row in &weighted.rows {
         assert!(
             (row.pagerank - want.score(&g, row.account)).abs() < 1e-12,
             "{}",
             row.handle
         );
     }
-    let err =
-        mentors_with_matcher(&c, &ix, &g, &Topic::skill("cobol"), Some(&m), &opts).unwrap_err();
+    let err = mentors_with_matcher(&c, &ix, &g, &Topic::skill("cobol"), Some(&matcher), &opts)
+        .unwrap_err();
     assert!(err.to_string().contains("cobol"));
 }
