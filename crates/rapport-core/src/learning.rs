@@ -150,7 +150,7 @@ pub fn learning_feed(
     opts: &LearningOptions,
 ) -> Result<LearningFeed, Error> {
     let ix = Interactions::build(corpus);
-    let graph = InteractionGraph::try_build(corpus, &ix, &opts.mentor_options.kind_weights)?;
+    let graph = InteractionGraph::build(corpus, &ix, &opts.mentor_options.kind_weights)?;
     learning_feed_with(corpus, &ix, &graph, goals, opts)
 }
 

@@ -444,7 +444,7 @@ pub fn mentors(
     opts: &MentorOptions,
 ) -> Result<MentorReport, Error> {
     let ix = Interactions::build(corpus);
-    let graph = InteractionGraph::try_build(corpus, &ix, &opts.kind_weights)?;
+    let graph = InteractionGraph::build(corpus, &ix, &opts.kind_weights)?;
     mentors_with(corpus, &ix, &graph, topic, opts)
 }
 

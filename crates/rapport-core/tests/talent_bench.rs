@@ -131,7 +131,7 @@ fn one_million_posts() {
         let ix = Interactions::build(&c);
         let t_ix = t.elapsed();
         let t = Instant::now();
-        let graph = InteractionGraph::build(&c, &ix, &KindWeights::default());
+        let graph = InteractionGraph::build(&c, &ix, &KindWeights::default()).unwrap();
         let t_g = t.elapsed();
         let t = Instant::now();
         let pr = graph.pagerank(&opts).unwrap();
@@ -157,7 +157,7 @@ fn one_million_posts() {
         );
     }
     let ix = Interactions::build(&c);
-    let graph = InteractionGraph::build(&c, &ix, &KindWeights::default());
+    let graph = InteractionGraph::build(&c, &ix, &KindWeights::default()).unwrap();
     let t = Instant::now();
     let mentor_report = mentors_with(
         &c,

@@ -108,7 +108,7 @@ fn assert_matches(c: &Corpus, g: &InteractionGraph, scores: &[f64], expected: [f
 #[test]
 fn graph_edges_are_the_hand_worked_ones() {
     let c = corpus();
-    let g = InteractionGraph::build(&c, &Interactions::build(&c), &KindWeights::default());
+    let g = InteractionGraph::build(&c, &Interactions::build(&c), &KindWeights::default()).unwrap();
     assert_eq!(g.num_nodes(), 6);
     assert_eq!(g.num_edges(), 7);
     let w = |from: &str, to: &str| g.edge_weight(idx(&c, from), idx(&c, to));
@@ -198,7 +198,7 @@ fn weighted_teleport_and_kind_weights_agree_with_networkx() {
         reply: 2.0,
         ..KindWeights::default()
     };
-    let g2 = InteractionGraph::build(&c, &Interactions::build(&c), &replies_x2);
+    let g2 = InteractionGraph::build(&c, &Interactions::build(&c), &replies_x2).unwrap();
     assert_eq!(g2.edge_weight(idx(&c, "b"), idx(&c, "a")), 4.0);
     let pr = g2.pagerank(&tight()).unwrap();
     assert_matches(
@@ -223,7 +223,7 @@ fn a_kind_weighted_zero_drops_its_edges() {
         mention: 0.0,
         ..KindWeights::default()
     };
-    let g = InteractionGraph::build(&c, &Interactions::build(&c), &no_mentions);
+    let g = InteractionGraph::build(&c, &Interactions::build(&c), &no_mentions).unwrap();
     // a→e, c→a, c→b were mentions.
     assert_eq!(g.num_edges(), 4);
     assert_eq!(g.edge_weight(idx(&c, "c"), idx(&c, "a")), 0.0);
@@ -257,7 +257,7 @@ fn bad_input_gives_clear_errors() {
         quote: f64::INFINITY,
         ..KindWeights::default()
     };
-    assert!(InteractionGraph::try_build(&c, &Interactions::build(&c), &bad).is_err());
+    assert!(InteractionGraph::build(&c, &Interactions::build(&c), &bad).is_err());
     assert!(matches!(
         InteractionGraph::of_corpus(&Corpus::new()).pagerank(&tight()),
         Err(Error::EmptyTeleport)

@@ -332,3 +332,37 @@ fn ranking_from_precomputed_evidence_is_the_same() {
     let b = rank(&c, &CandidateOptions::default());
     assert_eq!(a.rows, b.rows);
 }
+
+proptest::proptest! {
+    #[test]
+    fn rows_stay_within_bounds_and_explain_their_fit(
+        posts in proptest::collection::vec((1u8..6, 0u8..4, 0u8..4, 0i64..400), 1..40),
+        combine in proptest::option::of((0.0f64..5.0, 0.1f64..5.0)),
+    ) {
+        let tags = ["rust", "k8s", "terraform", "sql"];
+        let mut c = Corpus::new();
+        c.add_account(Account::new("1", "acme"));
+        for (k, (author, t1, t2, age)) in posts.iter().enumerate() {
+            let text = format!("#{} #{}", tags[*t1 as usize], tags[*t2 as usize]);
+            c.add_post(Post::new(format!("p{k}"), author.to_string(), text, t_end() - Duration::days(*age)));
+        }
+        let opts = CandidateOptions {
+            combine: combine.map(|(fit, engagement)| CombineWeights { fit, engagement }),
+            limit: None,
+            ..CandidateOptions::default()
+        };
+        let r = c.rank_candidates(&job(), &["acme"], Some(&taxonomy()), &opts).unwrap();
+        for (i, row) in r.rows.iter().enumerate() {
+            proptest::prop_assert!((0.0..1.0).contains(&row.fit));
+            proptest::prop_assert!((0.0..=1.0).contains(&row.required_coverage));
+            proptest::prop_assert!((0.0..=1.0).contains(&row.nice_to_have_coverage));
+            let sum: f64 = row.skills.iter().map(|s| s.contribution).sum();
+            proptest::prop_assert!((sum - row.fit).abs() < 1e-12);
+            proptest::prop_assert!(row.handle != "acme");
+            proptest::prop_assert_eq!(row.why_above_next.is_some(), i + 1 < r.rows.len());
+            if let Some(next) = r.rows.get(i + 1) {
+                proptest::prop_assert!(row.combined.unwrap_or(row.fit) >= next.combined.unwrap_or(next.fit));
+            }
+        }
+    }
+}

@@ -26,7 +26,7 @@
 //! r.reply_to = Some("10".into());
 //! c.add_post(r);
 //!
-//! let g = InteractionGraph::build(&c, &Interactions::build(&c), &KindWeights::default());
+//! let g = InteractionGraph::build(&c, &Interactions::build(&c), &KindWeights::default()).unwrap();
 //! assert_eq!((g.num_nodes(), g.num_edges()), (2, 1));
 //! let pr = g.pagerank(&PageRankOptions::default()).unwrap();
 //! // bob → ada; bob is dangling-free, ada is dangling: ada collects more.
@@ -132,16 +132,8 @@ pub struct InteractionGraph {
 const NO_NODE: u32 = u32::MAX;
 
 impl InteractionGraph {
-    /// Builds the graph of a corpus from its interaction list.
-    ///
-    /// Panics only if `weights` are invalid (negative or not finite); use [`InteractionGraph::try_build`]
-    /// for input that comes from a user.
-    pub fn build(corpus: &Corpus, ix: &Interactions, weights: &KindWeights) -> InteractionGraph {
-        Self::try_build(corpus, ix, weights).expect("kind weights must be finite and not negative")
-    }
-
-    /// Builds the graph, checking the weights first.
-    pub fn try_build(
+    /// Builds the graph of a corpus from its interaction list; the weights are checked first.
+    pub fn build(
         corpus: &Corpus,
         ix: &Interactions,
         weights: &KindWeights,
@@ -347,5 +339,6 @@ impl InteractionGraph {
             &Interactions::build(corpus),
             &KindWeights::default(),
         )
+        .expect("the default kind weights are valid")
     }
 }
