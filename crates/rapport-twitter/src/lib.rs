@@ -1,1 +1,4 @@
 
+pub mod client;
+
+pub use client::{ClientError, XClient};
