@@ -369,11 +369,14 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/../../../shared/fixtures/twitter/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        // `<repo>/../shared` in CI and in the main checkout; a worktree sits one level deeper, so walk up.
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = manifest
+            .ancestors()
+            .map(|a| a.join("shared/fixtures/twitter").join(name))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| panic!("fixture {name} not found above {}", manifest.display()));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     #[test]
