@@ -31,6 +31,7 @@ mod columns;
 mod conversation;
 mod corpus;
 mod model;
+pub mod source;
 pub mod summary;
 pub mod time;
 
