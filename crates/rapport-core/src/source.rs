@@ -212,7 +212,7 @@ impl SourceError {
 ///     fn platform(&self) -> Platform { Platform::Other }
 ///     async fn search(&self, req: &SearchRequest) -> Result<Fetched, SourceError> {
 ///         let posts = self.0.posts().filter(|p| p.text().contains(&req.query)).map(|p| p.to_post());
-///         Ok(Fetched { corpus: Corpus::from_parts(Vec::new(), posts.collect()), pages: 1, ..Fetched::default() })
+///         Ok(Fetched { corpus: Corpus::from_parts(Vec::new(), posts), pages: 1, ..Fetched::default() })
 ///     }
 ///     async fn timeline(&self, _: &str, _: Limit) -> Result<Fetched, SourceError> { Ok(Fetched::default()) }
 ///     async fn mentions(&self, _: &str, _: Limit) -> Result<Fetched, SourceError> { Ok(Fetched::default()) }
