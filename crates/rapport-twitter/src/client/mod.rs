@@ -18,10 +18,18 @@
 mod auth;
 mod clock;
 mod config;
+mod conversation;
+mod endpoints;
 mod error;
+mod jsonl;
+mod outcome;
+mod page;
+mod pagination;
 mod params;
 mod ratelimit;
 mod retry;
+mod source;
+mod stream;
 mod transport;
 
 use std::collections::HashMap;
@@ -30,8 +38,20 @@ use std::sync::{Arc, Mutex};
 pub use auth::{Auth, SecretToken};
 pub use clock::{Clock, FakeClock, SleepFuture, SystemClock};
 pub use config::{ClientBuilder, ClientConfig, DEFAULT_BASE_URL, StreamConfig};
+pub use conversation::{ConversationFetch, ConversationRequest, PartFailure};
+pub use endpoints::{
+    ByIdParams, CountsAll, CountsParams, CountsRecent, Endpoint, Followers, Following, LikingUsers, ListMembers,
+    ListTweets, QuoteTweets, Request, RetweetedBy, SearchAll, SearchParams, SearchRecent, TimelineParams,
+    TokenParam, TweetById, TweetsByIds, UserById, UserByUsername, UserMentions, UserTweets, UsersByIds,
+    UsersByUsernames,
+};
 pub use error::ClientError;
-pub use params::Fields;
+pub use jsonl::JsonlWriter;
+pub use outcome::IdOutcome;
+pub use page::{Page, PageBody, TWARC_VERSION};
+pub use pagination::Collected;
+pub use params::{Fields, Returns};
+pub use stream::{Rule, RuleSpec, RulesResponse, StreamEvent, StreamRequest};
 pub use ratelimit::{Decision, RateLimit, RateLimitInfo, RateLimitPolicy};
 pub use retry::RetryPolicy;
 

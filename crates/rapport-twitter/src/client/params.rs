@@ -118,9 +118,12 @@ impl Default for Fields {
 
 /// What kind of objects an endpoint returns, which decides the fields sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Returns {
+pub enum Returns {
+    /// Posts (`tweet.fields`, `user.fields`, media, places, polls, post expansions).
     Tweets,
+    /// Users (`user.fields`, `tweet.fields` for the pinned post, user expansions).
     Users,
+    /// Counts (no fields).
     Counts,
 }
 

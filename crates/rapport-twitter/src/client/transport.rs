@@ -2,8 +2,6 @@
 //! Endpoints describe a [`Call`]; [`XClient::execute`](super::XClient) turns it into a
 //! [`RawResponse`] or a typed [`ClientError`].
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
@@ -42,7 +40,6 @@ impl Call {
 /// A successful (2xx) answer, body read.
 #[derive(Debug, Clone)]
 pub(crate) struct RawResponse {
-    pub(crate) status: u16,
     pub(crate) rate_limit: RateLimitInfo,
     pub(crate) body: Vec<u8>,
     /// The full request URL (no credentials: the token travels in a header).
@@ -196,7 +193,6 @@ impl XClient {
             tracing::debug!(endpoint = call.endpoint, status, "response");
             if (200..300).contains(&status) {
                 return Ok(RawResponse {
-                    status,
                     rate_limit,
                     body,
                     url: url.to_string(),
@@ -272,7 +268,3 @@ impl XClient {
     }
 }
 
-/// A pause that is not worth a `Duration` import at every call site.
-pub(crate) fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
