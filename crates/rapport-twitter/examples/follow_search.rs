@@ -24,16 +24,29 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args { base_url: None, query: String::new(), out: PathBuf::new(), state: None, max_pages: 10, token: String::new() };
+    let mut a = Args {
+        base_url: None,
+        query: String::new(),
+        out: PathBuf::new(),
+        state: None,
+        max_pages: 10,
+        token: String::new(),
+    };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--base-url" => a.base_url = Some(value()?),
             "--query" => a.query = value()?,
             "--out" => a.out = PathBuf::from(value()?),
             "--state" => a.state = Some(PathBuf::from(value()?)),
-            "--max-pages" => a.max_pages = value()?.parse().map_err(|e| format!("--max-pages: {e}"))?,
+            "--max-pages" => {
+                a.max_pages = value()?.parse().map_err(|e| format!("--max-pages: {e}"))?
+            }
             "--token" => a.token = value()?,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -42,7 +55,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
         return Err("--query and --out are required".into());
     }
     if a.token.is_empty() {
-        a.token = std::env::var("X_BEARER_TOKEN").map_err(|_| "set X_BEARER_TOKEN or pass --token".to_owned())?;
+        a.token = std::env::var("X_BEARER_TOKEN")
+            .map_err(|_| "set X_BEARER_TOKEN or pass --token".to_owned())?;
     }
     Ok(a)
 }
@@ -67,15 +81,23 @@ pub async fn run(args: &[String]) -> Result<Summary, Box<dyn std::error::Error>>
     }
     let client = builder.build()?;
     let since = match &a.state {
-        Some(p) if p.exists() => Some(std::fs::read_to_string(p)?.trim().to_owned()).filter(|s| !s.is_empty()),
+        Some(p) if p.exists() => {
+            Some(std::fs::read_to_string(p)?.trim().to_owned()).filter(|s| !s.is_empty())
+        }
         _ => None,
     };
 
-    let mut request = client.search_recent(&a.query).max_results(100).max_pages(a.max_pages);
+    let mut request = client
+        .search_recent(&a.query)
+        .max_results(100)
+        .max_pages(a.max_pages);
     if let Some(id) = &since {
         request = request.since_id(id.clone());
     }
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(&a.out)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&a.out)?;
     let mut writer = JsonlWriter::new(BufWriter::new(file));
     let mut newest = since.clone();
     let mut posts = 0;
@@ -86,7 +108,9 @@ pub async fn run(args: &[String]) -> Result<Summary, Box<dyn std::error::Error>>
         // Ids grow with time; compare as numbers (equal-length decimal strings compare the same).
         let page_newest = page.body.meta.as_ref().and_then(|m| m.newest_id.clone());
         if let Some(id) = page_newest
-            && newest.as_ref().is_none_or(|n| id.parse::<u64>().unwrap_or(0) > n.parse::<u64>().unwrap_or(0))
+            && newest
+                .as_ref()
+                .is_none_or(|n| id.parse::<u64>().unwrap_or(0) > n.parse::<u64>().unwrap_or(0))
         {
             newest = Some(id);
         }
@@ -96,14 +120,23 @@ pub async fn run(args: &[String]) -> Result<Summary, Box<dyn std::error::Error>>
     if let (Some(p), Some(id)) = (&a.state, &newest) {
         std::fs::write(p, id)?;
     }
-    Ok(Summary { pages, posts, newest_id: newest })
+    Ok(Summary {
+        pages,
+        posts,
+        newest_id: newest,
+    })
 }
 
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args).await {
-        Ok(s) => println!("appended {} page(s), {} post(s); newest id {}", s.pages, s.posts, s.newest_id.as_deref().unwrap_or("-")),
+        Ok(s) => println!(
+            "appended {} page(s), {} post(s); newest id {}",
+            s.pages,
+            s.posts,
+            s.newest_id.as_deref().unwrap_or("-")
+        ),
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(1);

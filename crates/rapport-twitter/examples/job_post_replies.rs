@@ -23,14 +23,29 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args { base_url: None, org: String::new(), tags: vec!["hiring".into(), "jobs".into()], archive: false, token: String::new() };
+    let mut a = Args {
+        base_url: None,
+        org: String::new(),
+        tags: vec!["hiring".into(), "jobs".into()],
+        archive: false,
+        token: String::new(),
+    };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--base-url" => a.base_url = Some(value()?),
             "--org" => a.org = value()?,
-            "--tags" => a.tags = value()?.split(',').map(|t| t.trim().to_lowercase()).collect(),
+            "--tags" => {
+                a.tags = value()?
+                    .split(',')
+                    .map(|t| t.trim().to_lowercase())
+                    .collect()
+            }
             "--token" => a.token = value()?,
             "--archive" => a.archive = true,
             other => return Err(format!("unknown argument {other}")),
@@ -40,7 +55,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
         return Err("--org <handle> is required".into());
     }
     if a.token.is_empty() {
-        a.token = std::env::var("X_BEARER_TOKEN").map_err(|_| "set X_BEARER_TOKEN or pass --token".to_owned())?;
+        a.token = std::env::var("X_BEARER_TOKEN")
+            .map_err(|_| "set X_BEARER_TOKEN or pass --token".to_owned())?;
     }
     Ok(a)
 }
@@ -55,11 +71,20 @@ pub async fn run(args: &[String]) -> Result<String, Box<dyn std::error::Error>> 
     let client = builder.build()?;
 
     let org_page = client.user_by_username(&a.org).send().await?;
-    let org = org_page.items().first().ok_or_else(|| format!("no account @{}", a.org))?;
+    let org = org_page
+        .items()
+        .first()
+        .ok_or_else(|| format!("no account @{}", a.org))?;
     let org_id = org.id.clone();
 
     // The organisation's recent posts: keep the originals tagged as job posts.
-    let timeline = client.user_tweets(&org_id).max_results(100).exclude(&["retweets"]).max_pages(2).collect().await?;
+    let timeline = client
+        .user_tweets(&org_id)
+        .max_results(100)
+        .exclude(&["retweets"])
+        .max_pages(2)
+        .collect()
+        .await?;
     let mut job_posts = Vec::new();
     for post in timeline.corpus.posts() {
         let tagged = post.hashtags().any(|h| a.tags.iter().any(|t| t == h));
@@ -70,11 +95,29 @@ pub async fn run(args: &[String]) -> Result<String, Box<dyn std::error::Error>> 
     job_posts.sort();
 
     let mut out = String::new();
-    writeln!(out, "@{}: {} job post(s) tagged {}", a.org, job_posts.len(), a.tags.join("/"))?;
+    writeln!(
+        out,
+        "@{}: {} job post(s) tagged {}",
+        a.org,
+        job_posts.len(),
+        a.tags.join("/")
+    )?;
     for (id, text) in job_posts {
-        let fetch = client.conversation(&id).archive(a.archive).max_pages(10).fetch().await?;
-        let replies: Vec<_> = fetch.corpus.posts().filter(|p| p.id() != id && p.conversation_id() == Some(id.as_str())).collect();
-        let by_others: Vec<_> = replies.iter().filter(|p| p.author().id() != org_id).collect();
+        let fetch = client
+            .conversation(&id)
+            .archive(a.archive)
+            .max_pages(10)
+            .fetch()
+            .await?;
+        let replies: Vec<_> = fetch
+            .corpus
+            .posts()
+            .filter(|p| p.id() != id && p.conversation_id() == Some(id.as_str()))
+            .collect();
+        let by_others: Vec<_> = replies
+            .iter()
+            .filter(|p| p.author().id() != org_id)
+            .collect();
         let people: BTreeSet<&str> = by_others.iter().map(|p| p.author().id()).collect();
         let answered = replies.iter().any(|p| p.author().id() == org_id);
         let headline: String = text.chars().take(50).collect();

@@ -13,8 +13,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 fn page(ids: &[&str], next: Option<&str>) -> ResponseTemplate {
     let data: Vec<serde_json::Value> = ids
         .iter()
-        .map(|id| serde_json::json!({"id": id, "text": format!("post {id}"), "author_id": "1",
-            "created_at": "2024-05-01T09:00:00.000Z", "conversation_id": id}))
+        .map(|id| {
+            serde_json::json!({"id": id, "text": format!("post {id}"), "author_id": "1",
+            "created_at": "2024-05-01T09:00:00.000Z", "conversation_id": id})
+        })
         .collect();
     let mut meta = serde_json::json!({"result_count": ids.len()});
     if let Some(n) = next {
@@ -32,7 +34,11 @@ async fn four_pages(s: &MockServer, p: &str, token: &str) {
     let steps: [(Option<&str>, &[&str], Option<&str>); 4] = [
         (None, &["1", "2", "3"], Some("tok-2-aaaaaaaaaaaa")),
         (Some("tok-2-aaaaaaaaaaaa"), &[], Some("tok-3-aaaaaaaaaaaa")),
-        (Some("tok-3-aaaaaaaaaaaa"), &["4"], Some("tok-4-aaaaaaaaaaaa")),
+        (
+            Some("tok-3-aaaaaaaaaaaa"),
+            &["4"],
+            Some("tok-4-aaaaaaaaaaaa"),
+        ),
         (Some("tok-4-aaaaaaaaaaaa"), &["5", "6"], None),
     ];
     for (given, ids, next) in steps {
@@ -50,10 +56,22 @@ async fn follows_next_token_through_empty_and_short_pages() {
     let s = server().await;
     four_pages(&s, "/2/tweets/search/recent", "next_token").await;
     let (c, _) = client(&s);
-    let pages: Vec<_> = c.search_recent("#hiring").max_results(10).pages().try_collect().await.unwrap();
+    let pages: Vec<_> = c
+        .search_recent("#hiring")
+        .max_results(10)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     let counts: Vec<usize> = pages.iter().map(|p| p.items().len()).collect();
     assert_eq!(counts, vec![3, 0, 1, 2]);
-    let items: Vec<String> = c.search_recent("#hiring").items().map_ok(|t| t.id).try_collect().await.unwrap();
+    let items: Vec<String> = c
+        .search_recent("#hiring")
+        .items()
+        .map_ok(|t| t.id)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items, ["1", "2", "3", "4", "5", "6"]);
 }
 
@@ -67,7 +85,10 @@ async fn timelines_send_pagination_token() {
     assert_eq!(got.corpus.num_posts(), 6);
     assert_eq!(got.next_token, None);
     let reqs = s.received_requests().await.unwrap();
-    assert!(reqs.iter().all(|r| !r.url.query_pairs().any(|(k, _)| k == "next_token")));
+    assert!(
+        reqs.iter()
+            .all(|r| !r.url.query_pairs().any(|(k, _)| k == "next_token"))
+    );
 }
 
 #[tokio::test]
@@ -78,29 +99,69 @@ async fn page_and_item_limits_and_resume() {
 
     let two = c.search_recent("q").max_pages(2).collect().await.unwrap();
     assert_eq!(two.pages.len(), 2);
-    assert_eq!(two.next_token.as_deref(), Some("tok-3-aaaaaaaaaaaa"), "saved for later");
+    assert_eq!(
+        two.next_token.as_deref(),
+        Some("tok-3-aaaaaaaaaaaa"),
+        "saved for later"
+    );
 
     // max_items 4: pages 1 (3 items), 2 (0), 3 (1) reach 4; the item stream is cut at exactly 4.
-    let items: Vec<_> = c.search_recent("q").max_items(4).items().try_collect().await.unwrap();
+    let items: Vec<_> = c
+        .search_recent("q")
+        .max_items(4)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items.len(), 4);
-    let pages: Vec<_> = c.search_recent("q").max_items(4).pages().try_collect().await.unwrap();
+    let pages: Vec<_> = c
+        .search_recent("q")
+        .max_items(4)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 3);
-    let items: Vec<_> = c.search_recent("q").max_items(2).items().try_collect().await.unwrap();
+    let items: Vec<_> = c
+        .search_recent("q")
+        .max_items(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items.len(), 2);
 
     // Resume from the saved token: pages 3 and 4 only.
-    let rest = c.search_recent("q").resume_from(two.next_token.unwrap()).collect().await.unwrap();
-    let ids: Vec<&str> = rest.pages.iter().flat_map(|p| p.items()).map(|t| t.id.as_str()).collect();
+    let rest = c
+        .search_recent("q")
+        .resume_from(two.next_token.unwrap())
+        .collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = rest
+        .pages
+        .iter()
+        .flat_map(|p| p.items())
+        .map(|t| t.id.as_str())
+        .collect();
     assert_eq!(ids, ["4", "5", "6"]);
 }
 
 #[tokio::test]
 async fn an_error_mid_way_ends_the_stream_after_the_good_pages() {
     let s = server().await;
-    Mock::given(method("GET")).and(path("/2/tweets/search/recent")).and(query_param_is_missing("next_token"))
-        .respond_with(page(&["1"], Some("tok-2"))).mount(&s).await;
-    Mock::given(method("GET")).and(path("/2/tweets/search/recent")).and(query_param("next_token", "tok-2"))
-        .respond_with(ResponseTemplate::new(401)).mount(&s).await;
+    Mock::given(method("GET"))
+        .and(path("/2/tweets/search/recent"))
+        .and(query_param_is_missing("next_token"))
+        .respond_with(page(&["1"], Some("tok-2")))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/2/tweets/search/recent"))
+        .and(query_param("next_token", "tok-2"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&s)
+        .await;
     let (c, _) = client(&s);
     let results: Vec<_> = c.search_recent("q").pages().collect().await;
     assert_eq!(results.len(), 2);
@@ -114,7 +175,13 @@ async fn full_archive_search_is_paced_on_the_fake_clock() {
     let s = server().await;
     four_pages(&s, "/2/tweets/search/all", "next_token").await;
     let (c, clock) = client(&s);
-    let pages: Vec<_> = c.search_all("q").max_results(500).pages().try_collect().await.unwrap();
+    let pages: Vec<_> = c
+        .search_all("q")
+        .max_results(500)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 4);
     // The fake clock does not move while the mock answers, so each of the 3 requests after the
     // first waits the full default interval of 1.05 s: 3 * 1.05 s = 3.15 s in total.

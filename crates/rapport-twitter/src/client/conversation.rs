@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::XClient;
 use super::error::ClientError;
 use super::page::Page;
-use super::params::check_id;
 use super::pagination::Collected;
+use super::params::check_id;
 use crate::models::{Tweet, TweetsResponse};
 
 /// A part of a conversation fetch that failed, and why.
@@ -159,13 +159,23 @@ impl ConversationRequest {
             if let Some(n) = self.max_results {
                 r = r.max_results(n);
             }
-            drain(limit(r, self.max_pages, self.max_items).pages(), &mut pages, &mut next_token).await
+            drain(
+                limit(r, self.max_pages, self.max_items).pages(),
+                &mut pages,
+                &mut next_token,
+            )
+            .await
         } else {
             let mut r = client.search_recent(query);
             if let Some(n) = self.max_results {
                 r = r.max_results(n);
             }
-            drain(limit(r, self.max_pages, self.max_items).pages(), &mut pages, &mut next_token).await
+            drain(
+                limit(r, self.max_pages, self.max_items).pages(),
+                &mut pages,
+                &mut next_token,
+            )
+            .await
         };
         if let Err(error) = result {
             failures.push(failure("search", error));
@@ -215,5 +225,10 @@ async fn drain(
 
 fn failure(part: &'static str, error: ClientError) -> PartFailure {
     tracing::warn!(part, %error, "conversation part failed");
-    PartFailure { part, message: error.to_string(), retryable: error.is_retryable(), error }
+    PartFailure {
+        part,
+        message: error.to_string(),
+        retryable: error.is_retryable(),
+        error,
+    }
 }

@@ -8,11 +8,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::XClient;
+use super::config::ClientConfig;
 use super::error::ClientError;
 use super::page::{Page, PageBody};
-use super::params::{Fields, Returns, check_id, check_list, check_query, check_range, check_times, check_username, ser_time, to_query};
+use super::params::{
+    Fields, Returns, check_id, check_list, check_query, check_range, check_times, check_username,
+    ser_time, to_query,
+};
 use super::transport::Call;
-use super::config::ClientConfig;
 use crate::models::{CountsResponse, TweetsResponse, UsersResponse};
 
 /// Which query parameter carries the pagination token.
@@ -57,7 +60,11 @@ pub trait Endpoint: Serialize + Clone + Send + Sync + std::fmt::Debug + 'static 
     /// Checks a pagination token before it is sent (most only need it non-empty).
     fn validate_token(token: &str) -> Result<(), ClientError> {
         if token.is_empty() {
-            return Err(ClientError::invalid(Self::ENDPOINT, Self::TOKEN.name().unwrap_or("token"), "expected a non-empty token"));
+            return Err(ClientError::invalid(
+                Self::ENDPOINT,
+                Self::TOKEN.name().unwrap_or("token"),
+                "expected a non-empty token",
+            ));
         }
         Ok(())
     }
@@ -77,7 +84,14 @@ pub struct Request<E: Endpoint> {
 
 impl<E: Endpoint> Request<E> {
     pub(crate) fn new(client: &XClient, params: E) -> Self {
-        Self { fields: client.config().fields.clone(), client: client.clone(), params, token: None, max_pages: None, max_items: None }
+        Self {
+            fields: client.config().fields.clone(),
+            client: client.clone(),
+            params,
+            token: None,
+            max_pages: None,
+            max_items: None,
+        }
     }
 
     /// Replaces the fields and expansions for this request.
@@ -203,7 +217,12 @@ pub struct SearchParams {
     pub sort_order: Option<String>,
 }
 
-fn validate_search(endpoint: &str, p: &SearchParams, cfg: &ClientConfig, max: u32) -> Result<(), ClientError> {
+fn validate_search(
+    endpoint: &str,
+    p: &SearchParams,
+    cfg: &ClientConfig,
+    max: u32,
+) -> Result<(), ClientError> {
     check_query(endpoint, &p.query, cfg.max_query_len)?;
     check_range(endpoint, "max_results", p.max_results, 10, max)?;
     check_times(endpoint, p.start_time, p.end_time)?;
@@ -217,7 +236,11 @@ fn validate_search(endpoint: &str, p: &SearchParams, cfg: &ClientConfig, max: u3
         && o != "recency"
         && o != "relevancy"
     {
-        return Err(ClientError::invalid(endpoint, "sort_order", format!("expected recency or relevancy, got {o:?}")));
+        return Err(ClientError::invalid(
+            endpoint,
+            "sort_order",
+            format!("expected recency or relevancy, got {o:?}"),
+        ));
     }
     Ok(())
 }
@@ -320,7 +343,11 @@ pub struct CountsParams {
     pub granularity: Option<String>,
 }
 
-fn validate_counts(endpoint: &str, p: &CountsParams, cfg: &ClientConfig) -> Result<(), ClientError> {
+fn validate_counts(
+    endpoint: &str,
+    p: &CountsParams,
+    cfg: &ClientConfig,
+) -> Result<(), ClientError> {
     check_query(endpoint, &p.query, cfg.max_query_len)?;
     check_times(endpoint, p.start_time, p.end_time)?;
     for (name, id) in [("since_id", &p.since_id), ("until_id", &p.until_id)] {
@@ -331,7 +358,11 @@ fn validate_counts(endpoint: &str, p: &CountsParams, cfg: &ClientConfig) -> Resu
     if let Some(g) = &p.granularity
         && !matches!(g.as_str(), "minute" | "hour" | "day")
     {
-        return Err(ClientError::invalid(endpoint, "granularity", format!("expected minute, hour or day, got {g:?}")));
+        return Err(ClientError::invalid(
+            endpoint,
+            "granularity",
+            format!("expected minute, hour or day, got {g:?}"),
+        ));
     }
     Ok(())
 }
@@ -518,7 +549,13 @@ impl Endpoint for UsersByUsernames {
         "/2/users/by".to_owned()
     }
     fn validate(&self, _: &ClientConfig) -> Result<(), ClientError> {
-        check_list(Self::ENDPOINT, "usernames", &self.usernames, 100, check_username)
+        check_list(
+            Self::ENDPOINT,
+            "usernames",
+            &self.usernames,
+            100,
+            check_username,
+        )
     }
 }
 
@@ -561,7 +598,11 @@ fn validate_timeline(endpoint: &str, p: &TimelineParams) -> Result<(), ClientErr
     }
     for e in p.exclude.iter().flatten() {
         if e != "replies" && e != "retweets" {
-            return Err(ClientError::invalid(endpoint, "exclude", format!("expected replies or retweets, got {e:?}")));
+            return Err(ClientError::invalid(
+                endpoint,
+                "exclude",
+                format!("expected replies or retweets, got {e:?}"),
+            ));
         }
     }
     Ok(())
@@ -600,7 +641,11 @@ impl Endpoint for UserMentions {
     }
     fn validate(&self, _: &ClientConfig) -> Result<(), ClientError> {
         if self.0.exclude.is_some() {
-            return Err(ClientError::invalid(Self::ENDPOINT, "exclude", "mentions take no exclude parameter"));
+            return Err(ClientError::invalid(
+                Self::ENDPOINT,
+                "exclude",
+                "mentions take no exclude parameter",
+            ));
         }
         validate_timeline(Self::ENDPOINT, &self.0)
     }
@@ -746,22 +791,46 @@ fn strip_at(s: &str) -> String {
 impl XClient {
     /// Recent search (7 days). `client.search_recent("#hiring -is:retweet").max_results(100).pages()`.
     pub fn search_recent(&self, query: impl Into<String>) -> Request<SearchRecent> {
-        Request::new(self, SearchRecent(SearchParams { query: query.into(), ..SearchParams::default() }))
+        Request::new(
+            self,
+            SearchRecent(SearchParams {
+                query: query.into(),
+                ..SearchParams::default()
+            }),
+        )
     }
 
     /// Full-archive search (bearer token, Pro and above), paced at one request per second.
     pub fn search_all(&self, query: impl Into<String>) -> Request<SearchAll> {
-        Request::new(self, SearchAll(SearchParams { query: query.into(), ..SearchParams::default() }))
+        Request::new(
+            self,
+            SearchAll(SearchParams {
+                query: query.into(),
+                ..SearchParams::default()
+            }),
+        )
     }
 
     /// Post counts per bucket, last 7 days.
     pub fn counts_recent(&self, query: impl Into<String>) -> Request<CountsRecent> {
-        Request::new(self, CountsRecent(CountsParams { query: query.into(), ..CountsParams::default() }))
+        Request::new(
+            self,
+            CountsRecent(CountsParams {
+                query: query.into(),
+                ..CountsParams::default()
+            }),
+        )
     }
 
     /// Post counts per bucket, full archive, paced at one request per second.
     pub fn counts_all(&self, query: impl Into<String>) -> Request<CountsAll> {
-        Request::new(self, CountsAll(CountsParams { query: query.into(), ..CountsParams::default() }))
+        Request::new(
+            self,
+            CountsAll(CountsParams {
+                query: query.into(),
+                ..CountsParams::default()
+            }),
+        )
     }
 
     /// One post by id.
@@ -770,8 +839,16 @@ impl XClient {
     }
 
     /// Up to 100 posts by id.
-    pub fn tweets<I: IntoIterator<Item = S>, S: Into<String>>(&self, ids: I) -> Request<TweetsByIds> {
-        Request::new(self, TweetsByIds { ids: ids.into_iter().map(Into::into).collect() })
+    pub fn tweets<I: IntoIterator<Item = S>, S: Into<String>>(
+        &self,
+        ids: I,
+    ) -> Request<TweetsByIds> {
+        Request::new(
+            self,
+            TweetsByIds {
+                ids: ids.into_iter().map(Into::into).collect(),
+            },
+        )
     }
 
     /// One user by id.
@@ -781,61 +858,136 @@ impl XClient {
 
     /// Up to 100 users by id.
     pub fn users<I: IntoIterator<Item = S>, S: Into<String>>(&self, ids: I) -> Request<UsersByIds> {
-        Request::new(self, UsersByIds { ids: ids.into_iter().map(Into::into).collect() })
+        Request::new(
+            self,
+            UsersByIds {
+                ids: ids.into_iter().map(Into::into).collect(),
+            },
+        )
     }
 
     /// One user by username (a leading `@` is dropped).
     pub fn user_by_username(&self, username: &str) -> Request<UserByUsername> {
-        Request::new(self, UserByUsername { username: strip_at(username) })
+        Request::new(
+            self,
+            UserByUsername {
+                username: strip_at(username),
+            },
+        )
     }
 
     /// Up to 100 users by username (leading `@`s are dropped).
-    pub fn users_by_usernames<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, usernames: I) -> Request<UsersByUsernames> {
-        Request::new(self, UsersByUsernames { usernames: usernames.into_iter().map(|u| strip_at(u.as_ref())).collect() })
+    pub fn users_by_usernames<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        &self,
+        usernames: I,
+    ) -> Request<UsersByUsernames> {
+        Request::new(
+            self,
+            UsersByUsernames {
+                usernames: usernames
+                    .into_iter()
+                    .map(|u| strip_at(u.as_ref()))
+                    .collect(),
+            },
+        )
     }
 
     /// A user's own posts (newest 3,200).
     pub fn user_tweets(&self, user_id: impl Into<String>) -> Request<UserTweets> {
-        Request::new(self, UserTweets(TimelineParams { id: user_id.into(), ..TimelineParams::default() }))
+        Request::new(
+            self,
+            UserTweets(TimelineParams {
+                id: user_id.into(),
+                ..TimelineParams::default()
+            }),
+        )
     }
 
     /// Posts mentioning a user (newest 800).
     pub fn mentions(&self, user_id: impl Into<String>) -> Request<UserMentions> {
-        Request::new(self, UserMentions(TimelineParams { id: user_id.into(), ..TimelineParams::default() }))
+        Request::new(
+            self,
+            UserMentions(TimelineParams {
+                id: user_id.into(),
+                ..TimelineParams::default()
+            }),
+        )
     }
 
     /// A user's followers.
     pub fn followers(&self, user_id: impl Into<String>) -> Request<Followers> {
-        Request::new(self, Followers(ByIdParams { id: user_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            Followers(ByIdParams {
+                id: user_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 
     /// The accounts a user follows.
     pub fn following(&self, user_id: impl Into<String>) -> Request<Following> {
-        Request::new(self, Following(ByIdParams { id: user_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            Following(ByIdParams {
+                id: user_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 
     /// A list's members.
     pub fn list_members(&self, list_id: impl Into<String>) -> Request<ListMembers> {
-        Request::new(self, ListMembers(ByIdParams { id: list_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            ListMembers(ByIdParams {
+                id: list_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 
     /// A list's posts.
     pub fn list_tweets(&self, list_id: impl Into<String>) -> Request<ListTweets> {
-        Request::new(self, ListTweets(ByIdParams { id: list_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            ListTweets(ByIdParams {
+                id: list_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 
     /// Posts quoting a post.
     pub fn quote_tweets(&self, tweet_id: impl Into<String>) -> Request<QuoteTweets> {
-        Request::new(self, QuoteTweets(ByIdParams { id: tweet_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            QuoteTweets(ByIdParams {
+                id: tweet_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 
     /// Users who reposted a post.
     pub fn retweeted_by(&self, tweet_id: impl Into<String>) -> Request<RetweetedBy> {
-        Request::new(self, RetweetedBy(ByIdParams { id: tweet_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            RetweetedBy(ByIdParams {
+                id: tweet_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 
     /// Users who liked a post (user-context token).
     pub fn liking_users(&self, tweet_id: impl Into<String>) -> Request<LikingUsers> {
-        Request::new(self, LikingUsers(ByIdParams { id: tweet_id.into(), ..ByIdParams::default() }))
+        Request::new(
+            self,
+            LikingUsers(ByIdParams {
+                id: tweet_id.into(),
+                ..ByIdParams::default()
+            }),
+        )
     }
 }

@@ -33,12 +33,20 @@ impl<W: Write> JsonlWriter<W> {
     }
 
     /// Writes one raw JSON object as one line, with metadata.
-    pub fn write_raw(&mut self, raw: &str, url: &str, retrieved_at: chrono::DateTime<chrono::Utc>) -> Result<(), ClientError> {
+    pub fn write_raw(
+        &mut self,
+        raw: &str,
+        url: &str,
+        retrieved_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ClientError> {
         let line = twarc_line(raw, url, retrieved_at);
         self.out
             .write_all(line.as_bytes())
             .and_then(|()| self.out.write_all(b"\n"))
-            .map_err(|source| ClientError::Io { what: "twarc2 JSONL".to_owned(), source })?;
+            .map_err(|source| ClientError::Io {
+                what: "twarc2 JSONL".to_owned(),
+                source,
+            })?;
         self.lines += 1;
         Ok(())
     }
@@ -50,7 +58,10 @@ impl<W: Write> JsonlWriter<W> {
 
     /// Flushes.
     pub fn flush(&mut self) -> Result<(), ClientError> {
-        self.out.flush().map_err(|source| ClientError::Io { what: "twarc2 JSONL".to_owned(), source })
+        self.out.flush().map_err(|source| ClientError::Io {
+            what: "twarc2 JSONL".to_owned(),
+            source,
+        })
     }
 
     /// Flushes and returns the writer.

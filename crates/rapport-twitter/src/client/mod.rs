@@ -40,10 +40,10 @@ pub use clock::{Clock, FakeClock, SleepFuture, SystemClock};
 pub use config::{ClientBuilder, ClientConfig, DEFAULT_BASE_URL, StreamConfig};
 pub use conversation::{ConversationFetch, ConversationRequest, PartFailure};
 pub use endpoints::{
-    ByIdParams, CountsAll, CountsParams, CountsRecent, Endpoint, Followers, Following, LikingUsers, ListMembers,
-    ListTweets, QuoteTweets, Request, RetweetedBy, SearchAll, SearchParams, SearchRecent, TimelineParams,
-    TokenParam, TweetById, TweetsByIds, UserById, UserByUsername, UserMentions, UserTweets, UsersByIds,
-    UsersByUsernames,
+    ByIdParams, CountsAll, CountsParams, CountsRecent, Endpoint, Followers, Following, LikingUsers,
+    ListMembers, ListTweets, QuoteTweets, Request, RetweetedBy, SearchAll, SearchParams,
+    SearchRecent, TimelineParams, TokenParam, TweetById, TweetsByIds, UserById, UserByUsername,
+    UserMentions, UserTweets, UsersByIds, UsersByUsernames,
 };
 pub use error::ClientError;
 pub use jsonl::JsonlWriter;
@@ -51,9 +51,9 @@ pub use outcome::IdOutcome;
 pub use page::{Page, PageBody, TWARC_VERSION};
 pub use pagination::Collected;
 pub use params::{Fields, Returns};
-pub use stream::{Rule, RuleSpec, RulesResponse, StreamEvent, StreamRequest};
 pub use ratelimit::{Decision, RateLimit, RateLimitInfo, RateLimitPolicy};
 pub use retry::RetryPolicy;
+pub use stream::{Rule, RuleSpec, RulesResponse, StreamEvent, StreamRequest};
 
 /// The X API v2 client. Cheap to clone (the state is shared); `Send + Sync`, and its futures and
 /// streams are `'static`, so it can be driven from any runtime thread (the Python binding does).

@@ -41,7 +41,11 @@ impl IdOutcome {
             Outcome::NotAuthorized => IdOutcome::NotAuthorized,
             Outcome::Withheld { country_codes } => IdOutcome::Withheld { country_codes },
             Outcome::Other => IdOutcome::Other {
-                detail: p.detail.clone().or_else(|| p.title.clone()).unwrap_or_default(),
+                detail: p
+                    .detail
+                    .clone()
+                    .or_else(|| p.title.clone())
+                    .unwrap_or_default(),
             },
         }
     }
@@ -54,7 +58,9 @@ impl IdOutcome {
             IdOutcome::NotFound | IdOutcome::Missing => Some(M::NotFound),
             IdOutcome::Suspended => Some(M::Suspended),
             IdOutcome::NotAuthorized => Some(M::NotAuthorized),
-            IdOutcome::Other { detail } => Some(M::Other { detail: detail.clone() }),
+            IdOutcome::Other { detail } => Some(M::Other {
+                detail: detail.clone(),
+            }),
         }
     }
 }
@@ -63,7 +69,10 @@ impl IdOutcome {
 /// the parameter is the id/username parameter), not those about expanded includes.
 fn about_request(p: &Problem) -> bool {
     let section_ok = p.section.as_deref().is_none_or(|s| s == "data");
-    let param_ok = p.parameter.as_deref().is_none_or(|x| matches!(x, "ids" | "id" | "usernames" | "username"));
+    let param_ok = p
+        .parameter
+        .as_deref()
+        .is_none_or(|x| matches!(x, "ids" | "id" | "usernames" | "username"));
     section_ok && param_ok
 }
 
@@ -81,7 +90,13 @@ where
         .map(|id| {
             let outcome = if let Some(item) = found(id) {
                 let codes = withheld(item);
-                if codes.is_empty() { IdOutcome::Found } else { IdOutcome::Withheld { country_codes: codes } }
+                if codes.is_empty() {
+                    IdOutcome::Found
+                } else {
+                    IdOutcome::Withheld {
+                        country_codes: codes,
+                    }
+                }
             } else if let Some(p) = errors
                 .iter()
                 .filter(|p| about_request(p))
@@ -103,7 +118,12 @@ impl Page<TweetsResponse> {
         outcomes_for(
             requested,
             |id| items.iter().find(|t| t.id == id),
-            |t| t.withheld.as_ref().map(|w| w.country_codes.clone()).unwrap_or_default(),
+            |t| {
+                t.withheld
+                    .as_ref()
+                    .map(|w| w.country_codes.clone())
+                    .unwrap_or_default()
+            },
             &self.body.errors,
         )
     }
@@ -116,9 +136,19 @@ impl Page<UsersResponse> {
         outcomes_for(
             requested,
             |key| {
-                items.iter().find(|u| u.id == key || u.username.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(key)))
+                items.iter().find(|u| {
+                    u.id == key
+                        || u.username
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(key))
+                })
             },
-            |u| u.withheld.as_ref().map(|w| w.country_codes.clone()).unwrap_or_default(),
+            |u| {
+                u.withheld
+                    .as_ref()
+                    .map(|w| w.country_codes.clone())
+                    .unwrap_or_default()
+            },
             &self.body.errors,
         )
     }

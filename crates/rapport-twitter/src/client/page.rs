@@ -8,11 +8,15 @@ use serde::de::DeserializeOwned;
 
 use super::ratelimit::RateLimitInfo;
 use crate::convert::{ConvertStats, add_response, add_users_response};
-use crate::models::{CountBucket, CountsResponse, Problem, Tweet, TweetsResponse, User, UsersResponse};
+use crate::models::{
+    CountBucket, CountsResponse, Problem, Tweet, TweetsResponse, User, UsersResponse,
+};
 
 /// A decoded response body that pages: the item type, the token of the next page, the partial
 /// errors, and how its contents land in a [`Corpus`].
-pub trait PageBody: DeserializeOwned + Serialize + Clone + Send + Sync + std::fmt::Debug + 'static {
+pub trait PageBody:
+    DeserializeOwned + Serialize + Clone + Send + Sync + std::fmt::Debug + 'static
+{
     /// What `data` holds.
     type Item: Clone + Send + Sync + std::fmt::Debug + 'static;
     /// The items on this page.
@@ -132,7 +136,11 @@ pub(crate) fn twarc_line(raw: &str, url: &str, retrieved_at: DateTime<Utc>) -> S
         "version": TWARC_VERSION,
         "retrieved_at": retrieved_at.to_rfc3339_opts(SecondsFormat::Secs, false),
     });
-    let one_line: String = raw.trim().chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    let one_line: String = raw
+        .trim()
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
     match one_line.strip_suffix('}') {
         Some(head) if one_line.starts_with('{') => {
             let empty = head[1..].trim().is_empty();
@@ -151,12 +159,25 @@ mod tests {
     #[test]
     fn twarc_line_keeps_the_body_and_adds_metadata() {
         let t = Utc.with_ymd_and_hms(2021, 9, 22, 16, 39, 0).unwrap();
-        let line = twarc_line("{\n  \"data\": [{\"id\":\"1\",\"text\":\"a\\nb\"}]\n}\n", "https://api.x.com/2/tweets?ids=1", t);
+        let line = twarc_line(
+            "{\n  \"data\": [{\"id\":\"1\",\"text\":\"a\\nb\"}]\n}\n",
+            "https://api.x.com/2/tweets?ids=1",
+            t,
+        );
         assert!(!line.contains('\n'));
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["data"][0]["text"], "a\nb", "escaped newlines inside strings survive");
+        assert_eq!(
+            v["data"][0]["text"], "a\nb",
+            "escaped newlines inside strings survive"
+        );
         assert_eq!(v["__twarc"]["url"], "https://api.x.com/2/tweets?ids=1");
         assert_eq!(v["__twarc"]["retrieved_at"], "2021-09-22T16:39:00+00:00");
-        assert_eq!(twarc_line("{}", "u", t), format!("{{\"__twarc\":{}}}", serde_json::json!({"url":"u","version":TWARC_VERSION,"retrieved_at":"2021-09-22T16:39:00+00:00"})));
+        assert_eq!(
+            twarc_line("{}", "u", t),
+            format!(
+                "{{\"__twarc\":{}}}",
+                serde_json::json!({"url":"u","version":TWARC_VERSION,"retrieved_at":"2021-09-22T16:39:00+00:00"})
+            )
+        );
     }
 }

@@ -38,13 +38,20 @@ impl<E: Endpoint> Request<E> {
     /// ```
     pub fn pages(self) -> impl Stream<Item = Result<Page<E::Body>, ClientError>> + Send + 'static {
         let token = self.start_token();
-        let state = State { request: self, token, pages: 0, items: 0, done: false };
+        let state = State {
+            request: self,
+            token,
+            pages: 0,
+            items: 0,
+            done: false,
+        };
         futures::stream::unfold(state, |mut st| async move {
             if st.done {
                 return None;
             }
             let (max_pages, max_items) = st.request.limits();
-            if max_pages.is_some_and(|m| st.pages >= m) || max_items.is_some_and(|m| st.items >= m) {
+            if max_pages.is_some_and(|m| st.pages >= m) || max_items.is_some_and(|m| st.items >= m)
+            {
                 return None;
             }
             if st.pages == 0
@@ -58,9 +65,15 @@ impl<E: Endpoint> Request<E> {
                     st.pages += 1;
                     st.items += page.items().len();
                     match (E::TOKEN.name(), page.next_token()) {
-                        (Some(_), Some(next)) if st.token.as_deref() != Some(next) => st.token = Some(next.to_owned()),
+                        (Some(_), Some(next)) if st.token.as_deref() != Some(next) => {
+                            st.token = Some(next.to_owned())
+                        }
                         (Some(_), Some(next)) => {
-                            tracing::warn!(endpoint = E::ENDPOINT, token = next, "the server returned the token just sent; stopping");
+                            tracing::warn!(
+                                endpoint = E::ENDPOINT,
+                                token = next,
+                                "the server returned the token just sent; stopping"
+                            );
                             st.done = true;
                         }
                         _ => st.done = true,
@@ -76,7 +89,9 @@ impl<E: Endpoint> Request<E> {
     }
 
     /// The items of every page, cut at `max_items`.
-    pub fn items(self) -> impl Stream<Item = Result<<E::Body as PageBody>::Item, ClientError>> + Send + 'static {
+    pub fn items(
+        self,
+    ) -> impl Stream<Item = Result<<E::Body as PageBody>::Item, ClientError>> + Send + 'static {
         let limit = self.limits().1.unwrap_or(usize::MAX);
         self.pages()
             .map_ok(|page| futures::stream::iter(page.items().to_vec().into_iter().map(Ok)))
@@ -111,7 +126,12 @@ pub struct Collected<B> {
 
 impl<B> Default for Collected<B> {
     fn default() -> Self {
-        Self { corpus: Corpus::new(), pages: Vec::new(), stats: ConvertStats::default(), next_token: None }
+        Self {
+            corpus: Corpus::new(),
+            pages: Vec::new(),
+            stats: ConvertStats::default(),
+            next_token: None,
+        }
     }
 }
 

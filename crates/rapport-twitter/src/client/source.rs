@@ -13,18 +13,21 @@ impl From<ClientError> for SourceError {
     fn from(e: ClientError) -> Self {
         let message = e.to_string();
         match e {
-            ClientError::RateLimited { reset_at, .. } => SourceError::RateLimited { reset_at, message },
+            ClientError::RateLimited { reset_at, .. } => {
+                SourceError::RateLimited { reset_at, message }
+            }
             ClientError::Unauthorized { .. } => SourceError::Unauthorized { message },
-            ClientError::ClientForbidden { .. } | ClientError::Forbidden { .. } | ClientError::UsageCapped { .. } => {
-                SourceError::Forbidden { message }
-            }
+            ClientError::ClientForbidden { .. }
+            | ClientError::Forbidden { .. }
+            | ClientError::UsageCapped { .. } => SourceError::Forbidden { message },
             ClientError::NotFound { .. } => SourceError::NotFound { message },
-            ClientError::InvalidParameter { .. } | ClientError::InvalidRequest { .. } | ClientError::Config(_) => {
-                SourceError::InvalidRequest { message }
-            }
-            ClientError::Server { .. } | ClientError::Timeout { .. } | ClientError::Transport { .. } | ClientError::Stream(_) => {
-                SourceError::Unavailable { message }
-            }
+            ClientError::InvalidParameter { .. }
+            | ClientError::InvalidRequest { .. }
+            | ClientError::Config(_) => SourceError::InvalidRequest { message },
+            ClientError::Server { .. }
+            | ClientError::Timeout { .. }
+            | ClientError::Transport { .. }
+            | ClientError::Stream(_) => SourceError::Unavailable { message },
             _ => SourceError::Other { message },
         }
     }
@@ -42,13 +45,24 @@ fn limited<E: Endpoint>(mut r: Request<E>, limit: Limit) -> Request<E> {
 
 async fn fetch_all<E: Endpoint>(r: Request<E>) -> Result<Fetched, SourceError> {
     let c = r.collect().await?;
-    Ok(Fetched { pages: c.pages.len(), next_token: c.next_token, corpus: c.corpus, ..Fetched::default() })
+    Ok(Fetched {
+        pages: c.pages.len(),
+        next_token: c.next_token,
+        corpus: c.corpus,
+        ..Fetched::default()
+    })
 }
 
 fn missing(outcomes: Vec<(String, IdOutcome)>, resource: &str) -> Vec<Missing> {
     outcomes
         .into_iter()
-        .filter_map(|(id, o)| o.to_missing_reason().map(|reason| Missing { id, resource: resource.to_owned(), reason }))
+        .filter_map(|(id, o)| {
+            o.to_missing_reason().map(|reason| Missing {
+                id,
+                resource: resource.to_owned(),
+                reason,
+            })
+        })
         .collect()
 }
 
@@ -90,19 +104,34 @@ impl Source for XClient {
                 fetch_all(limited(r, request.limit)).await
             }};
         }
-        if request.archive { run!(self.search_all(&request.query).max_results(500)) } else { run!(self.search_recent(&request.query).max_results(100)) }
+        if request.archive {
+            run!(self.search_all(&request.query).max_results(500))
+        } else {
+            run!(self.search_recent(&request.query).max_results(100))
+        }
     }
 
     async fn timeline(&self, account_id: &str, limit: Limit) -> Result<Fetched, SourceError> {
-        fetch_all(limited(self.user_tweets(account_id).max_results(100), limit)).await
+        fetch_all(limited(
+            self.user_tweets(account_id).max_results(100),
+            limit,
+        ))
+        .await
     }
 
     async fn mentions(&self, account_id: &str, limit: Limit) -> Result<Fetched, SourceError> {
         fetch_all(limited(self.mentions(account_id).max_results(100), limit)).await
     }
 
-    async fn conversation(&self, post_id: &str, archive: bool, limit: Limit) -> Result<Fetched, SourceError> {
-        let mut r = XClient::conversation(self, post_id).archive(archive).max_results(100);
+    async fn conversation(
+        &self,
+        post_id: &str,
+        archive: bool,
+        limit: Limit,
+    ) -> Result<Fetched, SourceError> {
+        let mut r = XClient::conversation(self, post_id)
+            .archive(archive)
+            .max_results(100);
         if let Some(n) = limit.max_pages {
             r = r.max_pages(n);
         }
@@ -112,7 +141,11 @@ impl Source for XClient {
         let f = r.fetch().await?;
         Ok(Fetched {
             pages: f.pages.len(),
-            failures: f.failures.iter().map(|p| format!("{}: {}", p.part, p.message)).collect(),
+            failures: f
+                .failures
+                .iter()
+                .map(|p| format!("{}: {}", p.part, p.message))
+                .collect(),
             next_token: f.next_token,
             corpus: f.corpus,
             missing: Vec::new(),
@@ -126,9 +159,15 @@ impl Source for XClient {
     }
 
     async fn lookup_accounts(&self, handles: &[String]) -> Result<Fetched, SourceError> {
-        let names: Vec<String> = handles.iter().map(|h| h.trim().trim_start_matches('@').to_owned()).collect();
+        let names: Vec<String> = handles
+            .iter()
+            .map(|h| h.trim().trim_start_matches('@').to_owned())
+            .collect();
         let groups: Vec<Vec<String>> = names.chunks(100).map(<[String]>::to_vec).collect();
-        let reqs = groups.iter().map(|g| self.users_by_usernames(g.iter())).collect();
+        let reqs = groups
+            .iter()
+            .map(|g| self.users_by_usernames(g.iter()))
+            .collect();
         lookup(reqs, groups, "account", |p, ids| p.outcomes(ids)).await
     }
 }

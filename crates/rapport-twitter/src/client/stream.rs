@@ -73,7 +73,10 @@ pub struct RuleSpec {
 impl RuleSpec {
     /// A rule with a tag.
     pub fn new(value: impl Into<String>, tag: Option<&str>) -> Self {
-        Self { value: value.into(), tag: tag.map(str::to_owned) }
+        Self {
+            value: value.into(),
+            tag: tag.map(str::to_owned),
+        }
     }
 }
 
@@ -95,7 +98,9 @@ fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error>
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => Ok(s),
         serde_json::Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("expected a string or number id, got {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string or number id, got {other}"
+        ))),
     }
 }
 
@@ -130,41 +135,77 @@ impl XClient {
         let mut query = Vec::new();
         if !ids.is_empty() {
             if ids.len() > 1000 {
-                return Err(ClientError::invalid(RULES_GET, "ids", format!("expected at most 1000 ids, got {}", ids.len())));
+                return Err(ClientError::invalid(
+                    RULES_GET,
+                    "ids",
+                    format!("expected at most 1000 ids, got {}", ids.len()),
+                ));
             }
             for id in ids {
                 super::params::check_id(RULES_GET, "ids", id)?;
             }
             query.push(("ids".to_owned(), ids.join(",")));
         }
-        let raw = self.execute(&Call::get(RULES_GET, "/2/tweets/search/stream/rules".to_owned(), query)).await?;
+        let raw = self
+            .execute(&Call::get(
+                RULES_GET,
+                "/2/tweets/search/stream/rules".to_owned(),
+                query,
+            ))
+            .await?;
         XClient::decode(RULES_GET, &raw.body)
     }
 
     /// Adds rules (`dry_run` validates without saving).
-    pub async fn add_stream_rules(&self, rules: &[RuleSpec], dry_run: bool) -> Result<RulesResponse, ClientError> {
+    pub async fn add_stream_rules(
+        &self,
+        rules: &[RuleSpec],
+        dry_run: bool,
+    ) -> Result<RulesResponse, ClientError> {
         if rules.is_empty() {
-            return Err(ClientError::invalid(RULES, "add", "expected at least one rule"));
+            return Err(ClientError::invalid(
+                RULES,
+                "add",
+                "expected at least one rule",
+            ));
         }
         for r in rules {
             super::params::check_query(RULES, &r.value, self.config().max_query_len)?;
         }
-        self.rules_call(serde_json::json!({ "add": rules }), dry_run).await
+        self.rules_call(serde_json::json!({ "add": rules }), dry_run)
+            .await
     }
 
     /// Deletes rules by id.
-    pub async fn delete_stream_rules(&self, ids: &[String], dry_run: bool) -> Result<RulesResponse, ClientError> {
+    pub async fn delete_stream_rules(
+        &self,
+        ids: &[String],
+        dry_run: bool,
+    ) -> Result<RulesResponse, ClientError> {
         if ids.is_empty() {
-            return Err(ClientError::invalid(RULES, "delete.ids", "expected at least one id"));
+            return Err(ClientError::invalid(
+                RULES,
+                "delete.ids",
+                "expected at least one id",
+            ));
         }
         for id in ids {
             super::params::check_id(RULES, "delete.ids", id)?;
         }
-        self.rules_call(serde_json::json!({ "delete": { "ids": ids } }), dry_run).await
+        self.rules_call(serde_json::json!({ "delete": { "ids": ids } }), dry_run)
+            .await
     }
 
-    async fn rules_call(&self, body: serde_json::Value, dry_run: bool) -> Result<RulesResponse, ClientError> {
-        let query = if dry_run { vec![("dry_run".to_owned(), "true".to_owned())] } else { Vec::new() };
+    async fn rules_call(
+        &self,
+        body: serde_json::Value,
+        dry_run: bool,
+    ) -> Result<RulesResponse, ClientError> {
+        let query = if dry_run {
+            vec![("dry_run".to_owned(), "true".to_owned())]
+        } else {
+            Vec::new()
+        };
         let call = Call {
             endpoint: RULES,
             method: reqwest::Method::POST,
@@ -180,7 +221,10 @@ impl XClient {
     /// The filtered stream, reconnecting as X advises. `backfill_minutes` (0..=5, higher tiers only)
     /// asks for the posts missed during a disconnection.
     pub fn filtered_stream(&self) -> StreamRequest {
-        StreamRequest { client: self.clone(), backfill_minutes: None }
+        StreamRequest {
+            client: self.clone(),
+            backfill_minutes: None,
+        }
     }
 }
 
@@ -224,17 +268,23 @@ impl State {
         match kind {
             Kind::Tcp => {
                 self.tcp_failures += 1;
-                c.tcp_backoff_step.saturating_mul(self.tcp_failures).min(c.tcp_backoff_max)
+                c.tcp_backoff_step
+                    .saturating_mul(self.tcp_failures)
+                    .min(c.tcp_backoff_max)
             }
             Kind::Http => {
                 self.http_failures += 1;
                 let f = 1u32.checked_shl(self.http_failures - 1).unwrap_or(u32::MAX);
-                c.http_backoff_start.saturating_mul(f).min(c.http_backoff_max)
+                c.http_backoff_start
+                    .saturating_mul(f)
+                    .min(c.http_backoff_max)
             }
             Kind::RateLimit => {
                 self.rate_failures += 1;
                 let f = 1u32.checked_shl(self.rate_failures - 1).unwrap_or(u32::MAX);
-                c.rate_limit_backoff_start.saturating_mul(f).min(c.http_backoff_max.max(c.rate_limit_backoff_start))
+                c.rate_limit_backoff_start
+                    .saturating_mul(f)
+                    .min(c.http_backoff_max.max(c.rate_limit_backoff_start))
             }
         }
     }
@@ -242,9 +292,14 @@ impl State {
     fn disconnect(&mut self, kind: &Kind, reason: String) {
         self.conn = None;
         let retry_in = self.backoff(kind);
-        tracing::warn!(reason, retry_in_ms = retry_in.as_millis() as u64, "filtered stream disconnected");
+        tracing::warn!(
+            reason,
+            retry_in_ms = retry_in.as_millis() as u64,
+            "filtered stream disconnected"
+        );
         self.wait = Some(retry_in);
-        self.pending.push_back(Ok(StreamEvent::Disconnected { reason, retry_in }));
+        self.pending
+            .push_back(Ok(StreamEvent::Disconnected { reason, retry_in }));
     }
 
     fn healthy(&mut self) {
@@ -256,7 +311,9 @@ impl State {
 
     /// Splits complete lines off the buffer into events.
     fn drain_lines(&mut self) {
-        let Some(conn) = self.conn.as_mut() else { return };
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
         let mut events = Vec::new();
         let mut disconnect: Option<String> = None;
         while let Some(pos) = conn.buf.iter().position(|&b| b == b'\n') {
@@ -280,16 +337,30 @@ impl State {
                 }
                 Ok(body) if !body.errors.is_empty() => {
                     let p = &body.errors[0];
-                    let what = p.disconnect_type.clone().or_else(|| p.title.clone()).unwrap_or_else(|| "disconnect".to_owned());
+                    let what = p
+                        .disconnect_type
+                        .clone()
+                        .or_else(|| p.title.clone())
+                        .unwrap_or_else(|| "disconnect".to_owned());
                     let detail = p.detail.clone().unwrap_or_default();
                     disconnect = Some(format!("in-band {what}: {detail}"));
                     break;
                 }
-                Ok(_) => events.push(Ok(StreamEvent::Skipped { error: format!("a message with neither data nor errors: {}", text.chars().take(120).collect::<String>()) })),
-                Err(e) => events.push(Ok(StreamEvent::Skipped { error: e.to_string() })),
+                Ok(_) => events.push(Ok(StreamEvent::Skipped {
+                    error: format!(
+                        "a message with neither data nor errors: {}",
+                        text.chars().take(120).collect::<String>()
+                    ),
+                })),
+                Err(e) => events.push(Ok(StreamEvent::Skipped {
+                    error: e.to_string(),
+                })),
             }
         }
-        if events.iter().any(|e| matches!(e, Ok(StreamEvent::Message(_) | StreamEvent::KeepAlive))) {
+        if events
+            .iter()
+            .any(|e| matches!(e, Ok(StreamEvent::Message(_) | StreamEvent::KeepAlive)))
+        {
             self.healthy();
         }
         self.pending.extend(events);
@@ -302,7 +373,9 @@ impl State {
         if let Some(max) = self.cfg.max_reconnects
             && self.reconnects > max
         {
-            self.pending.push_back(Err(ClientError::Stream(format!("gave up after {max} reconnections in a row without a message"))));
+            self.pending.push_back(Err(ClientError::Stream(format!(
+                "gave up after {max} reconnections in a row without a message"
+            ))));
             self.done = true;
             return;
         }
@@ -319,18 +392,34 @@ impl State {
         };
         let attempt = self.reconnects;
         self.reconnects += 1;
-        match self.client.send_once(&self.client.inner.stream_http, &self.call, &url).await {
+        match self
+            .client
+            .send_once(&self.client.inner.stream_http, &self.call, &url)
+            .await
+        {
             Err(e) => self.disconnect(&Kind::Tcp, format!("connect failed: {e}")),
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 let rate_limit = RateLimitInfo::from_headers(resp.headers());
                 if (200..300).contains(&status) {
-                    let body: ByteStream = Box::pin(resp.bytes_stream().map(|r| r.map(|b| b.to_vec())));
-                    self.conn = Some(Conn { body, buf: Vec::new(), rate_limit, url: url.to_string() });
-                    self.pending.push_back(Ok(StreamEvent::Connected { attempt }));
+                    let body: ByteStream =
+                        Box::pin(resp.bytes_stream().map(|r| r.map(|b| b.to_vec())));
+                    self.conn = Some(Conn {
+                        body,
+                        buf: Vec::new(),
+                        rate_limit,
+                        url: url.to_string(),
+                    });
+                    self.pending
+                        .push_back(Ok(StreamEvent::Connected { attempt }));
                 } else {
                     let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-                    let err = ClientError::from_status(STREAM, status, &body, rate_limit.blocking_reset());
+                    let err = ClientError::from_status(
+                        STREAM,
+                        status,
+                        &body,
+                        rate_limit.blocking_reset(),
+                    );
                     match status {
                         429 if !matches!(err, ClientError::UsageCapped { .. }) => {
                             self.disconnect(&Kind::RateLimit, format!("HTTP 429: {err}"));
@@ -348,9 +437,14 @@ impl State {
 
     async fn read(&mut self) {
         let stall = self.cfg.stall_timeout;
-        let Some(conn) = self.conn.as_mut() else { return };
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
         match tokio::time::timeout(stall, conn.body.next()).await {
-            Err(_) => self.disconnect(&Kind::Tcp, format!("stalled: no data for {} ms", stall.as_millis())),
+            Err(_) => self.disconnect(
+                &Kind::Tcp,
+                format!("stalled: no data for {} ms", stall.as_millis()),
+            ),
             Ok(None) => self.disconnect(&Kind::Tcp, "connection closed by the server".to_owned()),
             Ok(Some(Err(e))) => self.disconnect(&Kind::Tcp, format!("read failed: {e}")),
             Ok(Some(Ok(bytes))) => {
@@ -370,16 +464,27 @@ impl StreamRequest {
 
     /// The events, forever (or until a fatal error or the reconnect budget is spent). Fields and
     /// expansions are the client's defaults.
-    pub fn events(self) -> Pin<Box<dyn Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static>> {
+    pub fn events(
+        self,
+    ) -> Pin<Box<dyn Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static>> {
         let mut query = Vec::new();
         if let Some(m) = self.backfill_minutes {
             if m > 5 {
-                let err = ClientError::invalid(STREAM, "backfill_minutes", format!("expected 0..=5, got {m}"));
+                let err = ClientError::invalid(
+                    STREAM,
+                    "backfill_minutes",
+                    format!("expected 0..=5, got {m}"),
+                );
                 return Box::pin(futures::stream::once(async move { Err(err) }));
             }
             query.push(("backfill_minutes".to_owned(), m.to_string()));
         }
-        query.extend(self.client.config().fields.query(super::params::Returns::Tweets));
+        query.extend(
+            self.client
+                .config()
+                .fields
+                .query(super::params::Returns::Tweets),
+        );
         let state = State {
             cfg: self.client.config().stream.clone(),
             call: Call::get(STREAM, "/2/tweets/search/stream".to_owned(), query),
@@ -411,7 +516,9 @@ impl StreamRequest {
     }
 
     /// Only the messages (posts), skipping keep-alives and reconnection events.
-    pub fn messages(self) -> impl Stream<Item = Result<Page<TweetsResponse>, ClientError>> + Send + 'static {
+    pub fn messages(
+        self,
+    ) -> impl Stream<Item = Result<Page<TweetsResponse>, ClientError>> + Send + 'static {
         self.events().filter_map(|ev| async move {
             match ev {
                 Ok(StreamEvent::Message(p)) => Some(Ok(*p)),

@@ -20,7 +20,12 @@ pub fn fixtures_dir() -> PathBuf {
         .ancestors()
         .map(|a| a.join("shared/fixtures/twitter"))
         .find(|p| p.is_dir())
-        .unwrap_or_else(|| panic!("shared/fixtures/twitter not found above {}", manifest.display()))
+        .unwrap_or_else(|| {
+            panic!(
+                "shared/fixtures/twitter not found above {}",
+                manifest.display()
+            )
+        })
 }
 
 pub fn fixture(name: &str) -> String {
@@ -38,7 +43,8 @@ pub fn recorded(name: &str) -> ResponseTemplate {
     let headers_path = fixtures_dir().join(format!("{name}.headers.json"));
     let mut t;
     if headers_path.exists() {
-        let h: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(headers_path).unwrap()).unwrap();
+        let h: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(headers_path).unwrap()).unwrap();
         t = ResponseTemplate::new(h["status"]["code"].as_u64().unwrap() as u16);
         for (k, v) in h["headers"].as_object().unwrap() {
             if k != "content-type" {
@@ -52,7 +58,8 @@ pub fn recorded(name: &str) -> ResponseTemplate {
 }
 
 pub fn recorded_headers(name: &str) -> serde_json::Value {
-    let h: serde_json::Value = serde_json::from_str(&fixture(&format!("{name}.headers.json"))).unwrap();
+    let h: serde_json::Value =
+        serde_json::from_str(&fixture(&format!("{name}.headers.json"))).unwrap();
     h["headers"].clone()
 }
 
@@ -60,20 +67,29 @@ struct CatchAll;
 
 impl Respond for CatchAll {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        ResponseTemplate::new(500).set_body_string(format!("no mock for {} {}", req.method, req.url))
+        ResponseTemplate::new(500)
+            .set_body_string(format!("no mock for {} {}", req.method, req.url))
     }
 }
 
 /// A mock server with the catch-all mounted at the lowest priority.
 pub async fn server() -> MockServer {
     let s = MockServer::start().await;
-    Mock::given(wiremock::matchers::any()).respond_with(CatchAll).with_priority(u8::MAX).mount(&s).await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(CatchAll)
+        .with_priority(u8::MAX)
+        .mount(&s)
+        .await;
     s
 }
 
 /// Serves `template` for GET `p`.
 pub async fn get(s: &MockServer, p: &str, template: ResponseTemplate) {
-    Mock::given(method("GET")).and(path(p)).respond_with(template).mount(s).await;
+    Mock::given(method("GET"))
+        .and(path(p))
+        .respond_with(template)
+        .mount(s)
+        .await;
 }
 
 pub fn start() -> chrono::DateTime<Utc> {
@@ -83,10 +99,21 @@ pub fn start() -> chrono::DateTime<Utc> {
 
 /// A client for the mock server: fake clock, no retries unless asked, no jitter.
 pub fn client(s: &MockServer) -> (XClient, FakeClock) {
-    client_with(s, RetryPolicy { jitter: false, ..RetryPolicy::none() }, RateLimitPolicy::default())
+    client_with(
+        s,
+        RetryPolicy {
+            jitter: false,
+            ..RetryPolicy::none()
+        },
+        RateLimitPolicy::default(),
+    )
 }
 
-pub fn client_with(s: &MockServer, retry: RetryPolicy, rate: RateLimitPolicy) -> (XClient, FakeClock) {
+pub fn client_with(
+    s: &MockServer,
+    retry: RetryPolicy,
+    rate: RateLimitPolicy,
+) -> (XClient, FakeClock) {
     let clock = FakeClock::new(start());
     let c = XClient::builder()
         .bearer_token(TOKEN)
@@ -102,7 +129,11 @@ pub fn client_with(s: &MockServer, retry: RetryPolicy, rate: RateLimitPolicy) ->
 /// The query parameters of the n-th request the server received.
 pub async fn query_of(s: &MockServer, n: usize) -> Vec<(String, String)> {
     let reqs = s.received_requests().await.unwrap();
-    reqs[n].url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    reqs[n]
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 pub fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -118,7 +149,9 @@ pub async fn resetting_server(resets: usize, ok_body: String) -> String {
     tokio::spawn(async move {
         let mut n = 0usize;
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let mut buf = vec![0u8; 8192];
             let _ = sock.read(&mut buf).await;
             if n < resets {
