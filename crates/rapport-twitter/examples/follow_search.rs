@@ -45,7 +45,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--out" => a.out = PathBuf::from(value()?),
             "--state" => a.state = Some(PathBuf::from(value()?)),
             "--max-pages" => {
-                a.max_pages = value()?.parse().map_err(|e| format!("--max-pages: {e}"))?
+                a.max_pages = value()?.parse().map_err(|e| format!("--max-pages: {e}"))?;
             }
             "--token" => a.token = value()?,
             other => return Err(format!("unknown argument {other}")),

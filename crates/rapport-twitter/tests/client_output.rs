@@ -1,5 +1,6 @@
 //! Conversations (never failing the whole thread), pages into a corpus, the `Source` implementation,
 //! and the two examples run against the mock server.
+#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
 
 mod client_support;
 
@@ -52,6 +53,7 @@ fn users() -> serde_json::Value {
     ])
 }
 
+#[allow(clippy::needless_pass_by_value)]
 fn ok(body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json")
 }

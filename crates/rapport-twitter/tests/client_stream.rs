@@ -1,6 +1,7 @@
 //! The filtered stream: messages, keep-alives, reconnection after a dropped connection, after an
 //! in-band disconnect, after a stall, and after HTTP errors (backoff measured on the fake clock);
 //! rules add, list and delete.
+#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
 
 mod client_support;
 
@@ -243,7 +244,7 @@ async fn a_stalled_connection_is_detected_and_replaced() {
     assert!(k[1].starts_with("msg:"));
     match &events[2] {
         Ok(StreamEvent::Disconnected { reason, .. }) => {
-            assert!(reason.contains("stalled"), "{reason}")
+            assert!(reason.contains("stalled"), "{reason}");
         }
         other => panic!("{other:?}"),
     }

@@ -66,7 +66,7 @@ impl<E: Endpoint> Request<E> {
                     st.items += page.items().len();
                     match (E::TOKEN.name(), page.next_token()) {
                         (Some(_), Some(next)) if st.token.as_deref() != Some(next) => {
-                            st.token = Some(next.to_owned())
+                            st.token = Some(next.to_owned());
                         }
                         (Some(_), Some(next)) => {
                             tracing::warn!(

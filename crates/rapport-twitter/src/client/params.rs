@@ -200,6 +200,7 @@ pub(crate) fn to_query<T: Serialize>(params: &T) -> Vec<(String, String)> {
 }
 
 /// Serialises an optional timestamp the way X wants it: `YYYY-MM-DDTHH:mm:ssZ`.
+#[allow(clippy::ref_option)] // serde's serialize_with passes &Option<T>
 pub(crate) fn ser_time<S: serde::Serializer>(
     t: &Option<DateTime<Utc>>,
     s: S,

@@ -7,7 +7,8 @@ use super::XClient;
 use super::endpoints::{Endpoint, Request};
 use super::error::ClientError;
 use super::outcome::IdOutcome;
-use super::page::PageBody;
+use super::page::{Page, PageBody};
+use crate::models::{TweetsResponse, UsersResponse};
 
 impl From<ClientError> for SourceError {
     fn from(e: ClientError) -> Self {
@@ -155,7 +156,7 @@ impl Source for XClient {
     async fn lookup_posts(&self, ids: &[String]) -> Result<Fetched, SourceError> {
         let groups: Vec<Vec<String>> = ids.chunks(100).map(<[String]>::to_vec).collect();
         let reqs = groups.iter().map(|g| self.tweets(g.clone())).collect();
-        lookup(reqs, groups, "post", |p, ids| p.outcomes(ids)).await
+        lookup(reqs, groups, "post", Page::<TweetsResponse>::outcomes).await
     }
 
     async fn lookup_accounts(&self, handles: &[String]) -> Result<Fetched, SourceError> {
@@ -168,6 +169,6 @@ impl Source for XClient {
             .iter()
             .map(|g| self.users_by_usernames(g.iter()))
             .collect();
-        lookup(reqs, groups, "account", |p, ids| p.outcomes(ids)).await
+        lookup(reqs, groups, "account", Page::<UsersResponse>::outcomes).await
     }
 }
