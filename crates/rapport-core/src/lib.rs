@@ -36,6 +36,7 @@ pub mod error;
 mod model;
 pub mod source;
 pub mod summary;
+pub mod skills;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
