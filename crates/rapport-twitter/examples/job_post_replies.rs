@@ -41,7 +41,10 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--base-url" => a.base_url = Some(value()?),
             "--org" => a.org = value()?,
             "--tags" => {
-                a.tags = value()?.split(',').map(|t| t.trim().to_lowercase()).collect();
+                a.tags = value()?
+                    .split(',')
+                    .map(|t| t.trim().to_lowercase())
+                    .collect();
             }
             "--token" => a.token = value()?,
             "--archive" => a.archive = true,

@@ -1,5 +1,9 @@
 //! Every endpoint against the mock server serving the recorded payloads and headers.
-#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
+#![allow(
+    clippy::many_single_char_names,
+    clippy::needless_pass_by_value,
+    clippy::redundant_closure_for_method_calls
+)]
 
 mod client_support;
 

@@ -1,7 +1,11 @@
 //! Every error path: typed errors for 401, 403, 404, usage cap, 429 (waited out on the fake clock or
 //! returned), 5xx retried, connection reset, timeout, malformed JSON, bad parameters; partial errors
 //! as outcomes; and the token never shows up in any message.
-#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
+#![allow(
+    clippy::many_single_char_names,
+    clippy::needless_pass_by_value,
+    clippy::redundant_closure_for_method_calls
+)]
 
 mod client_support;
 

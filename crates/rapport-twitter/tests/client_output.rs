@@ -1,6 +1,10 @@
 //! Conversations (never failing the whole thread), pages into a corpus, the `Source` implementation,
 //! and the two examples run against the mock server.
-#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
+#![allow(
+    clippy::many_single_char_names,
+    clippy::needless_pass_by_value,
+    clippy::redundant_closure_for_method_calls
+)]
 
 mod client_support;
 

@@ -1,6 +1,10 @@
 //! Pagination across several pages, short and empty pages that are not the end, limits, resuming from
 //! a saved token, and the 1 request/second pacing of full-archive search measured on the fake clock.
-#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
+#![allow(
+    clippy::many_single_char_names,
+    clippy::needless_pass_by_value,
+    clippy::redundant_closure_for_method_calls
+)]
 
 mod client_support;
 

@@ -1,7 +1,11 @@
 //! The filtered stream: messages, keep-alives, reconnection after a dropped connection, after an
 //! in-band disconnect, after a stall, and after HTTP errors (backoff measured on the fake clock);
 //! rules add, list and delete.
-#![allow(clippy::many_single_char_names, clippy::needless_pass_by_value, clippy::redundant_closure_for_method_calls)]
+#![allow(
+    clippy::many_single_char_names,
+    clippy::needless_pass_by_value,
+    clippy::redundant_closure_for_method_calls
+)]
 
 mod client_support;
 

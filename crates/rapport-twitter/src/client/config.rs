@@ -135,7 +135,9 @@ impl ClientBuilder {
 
     /// The base URL (default `https://api.x.com`); a local mock server in tests.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        url.into().trim_end_matches('/').clone_into(&mut self.config.base_url);
+        url.into()
+            .trim_end_matches('/')
+            .clone_into(&mut self.config.base_url);
         self
     }
 
