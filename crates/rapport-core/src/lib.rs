@@ -40,6 +40,7 @@ pub mod learning;
 pub mod mentors;
 pub mod ranking;
 mod model;
+pub mod source;
 pub mod summary;
 pub mod skills;
 pub mod time;
