@@ -289,7 +289,7 @@ impl<'w> Writer<'w> {
         let mut url = format!(
             "https://api.twitter.com/2/tweets/search/all?expansions=author_id%2Cin_reply_to_user_id%2Creferenced_tweets.id%2Creferenced_tweets.id.author_id%2Centities.mentions.username\
 &tweet.fields=author_id%2Cconversation_id%2Ccreated_at%2Cedit_history_tweet_ids%2Centities%2Cid%2Cin_reply_to_user_id%2Clang%2Cnote_tweet%2Cpossibly_sensitive%2Cpublic_metrics%2Creferenced_tweets%2Creply_settings%2Ctext\
-&user.fields=created_at%2Cdescription%2Centities%2Cid%2Clocation%2Cname%2Cprofile_image_url%2Cprotected%2Cpublic_metrics%2Curl%2Cusername%2Cverified\
+&user.fields=created_at%2Cdescription%2Centities%2Cid%2Clocation%2Cname%2Cprotected%2Cpublic_metrics%2Cusername%2Cverified\
 &query=%28%40{}%20OR%20%40{}%20OR%20%40{}%20OR%20%23hiring%20OR%20%23rustlang%20OR%20%23python%20OR%20%23hrtech%29&start_time={start}&end_time={end}&max_results={}",
             org.careers, org.engineering, org.people, self.cfg.page_size
         );
@@ -452,7 +452,7 @@ fn tweet(o: &mut Out, world: &World, i: u32, full: &Rendered) {
     if p.kind != Kind::Repost && text.tags.iter().any(|t| t.2.eq_ignore_ascii_case(TOPICS[p.topic as usize].tag)) {
         // The API annotates posts about known entities; one annotation per topical post.
         let topic = &TOPICS[p.topic as usize];
-        o.raw(",\"context_annotations\":[{\"domain\":{\"id\":\"131\",\"name\":\"Unified Twitter Taxonomy\",\"description\":\"A taxonomy view into the Semantic Core knowledge graph\"},\"entity\":{\"id\":");
+        o.raw(",\"context_annotations\":[{\"domain\":{\"id\":\"131\",\"name\":\"Unified Twitter Taxonomy\"},\"entity\":{\"id\":");
         o.id(848_920_371_311_001_600 + u64::from(p.topic) * 7_919);
         o.raw(",\"name\":");
         o.str(topic.label);
@@ -492,13 +492,7 @@ fn user_json(world: &World, cfg: &SampleConfig, a: u32) -> Vec<u8> {
     o.raw(",\"location\":");
     let loc = if rng.chance(0.6) { *rng.pick(super::vocab::CITIES) } else { "" };
     o.str(loc);
-    o.raw(",\"url\":\"\",\"profile_image_url\":\"https://pbs.twimg.com/profile_images/");
-    o.num(1_400_000_000_000_000_000 + rng.below(1 << 50) as u64);
-    o.raw("/");
-    for _ in 0..8 {
-        o.buf.push(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rng.below(62)]);
-    }
-    o.raw("_normal.jpg\",\"protected\":false,\"verified\":false,\"public_metrics\":{\"followers_count\":");
+    o.raw(",\"protected\":false,\"verified\":false,\"public_metrics\":{\"followers_count\":");
     let followers = if acct.role.is_org() {
         20_000 + rng.below(60_000) as u64
     } else {

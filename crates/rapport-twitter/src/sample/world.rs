@@ -519,7 +519,7 @@ impl Sim<'_> {
     fn replier(&mut self, topic: u16, not: u32) -> u32 {
         for _ in 0..6 {
             let m = &self.members[topic as usize];
-            let a = if !m.is_empty() && self.rng.chance(0.6) { m[self.rng.below(m.len())] } else { self.person() };
+            let a = if !m.is_empty() && self.rng.chance(0.4) { m[self.rng.below(m.len())] } else { self.person() };
             if a != not {
                 return a;
             }
@@ -682,7 +682,7 @@ impl Sim<'_> {
         let Some(q) = self.add(r) else { return };
         self.to_pool(q);
         for m in mentors {
-            if m == asker || !self.rng.chance(0.7) {
+            if m == asker || !self.rng.chance(0.8) {
                 continue;
             }
             let Some(a) = self.reply(q, m, Flavor::Answer, 1.5, 48.0) else { return };
