@@ -30,17 +30,31 @@ fn arr(v: &Value) -> &[Value] {
 fn check_entities(text: &str, entities: &Value, ctx: &str) -> usize {
     let cps: Vec<char> = text.chars().collect();
     let slice = |e: &Value| -> String {
-        let (a, b) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
-        assert!(a < b && b <= cps.len(), "{ctx}: entity {e} outside text {text:?}");
+        let (a, b) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert!(
+            a < b && b <= cps.len(),
+            "{ctx}: entity {e} outside text {text:?}"
+        );
         cps[a..b].iter().collect()
     };
     let mut n = 0;
     for h in arr(&entities["hashtags"]) {
-        assert_eq!(slice(h), format!("#{}", s(&h["tag"])), "{ctx}: hashtag in {text:?}");
+        assert_eq!(
+            slice(h),
+            format!("#{}", s(&h["tag"])),
+            "{ctx}: hashtag in {text:?}"
+        );
         n += 1;
     }
     for m in arr(&entities["mentions"]) {
-        assert_eq!(slice(m), format!("@{}", s(&m["username"])), "{ctx}: mention in {text:?}");
+        assert_eq!(
+            slice(m),
+            format!("@{}", s(&m["username"])),
+            "{ctx}: mention in {text:?}"
+        );
         n += 1;
     }
     for u in arr(&entities["urls"]) {
@@ -53,12 +67,19 @@ fn check_entities(text: &str, entities: &Value, ctx: &str) -> usize {
 }
 
 fn small() -> SampleConfig {
-    SampleConfig { posts: 20_000, seed: 11, ..SampleConfig::default() }
+    SampleConfig {
+        posts: 20_000,
+        seed: 11,
+        ..SampleConfig::default()
+    }
 }
 
 #[test]
 fn same_seed_same_bytes_other_seed_other_bytes() {
-    let c = SampleConfig { posts: 3_000, ..SampleConfig::default() };
+    let c = SampleConfig {
+        posts: 3_000,
+        ..SampleConfig::default()
+    };
     let (_, t1, a) = generate(&c);
     let (_, t2, b) = generate(&c);
     assert_eq!(a, b);
@@ -83,7 +104,11 @@ fn every_line_is_a_twarc2_search_page() {
         assert_eq!(p["meta"]["result_count"].as_u64(), Some(data.len() as u64));
         assert_eq!(s(&p["meta"]["newest_id"]), s(&data[0]["id"]));
         assert_eq!(s(&p["meta"]["oldest_id"]), s(&data[data.len() - 1]["id"]));
-        assert_eq!(p["meta"].get("next_token").is_some(), k + 1 < pages.len(), "next_token on all but the last");
+        assert_eq!(
+            p["meta"].get("next_token").is_some(),
+            k + 1 < pages.len(),
+            "next_token on all but the last"
+        );
         assert!(p["includes"]["users"].is_array());
         let tw = &p["__twarc"];
         assert!(s(&tw["url"]).starts_with("https://api.twitter.com/2/tweets/search/all?"));
@@ -94,13 +119,26 @@ fn every_line_is_a_twarc2_search_page() {
             assert!(s(&tw["url"]).ends_with(&format!("&next_token={prev}")));
         }
         for key in p.as_object().unwrap().keys() {
-            assert!(["data", "includes", "errors", "meta", "__twarc"].contains(&key.as_str()), "unexpected {key}");
+            assert!(
+                ["data", "includes", "errors", "meta", "__twarc"].contains(&key.as_str()),
+                "unexpected {key}"
+            );
         }
         for t in data.iter().chain(arr(&p["includes"]["tweets"])) {
-            for field in ["id", "text", "author_id", "conversation_id", "created_at", "lang"] {
+            for field in [
+                "id",
+                "text",
+                "author_id",
+                "conversation_id",
+                "created_at",
+                "lang",
+            ] {
                 assert!(t[field].is_string(), "{field} in {t}");
             }
-            assert!(s(&t["created_at"]).ends_with('Z') && s(&t["created_at"]).len() == 24, "millis");
+            assert!(
+                s(&t["created_at"]).ends_with('Z') && s(&t["created_at"]).len() == 24,
+                "millis"
+            );
             assert!(t["public_metrics"]["reply_count"].is_u64());
             let hist = arr(&t["edit_history_tweet_ids"]);
             assert_eq!(hist.last().map(s), Some(s(&t["id"])));
@@ -147,12 +185,21 @@ fn ids_are_unique_except_the_planned_overlaps_and_references_resolve() {
     let mut total = 0;
     let mut errors_ids = HashSet::new();
     for (k, p) in pages.iter().enumerate() {
-        let included: HashSet<&str> = arr(&p["includes"]["tweets"]).iter().map(|t| s(&t["id"])).collect();
-        let users: HashSet<&str> = arr(&p["includes"]["users"]).iter().map(|u| s(&u["id"])).collect();
+        let included: HashSet<&str> = arr(&p["includes"]["tweets"])
+            .iter()
+            .map(|t| s(&t["id"]))
+            .collect();
+        let users: HashSet<&str> = arr(&p["includes"]["users"])
+            .iter()
+            .map(|u| s(&u["id"]))
+            .collect();
         let errors: HashSet<&str> = arr(&p["errors"]).iter().map(|e| s(&e["value"])).collect();
         for e in arr(&p["errors"]) {
             assert_eq!(s(&e["parameter"]), "referenced_tweets.id");
-            assert_eq!(s(&e["type"]), "https://api.twitter.com/2/problems/resource-not-found");
+            assert_eq!(
+                s(&e["type"]),
+                "https://api.twitter.com/2/problems/resource-not-found"
+            );
             assert!(s(&e["detail"]).contains(s(&e["value"])));
             errors_ids.insert(s(&e["value"]).to_owned());
         }
@@ -165,7 +212,10 @@ fn ids_are_unique_except_the_planned_overlaps_and_references_resolve() {
             }
             for r in arr(&t["referenced_tweets"]) {
                 let rid = s(&r["id"]);
-                assert!(included.contains(rid) ^ errors.contains(rid), "{rid} neither included nor an error");
+                assert!(
+                    included.contains(rid) ^ errors.contains(rid),
+                    "{rid} neither included nor an error"
+                );
             }
             for user in [&t["author_id"], &t["in_reply_to_user_id"]] {
                 if let Some(u) = user.as_str() {
@@ -200,8 +250,11 @@ fn ground_truth_matches_the_output() {
         }
     }
     assert_eq!(handles.len(), truth.accounts);
-    let org: HashSet<String> =
-        handles.iter().filter(|(_, h)| c.org.handles().contains(&h.as_str())).map(|(id, _)| id.clone()).collect();
+    let org: HashSet<String> = handles
+        .iter()
+        .filter(|(_, h)| c.org.handles().contains(&h.as_str()))
+        .map(|(id, _)| id.clone())
+        .collect();
     assert_eq!(org.len(), 3);
     let kind = |t: &Value| match arr(&t["referenced_tweets"]).first().map(|r| s(&r["type"])) {
         Some("replied_to") => "reply",
@@ -233,7 +286,10 @@ fn ground_truth_matches_the_output() {
             let parent = s(&t["referenced_tweets"][0]["id"]);
             if org.contains(&to) && !org.contains(&author) {
                 to_org.insert((author.clone(), conv.clone()));
-                if tweets.get(parent).is_some_and(|pt| matches!(kind(pt), "original" | "quote")) {
+                if tweets
+                    .get(parent)
+                    .is_some_and(|pt| matches!(kind(pt), "original" | "quote"))
+                {
                     answered.insert(parent.to_owned());
                 }
             }
@@ -249,7 +305,10 @@ fn ground_truth_matches_the_output() {
     assert_eq!(answered.len(), truth.org_posts_answered);
     // "Most job posts get no answer".
     assert!(truth.org_posts_answered * 2 < truth.org_posts, "{truth:?}");
-    let mut two_way: Vec<String> = to_org.intersection(&from_org).map(|(p, _)| handles[p].clone()).collect();
+    let mut two_way: Vec<String> = to_org
+        .intersection(&from_org)
+        .map(|(p, _)| handles[p].clone())
+        .collect();
     two_way.sort();
     two_way.dedup();
     let mut expected = truth.two_way.clone();
@@ -259,12 +318,18 @@ fn ground_truth_matches_the_output() {
     assert!(!truth.engaged.is_empty());
 
     // Sensitive posts: every one carries a sensitive tag, and only they do (reposts aside).
-    let sensitive: HashSet<&str> = truth.sensitive_hashtags.iter().map(String::as_str).collect();
+    let sensitive: HashSet<&str> = truth
+        .sensitive_hashtags
+        .iter()
+        .map(String::as_str)
+        .collect();
     let with_sensitive = tweets
         .values()
         .filter(|t| kind(t) != "repost")
         .filter(|t| {
-            arr(&t["entities"]["hashtags"]).iter().any(|h| sensitive.contains(s(&h["tag"]).to_lowercase().as_str()))
+            arr(&t["entities"]["hashtags"])
+                .iter()
+                .any(|h| sensitive.contains(s(&h["tag"]).to_lowercase().as_str()))
         })
         .count();
     assert_eq!(with_sensitive, truth.sensitive_posts);
@@ -287,22 +352,34 @@ fn mentors_answer_most_questions_of_their_topic() {
     // Replies to question posts (originals with a question mark), per topic hashtag and replier.
     let mut answers: HashMap<String, HashMap<String, usize>> = HashMap::new();
     for t in tweets.values() {
-        let Some(r) = arr(&t["referenced_tweets"]).first() else { continue };
+        let Some(r) = arr(&t["referenced_tweets"]).first() else {
+            continue;
+        };
         if s(&r["type"]) != "replied_to" {
             continue;
         }
-        let Some(q) = tweets.get(s(&r["id"])) else { continue };
-        if q.get("referenced_tweets").is_some() || !(s(&q["text"]).contains('?') || s(&q["text"]).contains('？')) {
+        let Some(q) = tweets.get(s(&r["id"])) else {
+            continue;
+        };
+        if q.get("referenced_tweets").is_some()
+            || !(s(&q["text"]).contains('?') || s(&q["text"]).contains('？'))
+        {
             continue;
         }
         for h in arr(&q["entities"]["hashtags"]) {
             let tag = s(&h["tag"]).to_lowercase();
-            *answers.entry(tag).or_default().entry(handles[s(&t["author_id"])].clone()).or_default() += 1;
+            *answers
+                .entry(tag)
+                .or_default()
+                .entry(handles[s(&t["author_id"])].clone())
+                .or_default() += 1;
         }
     }
     let mut checked = 0;
     for (topic, mentors) in &truth.mentors {
-        let Some(counts) = answers.get(topic) else { continue };
+        let Some(counts) = answers.get(topic) else {
+            continue;
+        };
         let mut ranked: Vec<(&String, &usize)> = counts.iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         if *ranked[0].1 < 10 {
@@ -313,7 +390,11 @@ fn mentors_answer_most_questions_of_their_topic() {
             // Among the top answerers: mentors answer 80% of the topic's questions, but the most
             // active people also reply to on-topic posts that merely end with a question mark, so
             // one of them may rank among the mentors.
-            assert!(pos.is_some_and(|p| p <= mentors.len()), "{m} not a top answerer of #{topic}: {:?}", &ranked[..3]);
+            assert!(
+                pos.is_some_and(|p| p <= mentors.len()),
+                "{m} not a top answerer of #{topic}: {:?}",
+                &ranked[..3]
+            );
         }
         checked += 1;
     }
@@ -337,20 +418,31 @@ fn hashtag_use_is_heavy_tailed() {
     // interests and reposts blur it. A factor of 5 between the top and the median tag is a loose
     // reading of "heavy-tailed" that a uniform distribution (factor ≈ 1) cannot pass.
     let median = sorted[sorted.len() / 2];
-    assert!(sorted[0] >= 5 * median, "top {} vs median {median}: {sorted:?}", sorted[0]);
+    assert!(
+        sorted[0] >= 5 * median,
+        "top {} vs median {median}: {sorted:?}",
+        sorted[0]
+    );
     assert!(sorted.len() >= 40, "{} distinct tags", sorted.len());
 }
 
 #[test]
 fn reply_trees_reach_depth_eight_at_100k() {
-    let c = SampleConfig { posts: 100_000, seed: 3, ..SampleConfig::default() };
+    let c = SampleConfig {
+        posts: 100_000,
+        seed: 3,
+        ..SampleConfig::default()
+    };
     let (pages, truth, _) = generate(&c);
     // Depth from the JSON alone: follow replied_to links; a parent that is not in the data
     // (deleted) ends the walk, as the root of its tree.
     let mut parent: HashMap<String, String> = HashMap::new();
     for p in &pages {
         for t in arr(&p["data"]) {
-            if let Some(r) = arr(&t["referenced_tweets"]).first().filter(|r| s(&r["type"]) == "replied_to") {
+            if let Some(r) = arr(&t["referenced_tweets"])
+                .first()
+                .filter(|r| s(&r["type"]) == "replied_to")
+            {
                 parent.insert(s(&t["id"]).to_owned(), s(&r["id"]).to_owned());
             }
         }
@@ -371,11 +463,19 @@ fn reply_trees_reach_depth_eight_at_100k() {
 
 #[test]
 fn other_organisations_and_sizes() {
-    let c = SampleConfig { posts: 1_000, org: OrgConfig::named("globex"), page_size: 250, ..SampleConfig::default() };
+    let c = SampleConfig {
+        posts: 1_000,
+        org: OrgConfig::named("globex"),
+        page_size: 250,
+        ..SampleConfig::default()
+    };
     let (pages, truth, _) = generate(&c);
     assert_eq!(truth.posts, 1_000);
     assert_eq!(pages.len(), 4);
-    assert_eq!(truth.org_handles, ["globex_careers", "globex_eng", "globex_people"]);
+    assert_eq!(
+        truth.org_handles,
+        ["globex_careers", "globex_eng", "globex_people"]
+    );
     assert!(!truth.two_way.is_empty());
     assert!(truth.oldest >= c.start && truth.newest < c.end());
 }
@@ -383,10 +483,34 @@ fn other_organisations_and_sizes() {
 #[test]
 fn invalid_configs_are_clear_errors() {
     for (c, needle) in [
-        (SampleConfig { posts: 0, ..SampleConfig::default() }, "posts"),
-        (SampleConfig { page_size: 0, ..SampleConfig::default() }, "page_size"),
-        (SampleConfig { days: 0, ..SampleConfig::default() }, "days"),
-        (SampleConfig { org: OrgConfig::named("a very long organisation"), ..SampleConfig::default() }, "handle"),
+        (
+            SampleConfig {
+                posts: 0,
+                ..SampleConfig::default()
+            },
+            "posts",
+        ),
+        (
+            SampleConfig {
+                page_size: 0,
+                ..SampleConfig::default()
+            },
+            "page_size",
+        ),
+        (
+            SampleConfig {
+                days: 0,
+                ..SampleConfig::default()
+            },
+            "days",
+        ),
+        (
+            SampleConfig {
+                org: OrgConfig::named("a very long organisation"),
+                ..SampleConfig::default()
+            },
+            "handle",
+        ),
     ] {
         let err = write_sample_jsonl(&c, std::io::sink()).unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);

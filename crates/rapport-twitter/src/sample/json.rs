@@ -1,11 +1,14 @@
 //! Writing the world as twarc2 JSONL: one API response page per line, escaped like Python's
 //! `json.dumps` (which twarc uses), so non-ASCII text arrives as `\uXXXX` surrogate pairs.
 
+// Short names (o for the output, k for a page number) keep the writer readable.
+#![allow(clippy::many_single_char_names)]
+
+use super::SampleConfig;
 use super::render::{Rendered, render_bio, render_post};
 use super::rng::Rng;
 use super::vocab::TOPICS;
 use super::world::{DAY, Kind, NONE, World};
-use super::SampleConfig;
 
 /// A byte buffer with the JSON pieces the pages are made of.
 pub(crate) struct Out {
@@ -17,7 +20,10 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl Out {
     pub(crate) fn new(ascii: bool) -> Out {
-        Out { buf: Vec::with_capacity(1 << 18), ascii }
+        Out {
+            buf: Vec::with_capacity(1 << 18),
+            ascii,
+        }
     }
 
     fn raw(&mut self, s: &str) {
@@ -102,7 +108,12 @@ fn civil(days: i64) -> (i64, i64, i64) {
 pub(crate) fn rfc3339_millis(ms: i64) -> [u8; 24] {
     let (y, mo, d) = civil(ms.div_euclid(DAY));
     let rem = ms.rem_euclid(DAY);
-    let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
     let mut out = *b"0000-00-00T00:00:00.000Z";
     let mut put = |at: usize, width: usize, v: i64| {
         let mut v = v;
@@ -135,7 +146,10 @@ pub(crate) struct Plan {
 }
 
 pub(crate) fn plan(world: &World, cfg: &SampleConfig) -> Plan {
-    let order: Vec<u32> = (0..world.posts.len() as u32).rev().filter(|&i| !world.posts[i as usize].ghost).collect();
+    let order: Vec<u32> = (0..world.posts.len() as u32)
+        .rev()
+        .filter(|&i| !world.posts[i as usize].ghost)
+        .collect();
     let mut pages = Vec::new();
     let mut duplicates = 0;
     let mut pos = 0;
@@ -144,14 +158,22 @@ pub(crate) fn plan(world: &World, cfg: &SampleConfig) -> Plan {
         pages.push((pos, end));
         // Now and then the collection resumed a little before where it stopped, so two posts
         // appear on two pages, as in real collections.
-        pos = if cfg.overlap_every > 0 && pages.len() % cfg.overlap_every == 0 && end < order.len() && end - pos > 2 {
+        pos = if cfg.overlap_every > 0
+            && pages.len() % cfg.overlap_every == 0
+            && end < order.len()
+            && end - pos > 2
+        {
             duplicates += 2;
             end - 2
         } else {
             end
         };
     }
-    Plan { order, pages, duplicates }
+    Plan {
+        order,
+        pages,
+        duplicates,
+    }
 }
 
 pub(crate) struct Writer<'w> {
@@ -164,7 +186,9 @@ pub(crate) struct Writer<'w> {
 
 impl<'w> Writer<'w> {
     pub(crate) fn new(world: &'w World, cfg: &'w SampleConfig) -> Writer<'w> {
-        let users = (0..world.accts.len() as u32).map(|a| user_json(world, cfg, a)).collect();
+        let users = (0..world.accts.len() as u32)
+            .map(|a| user_json(world, cfg, a))
+            .collect();
         Writer {
             world,
             cfg,
@@ -175,7 +199,12 @@ impl<'w> Writer<'w> {
     }
 
     fn render(&self, i: u32) -> Rendered {
-        render_post(self.world, &self.cfg.org.name, &self.cfg.org.display_name, i)
+        render_post(
+            self.world,
+            &self.cfg.org.name,
+            &self.cfg.org.display_name,
+            i,
+        )
     }
 
     fn note_user(&mut self, page: u32, a: u32, list: &mut Vec<u32>) {
@@ -217,7 +246,11 @@ impl<'w> Writer<'w> {
             let t = world.posts[i as usize].target;
             if t != NONE && self.post_mark[t as usize] != page {
                 self.post_mark[t as usize] = page;
-                if world.posts[t as usize].ghost { missing.push(t) } else { refs.push(t) }
+                if world.posts[t as usize].ghost {
+                    missing.push(t)
+                } else {
+                    refs.push(t)
+                }
             }
         }
         let mut inc = Out::new(o.ascii);
@@ -449,7 +482,12 @@ fn tweet(o: &mut Out, world: &World, i: u32, full: &Rendered) {
         o.id(world.id(p.target));
         o.raw("}]");
     }
-    if p.kind != Kind::Repost && text.tags.iter().any(|t| t.2.eq_ignore_ascii_case(TOPICS[p.topic as usize].tag)) {
+    if p.kind != Kind::Repost
+        && text
+            .tags
+            .iter()
+            .any(|t| t.2.eq_ignore_ascii_case(TOPICS[p.topic as usize].tag))
+    {
         // The API annotates posts about known entities; one annotation per topical post.
         let topic = &TOPICS[p.topic as usize];
         o.raw(",\"context_annotations\":[{\"domain\":{\"id\":\"131\",\"name\":\"Unified Twitter Taxonomy\"},\"entity\":{\"id\":");
@@ -490,7 +528,11 @@ fn user_json(world: &World, cfg: &SampleConfig, a: u32) -> Vec<u8> {
     o.raw(",\"description\":");
     o.str(&bio.text);
     o.raw(",\"location\":");
-    let loc = if rng.chance(0.6) { *rng.pick(super::vocab::CITIES) } else { "" };
+    let loc = if rng.chance(0.6) {
+        *rng.pick(super::vocab::CITIES)
+    } else {
+        ""
+    };
     o.str(loc);
     o.raw(",\"protected\":false,\"verified\":false,\"public_metrics\":{\"followers_count\":");
     let followers = if acct.role.is_org() {
@@ -524,7 +566,13 @@ mod tests {
 
     #[test]
     fn timestamps_match_chrono() {
-        for ms in [0_i64, 951_782_400_123, 1_777_593_600_000, 1_793_836_799_999, 4_102_444_800_000] {
+        for ms in [
+            0_i64,
+            951_782_400_123,
+            1_777_593_600_000,
+            1_793_836_799_999,
+            4_102_444_800_000,
+        ] {
             let ours = rfc3339_millis(ms);
             let chrono = DateTime::<Utc>::from_timestamp_millis(ms)
                 .unwrap()
@@ -539,7 +587,10 @@ mod tests {
         // Python: json.dumps("a\"b\\\n é🦀") == '"a\\"b\\\\\\n \\u00e9\\ud83e\\udd80"'
         let mut o = Out::new(true);
         o.str("a\"b\\\n é🦀");
-        assert_eq!(std::str::from_utf8(&o.buf).unwrap(), r#""a\"b\\\n \u00e9\ud83e\udd80""#);
+        assert_eq!(
+            std::str::from_utf8(&o.buf).unwrap(),
+            r#""a\"b\\\n \u00e9\ud83e\udd80""#
+        );
         let mut raw = Out::new(false);
         raw.str("é🦀");
         assert_eq!(std::str::from_utf8(&raw.buf).unwrap(), "\"é🦀\"");

@@ -132,7 +132,10 @@ impl Default for SampleConfig {
             posts: 20_000,
             seed: 7,
             org: OrgConfig::default(),
-            start: Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).single().expect("valid date"),
+            start: Utc
+                .with_ymd_and_hms(2026, 5, 1, 0, 0, 0)
+                .single()
+                .expect("valid date"),
             days: 180,
             page_size: 100,
             people: None,
@@ -145,7 +148,11 @@ impl Default for SampleConfig {
 impl SampleConfig {
     /// The default configuration with `posts` posts and the given seed.
     pub fn new(posts: usize, seed: u64) -> SampleConfig {
-        SampleConfig { posts, seed, ..SampleConfig::default() }
+        SampleConfig {
+            posts,
+            seed,
+            ..SampleConfig::default()
+        }
     }
 
     /// The end of the collection window.
@@ -161,23 +168,43 @@ impl SampleConfig {
     fn validate(&self) -> io::Result<()> {
         let bad = |msg: String| Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         if self.posts == 0 || self.posts > world::MAX_POSTS {
-            return bad(format!("sample posts must be between 1 and {}, got {}", world::MAX_POSTS, self.posts));
+            return bad(format!(
+                "sample posts must be between 1 and {}, got {}",
+                world::MAX_POSTS,
+                self.posts
+            ));
         }
         if self.days == 0 || self.days > 3650 {
-            return bad(format!("sample days must be between 1 and 3650, got {}", self.days));
+            return bad(format!(
+                "sample days must be between 1 and 3650, got {}",
+                self.days
+            ));
         }
         if self.page_size == 0 || self.page_size > 500 {
-            return bad(format!("sample page_size must be between 1 and 500, got {}", self.page_size));
+            return bad(format!(
+                "sample page_size must be between 1 and 500, got {}",
+                self.page_size
+            ));
         }
         if self.people.is_some_and(|p| p > 1_000_000) {
             return bad("sample people must be at most 1 000 000".to_owned());
         }
-        if self.start.timestamp_millis() < 1_300_000_000_000 || self.end().timestamp_millis() > 4_000_000_000_000 {
-            return bad(format!("sample window {} + {} days is outside 2011..2096", self.start, self.days));
+        if self.start.timestamp_millis() < 1_300_000_000_000
+            || self.end().timestamp_millis() > 4_000_000_000_000
+        {
+            return bad(format!(
+                "sample window {} + {} days is outside 2011..2096",
+                self.start, self.days
+            ));
         }
         for h in self.org.handles() {
-            if h.is_empty() || h.len() > 15 || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                return bad(format!("organisation handle {h:?} is not a valid X handle (1-15 of A-Z a-z 0-9 _)"));
+            if h.is_empty()
+                || h.len() > 15
+                || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                return bad(format!(
+                    "organisation handle {h:?} is not a valid X handle (1-15 of A-Z a-z 0-9 _)"
+                ));
             }
         }
         Ok(())
@@ -256,7 +283,11 @@ impl Sample {
         config.validate()?;
         let world = world::simulate(config);
         let plan = json::plan(&world, config);
-        Ok(Sample { config: config.clone(), world, plan })
+        Ok(Sample {
+            config: config.clone(),
+            world,
+            plan,
+        })
     }
 
     /// The configuration it was generated from.
@@ -276,16 +307,23 @@ impl Sample {
             bytes += buf.buf.len() as u64;
         }
         out.flush()?;
-        Ok(WriteStats { lines: self.plan.pages.len(), bytes })
+        Ok(WriteStats {
+            lines: self.plan.pages.len(),
+            bytes,
+        })
     }
 
     /// What was planted, and the counts a correct importer must find.
     pub fn truth(&self) -> SampleTruth {
         let w = &self.world;
-        let org: Vec<u32> = (0..w.accts.len() as u32).filter(|&a| w.accts[a as usize].role.is_org()).collect();
+        let org: Vec<u32> = (0..w.accts.len() as u32)
+            .filter(|&a| w.accts[a as usize].role.is_org())
+            .collect();
         let handle = |a: u32| w.accts[a as usize].handle.clone();
-        let mut by_kind: BTreeMap<String, usize> =
-            ["original", "reply", "quote", "repost"].iter().map(|k| ((*k).to_owned(), 0)).collect();
+        let mut by_kind: BTreeMap<String, usize> = ["original", "reply", "quote", "repost"]
+            .iter()
+            .map(|k| ((*k).to_owned(), 0))
+            .collect();
         let mut authors = vec![false; w.accts.len()];
         let mut seen = vec![false; w.accts.len()];
         let mut conv_depth: BTreeMap<u32, usize> = BTreeMap::new();
@@ -332,7 +370,9 @@ impl Sample {
                     }
                 }
             }
-            if w.accts[p.author as usize].role.is_org() && matches!(p.kind, Kind::Original | Kind::Quote) {
+            if w.accts[p.author as usize].role.is_org()
+                && matches!(p.kind, Kind::Original | Kind::Quote)
+            {
                 org_posts += 1;
             }
             if p.flavor == world::Flavor::Sensitive {
@@ -350,11 +390,19 @@ impl Sample {
         let at = |ms: i64| DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
         SampleTruth {
             org_handles: org.iter().map(|&a| handle(a)).collect(),
-            org_ids: org.iter().map(|&a| w.accts[a as usize].id.clone()).collect(),
+            org_ids: org
+                .iter()
+                .map(|&a| w.accts[a as usize].id.clone())
+                .collect(),
             mentors: w
                 .mentors
                 .iter()
-                .map(|(t, ms)| (vocab::TOPICS[*t as usize].tag.to_owned(), ms.iter().map(|&a| handle(a)).collect()))
+                .map(|(t, ms)| {
+                    (
+                        vocab::TOPICS[*t as usize].tag.to_owned(),
+                        ms.iter().map(|&a| handle(a)).collect(),
+                    )
+                })
                 .collect(),
             two_way: w.two_way.iter().map(|&a| handle(a)).collect(),
             engaged: w.engaged.iter().map(|&a| handle(a)).collect(),
@@ -371,7 +419,10 @@ impl Sample {
             org_posts,
             org_posts_answered: answered.len(),
             sensitive_posts: sensitive,
-            sensitive_hashtags: vocab::SENSITIVE_TAGS.iter().map(|t| t.to_lowercase()).collect(),
+            sensitive_hashtags: vocab::SENSITIVE_TAGS
+                .iter()
+                .map(|t| t.to_lowercase())
+                .collect(),
             oldest: at(oldest),
             newest: at(newest),
         }

@@ -50,7 +50,9 @@ impl Rendered {
         for _ in 0..10 {
             short.push(B62[rng.below(62)] as char);
         }
-        let bare = expanded.trim_start_matches("https://").trim_start_matches("www.");
+        let bare = expanded
+            .trim_start_matches("https://")
+            .trim_start_matches("www.");
         let display = if bare.chars().count() > 26 {
             let mut d: String = bare.chars().take(26).collect();
             d.push('…');
@@ -60,7 +62,13 @@ impl Rendered {
         };
         let start = self.cp;
         self.push(&short);
-        self.urls.push(UrlEnt { start, end: self.cp, short, expanded, display });
+        self.urls.push(UrlEnt {
+            start,
+            end: self.cp,
+            short,
+            expanded,
+            display,
+        });
     }
 
     /// The first `max` code points (cut before a space when one is near), an ellipsis, and the
@@ -84,7 +92,12 @@ impl Rendered {
         };
         out.push("…");
         out.tags = self.tags.iter().filter(|t| t.1 <= cut).cloned().collect();
-        out.mentions = self.mentions.iter().filter(|m| m.1 <= cut).cloned().collect();
+        out.mentions = self
+            .mentions
+            .iter()
+            .filter(|m| m.1 <= cut)
+            .copied()
+            .collect();
         out.urls = self.urls.iter().filter(|u| u.end <= cut).cloned().collect();
         out
     }
@@ -94,10 +107,29 @@ impl Rendered {
         let off = self.cp;
         self.text.push_str(&other.text);
         self.cp += other.cp;
-        self.tags.extend(other.tags.iter().map(|(s, e, t)| (s + off, e + off, t.clone())));
-        self.mentions.extend(other.mentions.iter().map(|(s, e, a)| (s + off, e + off, *a)));
-        self.urls.extend(other.urls.iter().map(|u| UrlEnt { start: u.start + off, end: u.end + off, ..u.clone() }));
+        self.tags.extend(
+            other
+                .tags
+                .iter()
+                .map(|(s, e, t)| (s + off, e + off, t.clone())),
+        );
+        self.mentions.extend(
+            other
+                .mentions
+                .iter()
+                .map(|(s, e, a)| (s + off, e + off, *a)),
+        );
+        self.urls.extend(other.urls.iter().map(|u| UrlEnt {
+            start: u.start + off,
+            end: u.end + off,
+            ..u.clone()
+        }));
     }
+}
+
+/// One of a list of words.
+fn one(rng: &mut Rng, xs: &'static [&'static str]) -> &'static str {
+    xs[rng.below(xs.len())]
 }
 
 /// What a template's slots are filled with.
@@ -115,9 +147,23 @@ struct Ctx<'a> {
 fn slug(rng: &mut Rng, label: &str) -> String {
     let mut s: String = label
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    s.push_str(["-in-practice", "-lessons-learned", "-a-guide", "-at-scale", "-for-beginners"][rng.below(5)]);
+    s.push_str(
+        [
+            "-in-practice",
+            "-lessons-learned",
+            "-a-guide",
+            "-at-scale",
+            "-for-beginners",
+        ][rng.below(5)],
+    );
     s
 }
 
@@ -125,16 +171,41 @@ fn link(rng: &mut Rng, c: &Ctx<'_>) -> String {
     let topic = &TOPICS[c.topic as usize];
     match c.flavor {
         Flavor::Job | Flavor::JobPeople | Flavor::OrgAnswer => {
-            format!("https://careers.{}.example/jobs/{}", c.org, 1000 + rng.below(9000))
+            format!(
+                "https://careers.{}.example/jobs/{}",
+                c.org,
+                1000 + rng.below(9000)
+            )
         }
         Flavor::Eng | Flavor::Hr => {
-            format!("https://engineering.{}.example/blog/{}", c.org, slug(rng, topic.label))
+            format!(
+                "https://engineering.{}.example/blog/{}",
+                c.org,
+                slug(rng, topic.label)
+            )
         }
         _ => match rng.below(5) {
-            0 => format!("https://github.com/{}/{}", c.author.handle, slug(rng, topic.tag)),
-            1 => format!("https://dev.to/{}/{}-{}", c.author.handle, slug(rng, topic.label), rng.below(9999)),
-            2 => format!("https://www.youtube.com/watch?v={:011x}", rng.next_u64() >> 20),
-            3 => format!("https://medium.com/@{}/{}-{:x}", c.author.handle, slug(rng, topic.label), rng.below(1 << 30)),
+            0 => format!(
+                "https://github.com/{}/{}",
+                c.author.handle,
+                slug(rng, topic.tag)
+            ),
+            1 => format!(
+                "https://dev.to/{}/{}-{}",
+                c.author.handle,
+                slug(rng, topic.label),
+                rng.below(9999)
+            ),
+            2 => format!(
+                "https://www.youtube.com/watch?v={:011x}",
+                rng.next_u64() >> 20
+            ),
+            3 => format!(
+                "https://medium.com/@{}/{}-{:x}",
+                c.author.handle,
+                slug(rng, topic.label),
+                rng.below(1 << 30)
+            ),
             _ => format!("https://docs.example.org/{}/guide", topic.tag),
         },
     }
@@ -149,11 +220,17 @@ fn fill(out: &mut Rendered, rng: &mut Rng, template: &str, c: &Ctx<'_>) {
         rest = &rest[pos..];
         if let Some(after) = rest.strip_prefix("#{") {
             let close = after.find('}').expect("closed slot");
-            let which = if &after[..close] == "t2" { topic2 } else { topic };
-            out.tag(*rng.pick(which.spellings));
+            let which = if &after[..close] == "t2" {
+                topic2
+            } else {
+                topic
+            };
+            out.tag(one(rng, which.spellings));
             rest = &after[close + 1..];
         } else if let Some(after) = rest.strip_prefix('#') {
-            let len = after.find(|ch: char| !(ch.is_alphanumeric() || ch == '_')).unwrap_or(after.len());
+            let len = after
+                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                .unwrap_or(after.len());
             if len == 0 {
                 out.push("#");
             } else {
@@ -166,14 +243,28 @@ fn fill(out: &mut Rendered, rng: &mut Rng, template: &str, c: &Ctx<'_>) {
             match &after[..close] {
                 "l" => out.push(topic.label),
                 "l2" => out.push(topic2.label),
-                "e" => out.push(*rng.pick(vocab::EMOJI)),
+                "e" => out.push(one(rng, vocab::EMOJI)),
                 "u" => {
                     let l = link(rng, c);
                     out.url(rng, l);
                 }
-                "x" => out.push(*rng.pick(if topic.tech { vocab::THINGS_TECH } else { vocab::THINGS_PEOPLE })),
-                "k" => out.push(*rng.pick(if topic.tech { vocab::TASKS_TECH } else { vocab::TASKS_PEOPLE })),
-                "c" => out.push(*rng.pick(vocab::CITIES)),
+                "x" => out.push(one(
+                    rng,
+                    if topic.tech {
+                        vocab::THINGS_TECH
+                    } else {
+                        vocab::THINGS_PEOPLE
+                    },
+                )),
+                "k" => out.push(one(
+                    rng,
+                    if topic.tech {
+                        vocab::TASKS_TECH
+                    } else {
+                        vocab::TASKS_PEOPLE
+                    },
+                )),
+                "c" => out.push(one(rng, vocab::CITIES)),
                 "o" => out.push(c.org_display),
                 "m" if c.mention != NONE => {
                     let a = &c.world.accts[c.mention as usize];
@@ -188,7 +279,12 @@ fn fill(out: &mut Rendered, rng: &mut Rng, template: &str, c: &Ctx<'_>) {
 }
 
 fn templates(flavor: Flavor, lang: Lang) -> &'static [&'static str] {
-    use vocab::*;
+    use vocab::{
+        ANSWER_EN, ASK_ORG, CHAT_DE, CHAT_EN, CHAT_ES, CHAT_FR, CHAT_JA, CHAT_PT, DEBATE_EN, ENG,
+        HR, JOB, JOB_PEOPLE, ORG_ANSWER, ORG_SHOUTOUT, PERSON_ABOUT_ORG, QUESTION_DE, QUESTION_EN,
+        QUESTION_ES, QUESTION_FR, QUESTION_JA, QUESTION_PT, QUOTE_EN, SENSITIVE_EN, THANKS_EN,
+        TOPICAL_DE, TOPICAL_EN, TOPICAL_ES, TOPICAL_FR, TOPICAL_JA, TOPICAL_PT,
+    };
     match (flavor, lang) {
         (Flavor::Topical, Lang::De) => TOPICAL_DE,
         (Flavor::Topical, Lang::Es) => TOPICAL_ES,
@@ -239,7 +335,11 @@ pub(crate) fn render_post(world: &World, org: &str, org_display: &str, i: u32) -
         let body = render_post(world, org, org_display, p.target);
         out.append(&body);
         // Reposts carry the original's text cut to 140 characters, as the API returns them.
-        return if out.cp > 140 { out.truncated(139) } else { out };
+        return if out.cp > 140 {
+            out.truncated(139)
+        } else {
+            out
+        };
     }
     if p.kind == Kind::Reply {
         let parent = &world.posts[p.target as usize];
@@ -253,7 +353,11 @@ pub(crate) fn render_post(world: &World, org: &str, org_display: &str, i: u32) -
         org,
         org_display,
         topic: p.topic,
-        topic2: if p.topic2 == p.topic { (p.topic + 1) % TOPICS.len() as u16 } else { p.topic2 },
+        topic2: if p.topic2 == p.topic {
+            (p.topic + 1) % TOPICS.len() as u16
+        } else {
+            p.topic2
+        },
         mention: p.mention,
         author,
         flavor: p.flavor,
@@ -261,7 +365,8 @@ pub(crate) fn render_post(world: &World, org: &str, org_display: &str, i: u32) -
     let list = templates(p.flavor, p.lang);
     let mut template = *rng.pick(list);
     for _ in 0..8 {
-        if !matches!(p.flavor, Flavor::Question) || template.contains("{m}") == (p.mention != NONE) {
+        if !matches!(p.flavor, Flavor::Question) || template.contains("{m}") == (p.mention != NONE)
+        {
             break;
         }
         template = *rng.pick(list);
@@ -288,7 +393,14 @@ pub(crate) fn render_post(world: &World, org: &str, org_display: &str, i: u32) -
         let q = &world.posts[p.target as usize];
         let qa = &world.accts[q.author as usize];
         out.push(" ");
-        out.url(&mut rng, format!("https://twitter.com/{}/status/{}", qa.handle, world.id(p.target)));
+        out.url(
+            &mut rng,
+            format!(
+                "https://twitter.com/{}/status/{}",
+                qa.handle,
+                world.id(p.target)
+            ),
+        );
     }
     out
 }
@@ -315,11 +427,25 @@ pub(crate) fn render_bio(world: &World, org: &str, org_display: &str, a: u32) ->
             "Careers at {o}. We're #hiring engineers, designers and people people. #jobs #nowhiring",
             &c,
         ),
-        Role::Eng => fill(&mut out, &mut rng, "The engineers of {o}: #rustlang, #k8s, #devops and lots of tests.", &c),
-        Role::People => fill(&mut out, &mut rng, "{o}'s people team. #hrtech #peopleanalytics #learninganddevelopment", &c),
+        Role::Eng => fill(
+            &mut out,
+            &mut rng,
+            "The engineers of {o}: #rustlang, #k8s, #devops and lots of tests.",
+            &c,
+        ),
+        Role::People => fill(
+            &mut out,
+            &mut rng,
+            "{o}'s people team. #hrtech #peopleanalytics #learninganddevelopment",
+            &c,
+        ),
         _ => {
             let topic = &TOPICS[c.topic as usize];
-            let role = rng.pick(if topic.tech { vocab::ROLES_TECH } else { vocab::ROLES_PEOPLE });
+            let role = rng.pick(if topic.tech {
+                vocab::ROLES_TECH
+            } else {
+                vocab::ROLES_PEOPLE
+            });
             let company = rng.pick(vocab::COMPANIES);
             let intro = match acct.lang {
                 Lang::De => "bei",
@@ -332,7 +458,7 @@ pub(crate) fn render_bio(world: &World, org: &str, org_display: &str, a: u32) ->
                 if k > 0 {
                     out.push(" ");
                 }
-                out.tag(*rng.pick(TOPICS[t as usize].spellings));
+                out.tag(one(&mut rng, TOPICS[t as usize].spellings));
             }
             if acct.role == Role::Mentor {
                 out.push(" · I answer questions about ");
@@ -340,7 +466,7 @@ pub(crate) fn render_bio(world: &World, org: &str, org_display: &str, a: u32) ->
             }
             if rng.chance(0.5) {
                 out.push(" ");
-                out.push(*rng.pick(vocab::EMOJI));
+                out.push(one(&mut rng, vocab::EMOJI));
             }
         }
     }

@@ -104,7 +104,9 @@ impl Weighted {
     pub(crate) fn sample(&self, rng: &mut Rng) -> usize {
         let total = *self.cum.last().expect("weights are not empty");
         let x = rng.f64() * total;
-        self.cum.partition_point(|&c| c <= x).min(self.cum.len() - 1)
+        self.cum
+            .partition_point(|&c| c <= x)
+            .min(self.cum.len() - 1)
     }
 }
 

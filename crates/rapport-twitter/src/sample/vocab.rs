@@ -20,50 +20,145 @@ const fn t(
     label: &'static str,
     tech: bool,
 ) -> Topic {
-    Topic { tag, spellings, label, tech }
+    Topic {
+        tag,
+        spellings,
+        label,
+        tech,
+    }
 }
 
 /// In order of popularity (rank 1 first): the Zipf weights follow this order.
 pub(crate) const TOPICS: &[Topic] = &[
     t("python", &["python", "Python"], "Python", true),
-    t("machinelearning", &["machinelearning", "MachineLearning", "machine_learning"], "machine learning", true),
-    t("javascript", &["javascript", "JavaScript"], "JavaScript", true),
+    t(
+        "machinelearning",
+        &["machinelearning", "MachineLearning", "machine_learning"],
+        "machine learning",
+        true,
+    ),
+    t(
+        "javascript",
+        &["javascript", "JavaScript"],
+        "JavaScript",
+        true,
+    ),
     t("devops", &["devops", "DevOps"], "DevOps", true),
-    t("datascience", &["datascience", "DataScience"], "data science", true),
+    t(
+        "datascience",
+        &["datascience", "DataScience"],
+        "data science",
+        true,
+    ),
     t("rustlang", &["rustlang", "RustLang"], "Rust", true),
     t("k8s", &["k8s", "K8s"], "Kubernetes", true),
     t("hrtech", &["hrtech", "HRTech"], "HR tech", false),
     t("ux", &["ux", "UX"], "UX", true),
-    t("typescript", &["typescript", "TypeScript"], "TypeScript", true),
-    t("talentacquisition", &["talentacquisition", "TalentAcquisition"], "talent acquisition", false),
-    t("peopleanalytics", &["peopleanalytics", "PeopleAnalytics"], "people analytics", false),
+    t(
+        "typescript",
+        &["typescript", "TypeScript"],
+        "TypeScript",
+        true,
+    ),
+    t(
+        "talentacquisition",
+        &["talentacquisition", "TalentAcquisition"],
+        "talent acquisition",
+        false,
+    ),
+    t(
+        "peopleanalytics",
+        &["peopleanalytics", "PeopleAnalytics"],
+        "people analytics",
+        false,
+    ),
     t("golang", &["golang", "GoLang"], "Go", true),
     t("aws", &["aws", "AWS"], "AWS", true),
     t("react", &["react", "React", "reactjs"], "React", true),
     t("llm", &["llm", "LLM", "LLMs"], "LLMs", true),
-    t("cybersecurity", &["cybersecurity", "CyberSecurity", "infosec"], "security", true),
-    t("dataengineering", &["dataengineering", "DataEngineering"], "data engineering", true),
-    t("opensource", &["opensource", "OpenSource"], "open source", true),
-    t("recruiting", &["recruiting", "Recruiting"], "recruiting", false),
+    t(
+        "cybersecurity",
+        &["cybersecurity", "CyberSecurity", "infosec"],
+        "security",
+        true,
+    ),
+    t(
+        "dataengineering",
+        &["dataengineering", "DataEngineering"],
+        "data engineering",
+        true,
+    ),
+    t(
+        "opensource",
+        &["opensource", "OpenSource"],
+        "open source",
+        true,
+    ),
+    t(
+        "recruiting",
+        &["recruiting", "Recruiting"],
+        "recruiting",
+        false,
+    ),
     t("java", &["java", "Java"], "Java", true),
     t("sql", &["sql", "SQL"], "SQL", true),
     t("docker", &["docker", "Docker"], "Docker", true),
     t("terraform", &["terraform", "Terraform"], "Terraform", true),
     t("mlops", &["mlops", "MLOps"], "MLOps", true),
     t("postgres", &["postgres", "PostgreSQL"], "Postgres", true),
-    t("deeplearning", &["deeplearning", "DeepLearning"], "deep learning", true),
+    t(
+        "deeplearning",
+        &["deeplearning", "DeepLearning"],
+        "deep learning",
+        true,
+    ),
     t("uxdesign", &["uxdesign", "UXDesign"], "UX design", true),
-    t("productmanagement", &["productmanagement", "ProductManagement"], "product management", true),
-    t("learninganddevelopment", &["learninganddevelopment", "LearningAndDevelopment", "LnD"], "learning and development", false),
-    t("employeeexperience", &["employeeexperience", "EmployeeExperience"], "employee experience", false),
-    t("futureofwork", &["futureofwork", "FutureOfWork"], "future of work", false),
+    t(
+        "productmanagement",
+        &["productmanagement", "ProductManagement"],
+        "product management",
+        true,
+    ),
+    t(
+        "learninganddevelopment",
+        &["learninganddevelopment", "LearningAndDevelopment", "LnD"],
+        "learning and development",
+        false,
+    ),
+    t(
+        "employeeexperience",
+        &["employeeexperience", "EmployeeExperience"],
+        "employee experience",
+        false,
+    ),
+    t(
+        "futureofwork",
+        &["futureofwork", "FutureOfWork"],
+        "future of work",
+        false,
+    ),
     t("webdev", &["webdev", "WebDev"], "web development", true),
     t("linux", &["linux", "Linux"], "Linux", true),
     t("a11y", &["a11y", "accessibility"], "accessibility", true),
     t("agile", &["agile", "Agile"], "agile", true),
-    t("remotework", &["remotework", "RemoteWork"], "remote work", false),
-    t("leadership", &["leadership", "Leadership"], "leadership", false),
-    t("cloudnative", &["cloudnative", "CloudNative"], "cloud native", true),
+    t(
+        "remotework",
+        &["remotework", "RemoteWork"],
+        "remote work",
+        false,
+    ),
+    t(
+        "leadership",
+        &["leadership", "Leadership"],
+        "leadership",
+        false,
+    ),
+    t(
+        "cloudnative",
+        &["cloudnative", "CloudNative"],
+        "cloud native",
+        true,
+    ),
     t("kotlin", &["kotlin", "Kotlin"], "Kotlin", true),
 ];
 
@@ -88,38 +183,100 @@ pub(crate) const SENSITIVE_EN: &[&str] = &[
     "Reminder that it's #MentalHealthAwareness week. Check on your teammates {e}",
 ];
 
-
 pub(crate) const EMOJI: &[&str] = &[
-    "🚀", "🦀", "✨", "🙌", "💡", "🔥", "🎉", "🤔", "🙏", "👩‍💻", "👨🏽‍💻", "👍🏽", "❤️", "📈", "☕", "😅",
-    "🐍", "💪", "👀", "🧵",
+    "🚀",
+    "🦀",
+    "✨",
+    "🙌",
+    "💡",
+    "🔥",
+    "🎉",
+    "🤔",
+    "🙏",
+    "👩‍💻",
+    "👨🏽‍💻",
+    "👍🏽",
+    "❤️",
+    "📈",
+    "☕",
+    "😅",
+    "🐍",
+    "💪",
+    "👀",
+    "🧵",
 ];
 
 pub(crate) const CITIES: &[&str] = &[
-    "Berlin", "London", "Amsterdam", "Madrid", "Lisbon", "Paris", "München", "Zürich", "Tokyo", "Toronto",
-    "New York", "Austin", "Dublin", "Kraków", "São Paulo", "remote (EU)",
+    "Berlin",
+    "London",
+    "Amsterdam",
+    "Madrid",
+    "Lisbon",
+    "Paris",
+    "München",
+    "Zürich",
+    "Tokyo",
+    "Toronto",
+    "New York",
+    "Austin",
+    "Dublin",
+    "Kraków",
+    "São Paulo",
+    "remote (EU)",
 ];
 
 pub(crate) const THINGS_TECH: &[&str] = &[
-    "a tiny CLI tool", "our new API", "a parser for log files", "a small web app", "a data pipeline",
-    "a GitHub Action", "a VS Code extension", "a benchmark harness", "a rate limiter", "a caching layer",
-    "a recommendation model", "a dashboard", "a plugin system", "a migration script",
+    "a tiny CLI tool",
+    "our new API",
+    "a parser for log files",
+    "a small web app",
+    "a data pipeline",
+    "a GitHub Action",
+    "a VS Code extension",
+    "a benchmark harness",
+    "a rate limiter",
+    "a caching layer",
+    "a recommendation model",
+    "a dashboard",
+    "a plugin system",
+    "a migration script",
 ];
 
 pub(crate) const THINGS_PEOPLE: &[&str] = &[
-    "a new onboarding plan", "our interview guide", "a skills matrix", "a mentoring programme",
-    "a career ladder", "an engagement survey", "a learning budget policy", "a hiring scorecard",
+    "a new onboarding plan",
+    "our interview guide",
+    "a skills matrix",
+    "a mentoring programme",
+    "a career ladder",
+    "an engagement survey",
+    "a learning budget policy",
+    "a hiring scorecard",
 ];
 
 pub(crate) const TASKS_TECH: &[&str] = &[
-    "profile memory usage", "structure a monorepo", "test async code", "speed up CI builds",
-    "handle retries properly", "deploy without downtime", "version an API", "debug a flaky test",
-    "manage secrets", "pick a good first issue", "review large pull requests", "monitor latency",
+    "profile memory usage",
+    "structure a monorepo",
+    "test async code",
+    "speed up CI builds",
+    "handle retries properly",
+    "deploy without downtime",
+    "version an API",
+    "debug a flaky test",
+    "manage secrets",
+    "pick a good first issue",
+    "review large pull requests",
+    "monitor latency",
 ];
 
 pub(crate) const TASKS_PEOPLE: &[&str] = &[
-    "onboard new hires faster", "run structured interviews", "measure internal mobility",
-    "reduce time to hire", "build a skills taxonomy", "run a fair promotion process",
-    "keep remote teams engaged", "write inclusive job ads",
+    "onboard new hires faster",
+    "run structured interviews",
+    "measure internal mobility",
+    "reduce time to hire",
+    "build a skills taxonomy",
+    "run a fair promotion process",
+    "keep remote teams engaged",
+    "write inclusive job ads",
 ];
 
 pub(crate) const TOPICAL_EN: &[&str] = &[
@@ -176,8 +333,11 @@ pub(crate) const DEBATE_EN: &[&str] = &[
     "Hmm, depends what you mean by simple.",
 ];
 
-pub(crate) const THANKS_EN: &[&str] =
-    &["Thank you, that helps a lot! {e}", "Perfect, exactly what I needed 🙏", "Thanks! Trying it now."];
+pub(crate) const THANKS_EN: &[&str] = &[
+    "Thank you, that helps a lot! {e}",
+    "Perfect, exactly what I needed 🙏",
+    "Thanks! Trying it now.",
+];
 
 pub(crate) const TOPICAL_DE: &[&str] = &[
     "Gerade {x} mit #{t} gebaut – läuft super! {e}",
@@ -189,34 +349,52 @@ pub(crate) const QUESTION_DE: &[&str] = &[
     "Kennt jemand ein gutes Tutorial zu {l}? #{t}",
     "Wie löst ihr das: {k} mit #{t}? {e}",
 ];
-pub(crate) const CHAT_DE: &[&str] = &["Danke fürs Teilen! {e}", "Sehr gut erklärt 👍🏽", "Genau so sehe ich das auch."];
+pub(crate) const CHAT_DE: &[&str] = &[
+    "Danke fürs Teilen! {e}",
+    "Sehr gut erklärt 👍🏽",
+    "Genau so sehe ich das auch.",
+];
 
 pub(crate) const TOPICAL_ES: &[&str] = &[
     "Acabo de terminar un proyecto con #{t} {e}",
     "Mañana hablo sobre {l} en {c}. ¡Nos vemos! #{t}",
     "Muy buen artículo sobre {l}: {u}",
 ];
-pub(crate) const QUESTION_ES: &[&str] =
-    &["¿Alguien sabe cómo {k} en {l}? #{t}", "¿Qué recursos recomendáis para aprender {l}? #{t} {e}"];
-pub(crate) const CHAT_ES: &[&str] = &["¡Gracias por compartir! {e}", "Totalmente de acuerdo.", "¡Qué buena idea!"];
+pub(crate) const QUESTION_ES: &[&str] = &[
+    "¿Alguien sabe cómo {k} en {l}? #{t}",
+    "¿Qué recursos recomendáis para aprender {l}? #{t} {e}",
+];
+pub(crate) const CHAT_ES: &[&str] = &[
+    "¡Gracias por compartir! {e}",
+    "Totalmente de acuerdo.",
+    "¡Qué buena idea!",
+];
 
 pub(crate) const TOPICAL_FR: &[&str] = &[
     "Super retour d'expérience sur #{t} aujourd'hui {e}",
     "Première contribution à un projet {l} : quelle communauté accueillante ! #{t}",
 ];
 pub(crate) const QUESTION_FR: &[&str] = &["Quelqu'un connaît une bonne ressource sur {l} ? #{t}"];
-pub(crate) const CHAT_FR: &[&str] = &["Merci pour le partage ! {e}", "Très intéressant, à creuser."];
+pub(crate) const CHAT_FR: &[&str] = &[
+    "Merci pour le partage ! {e}",
+    "Très intéressant, à creuser.",
+];
 
 pub(crate) const TOPICAL_JA: &[&str] = &[
     "{l}の勉強会に参加しました！とても勉強になった {e} #{t}",
     "{l}で{x}を作ってみた。思ったより簡単だった #{t}",
     "今日は{c}で{l}について話します {e} #{t}",
 ];
-pub(crate) const QUESTION_JA: &[&str] = &["{l}でおすすめの本ありますか？ #{t}", "{l}の良い勉強方法を知っている人いますか？ #{t}"];
+pub(crate) const QUESTION_JA: &[&str] = &[
+    "{l}でおすすめの本ありますか？ #{t}",
+    "{l}の良い勉強方法を知っている人いますか？ #{t}",
+];
 pub(crate) const CHAT_JA: &[&str] = &["ありがとうございます！{e}", "なるほど、参考になります。"];
 
-pub(crate) const TOPICAL_PT: &[&str] =
-    &["Terminei hoje um projeto com #{t} {e}", "Ótimo artigo sobre {l}: {u}"];
+pub(crate) const TOPICAL_PT: &[&str] = &[
+    "Terminei hoje um projeto com #{t} {e}",
+    "Ótimo artigo sobre {l}: {u}",
+];
 pub(crate) const QUESTION_PT: &[&str] = &["Alguém conhece um bom curso de {l}? #{t}"];
 pub(crate) const CHAT_PT: &[&str] = &["Obrigado por compartilhar! {e}", "Concordo totalmente."];
 
@@ -294,38 +472,95 @@ pub(crate) const LONG_EXTRA: &[&str] = &[
 ];
 
 pub(crate) const ROLES_TECH: &[&str] = &[
-    "Software engineer", "Backend dev", "Data scientist", "SRE", "Frontend developer", "ML engineer",
-    "Platform engineer", "Staff engineer", "Designer", "Engineering manager",
+    "Software engineer",
+    "Backend dev",
+    "Data scientist",
+    "SRE",
+    "Frontend developer",
+    "ML engineer",
+    "Platform engineer",
+    "Staff engineer",
+    "Designer",
+    "Engineering manager",
 ];
 pub(crate) const ROLES_PEOPLE: &[&str] = &[
-    "Recruiter", "Talent partner", "People analytics lead", "HRBP", "L&D manager", "Head of People",
+    "Recruiter",
+    "Talent partner",
+    "People analytics lead",
+    "HRBP",
+    "L&D manager",
+    "Head of People",
 ];
 pub(crate) const COMPANIES: &[&str] = &[
-    "Initech", "Globex", "Hooli", "Umbrella Labs", "Stark Data", "Wonka Systems", "a small startup",
-    "a fintech", "a health-tech scale-up", "the public sector",
+    "Initech",
+    "Globex",
+    "Hooli",
+    "Umbrella Labs",
+    "Stark Data",
+    "Wonka Systems",
+    "a small startup",
+    "a fintech",
+    "a health-tech scale-up",
+    "the public sector",
 ];
 
 pub(crate) const FIRST_EN: &[&str] = &[
-    "Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Tim", "Sophie",
-    "James", "Olivia", "Noah", "Emma", "Liam", "Ava", "Ethan", "Mia", "Lucas", "Chloe", "Jack", "Priya",
-    "Arjun", "Fatima", "Omar", "Zoe", "Sam", "Alex", "Jordan",
+    "Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Tim",
+    "Sophie", "James", "Olivia", "Noah", "Emma", "Liam", "Ava", "Ethan", "Mia", "Lucas", "Chloe",
+    "Jack", "Priya", "Arjun", "Fatima", "Omar", "Zoe", "Sam", "Alex", "Jordan",
 ];
 pub(crate) const LAST_EN: &[&str] = &[
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Khan",
-    "Walker", "Wright", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall", "Wood", "Clarke",
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
+    "Khan", "Walker", "Wright", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall", "Wood",
+    "Clarke",
 ];
-pub(crate) const FIRST_DE: &[&str] =
-    &["Jürgen", "Anna", "Lukas", "Lena", "Jonas", "Sophie", "Felix", "Marie", "Björn", "Käthe"];
-pub(crate) const LAST_DE: &[&str] =
-    &["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schäfer", "Groß"];
-pub(crate) const FIRST_ES: &[&str] =
-    &["José", "María", "Lucía", "Javier", "Sofía", "Álvaro", "Carmen", "Andrés", "Inés", "Raúl"];
-pub(crate) const LAST_ES: &[&str] =
-    &["García", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Fernández", "Díaz", "Muñoz", "Romero"];
-pub(crate) const FIRST_FR: &[&str] = &["Léa", "Hugo", "Chloé", "Théo", "Camille", "Noé", "Zoé", "Loïc"];
-pub(crate) const LAST_FR: &[&str] = &["Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard", "Rousseau"];
-pub(crate) const FIRST_PT: &[&str] = &["João", "Ana", "Luís", "Beatriz", "Tiago", "Inês", "Gonçalo"];
-pub(crate) const LAST_PT: &[&str] = &["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Gonçalves"];
+pub(crate) const FIRST_DE: &[&str] = &[
+    "Jürgen", "Anna", "Lukas", "Lena", "Jonas", "Sophie", "Felix", "Marie", "Björn", "Käthe",
+];
+pub(crate) const LAST_DE: &[&str] = &[
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schäfer",
+    "Groß",
+];
+pub(crate) const FIRST_ES: &[&str] = &[
+    "José", "María", "Lucía", "Javier", "Sofía", "Álvaro", "Carmen", "Andrés", "Inés", "Raúl",
+];
+pub(crate) const LAST_ES: &[&str] = &[
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Fernández",
+    "Díaz",
+    "Muñoz",
+    "Romero",
+];
+pub(crate) const FIRST_FR: &[&str] = &[
+    "Léa", "Hugo", "Chloé", "Théo", "Camille", "Noé", "Zoé", "Loïc",
+];
+pub(crate) const LAST_FR: &[&str] = &[
+    "Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard", "Rousseau",
+];
+pub(crate) const FIRST_PT: &[&str] =
+    &["João", "Ana", "Luís", "Beatriz", "Tiago", "Inês", "Gonçalo"];
+pub(crate) const LAST_PT: &[&str] = &[
+    "Silva",
+    "Santos",
+    "Ferreira",
+    "Pereira",
+    "Oliveira",
+    "Costa",
+    "Gonçalves",
+];
 /// Japanese names: (romanised for the handle, written for the display name).
 pub(crate) const NAMES_JA: &[(&str, &str)] = &[
     ("sakura_tanaka", "田中 さくら"),

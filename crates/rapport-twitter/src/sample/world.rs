@@ -3,11 +3,14 @@
 //! conversations with the organisation. Posts are kept compact (no text); text is rendered on demand
 //! from each post's own seed, so the same post always reads the same wherever it is written.
 
+// Short names (t for a time, p for a post, a for an account) keep the simulation readable.
+#![allow(clippy::many_single_char_names)]
+
 use std::collections::HashSet;
 
+use super::SampleConfig;
 use super::rng::{Rng, Weighted};
 use super::vocab::{self, TOPICS};
-use super::SampleConfig;
 
 pub(crate) const NONE: u32 = u32::MAX;
 const MINUTE: i64 = 60_000;
@@ -172,6 +175,9 @@ struct Sim<'c> {
 }
 
 const POOL: usize = 2048;
+
+/// Mentors per topic, everyone in two-way conversation, the engaged among them.
+type Roles = (Vec<(u16, Vec<u32>)>, Vec<u32>, Vec<u32>);
 const CAREERS: u32 = 0;
 const ENG: u32 = 1;
 const PEOPLE: u32 = 2;
@@ -182,7 +188,9 @@ pub(crate) fn simulate(cfg: &SampleConfig) -> World {
     let end = start + i64::from(cfg.days) * DAY;
     let accts = build_accounts(cfg, &mut rng, start);
     let n_topics = TOPICS.len();
-    let people: Vec<u32> = (0..accts.len() as u32).filter(|&a| !accts[a as usize].role.is_org()).collect();
+    let people: Vec<u32> = (0..accts.len() as u32)
+        .filter(|&a| !accts[a as usize].role.is_org())
+        .collect();
     let mut sim = Sim {
         cfg,
         rng,
@@ -211,8 +219,16 @@ pub(crate) fn simulate(cfg: &SampleConfig) -> World {
     }
     sim.run();
     let Sim { accts, posts, .. } = sim;
-    let (posts, ids) = sort_and_number(posts);
-    World { accts, posts, ids, mentors, two_way, engaged, seed: cfg.seed }
+    let (posts, ids) = sort_and_number(&posts);
+    World {
+        accts,
+        posts,
+        ids,
+        mentors,
+        two_way,
+        engaged,
+        seed: cfg.seed,
+    }
 }
 
 fn ascii_handle(s: &str) -> String {
@@ -243,9 +259,21 @@ fn build_accounts(cfg: &SampleConfig, rng: &mut Rng, start: i64) -> Vec<Acct> {
     let mut accts = Vec::new();
     let mut taken = HashSet::new();
     for (k, (handle, role, name)) in [
-        (&org.careers, Role::Careers, format!("{} Careers", org.display_name)),
-        (&org.engineering, Role::Eng, format!("{} Engineering", org.display_name)),
-        (&org.people, Role::People, format!("{} People", org.display_name)),
+        (
+            &org.careers,
+            Role::Careers,
+            format!("{} Careers", org.display_name),
+        ),
+        (
+            &org.engineering,
+            Role::Eng,
+            format!("{} Engineering", org.display_name),
+        ),
+        (
+            &org.people,
+            Role::People,
+            format!("{} People", org.display_name),
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -267,7 +295,9 @@ fn build_accounts(cfg: &SampleConfig, rng: &mut Rng, start: i64) -> Vec<Acct> {
     let lang_w = Weighted::new([0.72, 0.08, 0.07, 0.04, 0.05, 0.04]);
     let langs = [Lang::En, Lang::De, Lang::Es, Lang::Fr, Lang::Ja, Lang::Pt];
     let topic_w = Weighted::zipf(TOPICS.len(), 1.1);
-    let people_topics: Vec<u16> = (0..TOPICS.len() as u16).filter(|&t| !TOPICS[t as usize].tech).collect();
+    let people_topics: Vec<u16> = (0..TOPICS.len() as u16)
+        .filter(|&t| !TOPICS[t as usize].tech)
+        .collect();
     for i in 0..cfg.num_people() {
         let lang = langs[lang_w.sample(rng)];
         let (first, last): (&str, &str) = match lang {
@@ -304,7 +334,11 @@ fn build_accounts(cfg: &SampleConfig, rng: &mut Rng, start: i64) -> Vec<Acct> {
         }
         let mut interests: Vec<u16> = Vec::new();
         if rng.chance(0.22) {
-            interests.push(people_topics[rng.below(people_topics.len()).min(rng.below(people_topics.len()))]);
+            interests.push(
+                people_topics[rng
+                    .below(people_topics.len())
+                    .min(rng.below(people_topics.len()))],
+            );
         }
         let want = 1 + rng.below(3);
         for _ in 0..8 {
@@ -318,7 +352,8 @@ fn build_accounts(cfg: &SampleConfig, rng: &mut Rng, start: i64) -> Vec<Acct> {
         }
         // Pareto(α≈1.16) activity: a few very active people, a long tail of occasional ones.
         let weight = (1.0 - rng.f64()).powf(-1.0 / 1.16).min(400.0);
-        let created_ms = start - (30 + rng.below(5_500) as i64) * DAY - rng.below(DAY as usize) as i64;
+        let created_ms =
+            start - (30 + rng.below(5_500) as i64) * DAY - rng.below(DAY as usize) as i64;
         let created_ms = created_ms.max(TWEPOCH + 400 * DAY);
         // New accounts get Snowflake ids, old ones the short numeric ids of the early years.
         let id = if created_ms > TWEPOCH + 800 * DAY {
@@ -342,7 +377,7 @@ fn build_accounts(cfg: &SampleConfig, rng: &mut Rng, start: i64) -> Vec<Acct> {
     accts
 }
 
-fn sort_and_number(posts: Vec<Rec>) -> (Vec<Rec>, Vec<u64>) {
+fn sort_and_number(posts: &[Rec]) -> (Vec<Rec>, Vec<u64>) {
     let mut order: Vec<u32> = (0..posts.len() as u32).collect();
     order.sort_by_key(|&i| (posts[i as usize].t, i));
     let mut new_of = vec![0u32; posts.len()];
@@ -368,7 +403,7 @@ fn sort_and_number(posts: Vec<Rec>) -> (Vec<Rec>, Vec<u64>) {
 }
 
 impl Sim<'_> {
-    fn assign_roles(&mut self) -> (Vec<(u16, Vec<u32>)>, Vec<u32>, Vec<u32>) {
+    fn assign_roles(&mut self) -> Roles {
         let n_people = self.people.len();
         let activity = Weighted::new(self.people.iter().map(|&a| self.accts[a as usize].weight));
         let per_topic = if n_people >= 200 { 2 } else { 1 };
@@ -421,7 +456,11 @@ impl Sim<'_> {
 
     fn pick_lang(&mut self, author: u32) -> Lang {
         let l = self.accts[author as usize].lang;
-        if l != Lang::En && self.rng.chance(0.3) { Lang::En } else { l }
+        if l != Lang::En && self.rng.chance(0.3) {
+            Lang::En
+        } else {
+            l
+        }
     }
 
     fn interest(&mut self, author: u32) -> u16 {
@@ -435,13 +474,25 @@ impl Sim<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn rec(&mut self, t: i64, author: u32, kind: Kind, flavor: Flavor, target: u32, topic: u16) -> Rec {
+    fn rec(
+        &mut self,
+        t: i64,
+        author: u32,
+        kind: Kind,
+        flavor: Flavor,
+        target: u32,
+        topic: u16,
+    ) -> Rec {
         let lang = match flavor {
             Flavor::Topical | Flavor::Question | Flavor::Chat => self.pick_lang(author),
             Flavor::Repost => self.posts[target as usize].lang,
             _ => Lang::En,
         };
-        let topic2 = if self.rng.chance(0.5) { self.interest(author) } else { self.topic_w.sample(&mut self.rng) as u16 };
+        let topic2 = if self.rng.chance(0.5) {
+            self.interest(author)
+        } else {
+            self.topic_w.sample(&mut self.rng) as u16
+        };
         let (root, depth) = if kind == Kind::Reply {
             let p = &self.posts[target as usize];
             (p.root, p.depth + 1)
@@ -496,14 +547,21 @@ impl Sim<'_> {
         Some(idx)
     }
 
-    fn reply(&mut self, parent: u32, author: u32, flavor: Flavor, mean_h: f64, cap_h: f64) -> Option<u32> {
+    fn reply(
+        &mut self,
+        parent: u32,
+        author: u32,
+        flavor: Flavor,
+        mean_h: f64,
+        cap_h: f64,
+    ) -> Option<u32> {
         let t = self.posts[parent as usize].t + self.delay(mean_h, cap_h);
         let topic = self.posts[parent as usize].topic;
         let r = self.rec(t, author, Kind::Reply, flavor, parent, topic);
         self.add(r)
     }
 
-    fn to_pool(&mut self, p: u32) {
+    fn pool_add(&mut self, p: u32) {
         if self.pool.len() < POOL {
             self.pool.push(p);
         } else {
@@ -519,12 +577,20 @@ impl Sim<'_> {
     fn replier(&mut self, topic: u16, not: u32) -> u32 {
         for _ in 0..6 {
             let m = &self.members[topic as usize];
-            let a = if !m.is_empty() && self.rng.chance(0.4) { m[self.rng.below(m.len())] } else { self.person() };
+            let a = if !m.is_empty() && self.rng.chance(0.4) {
+                m[self.rng.below(m.len())]
+            } else {
+                self.person()
+            };
             if a != not {
                 return a;
             }
         }
-        self.people.iter().copied().find(|&a| a != not).unwrap_or(not)
+        self.people
+            .iter()
+            .copied()
+            .find(|&a| a != not)
+            .unwrap_or(not)
     }
 
     fn org_root(&mut self, org: u32, t: i64, topic: u16) -> Option<u32> {
@@ -537,7 +603,7 @@ impl Sim<'_> {
         let mut r = self.rec(t, org, Kind::Original, flavor, NONE, topic);
         r.long = flavor == Flavor::Job && self.rng.chance(0.08);
         let p = self.add(r)?;
-        self.to_pool(p);
+        self.pool_add(p);
         Some(p)
     }
 
@@ -565,20 +631,33 @@ impl Sim<'_> {
             }
             ts
         } else {
-            let back = (45 + self.rng.below(span_days.max(60) as usize - 44) as i64).min(span_days) * DAY;
+            let back =
+                (45 + self.rng.below(span_days.max(60) as usize - 44) as i64).min(span_days) * DAY;
             vec![(self.end - back).max(self.start)]
         };
-        let topic = self.accts[person as usize].interests.first().copied().unwrap_or(0);
+        let topic = self.accts[person as usize]
+            .interests
+            .first()
+            .copied()
+            .unwrap_or(0);
         for (k, t) in times.into_iter().enumerate() {
             let org = self.org_for(topic);
-            let Some(root) = self.org_root(org, t, topic) else { return };
-            let Some(r1) = self.reply(root, person, Flavor::AskOrg, 3.0, 12.0) else { return };
-            let Some(a1) = self.reply(r1, org, Flavor::OrgAnswer, 2.0, 12.0) else { return };
-            let Some(r2) = self.reply(a1, person, Flavor::Thanks, 2.0, 12.0) else { return };
-            if self.rng.chance(0.4) {
-                if let Some(a2) = self.reply(r2, org, Flavor::OrgAnswer, 2.0, 12.0) {
-                    let _ = self.reply(a2, person, Flavor::Chat, 2.0, 12.0);
-                }
+            let Some(root) = self.org_root(org, t, topic) else {
+                return;
+            };
+            let Some(r1) = self.reply(root, person, Flavor::AskOrg, 3.0, 12.0) else {
+                return;
+            };
+            let Some(a1) = self.reply(r1, org, Flavor::OrgAnswer, 2.0, 12.0) else {
+                return;
+            };
+            let Some(r2) = self.reply(a1, person, Flavor::Thanks, 2.0, 12.0) else {
+                return;
+            };
+            if self.rng.chance(0.4)
+                && let Some(a2) = self.reply(r2, org, Flavor::OrgAnswer, 2.0, 12.0)
+            {
+                let _ = self.reply(a2, person, Flavor::Chat, 2.0, 12.0);
             }
             if engaged && (k == 0 || self.rng.chance(0.5)) {
                 let t = self.posts[root as usize].t + self.delay(1.0, 6.0);
@@ -601,7 +680,8 @@ impl Sim<'_> {
             guard += 1;
             let f = self.emitted as f64 / self.cfg.posts as f64;
             let jitter = (self.rng.f64() - 0.5) * 12.0 * HOUR as f64;
-            let t = ((self.start as f64 + f * span + jitter) as i64).clamp(self.start, self.end - 2 * HOUR);
+            let t = ((self.start as f64 + f * span + jitter) as i64)
+                .clamp(self.start, self.end - 2 * HOUR);
             let r = self.rng.f64();
             if r < 0.028 {
                 self.broadcast(t);
@@ -629,7 +709,13 @@ impl Sim<'_> {
 
     fn broadcast(&mut self, t: i64) {
         let x = self.rng.f64();
-        let org = if x < 0.55 { CAREERS } else if x < 0.85 { ENG } else { PEOPLE };
+        let org = if x < 0.55 {
+            CAREERS
+        } else if x < 0.85 {
+            ENG
+        } else {
+            PEOPLE
+        };
         let mut topic = self.topic_w.sample(&mut self.rng) as u16;
         for _ in 0..6 {
             if TOPICS[topic as usize].tech == (org != PEOPLE) {
@@ -680,14 +766,18 @@ impl Sim<'_> {
             }
         }
         let Some(q) = self.add(r) else { return };
-        self.to_pool(q);
+        self.pool_add(q);
         for m in mentors {
             if m == asker || !self.rng.chance(0.8) {
                 continue;
             }
-            let Some(a) = self.reply(q, m, Flavor::Answer, 1.5, 48.0) else { return };
+            let Some(a) = self.reply(q, m, Flavor::Answer, 1.5, 48.0) else {
+                return;
+            };
             if self.rng.chance(0.6) {
-                let Some(th) = self.reply(a, asker, Flavor::Thanks, 1.0, 24.0) else { return };
+                let Some(th) = self.reply(a, asker, Flavor::Thanks, 1.0, 24.0) else {
+                    return;
+                };
                 if self.rng.chance(0.25) {
                     let _ = self.reply(th, m, Flavor::Chat, 2.0, 24.0);
                 }
@@ -697,8 +787,14 @@ impl Sim<'_> {
         while n < 4 && self.rng.chance(0.45) {
             n += 1;
             let a = self.replier(topic, asker);
-            let flavor = if self.rng.chance(0.5) { Flavor::Answer } else { Flavor::Chat };
-            let Some(c) = self.reply(q, a, flavor, 3.0, 72.0) else { return };
+            let flavor = if self.rng.chance(0.5) {
+                Flavor::Answer
+            } else {
+                Flavor::Chat
+            };
+            let Some(c) = self.reply(q, a, flavor, 3.0, 72.0) else {
+                return;
+            };
             self.grow(c, topic);
         }
     }
@@ -710,7 +806,7 @@ impl Sim<'_> {
         r.long = self.rng.chance(0.03);
         r.ghost = self.rng.chance(0.012);
         let Some(root) = self.add(r) else { return };
-        self.to_pool(root);
+        self.pool_add(root);
         self.grow(root, topic);
         if self.rng.chance(0.03) {
             // A debate: two people answer each other down a long chain.
@@ -737,20 +833,27 @@ impl Sim<'_> {
             if d >= 10 {
                 continue;
             }
-            let p = if parent == root { p0 } else { 0.33 * 0.8f64.powi(i32::from(d)) };
+            let p = if parent == root {
+                p0
+            } else {
+                0.33 * 0.8f64.powi(i32::from(d))
+            };
             let mut n = 0;
             while n < 8 && self.rng.chance(p) {
                 n += 1;
                 let not = self.posts[parent as usize].author;
                 let who = self.replier(topic, not);
-                let Some(c) = self.reply(parent, who, Flavor::Chat, 2.0 * f64::from(d + 1), 72.0) else { return };
+                let Some(c) = self.reply(parent, who, Flavor::Chat, 2.0 * f64::from(d + 1), 72.0)
+                else {
+                    return;
+                };
                 stack.push(c);
             }
         }
     }
 
     /// Picks a post from the recent pool, preferring the more discussed (a tournament of three).
-    fn from_pool(&mut self, allow_ghost: bool) -> Option<u32> {
+    fn pick_from_pool(&mut self, allow_ghost: bool) -> Option<u32> {
         if self.pool.is_empty() {
             return None;
         }
@@ -770,7 +873,9 @@ impl Sim<'_> {
     }
 
     fn repost(&mut self, t: i64) -> bool {
-        let Some(target) = self.from_pool(true) else { return false };
+        let Some(target) = self.pick_from_pool(true) else {
+            return false;
+        };
         let author = self.posts[target as usize].author;
         let who = self.replier(self.posts[target as usize].topic, author);
         let t = t.max(self.posts[target as usize].t + self.delay(6.0, 96.0));
@@ -781,14 +886,16 @@ impl Sim<'_> {
     }
 
     fn quote(&mut self, t: i64) -> bool {
-        let Some(target) = self.from_pool(false) else { return false };
+        let Some(target) = self.pick_from_pool(false) else {
+            return false;
+        };
         let author = self.posts[target as usize].author;
         let topic = self.posts[target as usize].topic;
         let who = self.replier(topic, author);
         let t = t.max(self.posts[target as usize].t + self.delay(8.0, 96.0));
         let r = self.rec(t, who, Kind::Quote, Flavor::QuoteComment, target, topic);
         if let Some(q) = self.add(r) {
-            self.to_pool(q);
+            self.pool_add(q);
             if self.rng.chance(0.3) {
                 let a = self.replier(topic, who);
                 let _ = self.reply(q, a, Flavor::Chat, 3.0, 48.0);
