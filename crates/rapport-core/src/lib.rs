@@ -27,14 +27,19 @@
 //! assert_eq!(conv.depth, 1);
 //! ```
 
+pub mod candidates;
 mod columns;
 mod conversation;
 mod corpus;
+pub mod engagement;
+pub mod error;
 mod model;
 pub mod summary;
+pub mod skills;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
+pub use error::Error;
 pub use corpus::{AccountIdx, AccountRef, Corpus, Csr, Indices, PostIdx, PostRef, TagIdx};
 pub use model::{
     Account, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics, normalize_handle,
