@@ -7,7 +7,10 @@ use rapport_twitter::sample::{Sample, SampleConfig, SampleTruth, write_sample_fi
 use serde_json::Value;
 
 fn rapport(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport")).args(args).output().expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .output()
+        .expect("runs");
     (
         out.status.success(),
         String::from_utf8(out.stdout).expect("utf-8"),
@@ -22,7 +25,9 @@ fn json_report(args: &[&str]) -> Value {
 }
 
 fn truth(posts: usize, seed: u64) -> SampleTruth {
-    Sample::generate(&SampleConfig::new(posts, seed)).unwrap().truth()
+    Sample::generate(&SampleConfig::new(posts, seed))
+        .unwrap()
+        .truth()
 }
 
 fn check_summary(summary: &Value, truth: &SampleTruth) {
@@ -32,17 +37,38 @@ fn check_summary(summary: &Value, truth: &SampleTruth) {
     }
     assert_eq!(summary["authors"].as_u64(), Some(truth.authors as u64));
     assert_eq!(summary["accounts"].as_u64(), Some(truth.accounts as u64));
-    assert_eq!(summary["conversations"].as_u64(), Some(truth.conversations as u64));
-    assert_eq!(summary["missing_parents"].as_u64(), Some(truth.missing_reply_parents as u64));
+    assert_eq!(
+        summary["conversations"].as_u64(),
+        Some(truth.conversations as u64)
+    );
+    assert_eq!(
+        summary["missing_parents"].as_u64(),
+        Some(truth.missing_reply_parents as u64)
+    );
     for (depth, n) in &truth.depth_histogram {
-        assert_eq!(summary["depth_histogram"][depth.to_string()].as_u64(), Some(*n as u64), "depth {depth}");
+        assert_eq!(
+            summary["depth_histogram"][depth.to_string()].as_u64(),
+            Some(*n as u64),
+            "depth {depth}"
+        );
     }
     let org = &summary["org"];
-    let handles: Vec<&str> = org["accounts"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+    let handles: Vec<&str> = org["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
     assert_eq!(handles, truth.org_handles);
     assert_eq!(org["posts"].as_u64(), Some(truth.org_posts as u64));
-    assert_eq!(org["answered"].as_u64(), Some(truth.org_posts_answered as u64));
-    assert_eq!(org["unanswered"].as_u64(), Some((truth.org_posts - truth.org_posts_answered) as u64));
+    assert_eq!(
+        org["answered"].as_u64(),
+        Some(truth.org_posts_answered as u64)
+    );
+    assert_eq!(
+        org["unanswered"].as_u64(),
+        Some((truth.org_posts - truth.org_posts_answered) as u64)
+    );
     let span = summary["span"].as_array().unwrap();
     let parse = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
     assert_eq!(parse(&span[0]), truth.oldest);
@@ -79,14 +105,23 @@ fn quickstart_on_a_file_gives_the_same_summary() {
     // The summary lists the accounts by their handle as found in the corpus.
     check_summary(&report["summary"], &truth);
     assert!(report["generated"].is_null());
-    assert_eq!(report["load"]["bytes"].as_u64(), Some(std::fs::metadata(&path).unwrap().len()));
+    assert_eq!(
+        report["load"]["bytes"].as_u64(),
+        Some(std::fs::metadata(&path).unwrap().len())
+    );
 }
 
 #[test]
 fn quickstart_prints_a_readable_summary() {
     let (ok, stdout, stderr) = rapport(&["quickstart", "--posts", "1000"]);
     assert!(ok, "{stderr}");
-    for needle in ["Generated the sample corpus: 1000 posts", "posts/s", "Corpus", "Top hashtags", "acme_careers"] {
+    for needle in [
+        "Generated the sample corpus: 1000 posts",
+        "posts/s",
+        "Corpus",
+        "Top hashtags",
+        "acme_careers",
+    ] {
         assert!(stdout.contains(needle), "{needle:?} missing from\n{stdout}");
     }
 }
@@ -95,5 +130,8 @@ fn quickstart_prints_a_readable_summary() {
 fn a_missing_file_is_a_clear_error() {
     let (ok, _, stderr) = rapport(&["quickstart", "/nonexistent/rapport-sample.jsonl"]);
     assert!(!ok);
-    assert!(stderr.contains("/nonexistent/rapport-sample.jsonl"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/rapport-sample.jsonl"),
+        "{stderr}"
+    );
 }

@@ -75,19 +75,22 @@ pub(crate) struct Report {
 
 impl Report {
     fn to_text(&self) -> String {
+        use std::fmt::Write as _;
         let mut s = String::new();
         if let Some(g) = &self.generated {
-            s.push_str(&format!(
-                "Generated the sample corpus: {} posts, seed {}, {:.1} MB in {:.2} s\n",
+            let _ = writeln!(
+                s,
+                "Generated the sample corpus: {} posts, seed {}, {:.1} MB in {:.2} s",
                 g.posts,
                 g.seed,
                 g.bytes as f64 / 1e6,
                 g.seconds
-            ));
+            );
         }
         let l = &self.load;
-        s.push_str(&format!(
-            "Loaded {} ({} lines, {} pages, {:.1} MB) in {:.2} s: {:.0} MB/s, {:.0} posts/s\n",
+        let _ = writeln!(
+            s,
+            "Loaded {} ({} lines, {} pages, {:.1} MB) in {:.2} s: {:.0} MB/s, {:.0} posts/s",
             l.source,
             l.lines,
             l.pages,
@@ -95,9 +98,9 @@ impl Report {
             l.seconds,
             l.mb_per_s,
             l.posts_per_s
-        ));
+        );
         if l.skipped > 0 {
-            s.push_str(&format!("Skipped {} bad lines\n", l.skipped));
+            let _ = writeln!(s, "Skipped {} bad lines", l.skipped);
         }
         s.push('\n');
         s.push_str(&self.summary.to_text());
@@ -111,12 +114,22 @@ fn rate(x: f64, secs: f64) -> f64 {
 
 /// Runs the quickstart and returns its report (printing nothing).
 pub(crate) fn quickstart(args: &Args) -> Result<Report, CmdError> {
-    let opts = ImportOptions { strict: !args.lenient, ..ImportOptions::default() };
+    let opts = ImportOptions {
+        strict: !args.lenient,
+        ..ImportOptions::default()
+    };
     let (generated, report, source, bytes, seconds, org) = if let Some(path) = &args.file {
-        let bytes = std::fs::metadata(path).map(|m| if m.is_file() { m.len() } else { 0 }).unwrap_or(0);
+        let bytes = std::fs::metadata(path).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
         let t0 = Instant::now();
         let report = import_path(path, &opts)?;
-        (None, report, path.display().to_string(), bytes, t0.elapsed().as_secs_f64(), args.org.clone())
+        (
+            None,
+            report,
+            path.display().to_string(),
+            bytes,
+            t0.elapsed().as_secs_f64(),
+            args.org.clone(),
+        )
     } else {
         let config = SampleConfig::new(args.posts, args.seed);
         let t0 = Instant::now();
@@ -133,12 +146,24 @@ pub(crate) fn quickstart(args: &Args) -> Result<Report, CmdError> {
         let report = import_jsonl_reader(&buf[..], "sample corpus", &opts)?;
         let seconds = t1.elapsed().as_secs_f64();
         let org = if args.org.is_empty() {
-            config.org.handles().iter().map(|h| (*h).to_owned()).collect()
+            config
+                .org
+                .handles()
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect()
         } else {
             args.org.clone()
         };
         let source = format!("the sample corpus (seed {})", args.seed);
-        (Some(generated), report, source, buf.len() as u64, seconds, org)
+        (
+            Some(generated),
+            report,
+            source,
+            buf.len() as u64,
+            seconds,
+            org,
+        )
     };
     let org: Vec<&str> = org.iter().map(String::as_str).collect();
     let summary = CorpusSummary::of(&report.corpus, &org, args.top);
@@ -152,7 +177,11 @@ pub(crate) fn quickstart(args: &Args) -> Result<Report, CmdError> {
         posts_per_s: rate(report.corpus.num_posts() as f64, seconds),
         skipped: report.skipped.len(),
     };
-    Ok(Report { generated, load, summary })
+    Ok(Report {
+        generated,
+        load,
+        summary,
+    })
 }
 
 /// Runs the quickstart and prints its report on stdout.

@@ -247,9 +247,9 @@ impl<'w> Writer<'w> {
             if t != NONE && self.post_mark[t as usize] != page {
                 self.post_mark[t as usize] = page;
                 if world.posts[t as usize].ghost {
-                    missing.push(t)
+                    missing.push(t);
                 } else {
-                    refs.push(t)
+                    refs.push(t);
                 }
             }
         }
