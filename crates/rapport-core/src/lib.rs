@@ -36,6 +36,7 @@ pub mod engagement;
 pub mod error;
 pub mod fairness;
 pub mod graph;
+pub mod hris;
 pub mod learning;
 pub mod mentors;
 pub mod ranking;
