@@ -49,10 +49,10 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use rapport_core::{Corpus, normalize_handle};
 use rapport_store::{Cursor, Store, StoreError, Watch, WatchKind};
+use rapport_twitter::XClient;
 use rapport_twitter::client::{ClientError, Endpoint, Page, Request};
 use rapport_twitter::convert::add_response;
 use rapport_twitter::models::{OneOrMany, TweetsResponse};
-use rapport_twitter::XClient;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -490,8 +490,12 @@ pub async fn sync_watch(
             STATE_KEY.to_owned(),
             serde_json::to_value(&state).expect("plain strings serialise"),
         );
-        let saved =
-            store.add_page_with_options(&corpus, name, &new_cursor, &Value::Object(options.clone()))?;
+        let saved = store.add_page_with_options(
+            &corpus,
+            name,
+            &new_cursor,
+            &Value::Object(options.clone()),
+        )?;
         report.pages += 1;
         report.posts_fetched += fetched.len();
         report.posts_written += saved.posts_written;
@@ -517,7 +521,10 @@ mod tests {
     #[test]
     fn ids_compare_as_numbers_when_they_are_numbers() {
         assert_eq!(cmp_ids("9", "10"), Ordering::Less);
-        assert_eq!(cmp_ids("1580661436132757504", "1580661436132757505"), Ordering::Less);
+        assert_eq!(
+            cmp_ids("1580661436132757504", "1580661436132757505"),
+            Ordering::Less
+        );
         assert_eq!(cmp_ids("007", "7"), Ordering::Equal);
         assert_eq!(cmp_ids("b", "a"), Ordering::Greater);
         assert_eq!(max_id(Some("9".into()), Some("10")), Some("10".into()));
