@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use rapport_core::Corpus;
 use rapport_core::engagement::{
-    BroadcastAggregate, BroadcastReport, EngagementOptions, FunnelCounts, Interactions, Org,
-    Stage, broadcast_report, engagement_with, explain_with,
+    BroadcastAggregate, BroadcastReport, EngagementOptions, FunnelCounts, Interactions, Org, Stage,
+    broadcast_report, engagement_with, explain_with,
 };
 use rapport_core::graph::{InteractionGraph, KindWeights};
 use rapport_core::mentors::{MentorOptions, MentorRow, Topic, mentors_with_matcher};
@@ -157,17 +157,28 @@ pub(crate) fn analyse<S: AsRef<str>>(
         .map(|r| r.id.as_str())
         .collect();
     if people.is_empty() {
-        people = report.rows.iter().take(plan.top).map(|r| r.id.as_str()).collect();
+        people = report
+            .rows
+            .iter()
+            .take(plan.top)
+            .map(|r| r.id.as_str())
+            .collect();
     }
     let wanted: std::collections::HashSet<&str> = people.iter().copied().collect();
     let mut by_skill: BTreeMap<&str, PeopleSkill> = BTreeMap::new();
-    for e in skills.rows.iter().filter(|e| wanted.contains(e.account_id.as_str())) {
-        let s = by_skill.entry(e.skill_id.as_str()).or_insert_with(|| PeopleSkill {
-            skill_id: e.skill_id.clone(),
-            label: e.label.clone(),
-            people: 0,
-            strength: 0.0,
-        });
+    for e in skills
+        .rows
+        .iter()
+        .filter(|e| wanted.contains(e.account_id.as_str()))
+    {
+        let s = by_skill
+            .entry(e.skill_id.as_str())
+            .or_insert_with(|| PeopleSkill {
+                skill_id: e.skill_id.clone(),
+                label: e.label.clone(),
+                people: 0,
+                strength: 0.0,
+            });
         s.people += 1;
         s.strength += e.strength;
     }
