@@ -137,10 +137,10 @@ fn import_score_forget_and_audit_on_the_sample() {
     // Candidates: two people the generator put in two-way conversation with the org, one unknown
     // handle, one of the org's own accounts, one record without a handle; an HR column that must
     // not be read.
-    let a = &truth.two_way[0];
-    let b = &truth.two_way[1];
+    let first = &truth.two_way[0];
+    let second = &truth.two_way[1];
     let csv = format!(
-        "hris_id,name,x_handle,stage,salary\nE1,A,@{a},screen,100\nE2,B,https://x.com/{b},applied,90\nE3,C,@nobody_here_9,new,80\nE4,D,@{},new,70\nE5,E,,new,60\n",
+        "hris_id,name,x_handle,stage,salary\nE1,A,@{first},screen,100\nE2,B,https://x.com/{second},applied,90\nE3,C,@nobody_here_9,new,80\nE4,D,@{},new,70\nE5,E,,new,60\n",
         truth.org_handles[0]
     );
     let cands = dir.path().join("candidates.csv");
@@ -211,7 +211,7 @@ fn import_score_forget_and_audit_on_the_sample() {
     );
 
     // Forget the first person: afterwards their handle is unknown to the store.
-    let f = ok(&["forget", &format!("@{a}"), "--store", &store, "--json"]);
+    let f = ok(&["forget", &format!("@{first}"), "--store", &store, "--json"]);
     let fr: Value = serde_json::from_str(&f.stdout).unwrap();
     assert!(fr["posts_deleted"].as_u64().unwrap() > 0);
     let r = rapport(&jargs);
@@ -258,7 +258,7 @@ fn import_score_forget_and_audit_on_the_sample() {
     assert_eq!(lines.len(), 6);
     // A scoring run logs the cohort as pseudonyms: the scored people's ids never in clear.
     assert_eq!(lines[1]["cohort_size"], 2);
-    assert!(!text.contains(a.as_str()));
+    assert!(!text.contains(first.as_str()));
     let table = ok(&["audit", "--store", &store]);
     assert!(table.stdout.contains("score") && table.stdout.contains("sha256:"));
 }

@@ -68,6 +68,11 @@ use crate::engagement::{EngagementOptions, Evidence, Interactions, Org, Stage, e
 use crate::error::Error;
 use crate::skills::{EvidenceOptions, Matcher, SkillReport, Taxonomy, evidence};
 
+/// `docs/hris.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/hris.md")]
+pub struct HrisGuide;
+
 /// What [`score_candidates`] is for, recorded on every result.
 pub const PURPOSE: &str = "advisory engagement scores of candidate records, for a human reviewer; \
     never an automated decision about a person";
@@ -420,10 +425,10 @@ mod tests {
         q.reply_to_account = Some("1".into());
         q.hashtags = vec!["rustlang".into()];
         c.add_post(q);
-        let mut a = Post::new("12", "1", "Yes, remote", t0 + Duration::hours(2));
-        a.reply_to = Some("11".into());
-        a.reply_to_account = Some("2".into());
-        c.add_post(a);
+        let mut answer = Post::new("12", "1", "Yes, remote", t0 + Duration::hours(2));
+        answer.reply_to = Some("11".into());
+        answer.reply_to_account = Some("2".into());
+        c.add_post(answer);
         let mut m = Post::new(
             "13",
             "1",
@@ -451,6 +456,7 @@ mod tests {
 
     #[test]
     fn every_record_gets_a_row_in_input_order_with_its_status() {
+        use MatchStatus::{NoHandle, OrgAccount, Scored, UnknownHandle};
         let c = corpus();
         let org = Org::resolve(&c, &["acme_careers"]).unwrap();
         let cands = [
@@ -465,7 +471,6 @@ mod tests {
         let ids: Vec<&str> = s.rows.iter().map(|r| r.hris_id.as_str()).collect();
         assert_eq!(ids, ["E1", "E2", "E3", "E4", "E5", "E6"]);
         let st: Vec<MatchStatus> = s.rows.iter().map(|r| r.status).collect();
-        use MatchStatus::*;
         assert_eq!(
             st,
             [Scored, Scored, Scored, UnknownHandle, NoHandle, OrgAccount]

@@ -181,9 +181,9 @@ pub enum SyncError {
         watch: String,
         /// Pages stored before the error.
         pages: usize,
-        /// The client's error.
+        /// The client's error (boxed: it is large).
         #[source]
-        source: ClientError,
+        source: Box<ClientError>,
     },
     /// A timeline or mentions watch names a user X does not know.
     #[error("watch {watch:?}: no X user @{handle}")]
@@ -301,7 +301,7 @@ async fn user_id(
         .map_err(|source| SyncError::Client {
             watch: watch.name.clone(),
             pages: 0,
-            source,
+            source: Box::new(source),
         })?;
     let id = page
         .items()
@@ -436,7 +436,7 @@ pub async fn sync_watch(
                 return Err(SyncError::Client {
                     watch: watch.name.clone(),
                     pages: report.pages,
-                    source,
+                    source: Box::new(source),
                 });
             }
         };

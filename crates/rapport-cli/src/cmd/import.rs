@@ -4,12 +4,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use rapport_store::AuditEntry;
 use rapport_twitter::import::{ImportOptions, import_path};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{CmdError, Outcome, StoreArg, VERSION};
+use super::{CmdError, Outcome, StoreArg};
 
 /// Arguments of `rapport import`.
 #[derive(Debug, clap::Args)]
@@ -65,8 +64,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         });
     }
     let total_posts = store.num_posts()?;
-    let mut entry = AuditEntry::new("import");
-    entry.version = VERSION.to_owned();
+    let mut entry = super::audit_entry("import");
     entry.config = json!({ "lenient": args.lenient });
     entry.details = json!({
         "files": results.len(),

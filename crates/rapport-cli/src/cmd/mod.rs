@@ -13,7 +13,7 @@ pub(crate) mod watch;
 
 use std::path::{Path, PathBuf};
 
-use rapport_store::Store;
+use rapport_store::{AuditEntry, Store};
 
 /// The error of a subcommand: any error, shown to the user as its message (exit code 1).
 pub(crate) type CmdError = Box<dyn std::error::Error + Send + Sync>;
@@ -73,3 +73,11 @@ fn open_store(path: &Path) -> Result<Store, CmdError> {
 
 /// The crate version recorded in audit entries.
 pub(crate) const VERSION: &str = concat!("rapport ", env!("CARGO_PKG_VERSION"));
+
+/// An audit entry for `action`, with this version.
+pub(crate) fn audit_entry(action: &str) -> AuditEntry {
+    AuditEntry {
+        version: VERSION.to_owned(),
+        ..AuditEntry::new(action)
+    }
+}

@@ -11,7 +11,7 @@ use rapport_store::AuditEntry;
 use serde_json::json;
 
 use super::analysis::{Analyses, DEFAULT_TOPIC, Plan, analyse, sample_job};
-use super::{CmdError, Outcome, StoreArg, VERSION};
+use super::{CmdError, Outcome, StoreArg};
 
 /// Arguments of `rapport report`.
 #[derive(Debug, clap::Args)]
@@ -76,15 +76,15 @@ fn bars(rows: &[(String, f64, String)], color: &str) -> String {
 }
 
 /// Void / broadcast / conversation per month as stacked columns.
-fn months(a: &Analyses) -> String {
-    let m = &a.broadcast.by_month;
+fn months(analyses: &Analyses) -> String {
+    let m = &analyses.broadcast.by_month;
     if m.is_empty() {
         return "<p>No posts by the organisation.</p>".into();
     }
     let max = m.iter().map(|x| x.posts).max().unwrap_or(1).max(1) as f64;
     let col = (600 / m.len()).clamp(8, 60);
     let width = 40 + col * m.len();
-    let mut s = format!(
+    let mut svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="230" role="img" viewBox="0 0 {width} 230">"#
     );
     for (i, x) in m.iter().enumerate() {
@@ -98,7 +98,7 @@ fn months(a: &Analyses) -> String {
             let h = n as f64 / max * 180.0;
             y -= h;
             let _ = write!(
-                s,
+                svg,
                 r#"<rect x="{x0}" y="{y:.1}" width="{w}" height="{h:.1}" fill="{color}"><title>{k}: {n} {what}</title></rect>"#,
                 w = col.saturating_sub(2),
                 k = esc(&x.key),
@@ -106,14 +106,14 @@ fn months(a: &Analyses) -> String {
         }
         if i % (m.len() / 12 + 1) == 0 {
             let _ = write!(
-                s,
+                svg,
                 r#"<text x="{x0}" y="218" font-size="10">{}</text>"#,
                 esc(&x.key)
             );
         }
     }
-    s.push_str("</svg>");
-    s
+    svg.push_str("</svg>");
+    svg
 }
 
 fn pct(x: f64) -> String {
@@ -281,9 +281,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     std::fs::write(&args.output, doc.as_bytes())
         .map_err(|e| format!("{}: {e}", args.output.display()))?;
 
-    let mut entry = AuditEntry::new("report");
+    let mut entry = super::audit_entry("report");
     entry.analysis = Some("engagement+ranking+mentors".into());
-    entry.version = VERSION.to_owned();
     entry.config = json!({ "org": a.org, "job": plan.job, "topic": args.topic, "top": args.top });
     entry.cohort = a
         .most_engaged

@@ -11,7 +11,7 @@ use rapport_core::hris::{CandidateScores, ScoreOptions, score_candidates};
 use rapport_store::AuditEntry;
 use serde_json::json;
 
-use super::{CmdError, Outcome, StoreArg, VERSION};
+use super::{CmdError, Outcome, StoreArg};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -151,9 +151,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         }
     };
 
-    let mut entry = AuditEntry::new("score");
+    let mut entry = super::audit_entry("score");
     entry.analysis = Some("engagement".into());
-    entry.version = VERSION.to_owned();
     entry.config = json!({
         "org": org.handles,
         "half_life_days": args.half_life,

@@ -6,13 +6,12 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rapport_store::AuditEntry;
 use rapport_sync::{SyncEvent, SyncOptions, sync_watches};
 use rapport_twitter::XClient;
 use rapport_twitter::client::RetryPolicy;
 use serde_json::json;
 
-use super::{CmdError, Outcome, StoreArg, VERSION};
+use super::{CmdError, Outcome, StoreArg};
 
 /// Arguments of `rapport sync`.
 #[derive(Debug, clap::Args)]
@@ -125,8 +124,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     bar.finish_and_clear();
     let report = result?;
 
-    let mut entry = AuditEntry::new("sync");
-    entry.version = VERSION.to_owned();
+    let mut entry = super::audit_entry("sync");
     entry.config =
         json!({ "watches": names, "max_pages": args.max_pages, "page_size": args.page_size });
     entry.details = json!({ "pages": report.pages(), "posts": report.posts_fetched(), "complete": report.is_complete() });
