@@ -45,3 +45,8 @@ struct ImportingGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/x-client.md")]
 struct ClientGuide;
+
+// The Rust example of the README compiles (it reads a file, so it is not run).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct Readme;
