@@ -162,7 +162,7 @@ impl SampleConfig {
 
     /// The number of people simulated.
     pub fn num_people(&self) -> usize {
-        self.people.unwrap_or(self.posts / 250).max(60)
+        self.people.unwrap_or(self.posts / 100).max(150)
     }
 
     fn validate(&self) -> io::Result<()> {
