@@ -30,8 +30,10 @@
 mod columns;
 mod conversation;
 mod corpus;
+pub mod filter;
 mod model;
 pub mod summary;
+pub mod table;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
