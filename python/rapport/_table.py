@@ -161,7 +161,10 @@ def format_text(table: Table) -> str:
     widths = [
         max([len(c), len(dtypes[c])] + [len(r[j]) for r in grid]) for j, c in enumerate(table.columns)
     ]
-    line = lambda cells: " │ ".join(x.ljust(w) for x, w in zip(cells, widths)).rstrip()  # noqa: E731
+
+    def line(cells: list[str]) -> str:
+        return " │ ".join(x.ljust(w) for x, w in zip(cells, widths)).rstrip()
+
     out = [header, line(table.columns), line([dtypes[c] for c in table.columns])]
     out.append("─┼─".join("─" * w for w in widths))
     out.extend(line(r) for r in grid)
