@@ -334,6 +334,18 @@ pub(crate) fn conversations_table(c: &Corpus) -> Result<Table, Error> {
 }
 
 /// All the posts and accounts of a collection, deduplicated and indexed, with their conversations.
+///
+/// The examples of this class and of `Table` run against `corpus`, the seven-post example corpus of
+/// docs/python.md: `acme_careers` posts a job, `ada` asks a question and gets an answer (a
+/// conversation of four posts), `acme_eng`, `acme_careers` and `bob` post once more each.
+///
+/// ```python
+/// >>> corpus
+/// <rapport.Corpus posts=7 accounts=4, from=2024-03-01, to=2024-04-02>
+/// >>> len(corpus)
+/// 7
+///
+/// ```
 #[pyclass(module = "rapport._native", name = "Corpus", frozen)]
 pub(crate) struct PyCorpus {
     pub(crate) inner: Arc<Corpus>,
@@ -353,6 +365,12 @@ fn path_string(p: &Bound<'_, PyAny>) -> PyResult<String> {
 #[pymethods]
 impl PyCorpus {
     /// An empty corpus.
+    ///
+    /// ```python
+    /// >>> rapport.Corpus().num_posts
+    /// 0
+    ///
+    /// ```
     #[new]
     fn py_new() -> Self {
         PyCorpus::new(Corpus::new())
@@ -360,6 +378,16 @@ impl PyCorpus {
 
     /// A corpus from plain records: `posts` and `accounts` are lists of dicts with the fields of
     /// rapport's `Post` and `Account` (`id`, `author_id`, `text`, `created_at`, …; see docs/python.md).
+    ///
+    /// ```python
+    /// >>> c = rapport.Corpus.from_records(
+    /// ...     [{"id": "1", "author_id": "7", "text": "Hi #rust", "created_at": "2024-05-01T09:00:00Z", "hashtags": ["rust"]}],
+    /// ...     [{"id": "7", "handle": "ada"}],
+    /// ... )
+    /// >>> c.posts()["author"], c.posts()["hashtags"]
+    /// (['ada'], [['rust']])
+    ///
+    /// ```
     #[staticmethod]
     #[pyo3(signature = (posts, accounts = None))]
     fn from_records(
@@ -400,6 +428,15 @@ impl PyCorpus {
     }
 
     /// Loads a corpus written by `save`.
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "corpus.rapport")
+    /// >>> corpus.save(path)
+    /// >>> rapport.Corpus.load(path).num_posts
+    /// 7
+    ///
+    /// ```
     #[staticmethod]
     fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
         let path = path_string(path)?;
@@ -414,6 +451,12 @@ impl PyCorpus {
     }
 
     /// Writes the corpus to a compact file (deflated JSON in a zip container) that `load` reads back.
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> corpus.save(os.path.join(tempfile.mkdtemp(), "corpus.rapport"))
+    ///
+    /// ```
     fn save(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
         let path = path_string(path)?;
         let c = Arc::clone(&self.inner);
@@ -425,6 +468,12 @@ impl PyCorpus {
     }
 
     /// The corpus as bytes (what `save` writes).
+    ///
+    /// ```python
+    /// >>> corpus.to_bytes()[:2]
+    /// b'PK'
+    ///
+    /// ```
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let c = Arc::clone(&self.inner);
         let bytes = guarded(py, move || corpus_to_bytes(&c))?;
@@ -432,6 +481,12 @@ impl PyCorpus {
     }
 
     /// A corpus from `to_bytes` output.
+    ///
+    /// ```python
+    /// >>> rapport.Corpus.from_bytes(corpus.to_bytes()).num_accounts
+    /// 4
+    ///
+    /// ```
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
         let data = data.to_vec();
@@ -447,18 +502,36 @@ impl PyCorpus {
     }
 
     /// Number of distinct posts.
+    ///
+    /// ```python
+    /// >>> corpus.num_posts
+    /// 7
+    ///
+    /// ```
     #[getter]
     fn num_posts(&self) -> usize {
         self.inner.num_posts()
     }
 
     /// Number of distinct accounts (authors, and accounts only seen replied to or mentioned).
+    ///
+    /// ```python
+    /// >>> corpus.num_accounts
+    /// 4
+    ///
+    /// ```
     #[getter]
     fn num_accounts(&self) -> usize {
         self.inner.num_accounts()
     }
 
     /// Number of conversations (every post is in exactly one).
+    ///
+    /// ```python
+    /// >>> corpus.num_conversations
+    /// 4
+    ///
+    /// ```
     #[getter]
     fn num_conversations(&self, py: Python<'_>) -> PyResult<usize> {
         let c = Arc::clone(&self.inner);
@@ -466,6 +539,13 @@ impl PyCorpus {
     }
 
     /// The first and last post times (timezone-aware), or `None` for an empty corpus.
+    ///
+    /// ```python
+    /// >>> first, last = corpus.span
+    /// >>> first.isoformat()
+    /// '2024-03-01T09:00:00+00:00'
+    ///
+    /// ```
     #[getter]
     fn span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         Some((self.inner.oldest()?, self.inner.newest()?))
@@ -493,12 +573,27 @@ impl PyCorpus {
 
     /// The posts, one row each: ids, author, `created_at` (UTC), kind, text, references, hashtags
     /// (normalised), mentions, urls, language and public metrics.
+    ///
+    /// ```python
+    /// >>> posts = corpus.posts()
+    /// >>> posts[0]["created_at"].tzinfo
+    /// datetime.timezone.utc
+    /// >>> posts.to_pandas()["created_at"].dtype
+    /// datetime64[ns, UTC]
+    ///
+    /// ```
     fn posts(&self, py: Python<'_>) -> PyResult<PyTable> {
         let c = Arc::clone(&self.inner);
         Ok(PyTable::new(guarded(py, move || posts_table(&c))?))
     }
 
     /// The accounts, one row each (profile counts are shown, never used to score anyone).
+    ///
+    /// ```python
+    /// >>> sorted(corpus.accounts()["handle"])
+    /// ['acme_careers', 'acme_eng', 'ada', 'bob']
+    ///
+    /// ```
     fn accounts(&self, py: Python<'_>) -> PyResult<PyTable> {
         let c = Arc::clone(&self.inner);
         Ok(PyTable::new(guarded(py, move || accounts_table(&c))?))
@@ -506,6 +601,13 @@ impl PyCorpus {
 
     /// The conversations, one row each: posts, depth, breadth, participants, turns, reply and two-way
     /// pairs, time to first reply (seconds), missing posts and orphans.
+    ///
+    /// ```python
+    /// >>> conv = {row["id"]: row for row in corpus.conversations()}["100"]
+    /// >>> conv["depth"], conv["participants"], conv["two_way_pairs"], conv["time_to_first_reply_s"]
+    /// (3, 2, 1, 1800.0)
+    ///
+    /// ```
     fn conversations(&self, py: Python<'_>) -> PyResult<PyTable> {
         let c = Arc::clone(&self.inner);
         Ok(PyTable::new(guarded(py, move || conversations_table(&c))?))
@@ -513,6 +615,13 @@ impl PyCorpus {
 
     /// The quickstart's overview as a dict; `org` names the organisation's accounts (handles or ids)
     /// to count its posts answered and unanswered.
+    ///
+    /// ```python
+    /// >>> s = corpus.summary(org="acme_careers")
+    /// >>> s["posts"], s["org"]["answered"], s["org"]["unanswered"]
+    /// (7, 1, 1)
+    ///
+    /// ```
     #[pyo3(signature = (org = None, top = 10))]
     fn summary<'py>(
         &self,
@@ -539,6 +648,13 @@ impl PyCorpus {
     }
 
     /// A new corpus with the posts and accounts of both (a post in both: `other`'s copy wins).
+    ///
+    /// ```python
+    /// >>> more = rapport.Corpus.from_records([{"id": "900", "author_id": "3", "text": "hi", "created_at": "2024-06-01T00:00:00Z"}])
+    /// >>> corpus.merge(more).num_posts
+    /// 8
+    ///
+    /// ```
     fn merge(&self, py: Python<'_>, other: &Bound<'_, PyCorpus>) -> PyResult<Self> {
         let a = Arc::clone(&self.inner);
         let b = Arc::clone(&other.get().inner);
@@ -552,6 +668,16 @@ impl PyCorpus {
 
     /// A new corpus cut down to posts created in `[since, until)`, written by one of `accounts`
     /// (handles or ids), carrying one of `hashtags`. Unknown accounts raise `UnknownAccountError`.
+    ///
+    /// ```python
+    /// >>> corpus.filter(since="2024-03-02").num_posts
+    /// 3
+    /// >>> corpus.filter(accounts="@ada", until="2024-04-01").num_posts
+    /// 2
+    /// >>> corpus.filter(hashtags=["#RustLang"]).num_posts
+    /// 2
+    ///
+    /// ```
     #[pyo3(signature = (*, since = None, until = None, accounts = None, hashtags = None))]
     fn filter(
         &self,
@@ -585,6 +711,12 @@ impl PyCorpus {
     }
 
     /// Approximate memory held by the corpus, in bytes.
+    ///
+    /// ```python
+    /// >>> corpus.heap_bytes() > 0
+    /// True
+    ///
+    /// ```
     fn heap_bytes(&self) -> usize {
         self.inner.heap_bytes()
     }

@@ -14,6 +14,18 @@ use rapport_core::table::Table;
 use crate::conversion::{column_buffers, column_to_list, value_to_py};
 
 /// A columnar result table: named, typed, nullable columns of equal length.
+///
+/// Every analysis returns one. Iterate it for row dicts, index it by column name for a list, or hand
+/// it to pandas, Arrow or polars in one call.
+///
+/// ```python
+/// >>> posts = corpus.posts()
+/// >>> len(posts), posts.columns[:4]
+/// (7, ['id', 'author_id', 'author', 'created_at'])
+/// >>> next(iter(posts))["kind"]
+/// 'original'
+///
+/// ```
 #[pyclass(module = "rapport._native", name = "Table", frozen, sequence)]
 pub(crate) struct PyTable {
     pub(crate) inner: Arc<Table>,
@@ -47,6 +59,12 @@ impl PyTable {
     }
 
     /// The column names, in order.
+    ///
+    /// ```python
+    /// >>> corpus.conversations().columns[:4]
+    /// ['id', 'root_author', 'started_at', 'posts']
+    ///
+    /// ```
     #[getter]
     fn columns(&self) -> Vec<String> {
         self.inner.column_names().to_vec()
@@ -54,6 +72,12 @@ impl PyTable {
 
     /// Column name → type name (`bool`, `i64`, `f64`, `str`, `timestamp[ms, UTC]`, `list[str]`,
     /// `null`).
+    ///
+    /// ```python
+    /// >>> dict(corpus.posts().dtypes)["created_at"]
+    /// 'timestamp[ms, UTC]'
+    ///
+    /// ```
     #[getter]
     fn dtypes(&self) -> Vec<(String, &'static str)> {
         self.inner
@@ -63,6 +87,12 @@ impl PyTable {
     }
 
     /// The number of rows and columns.
+    ///
+    /// ```python
+    /// >>> corpus.accounts().shape
+    /// (4, 12)
+    ///
+    /// ```
     #[getter]
     fn shape(&self) -> (usize, usize) {
         (self.inner.len(), self.inner.column_names().len())
@@ -99,6 +129,12 @@ impl PyTable {
     }
 
     /// Column `name` as a list (timestamps as timezone-aware `datetime`s).
+    ///
+    /// ```python
+    /// >>> sorted(corpus.posts().column("id"))[:3]
+    /// ['100', '101', '102']
+    ///
+    /// ```
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
         match self.inner.column(name) {
             Some(c) => column_to_list(py, c),
@@ -117,6 +153,13 @@ impl PyTable {
     }
 
     /// Every row as a dict, built column by column.
+    ///
+    /// ```python
+    /// >>> rows = corpus.conversations().to_dicts()
+    /// >>> sorted(r["posts"] for r in rows)
+    /// [1, 1, 1, 4]
+    ///
+    /// ```
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let cols = self
             .inner
@@ -135,12 +178,25 @@ impl PyTable {
     }
 
     /// The table as CSV text (timestamps in RFC 3339 UTC, lists joined with `;`).
+    ///
+    /// ```python
+    /// >>> corpus.accounts().to_csv().splitlines()[0]
+    /// 'id,handle,display_name,bio,created_at,posts,followers,following,tweet_count,listed,platform,is_stub'
+    ///
+    /// ```
     fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
         let t = Arc::clone(&self.inner);
         Ok(crate::guarded(py, move || t.to_csv().map_err(Into::into))?)
     }
 
     /// The table as a JSON array of records.
+    ///
+    /// ```python
+    /// >>> import json
+    /// >>> len(json.loads(corpus.posts().to_json()))
+    /// 7
+    ///
+    /// ```
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let t = Arc::clone(&self.inner);
         Ok(crate::guarded(py, move || {
@@ -149,16 +205,35 @@ impl PyTable {
     }
 
     /// A `pandas.DataFrame` (timestamps as `datetime64[ns, UTC]`). Needs `pip install rapport[pandas]`.
+    ///
+    /// ```python
+    /// >>> df = corpus.posts().to_pandas()
+    /// >>> df.groupby("author").size().to_dict()
+    /// {'acme_careers': 3, 'acme_eng': 1, 'ada': 2, 'bob': 1}
+    ///
+    /// ```
     fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         Self::helper(slf.py(), "to_pandas")?.call1((slf,))
     }
 
     /// A `pyarrow.Table` (timestamps as `timestamp[ms, tz=UTC]`). Needs `pip install rapport[arrow]`.
+    ///
+    /// ```python
+    /// >>> corpus.posts().to_arrow().schema.field("created_at").type
+    /// TimestampType(timestamp[ms, tz=UTC])
+    ///
+    /// ```
     fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         Self::helper(slf.py(), "to_arrow")?.call1((slf,))
     }
 
     /// A `polars.DataFrame`. Needs `pip install rapport[polars]`.
+    ///
+    /// ```python
+    /// >>> corpus.conversations().to_polars().shape
+    /// (4, 13)
+    ///
+    /// ```
     fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         Self::helper(slf.py(), "to_polars")?.call1((slf,))
     }
@@ -181,6 +256,13 @@ impl PyTable {
 }
 
 /// The iterator of `iter(table)`: one dict per row.
+///
+/// ```python
+/// >>> rows = iter(corpus.accounts())
+/// >>> sorted(next(rows))[:3]
+/// ['bio', 'created_at', 'display_name']
+///
+/// ```
 #[pyclass(module = "rapport._native", name = "TableRows")]
 pub(crate) struct TableRows {
     table: Arc<Table>,
