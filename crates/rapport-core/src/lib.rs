@@ -30,6 +30,8 @@
 mod columns;
 mod conversation;
 mod corpus;
+pub mod engagement;
+pub mod error;
 pub mod filter;
 mod model;
 pub mod summary;
@@ -37,6 +39,7 @@ pub mod table;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
+pub use error::Error;
 pub use corpus::{AccountIdx, AccountRef, Corpus, Csr, Indices, PostIdx, PostRef, TagIdx};
 pub use model::{
     Account, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics, normalize_handle,

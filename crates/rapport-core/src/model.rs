@@ -226,6 +226,10 @@ impl PostKind {
 pub fn normalize_hashtag(tag: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let t = tag.trim().trim_start_matches(['#', '＃']);
+    if t.is_ascii() {
+        // NFKC leaves ASCII unchanged: skip the normaliser on the common path.
+        return t.to_ascii_lowercase();
+    }
     t.nfkc().flat_map(char::to_lowercase).collect()
 }
 
@@ -235,8 +239,10 @@ pub fn normalize_hashtag(tag: &str) -> String {
 /// assert_eq!(rapport_core::normalize_handle("@Acme_Careers"), "acme_careers");
 /// ```
 pub fn normalize_handle(handle: &str) -> String {
-    handle
-        .trim()
-        .trim_start_matches(['@', '＠'])
-        .to_lowercase()
+    let h = handle.trim().trim_start_matches(['@', '＠']);
+    if h.is_ascii() {
+        h.to_ascii_lowercase()
+    } else {
+        h.to_lowercase()
+    }
 }
