@@ -359,7 +359,7 @@ impl PyCorpus {
 
 fn path_string(p: &Bound<'_, PyAny>) -> PyResult<String> {
     let fspath = p.py().import("os")?.getattr("fspath")?.call1((p,))?;
-    Ok(fspath.extract::<String>()?)
+    fspath.extract::<String>()
 }
 
 #[pymethods]
