@@ -349,15 +349,20 @@ pub(crate) fn conversations_table(c: &Corpus) -> Result<Table, Error> {
 #[pyclass(module = "rapport._native", name = "Corpus", frozen)]
 pub(crate) struct PyCorpus {
     pub(crate) inner: Arc<Corpus>,
+    /// What the import that made the corpus saw, when it came from a file.
+    pub(crate) report: Option<serde_json::Value>,
 }
 
 impl PyCorpus {
     pub(crate) fn new(c: Corpus) -> Self {
-        PyCorpus { inner: Arc::new(c) }
+        PyCorpus {
+            inner: Arc::new(c),
+            report: None,
+        }
     }
 }
 
-fn path_string(p: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn path_string(p: &Bound<'_, PyAny>) -> PyResult<String> {
     let fspath = p.py().import("os")?.getattr("fspath")?.call1((p,))?;
     fspath.extract::<String>()
 }
