@@ -7,8 +7,11 @@ builds a dict per row, which is what keeps a million-row ``to_pandas()`` well un
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import html
 import importlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
@@ -28,6 +31,62 @@ def _require(module: str, method: str) -> Any:
         ) from e
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while millions of objects are made in one go: it would
+    otherwise walk every new container many times over (and none of them can be garbage yet)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _lists(np: Any, data: tuple[bytes, list[str]], mask: Optional[bytes]) -> list[Optional[list[str]]]:
+    """Per-row lists from the offsets and the flat values of a ``list[str]`` column."""
+    offsets, flat = data
+    off = np.frombuffer(offsets, dtype="<i8").tolist()
+    rows: list[Optional[list[str]]] = [flat[a:b] for a, b in zip(off[:-1], off[1:])]
+    if mask is not None:
+        for i in np.flatnonzero(np.frombuffer(mask, dtype=np.uint8)).tolist():
+            rows[i] = None
+    return rows
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def _arrow_strings(pa: Any, table: Table, name: str, n: int) -> Any:
+    """A ``str`` or ``list[str]`` column as a pyarrow array, straight from Rust's buffers."""
+    parts = table._column_arrow(name)
+    assert parts is not None
+
+    def buf(b: Optional[bytes]) -> Any:
+        return None if b is None else pa.py_buffer(b)
+
+    if len(parts) == 3:
+        validity, offsets, data = parts
+        arr = pa.Array.from_buffers(pa.large_string(), n, [buf(validity), buf(offsets), buf(data)])
+        return arr.cast(pa.string())
+    validity, list_offsets, offsets, data = parts
+    values = pa.Array.from_buffers(pa.large_string(), len(offsets) // 8 - 1, [None, buf(offsets), buf(data)])
+    lists = pa.Array.from_buffers(pa.large_list(pa.large_string()), n, [buf(validity), buf(list_offsets)], children=[values])
+    return lists.cast(pa.list_(pa.string()))
+
+
+def _pandas_string_dtype(pd: Any, np: Any) -> Any:
+    try:  # pandas >= 2.3: the dtype pandas 3 uses for every text column
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    except TypeError:
+        return pd.StringDtype("pyarrow")
+
+
 def _numeric(np: Any, kind: str, data: bytes) -> Any:
     if kind == "bool":
         return np.frombuffer(data, dtype=np.uint8).astype(bool)
@@ -40,12 +99,29 @@ def to_pandas(table: Table) -> Any:
     """The table as a ``pandas.DataFrame``.
 
     ``i64`` columns become ``int64`` (``Int64`` when they hold nulls), ``bool`` columns ``bool``
-    (``boolean`` with nulls), timestamps ``datetime64[ns, UTC]``, lists of strings Python lists.
+    (``boolean`` with nulls), timestamps ``datetime64[ns, UTC]``. With pyarrow installed, text columns
+    are pandas' Arrow-backed ``str`` and lists of strings ``list<string>[pyarrow]`` (each cell reads
+    back as a Python list), handed over without converting a value; without it, Python objects.
     """
     pd = _require("pandas", "to_pandas")
     np = _require("numpy", "to_pandas")
+    with _no_gc():
+        return _to_pandas(table, pd, np)
+
+
+def _to_pandas(table: Table, pd: Any, np: Any) -> Any:
     columns: dict[str, Any] = {}
+    pa = _optional("pyarrow")
+    kinds = dict(table.dtypes)
     for name in table.columns:
+        if pa is not None and kinds[name] in ("str", "list[str]"):
+            # Text goes to pandas as Arrow memory: no Python string is made for any value.
+            arr = _arrow_strings(pa, table, name, len(table))
+            if kinds[name] == "str":
+                columns[name] = pd.Series(arr, dtype=_pandas_string_dtype(pd, np))
+            else:
+                columns[name] = pd.Series(arr, dtype=pd.ArrowDtype(arr.type))
+            continue
         kind, data, mask = table._column_buffers(name)
         m = None if mask is None else np.frombuffer(mask, dtype=np.uint8).astype(bool)
         if kind == "i64":
@@ -64,7 +140,7 @@ def to_pandas(table: Table) -> Any:
         elif kind == "null":
             col = pd.Series([None] * data, dtype=object)
         elif kind == "list[str]":
-            col = pd.Series(data, dtype=object)
+            col = pd.Series(_lists(np, data, mask), dtype=object)
         else:
             col = pd.Series(data)
         columns[name] = col
@@ -77,8 +153,17 @@ def to_arrow(table: Table) -> Any:
     """The table as a ``pyarrow.Table`` (timestamps as ``timestamp[ms, tz=UTC]``)."""
     pa = _require("pyarrow", "to_arrow")
     np = _require("numpy", "to_arrow")
+    with _no_gc():
+        return pa.table(_arrow_arrays(table, pa, np))
+
+
+def _arrow_arrays(table: Table, pa: Any, np: Any) -> dict[str, Any]:
     arrays: dict[str, Any] = {}
+    kinds = dict(table.dtypes)
     for name in table.columns:
+        if kinds[name] in ("str", "list[str]"):
+            arrays[name] = _arrow_strings(pa, table, name, len(table))
+            continue
         kind, data, mask = table._column_buffers(name)
         m = None if mask is None else np.frombuffer(mask, dtype=np.uint8).astype(bool)
         if kind in ("i64", "f64", "bool"):
@@ -87,17 +172,25 @@ def to_arrow(table: Table) -> Any:
             arrays[name] = pa.array(_numeric(np, "i64", data), type=pa.timestamp("ms", tz="UTC"), mask=m)
         elif kind == "null":
             arrays[name] = pa.nulls(data)
-        elif kind == "list[str]":
-            arrays[name] = pa.array(data, type=pa.list_(pa.string()))
         else:
-            arrays[name] = pa.array(data, type=pa.string())
-    return pa.table(arrays)
+            raise AssertionError(f"unexpected column type {kind}")
+    return arrays
 
 
 def to_polars(table: Table) -> Any:
     """The table as a ``polars.DataFrame`` (timestamps as ``Datetime("ms", "UTC")``)."""
     pl = _require("polars", "to_polars")
     np = _require("numpy", "to_polars")
+    with _no_gc():
+        try:
+            pa = importlib.import_module("pyarrow")
+        except ImportError:
+            return _to_polars(table, pl, np)
+        # Through Arrow, polars takes the columns without converting a single value in Python.
+        return pl.from_arrow(pa.table(_arrow_arrays(table, pa, np)))
+
+
+def _to_polars(table: Table, pl: Any, np: Any) -> Any:
     series = []
     for name in table.columns:
         kind, data, mask = table._column_buffers(name)
@@ -114,7 +207,7 @@ def to_polars(table: Table) -> Any:
         elif kind == "null":
             s = pl.Series(name, [None] * data, dtype=pl.Null)
         elif kind == "list[str]":
-            s = pl.Series(name, data, dtype=pl.List(pl.String))
+            s = pl.Series(name, _lists(np, data, mask), dtype=pl.List(pl.String))
         else:
             s = pl.Series(name, data, dtype=pl.String)
         series.append(s)

@@ -130,3 +130,16 @@ def test_a_large_table_converts_in_bulk() -> None:
     assert len(df) == n
     assert df["created_at"].max() == pd.Timestamp(start + dt.timedelta(minutes=n - 1))
     assert df["author_id"].nunique() == 50
+
+
+def test_to_pandas_without_pyarrow(corpus: rapport.Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without pyarrow, text and list columns go over as Python objects, with the same values.
+    pytest.importorskip("pandas")
+    with_arrow = corpus.posts().to_pandas()
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    plain = corpus.posts().to_pandas()
+    assert plain["hashtags"].tolist() == [list(x) for x in with_arrow["hashtags"]]
+    assert plain["text"].tolist() == with_arrow["text"].tolist()
+    assert plain["lang"].isna().all() and with_arrow["lang"].isna().all()
+    pl = pytest.importorskip("polars")
+    assert corpus.posts().to_polars()["hashtags"].to_list() == [list(x) for x in with_arrow["hashtags"]]

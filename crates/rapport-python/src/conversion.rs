@@ -66,7 +66,8 @@ fn null_mask<'py, T>(py: Python<'py>, v: &[Option<T>]) -> Option<Bound<'py, PyBy
 ///
 /// - `i64`, `f64`, `timestamp` (ms): `data` is a `bytes` of little-endian 8-byte values (nulls hold 0),
 ///   ready for `numpy.frombuffer`; `bool`: one byte per value;
-/// - `str`, `list[str]`: `data` is a `list`; `null`: `data` is the length;
+/// - `str`: `data` is a `list`; `list[str]`: `data` is `(offsets, values)`, little-endian 8-byte
+///   offsets (one more than rows) into the flat `list` of values; `null`: `data` is the length;
 /// - `null_mask` is `None` without nulls, else a `bytes` with 1 where the value is null.
 pub(crate) fn column_buffers<'py>(py: Python<'py>, c: &Column) -> PyResult<Bound<'py, PyTuple>> {
     let kind = c.data_type().as_str();
@@ -88,10 +89,28 @@ pub(crate) fn column_buffers<'py>(py: Python<'py>, c: &Column) -> PyResult<Bound
             PyList::new(py, v)?.into_any(),
             null_mask(py, v).map_or_else(none, Bound::into_any),
         ),
-        Column::StrList(v) => (
-            PyList::new(py, v)?.into_any(),
-            null_mask(py, v).map_or_else(none, Bound::into_any),
-        ),
+        Column::StrList(v) => {
+            // Arrow's list layout: offsets into one flat list of strings, so no per-row list is made
+            // here (building a million small lists costs more than everything else together).
+            let mut offsets: Vec<u8> = Vec::with_capacity((v.len() + 1) * 8);
+            let mut flat: Vec<&str> = Vec::new();
+            offsets.extend_from_slice(&0_i64.to_le_bytes());
+            for l in v {
+                flat.extend(l.iter().flatten().map(String::as_str));
+                offsets.extend_from_slice(&(flat.len() as i64).to_le_bytes());
+            }
+            let data = PyTuple::new(
+                py,
+                [
+                    PyBytes::new(py, &offsets).into_any(),
+                    PyList::new(py, flat)?.into_any(),
+                ],
+            )?;
+            (
+                data.into_any(),
+                null_mask(py, v).map_or_else(none, Bound::into_any),
+            )
+        }
         Column::Null(n) => (n.into_bound_py_any(py)?, none()),
     };
     PyTuple::new(py, [kind.into_bound_py_any(py)?, data, mask])
@@ -131,4 +150,83 @@ pub(crate) fn json_to_py<'py>(
             d.into_any()
         }
     })
+}
+
+/// Arrow's validity bitmap (bit `i` set when row `i` has a value, least significant bit first), or
+/// `None` when no row is null.
+fn validity<'py, T>(py: Python<'py>, v: &[Option<T>]) -> Option<Bound<'py, PyBytes>> {
+    if v.iter().all(Option::is_some) {
+        return None;
+    }
+    let mut bits = vec![0_u8; v.len().div_ceil(8)];
+    for (i, x) in v.iter().enumerate() {
+        if x.is_some() {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+    }
+    Some(PyBytes::new(py, &bits))
+}
+
+/// Appends `s` to an Arrow large-string layout: the bytes to `data`, the end offset to `offsets`.
+fn push_str(offsets: &mut Vec<u8>, data: &mut Vec<u8>, s: &str) {
+    data.extend_from_slice(s.as_bytes());
+    offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
+}
+
+/// A `str` or `list[str]` column in Arrow's memory layout, so pyarrow (and pandas and polars through
+/// it) take it without making one Python string per value.
+///
+/// - `str`: `(validity, offsets, data)`: large-string offsets (8 bytes each, one more than rows) into
+///   the UTF-8 `data`;
+/// - `list[str]`: `(validity, list_offsets, offsets, data)`: the lists' offsets into the values, then
+///   the values as above.
+///
+/// `validity` is Arrow's bitmap or `None` without nulls. Other column types give `None`.
+pub(crate) fn column_arrow<'py>(
+    py: Python<'py>,
+    c: &Column,
+) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    let none = || py.None().into_bound(py);
+    match c {
+        Column::Str(v) => {
+            let mut offsets = Vec::with_capacity((v.len() + 1) * 8);
+            let mut data = Vec::new();
+            offsets.extend_from_slice(&0_i64.to_le_bytes());
+            for s in v {
+                push_str(&mut offsets, &mut data, s.as_deref().unwrap_or(""));
+            }
+            Ok(Some(PyTuple::new(
+                py,
+                [
+                    validity(py, v).map_or_else(none, Bound::into_any),
+                    PyBytes::new(py, &offsets).into_any(),
+                    PyBytes::new(py, &data).into_any(),
+                ],
+            )?))
+        }
+        Column::StrList(v) => {
+            let mut list_offsets = Vec::with_capacity((v.len() + 1) * 8);
+            let mut offsets = vec![0_u8; 8];
+            let mut data = Vec::new();
+            let mut n = 0_i64;
+            list_offsets.extend_from_slice(&0_i64.to_le_bytes());
+            for l in v {
+                for s in l.iter().flatten() {
+                    push_str(&mut offsets, &mut data, s);
+                    n += 1;
+                }
+                list_offsets.extend_from_slice(&n.to_le_bytes());
+            }
+            Ok(Some(PyTuple::new(
+                py,
+                [
+                    validity(py, v).map_or_else(none, Bound::into_any),
+                    PyBytes::new(py, &list_offsets).into_any(),
+                    PyBytes::new(py, &offsets).into_any(),
+                    PyBytes::new(py, &data).into_any(),
+                ],
+            )?))
+        }
+        _ => Ok(None),
+    }
 }

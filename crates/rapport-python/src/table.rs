@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use rapport_core::table::Table;
 
-use crate::conversion::{column_buffers, column_to_list, value_to_py};
+use crate::conversion::{column_arrow, column_buffers, column_to_list, value_to_py};
 
 /// A columnar result table: named, typed, nullable columns of equal length.
 ///
@@ -242,6 +242,18 @@ impl PyTable {
     fn _column_buffers<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         match self.inner.column(name) {
             Some(c) => column_buffers(py, c).map(Bound::into_any),
+            None => Err(PyKeyError::new_err(name.to_owned())),
+        }
+    }
+
+    /// A `str` or `list[str]` column in Arrow's layout (see `conversion::column_arrow`), else `None`.
+    fn _column_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        match self.inner.column(name) {
+            Some(c) => column_arrow(py, c),
             None => Err(PyKeyError::new_err(name.to_owned())),
         }
     }
