@@ -1,6 +1,5 @@
 //! The corpus: every post and account, deduplicated by id, stored in columns, indexed on demand.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -79,8 +78,8 @@ struct Store {
     accounts: Vec<AccountRow>,
     /// Account merged into another one (found to be the same person): the account it now is.
     alias: Vec<u32>,
-    account_by_id: HashMap<String, u32>,
-    account_by_handle: HashMap<String, u32>,
+    account_by_id: hashbrown::HashMap<String, u32>,
+    account_by_handle: hashbrown::HashMap<String, u32>,
     replaced_posts: u64,
 }
 
@@ -990,7 +989,7 @@ pub struct Indices {
     /// Conversation keys in order of first appearance, and their rows.
     conversation_keys: Vec<u32>,
     conversation_rows: Csr,
-    slot_of_key: HashMap<u32, u32>,
+    slot_of_key: hashbrown::HashMap<u32, u32>,
 }
 
 impl Indices {
@@ -1026,7 +1025,7 @@ impl Indices {
         let reposts = refs(&s.reposted);
 
         let conversation_of = effective_conversations(s);
-        let mut slot_of_key: HashMap<u32, u32> = HashMap::new();
+        let mut slot_of_key: hashbrown::HashMap<u32, u32> = hashbrown::HashMap::new();
         let mut conversation_keys = Vec::new();
         let mut conv_pairs = Vec::with_capacity(n);
         for &r in &by_time {

@@ -1,1 +1,65 @@
-//! Embedded SQLite persistence for rapport (see the HRIS integration issue).
+//! # rapport-store
+//!
+//! Embedded persistence for rapport: one SQLite file, no server. It holds what an HRIS integration
+//! needs between runs — posts and accounts, candidate records, saved searches and other *watches* with
+//! their sync cursors, derived results, the append-only audit log — and does what any system holding
+//! personal data must do: forget a person on request and delete what is older than a retention limit.
+//!
+//! Why SQLite: a recruiter's script or a small service should not need a database server, and a single
+//! file is easy to back up, move and delete. WAL mode lets readers (a report, a notebook) run while one
+//! writer syncs.
+//!
+//! The guarantees, each tested:
+//! - **Writes are transactions.** [`Store::add_page`] stores a page and moves its watch's cursor in
+//!   one transaction, so an interrupted sync loses nothing and repeats nothing.
+//! - **The schema is versioned** (`PRAGMA user_version`) and migrated in order on open.
+//! - **Erasure is complete.** [`Store::forget`] removes the person's posts, account, every mention of
+//!   them, their candidate records and derived data, leaves a salted-hash tombstone that later writes
+//!   respect, logs the erasure, and rewrites the file so the bytes are gone.
+//! - **The audit log is append-only**, enforced by triggers, and holds pseudonyms, not ids.
+//!
+//! ```
+//! use rapport_store::{Store, Watch, WatchKind, Cursor};
+//! use rapport_core::{Account, Corpus, Post};
+//! use chrono::{TimeZone, Utc};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut store = Store::open(dir.path().join("rapport.db")).unwrap();
+//! store.add_watch(&Watch::new("acme-mentions", WatchKind::Mentions, "acme_careers")).unwrap();
+//!
+//! let t = Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap();
+//! let page = Corpus::from_parts(
+//!     [Account::new("1", "acme_careers"), Account::new("2", "ada")],
+//!     [Post::new("11", "2", "@acme_careers is the role remote?", t)],
+//! );
+//! store.add_page(&page, "acme-mentions", &Cursor { newest_id: Some("11".into()), next_token: None }).unwrap();
+//!
+//! let corpus = store.load_corpus().unwrap();
+//! assert_eq!(corpus.num_posts(), 1);
+//! store.forget("@ada").unwrap();
+//! assert_eq!(store.load_corpus().unwrap().num_posts(), 0);
+//! assert!(store.is_forgotten("ada").unwrap());
+//! ```
+
+mod audit;
+mod erase;
+mod error;
+mod schema;
+mod store;
+
+pub use audit::{AuditEntry, AuditRecord};
+pub use erase::{ForgetReport, RetainReport};
+pub use error::{Result, StoreError};
+pub use schema::SCHEMA_VERSION;
+pub use store::{
+    CandidateReport, Cursor, REDACTED_MENTION, SaveReport, Store, SyncCursor, Watch, WatchKind,
+};
+
+#[doc(hidden)]
+pub mod __private {
+    //! For the migration test: the SQL of schema version 1.
+    pub use crate::schema::V1_SQL;
+}
+
+#[cfg(test)]
+mod tests;

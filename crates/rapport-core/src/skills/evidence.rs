@@ -1,0 +1,399 @@
+//! Skill evidence per account and skill, with provenance.
+//!
+//! For every post that is the author's own (originals, replies and quotes; never reposts), the matcher
+//! finds the skills; the sensitive filter has already removed what must not count. Each post adds, per
+//! skill, its best match confidence times the recency weight 2^(−age/half-life) to the strength. The
+//! bio adds its confidence once, undecayed (a bio describes the person now). Replies from *other*
+//! accounts to a person's on-topic posts are kept apart as peer validation: a signal that others
+//! engage with the person on that topic, shown beside the strength and never added into it.
+
+use chrono::{DateTime, Utc};
+use hashbrown::{HashMap, HashSet};
+use serde::Serialize;
+
+use super::matcher::{Matcher, Scratch};
+use super::text::nfkc;
+use crate::corpus::{Corpus, PostIdx};
+use crate::time::decay;
+
+/// Options of [`evidence`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceOptions {
+    /// Half-life of the recency weight, in days (default 180).
+    pub half_life_days: f64,
+    /// The time ages are measured from; `None` = the newest post of the corpus.
+    pub as_of: Option<DateTime<Utc>>,
+    /// How many evidence post ids to keep per account and skill, best first (default 3);
+    /// `None` keeps all.
+    pub max_evidence_posts: Option<usize>,
+    /// Whether the bio counts (default true).
+    pub include_bio: bool,
+    /// Stricter filter: a post with any sensitive term gives no evidence at all (default false: only
+    /// the sensitive terms are dropped, so that talking about such a topic never costs a person the
+    /// evidence of their skills in the same post).
+    pub exclude_sensitive_posts: bool,
+    /// Matches below this confidence are ignored (default 0).
+    pub min_confidence: f64,
+}
+
+impl Default for EvidenceOptions {
+    fn default() -> EvidenceOptions {
+        EvidenceOptions {
+            half_life_days: 180.0,
+            as_of: None,
+            max_evidence_posts: Some(3),
+            include_bio: true,
+            exclude_sensitive_posts: false,
+            min_confidence: 0.0,
+        }
+    }
+}
+
+impl EvidenceOptions {
+    /// Keeps every evidence post id.
+    pub fn all_evidence(mut self) -> EvidenceOptions {
+        self.max_evidence_posts = None;
+        self
+    }
+
+    /// Sets the half-life in days.
+    pub fn half_life_days(mut self, days: f64) -> EvidenceOptions {
+        self.half_life_days = days;
+        self
+    }
+
+    /// Sets `as_of`.
+    pub fn as_of(mut self, t: DateTime<Utc>) -> EvidenceOptions {
+        self.as_of = Some(t);
+        self
+    }
+}
+
+/// How many posts showed the skill through each source (a post with both a hashtag and a keyword
+/// for the skill counts in both), and whether the bio did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SourceCounts {
+    /// Posts with a hashtag for the skill.
+    pub hashtag: u32,
+    /// Posts with a keyword for the skill.
+    pub keyword: u32,
+    /// 1 if the bio names the skill.
+    pub bio: u32,
+}
+
+/// Replies from other accounts to the person's posts that show the skill.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PeerValidation {
+    /// Replies by others.
+    pub replies: u32,
+    /// Distinct accounts replying.
+    pub repliers: u32,
+    /// Σ 2^(−age/half-life) over those replies.
+    pub strength: f64,
+}
+
+/// The evidence that one account has one skill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillEvidence {
+    /// The account's id.
+    pub account_id: String,
+    /// The account's handle (or id when unknown).
+    pub handle: String,
+    /// The skill's id.
+    pub skill_id: String,
+    /// The skill's label.
+    pub label: String,
+    /// Σ over evidence posts of confidence × 2^(−age/half-life), plus the bio's confidence.
+    pub strength: f64,
+    /// Posts that show the skill.
+    pub posts: u32,
+    /// Counts by source.
+    pub counts: SourceCounts,
+    /// Peer validation.
+    pub peer: PeerValidation,
+    /// The oldest evidence post.
+    pub first_seen: Option<DateTime<Utc>>,
+    /// The newest evidence post.
+    pub last_seen: Option<DateTime<Utc>>,
+    /// Evidence post ids, best first (highest confidence × recency weight, then newest).
+    pub evidence_post_ids: Vec<String>,
+}
+
+/// What the sensitive filter removed, in aggregate only (never per person).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SensitiveExclusions {
+    /// Posts (and bios) in which sensitive terms were found and dropped.
+    pub texts: u64,
+    /// Sensitive term occurrences dropped.
+    pub terms: u64,
+    /// Posts dropped whole (with [`EvidenceOptions::exclude_sensitive_posts`]).
+    pub posts_dropped: u64,
+}
+
+/// The skills of one account, strongest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountSkills {
+    /// The account's id.
+    pub account_id: String,
+    /// The account's handle.
+    pub handle: String,
+    /// Its skills, strongest first.
+    pub skills: Vec<SkillEvidence>,
+}
+
+/// The result of [`evidence`]: one row per account and skill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillReport {
+    /// The time ages were measured from.
+    pub as_of: Option<DateTime<Utc>>,
+    /// The half-life used.
+    pub half_life_days: f64,
+    /// Rows, by account (in corpus order), strongest skill first.
+    pub rows: Vec<SkillEvidence>,
+    /// Posts scanned (reposts excluded).
+    pub posts_scanned: u64,
+    /// Reposts skipped: a repost is never the reposter's evidence.
+    pub reposts_skipped: u64,
+    /// What the sensitive filter removed.
+    pub sensitive: SensitiveExclusions,
+}
+
+impl SkillReport {
+    /// The row of one account (id or handle) and skill id.
+    pub fn get(&self, account: &str, skill_id: &str) -> Option<&SkillEvidence> {
+        let h = crate::normalize_handle(account);
+        self.rows.iter().find(|r| {
+            r.skill_id == skill_id && (r.account_id == account || r.handle.eq_ignore_ascii_case(&h))
+        })
+    }
+
+    /// The rows of one account (id or handle), strongest first.
+    pub fn for_account(&self, account: &str) -> Vec<&SkillEvidence> {
+        let h = crate::normalize_handle(account);
+        self.rows
+            .iter()
+            .filter(|r| r.account_id == account || r.handle.eq_ignore_ascii_case(&h))
+            .collect()
+    }
+
+    /// The accounts showing a skill, strongest first.
+    pub fn for_skill(&self, skill_id: &str) -> Vec<&SkillEvidence> {
+        let mut v: Vec<&SkillEvidence> = self
+            .rows
+            .iter()
+            .filter(|r| r.skill_id == skill_id)
+            .collect();
+        v.sort_by(|a, b| {
+            b.strength
+                .total_cmp(&a.strength)
+                .then_with(|| a.account_id.cmp(&b.account_id))
+        });
+        v
+    }
+
+    /// The per-account view.
+    pub fn by_account(&self) -> Vec<AccountSkills> {
+        let mut out: Vec<AccountSkills> = Vec::new();
+        for r in &self.rows {
+            if out.last().is_none_or(|a| a.account_id != r.account_id) {
+                out.push(AccountSkills {
+                    account_id: r.account_id.clone(),
+                    handle: r.handle.clone(),
+                    skills: Vec::new(),
+                });
+            }
+            out.last_mut().expect("pushed above").skills.push(r.clone());
+        }
+        out
+    }
+}
+
+#[derive(Debug, Default)]
+struct Acc {
+    skill: u32,
+    strength: f64,
+    posts: u32,
+    counts: SourceCounts,
+    first_ms: i64,
+    last_ms: i64,
+    /// (weight, created ms, row)
+    ev: Vec<(f64, i64, u32)>,
+}
+
+/// Computes skill evidence for every account of a corpus.
+///
+/// ```
+/// use chrono::{Duration, TimeZone, Utc};
+/// use rapport_core::{Account, Corpus, Post};
+/// use rapport_core::skills::{evidence, EvidenceOptions, Matcher, Taxonomy, CONF_HASHTAG};
+///
+/// let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+/// let mut c = Corpus::new();
+/// c.add_account(Account::new("1", "ada"));
+/// c.add_post(Post::new("old", "1", "#python notebooks", now - Duration::days(180)));
+/// c.add_post(Post::new("new", "1", "more #python", now));
+/// let r = evidence(&c, &Matcher::new(&Taxonomy::builtin()), &EvidenceOptions::default());
+/// let py = &r.for_account("@ada")[0];
+/// // 0.95 × 2^0 + 0.95 × 2^(−180/180) = 0.95 × 1.5
+/// assert!((py.strength - CONF_HASHTAG * 1.5).abs() < 1e-9);
+/// assert_eq!(py.evidence_post_ids, ["new", "old"]);
+/// ```
+pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> SkillReport {
+    let as_of = opts.as_of.or_else(|| corpus.newest());
+    let as_of_ms = as_of.map_or(0, |t| t.timestamp_millis());
+    let half_life = opts.half_life_days;
+    let mut report = SkillReport {
+        as_of,
+        half_life_days: half_life,
+        rows: Vec::new(),
+        posts_scanned: 0,
+        reposts_skipped: 0,
+        sensitive: SensitiveExclusions::default(),
+    };
+    // Author by author: the accumulators of one person stay in cache (a global (account, skill) map
+    // made evidence over 1M posts memory-bound).
+    let indices = corpus.indices();
+    let mut s = Scratch::default();
+    // (skill, best confidence, via hashtag, via keyword)
+    let mut per_post: Vec<(u32, f64, bool, bool)> = Vec::new();
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut slot: HashMap<u32, u32> = HashMap::new();
+    let mut repliers: HashSet<u32> = HashSet::new();
+    for account in corpus.accounts() {
+        accs.clear();
+        slot.clear();
+        let mut entry = |skill: u32, accs: &mut Vec<Acc>| -> usize {
+            *slot.entry(skill).or_insert_with(|| {
+                accs.push(Acc {
+                    skill,
+                    first_ms: i64::MAX,
+                    last_ms: i64::MIN,
+                    ..Acc::default()
+                });
+                accs.len() as u32 - 1
+            }) as usize
+        };
+        for &row in indices.by_author(account.idx()) {
+            let post = corpus.post(PostIdx(row));
+            if post.is_repost() {
+                report.reposts_skipped += 1;
+                continue;
+            }
+            report.posts_scanned += 1;
+            let text = nfkc(post.text());
+            matcher.scan(&text, post.hashtags(), &mut s);
+            if s.sensitive_hits > 0 {
+                report.sensitive.texts += 1;
+                report.sensitive.terms += u64::from(s.sensitive_hits);
+                if opts.exclude_sensitive_posts {
+                    report.sensitive.posts_dropped += 1;
+                    continue;
+                }
+            }
+            if s.out.is_empty() {
+                continue;
+            }
+            collapse(&s, opts.min_confidence, &mut per_post);
+            let ms = post.created_ms();
+            let w = decay((as_of_ms - ms) as f64, half_life);
+            for &(skill, conf, via_tag, via_kw) in &per_post {
+                let i = entry(skill, &mut accs);
+                let a = &mut accs[i];
+                a.strength += conf * w;
+                a.posts += 1;
+                a.counts.hashtag += u32::from(via_tag);
+                a.counts.keyword += u32::from(via_kw);
+                a.first_ms = a.first_ms.min(ms);
+                a.last_ms = a.last_ms.max(ms);
+                a.ev.push((conf * w, ms, row));
+            }
+        }
+        if opts.include_bio
+            && let Some(bio) = account.bio()
+        {
+            let text = nfkc(bio);
+            matcher.scan(&text, std::iter::empty(), &mut s);
+            if s.sensitive_hits > 0 {
+                report.sensitive.texts += 1;
+                report.sensitive.terms += u64::from(s.sensitive_hits);
+            }
+            collapse(&s, opts.min_confidence, &mut per_post);
+            for &(skill, conf, _, _) in &per_post {
+                let i = entry(skill, &mut accs);
+                let a = &mut accs[i];
+                a.strength += conf;
+                a.counts.bio = 1;
+            }
+        }
+        if accs.is_empty() {
+            continue;
+        }
+        accs.sort_by(|a, b| {
+            b.strength
+                .total_cmp(&a.strength)
+                .then(a.skill.cmp(&b.skill))
+        });
+        for a in &mut accs {
+            // Peer validation: replies by others to the on-topic posts.
+            let mut peer = PeerValidation::default();
+            repliers.clear();
+            for &(_, _, row) in &a.ev {
+                for &r in indices.replies_to(corpus, PostIdx(row)) {
+                    let reply = corpus.post(PostIdx(r));
+                    if reply.author_idx() == account.idx() || reply.is_repost() {
+                        continue;
+                    }
+                    peer.replies += 1;
+                    repliers.insert(reply.author_idx().0);
+                    peer.strength += decay((as_of_ms - reply.created_ms()) as f64, half_life);
+                }
+            }
+            peer.repliers = repliers.len() as u32;
+            let keep = opts
+                .max_evidence_posts
+                .unwrap_or(usize::MAX)
+                .min(a.ev.len());
+            // best first: weight, then newest
+            a.ev.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
+            let ts = |ms: i64| {
+                (a.posts > 0)
+                    .then(|| DateTime::from_timestamp_millis(ms))
+                    .flatten()
+            };
+            report.rows.push(SkillEvidence {
+                account_id: account.id().to_string(),
+                handle: account.handle_or_id().to_string(),
+                skill_id: matcher.skill_id(a.skill).to_string(),
+                label: matcher.skill_label(a.skill).to_string(),
+                strength: a.strength,
+                posts: a.posts,
+                counts: a.counts,
+                peer,
+                first_seen: ts(a.first_ms),
+                last_seen: ts(a.last_ms),
+                evidence_post_ids: a.ev[..keep]
+                    .iter()
+                    .map(|&(_, _, r)| corpus.post(PostIdx(r)).id().to_string())
+                    .collect(),
+            });
+        }
+    }
+    report
+}
+
+/// One entry per skill of a text: the best confidence, and whether a hashtag and a keyword showed it.
+fn collapse(s: &Scratch, min_conf: f64, out: &mut Vec<(u32, f64, bool, bool)>) {
+    out.clear();
+    for m in &s.out {
+        if m.confidence < min_conf {
+            continue;
+        }
+        if let Some(e) = out.iter_mut().find(|e| e.0 == m.skill) {
+            e.1 = e.1.max(m.confidence);
+            e.2 |= m.hashtag;
+            e.3 |= !m.hashtag;
+        } else {
+            out.push((m.skill, m.confidence, m.hashtag, !m.hashtag));
+        }
+    }
+}

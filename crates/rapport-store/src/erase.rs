@@ -1,0 +1,442 @@
+//! Erasure (GDPR Art. 17, objection under Art. 21) and retention (Art. 5(1)(e)).
+//!
+//! `forget` removes a person everywhere the store holds them: their account, their posts, reposts of
+//! their posts (a repost carries the original's text), their id in other posts' reply targets and
+//! mention lists, `@handle` in other posts' texts and in bios (replaced by
+//! [`REDACTED_MENTION`](crate::REDACTED_MENTION)), candidate records with their handle, derived
+//! results. It leaves only tombstones — salted hashes of the id and the handle — which later writes
+//! check so that a sync does not bring the person back, and one audit entry that holds pseudonyms and
+//! counts. Then it rewrites the file (`VACUUM`) and truncates the write-ahead log, so the bytes are gone
+//! from disk, not only from queries; `secure_delete` (always on) zeroes deleted content in between.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use rapport_core::candidates::{Candidate, Handle};
+use rapport_core::normalize_handle;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, AuditEntry};
+use crate::error::{Result, StoreError};
+use crate::store::{Store, json as parse_json, now_text, pseudonym, redact};
+
+/// What an erasure removed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ForgetReport {
+    /// Tombstones written (one per distinct id and handle).
+    pub tombstones: usize,
+    /// Account rows removed.
+    pub accounts_deleted: usize,
+    /// The person's own posts removed.
+    pub posts_deleted: usize,
+    /// Other people's reposts of their posts removed.
+    pub reposts_deleted: usize,
+    /// Other posts and bios in which a mention, a reply target or an `@handle` was removed.
+    pub posts_redacted: usize,
+    /// Candidate records removed.
+    pub candidates_deleted: usize,
+    /// Derived results removed.
+    pub derived_deleted: usize,
+    /// Whether the write-ahead log could be truncated (false while another connection holds an old
+    /// snapshot open; the next compaction finishes the job).
+    pub wal_truncated: bool,
+}
+
+/// What a retention run removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RetainReport {
+    /// Posts created before this instant were removed.
+    pub cutoff: DateTime<Utc>,
+    /// How many.
+    pub posts_deleted: usize,
+}
+
+impl Store {
+    /// Forgets a person given by account id, handle (`@name` or `name`) or profile URL.
+    ///
+    /// Which it is: `@name` and URLs are handles; otherwise an account id stored in the store wins,
+    /// then a stored handle; something found nowhere is tombstoned as a handle, and, when it is all
+    /// digits (an X id looks like that), as an id too — so a later sync skips it either way.
+    ///
+    /// ```
+    /// use rapport_store::Store;
+    /// use rapport_core::{Account, Corpus, Post};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let mut store = Store::open_in_memory().unwrap();
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let corpus = Corpus::from_parts(
+    ///     [Account::new("7", "ada")],
+    ///     [Post::new("70", "7", "my post", t)],
+    /// );
+    /// store.save_corpus(&corpus).unwrap();
+    /// let report = store.forget("@ada").unwrap();
+    /// assert_eq!(report.posts_deleted, 1);
+    /// // A later sync bringing the same posts back skips them.
+    /// let again = store.save_corpus(&corpus).unwrap();
+    /// assert_eq!((again.posts_written, again.posts_skipped), (0, 1));
+    /// ```
+    pub fn forget(&mut self, who: &str) -> Result<ForgetReport> {
+        let w = who.trim();
+        let handle_like = w.starts_with(['@', '＠']) || w.contains('/') || w.contains('.');
+        let (ids, handles) = if handle_like {
+            let h = Handle::parse_x(w).map_err(|_| StoreError::NotAPerson(who.to_owned()))?;
+            (Vec::new(), vec![h.key()])
+        } else if w.is_empty() {
+            return Err(StoreError::NotAPerson(who.to_owned()));
+        } else if self.has_account_id(w)? {
+            (vec![w.to_owned()], Vec::new())
+        } else {
+            match Handle::parse_x(w) {
+                Ok(h) if self.has_handle(&h.key())? => (Vec::new(), vec![h.key()]),
+                Ok(h) if w.bytes().all(|b| b.is_ascii_digit()) => {
+                    (vec![w.to_owned()], vec![h.key()])
+                }
+                Ok(h) => (Vec::new(), vec![h.key()]),
+                Err(_) => (vec![w.to_owned()], Vec::new()),
+            }
+        };
+        self.forget_people(ids, &handles, None)
+    }
+
+    /// Forgets exactly this account id (and the handle stored with it).
+    pub fn forget_account_id(&mut self, account_id: &str) -> Result<ForgetReport> {
+        if account_id.trim().is_empty() {
+            return Err(StoreError::NotAPerson(account_id.to_owned()));
+        }
+        self.forget_people(vec![account_id.trim().to_owned()], &[], None)
+    }
+
+    /// Forgets a candidate: the record and every account behind each of their handles.
+    pub fn forget_candidate(&mut self, hris_id: &str) -> Result<ForgetReport> {
+        let handles: Vec<String> = self
+            .candidate(hris_id)?
+            .map(|c: Candidate| c.handles.iter().map(Handle::key).collect())
+            .unwrap_or_default();
+        if handles.is_empty() && self.candidate(hris_id)?.is_none() {
+            return Err(StoreError::NotAPerson(hris_id.to_owned()));
+        }
+        self.forget_people(Vec::new(), &handles, Some(hris_id))
+    }
+
+    /// Whether an account id or handle has been forgotten.
+    pub fn is_forgotten(&self, handle_or_id: &str) -> Result<bool> {
+        let w = handle_or_id.trim();
+        let mut digests = vec![self.pseudonym_of_id(w)];
+        if let Ok(h) = Handle::parse_x(w) {
+            digests.push(self.pseudonym_of_handle(&h.handle));
+        }
+        for d in digests {
+            let hit: Option<i64> = self
+                .conn
+                .query_row("SELECT 1 FROM tombstones WHERE digest = ?1", [d], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if hit.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn has_account_id(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM accounts WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .is_some())
+    }
+
+    fn has_handle(&self, key: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM accounts WHERE handle_key = ?1", [key], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .is_some())
+    }
+
+    fn forget_people(
+        &mut self,
+        ids: Vec<String>,
+        handles: &[String],
+        hris_id: Option<&str>,
+    ) -> Result<ForgetReport> {
+        let tx = self.conn.transaction()?;
+        let mut report = erase(&tx, &self.salt, ids, handles, hris_id, &self.actor)?;
+        tx.commit()?;
+        report.wal_truncated = self.compact()?;
+        Ok(report)
+    }
+
+    /// Rewrites the file without free pages (`VACUUM`) and truncates the write-ahead log. Returns
+    /// whether the log could be truncated (another connection reading an old snapshot prevents it).
+    pub fn compact(&mut self) -> Result<bool> {
+        self.conn.execute_batch("VACUUM")?;
+        self.checkpoint()
+    }
+
+    /// Moves the write-ahead log into the database file and truncates it; false when a reader
+    /// prevented it.
+    pub fn checkpoint(&mut self) -> Result<bool> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(busy == 0)
+    }
+
+    /// Deletes the posts created more than `days` days before `as_of`, logs it in the audit log and
+    /// checkpoints the write-ahead log.
+    ///
+    /// ```
+    /// use rapport_store::Store;
+    /// use rapport_core::{Corpus, Post};
+    /// use chrono::{TimeZone, Utc};
+    /// let mut store = Store::open_in_memory().unwrap();
+    /// let t = |d| Utc.with_ymd_and_hms(2026, 1, d, 12, 0, 0).unwrap();
+    /// let corpus = Corpus::from_parts([], [Post::new("1", "9", "old", t(1)), Post::new("2", "9", "new", t(20))]);
+    /// store.save_corpus(&corpus).unwrap();
+    /// // 30 Jan minus 14 days = 16 Jan: the post of 1 Jan goes, the one of 20 Jan stays.
+    /// let r = store.retain(14, t(30)).unwrap();
+    /// assert_eq!(r.posts_deleted, 1);
+    /// ```
+    pub fn retain(&mut self, days: u32, as_of: DateTime<Utc>) -> Result<RetainReport> {
+        let cutoff = as_of - Duration::days(i64::from(days));
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "DELETE FROM posts WHERE created_ms < ?1",
+            [cutoff.timestamp_millis()],
+        )?;
+        let mut e = AuditEntry::new("retain");
+        e.details = json!({
+            "days": days,
+            "as_of": as_of.to_rfc3339(),
+            "cutoff": cutoff.to_rfc3339(),
+            "posts_deleted": n,
+        });
+        audit::append(&tx, &self.actor, &e, &[])?;
+        tx.commit()?;
+        self.checkpoint()?;
+        Ok(RetainReport {
+            cutoff,
+            posts_deleted: n,
+        })
+    }
+}
+
+/// A change to one post that points at a forgotten person.
+enum Fix {
+    /// A repost of their post: delete by `seq`.
+    Delete(i64),
+    /// `seq`, the new reply target account, mention list and text.
+    Update(i64, Option<String>, Option<String>, String),
+}
+
+/// The erasure itself, inside one transaction.
+fn erase(
+    tx: &Transaction<'_>,
+    salt: &[u8],
+    mut ids: Vec<String>,
+    handles: &[String],
+    hris_id: Option<&str>,
+    actor: &str,
+) -> Result<ForgetReport> {
+    let mut report = ForgetReport::default();
+    let mut hks: Vec<String> = handles.iter().map(|h| normalize_handle(h)).collect();
+
+    // Complete the person: the accounts behind each handle, the handle of each id.
+    {
+        let mut by_handle =
+            tx.prepare("SELECT id FROM accounts WHERE handle_key = ?1 AND id <> ''")?;
+        for hk in hks.clone() {
+            for id in by_handle.query_map([hk], |r| r.get::<_, String>(0))? {
+                let id = id?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let mut by_id = tx.prepare("SELECT handle_key FROM accounts WHERE id = ?1")?;
+        for id in &ids {
+            for hk in by_id.query_map([id], |r| r.get::<_, String>(0))? {
+                let hk = hk?;
+                if !hk.is_empty() && !hks.contains(&hk) {
+                    hks.push(hk);
+                }
+            }
+        }
+    }
+    let id_set: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let hk_set: HashSet<&str> = hks.iter().map(String::as_str).collect();
+
+    // Their own posts.
+    let mut their_posts: HashSet<String> = HashSet::new();
+    {
+        let mut st = tx.prepare("SELECT id FROM posts WHERE author_id = ?1")?;
+        for id in &ids {
+            for p in st.query_map([id], |r| r.get::<_, String>(0))? {
+                their_posts.insert(p?);
+            }
+        }
+        let mut del = tx.prepare("DELETE FROM posts WHERE author_id = ?1")?;
+        for id in &ids {
+            report.posts_deleted += del.execute([id])?;
+        }
+    }
+
+    // Everything else that points at them.
+    let mut fixes = Vec::new();
+    {
+        let mut st = tx.prepare(
+            "SELECT seq, reposted, reply_to_account, mentions, text FROM posts
+             WHERE reposted IS NOT NULL OR reply_to_account IS NOT NULL OR mentions IS NOT NULL
+                OR instr(text, '@') > 0",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let reposted: Option<String> = r.get(1)?;
+            if reposted.is_some_and(|p| their_posts.contains(&p)) {
+                fixes.push(Fix::Delete(seq));
+                continue;
+            }
+            let rta: Option<String> = r.get(2)?;
+            let mentions: Option<String> = r.get(3)?;
+            let text: String = r.get(4)?;
+            let mut changed = false;
+            let rta = match rta {
+                Some(a) if id_set.contains(a.as_str()) => {
+                    changed = true;
+                    None
+                }
+                other => other,
+            };
+            let mentions = match mentions {
+                Some(m) => {
+                    let list: Vec<(Option<String>, String)> = parse_json("posts", "mentions", &m)?;
+                    let n = list.len();
+                    let kept: Vec<_> = list
+                        .into_iter()
+                        .filter(|(id, h)| {
+                            !id.as_deref().is_some_and(|i| id_set.contains(i))
+                                && !hk_set.contains(normalize_handle(h).as_str())
+                        })
+                        .collect();
+                    if kept.len() == n {
+                        Some(m)
+                    } else {
+                        changed = true;
+                        (!kept.is_empty()).then(|| serde_json::to_string(&kept).unwrap_or_default())
+                    }
+                }
+                None => None,
+            };
+            let (text, n) = redact(&text, |h| hk_set.contains(normalize_handle(h).as_str()));
+            if changed || n > 0 {
+                fixes.push(Fix::Update(seq, rta, mentions, text));
+            }
+        }
+    }
+    for f in fixes {
+        match f {
+            Fix::Delete(seq) => {
+                report.reposts_deleted += tx.execute("DELETE FROM posts WHERE seq = ?1", [seq])?;
+            }
+            Fix::Update(seq, rta, m, text) => {
+                tx.execute(
+                    "UPDATE posts SET reply_to_account = ?2, mentions = ?3, text = ?4 WHERE seq = ?1",
+                    params![seq, rta, m, text],
+                )?;
+                report.posts_redacted += 1;
+            }
+        }
+    }
+
+    // Bios of other accounts that name them.
+    {
+        let mut bios = Vec::new();
+        let mut st = tx.prepare("SELECT key, bio FROM accounts WHERE instr(bio, '@') > 0")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let bio: String = r.get(1)?;
+            let (new, n) = redact(&bio, |h| hk_set.contains(normalize_handle(h).as_str()));
+            if n > 0 {
+                bios.push((key, new));
+            }
+        }
+        for (key, bio) in bios {
+            tx.execute(
+                "UPDATE accounts SET bio = ?2 WHERE key = ?1",
+                params![key, bio],
+            )?;
+            report.posts_redacted += 1;
+        }
+    }
+
+    // Their accounts, derived results, candidate records.
+    for id in &ids {
+        report.accounts_deleted += tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+        report.derived_deleted += tx.execute("DELETE FROM derived WHERE account_id = ?1", [id])?;
+    }
+    for hk in &hks {
+        report.accounts_deleted +=
+            tx.execute("DELETE FROM accounts WHERE handle_key = ?1", [hk])?;
+    }
+    {
+        let mut doomed = Vec::new();
+        let mut st = tx.prepare("SELECT hris_id, handles FROM candidates")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let hris: String = r.get(0)?;
+            let hs: String = r.get(1)?;
+            let hs: Vec<Handle> = parse_json("candidates", "handles", &hs)?;
+            if Some(hris.as_str()) == hris_id
+                || hs.iter().any(|h| hk_set.contains(h.key().as_str()))
+            {
+                doomed.push(hris);
+            }
+        }
+        for h in doomed {
+            report.candidates_deleted +=
+                tx.execute("DELETE FROM candidates WHERE hris_id = ?1", [h])?;
+        }
+    }
+
+    // Tombstones, then the audit entry (pseudonyms and counts only).
+    let mut digests: Vec<String> = ids
+        .iter()
+        .map(|id| pseudonym(salt, &format!("id:{id}")))
+        .collect();
+    digests.extend(hks.iter().map(|h| pseudonym(salt, &format!("handle:{h}"))));
+    let at = now_text();
+    for d in &digests {
+        report.tombstones += tx.execute(
+            "INSERT INTO tombstones (digest, at) VALUES (?1, ?2) ON CONFLICT(digest) DO NOTHING",
+            params![d, at],
+        )?;
+    }
+    let cohort: Vec<String> = ids
+        .iter()
+        .map(|id| pseudonym(salt, &format!("id:{id}")))
+        .collect();
+    let mut e = AuditEntry::new("forget");
+    e.details = json!({
+        "tombstones": digests,
+        "candidate": hris_id.map(|h| pseudonym(salt, &format!("hris:{h}"))),
+        "accounts_deleted": report.accounts_deleted,
+        "posts_deleted": report.posts_deleted,
+        "reposts_deleted": report.reposts_deleted,
+        "posts_redacted": report.posts_redacted,
+        "candidates_deleted": report.candidates_deleted,
+        "derived_deleted": report.derived_deleted,
+    });
+    audit::append(tx, actor, &e, &cohort)?;
+    Ok(report)
+}

@@ -1,0 +1,75 @@
+//! The one error type of the store.
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite refused (disk full, locked too long, corrupt file, constraint…).
+    #[error("store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer rapport than this one.
+    #[error(
+        "store {path}: schema version {found} is newer than this rapport supports ({supported}); upgrade rapport"
+    )]
+    NewerSchema {
+        /// The database file.
+        path: String,
+        /// The version found in the file.
+        found: u32,
+        /// The newest version this build knows.
+        supported: u32,
+    },
+    /// A migration step failed; the file is left at the version before it.
+    #[error("store {path}: migrating from schema version {from} to {to} failed: {source}")]
+    Migration {
+        /// The database file.
+        path: String,
+        /// The version before the failed step.
+        from: u32,
+        /// The version the step was going to.
+        to: u32,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// A stored JSON column did not parse (the file was edited by hand or is damaged).
+    #[error("store: column {column} of {table} holds invalid JSON: {source}")]
+    Json {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The parser's message.
+        source: serde_json::Error,
+    },
+    /// A stored value is not one this build writes (for example an unknown watch kind).
+    #[error("store: column {column} of {table} holds {value:?}, which is not {expected}")]
+    BadValue {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The value found.
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// No watch of that name.
+    #[error("store: no watch named {0:?}")]
+    UnknownWatch(String),
+    /// A watch of that name exists already.
+    #[error("store: a watch named {0:?} exists already")]
+    WatchExists(String),
+    /// Nothing in the store and nothing to forget was recognised in the request.
+    #[error("store: {0:?} is neither an account id, a handle nor a profile URL")]
+    NotAPerson(String),
+    /// Writing an export failed.
+    #[error("store: writing the export failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// A failure injected by a test in the middle of a write.
+    #[cfg(test)]
+    #[error("store: injected failure after {0} posts")]
+    Injected(usize),
+}
+
+/// The result type of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,180 @@
+//! The versioned schema: one migration function per version, applied in order, each in its own
+//! transaction that also sets `PRAGMA user_version`. A new database runs every migration from 1, so the
+//! path that upgrades old files is the path every test exercises.
+
+use rusqlite::{Connection, Transaction};
+
+use crate::error::{Result, StoreError};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = 2;
+
+type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [v1_initial, v2_watches_tombstones];
+
+/// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
+/// and its cursor were one row of `sync_state`.
+pub const V1_SQL: &str = r"
+CREATE TABLE accounts (
+    key          TEXT PRIMARY KEY,   -- the platform id, or '@' + lower-case handle when no id is known
+    id           TEXT NOT NULL,
+    handle       TEXT NOT NULL,
+    handle_key   TEXT NOT NULL,      -- lower-case handle, for lookups
+    display_name TEXT,
+    bio          TEXT,
+    created_ms   INTEGER,
+    followers    INTEGER,
+    following    INTEGER,
+    posts        INTEGER,
+    listed       INTEGER,
+    platform     TEXT NOT NULL
+);
+CREATE INDEX accounts_handle ON accounts(handle_key);
+CREATE TABLE posts (
+    seq              INTEGER PRIMARY KEY,  -- insertion order
+    id               TEXT NOT NULL UNIQUE,
+    author_id        TEXT NOT NULL,
+    text             TEXT NOT NULL,
+    created_ms       INTEGER NOT NULL,
+    conversation_id  TEXT,
+    reply_to         TEXT,
+    reply_to_account TEXT,
+    quoted           TEXT,
+    reposted         TEXT,
+    hashtags         TEXT,   -- JSON array of normalised tags, NULL when none
+    mentions         TEXT,   -- JSON array of [id or null, handle], NULL when none
+    urls             TEXT,   -- JSON array, NULL when none
+    lang             TEXT,
+    metrics          TEXT    -- JSON object of the public metrics
+);
+CREATE INDEX posts_author ON posts(author_id);
+CREATE INDEX posts_created ON posts(created_ms);
+CREATE TABLE candidates (
+    hris_id    TEXT PRIMARY KEY,
+    name       TEXT,
+    stage      TEXT,
+    handles    TEXT NOT NULL,   -- JSON array of {platform, handle}
+    labels     TEXT NOT NULL,   -- JSON object
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE sync_state (
+    name       TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    query      TEXT NOT NULL,
+    newest_id  TEXT,
+    next_token TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at            TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    analysis      TEXT,
+    config        TEXT NOT NULL,
+    version       TEXT NOT NULL,
+    cohort_size   INTEGER NOT NULL,
+    cohort        TEXT NOT NULL,   -- JSON array of salted hashes, never ids in clear
+    output_digest TEXT,
+    details       TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+fn v1_initial(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V1_SQL)
+}
+
+/// Version 2: watches apart from their cursors, metrics as columns (no JSON to parse per post on
+/// load), tombstones and the per-database salt, derived data per account.
+fn v2_watches_tombstones(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        r"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+-- The salt of every pseudonym in this file (tombstones, audit cohorts). SQLite's randomblob reads the
+-- operating system's random source.
+INSERT INTO meta(key, value) VALUES ('salt', randomblob(32));
+
+CREATE TABLE watches (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('search', 'timeline', 'mentions', 'list')),
+    target     TEXT NOT NULL,
+    options    TEXT NOT NULL,   -- JSON object
+    created_at TEXT NOT NULL
+);
+CREATE TABLE cursors (
+    watch_id   INTEGER PRIMARY KEY REFERENCES watches(id) ON DELETE CASCADE,
+    newest_id  TEXT,
+    next_token TEXT,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO watches(name, kind, target, options, created_at)
+    SELECT name, kind, query, '{}', updated_at FROM sync_state ORDER BY rowid;
+INSERT INTO cursors(watch_id, newest_id, next_token, updated_at)
+    SELECT w.id, s.newest_id, s.next_token, s.updated_at
+    FROM sync_state s JOIN watches w ON w.name = s.name;
+DROP TABLE sync_state;
+
+ALTER TABLE posts ADD COLUMN replies INTEGER;
+ALTER TABLE posts ADD COLUMN reposts INTEGER;
+ALTER TABLE posts ADD COLUMN likes INTEGER;
+ALTER TABLE posts ADD COLUMN quotes INTEGER;
+ALTER TABLE posts ADD COLUMN impressions INTEGER;
+ALTER TABLE posts ADD COLUMN bookmarks INTEGER;
+UPDATE posts SET
+    replies     = json_extract(metrics, '$.replies'),
+    reposts     = json_extract(metrics, '$.reposts'),
+    likes       = json_extract(metrics, '$.likes'),
+    quotes      = json_extract(metrics, '$.quotes'),
+    impressions = json_extract(metrics, '$.impressions'),
+    bookmarks   = json_extract(metrics, '$.bookmarks')
+WHERE metrics IS NOT NULL;
+ALTER TABLE posts DROP COLUMN metrics;
+
+CREATE TABLE tombstones (
+    digest TEXT PRIMARY KEY,   -- salted SHA-256 of 'id:<account id>' or 'handle:<lower-case handle>'
+    at     TEXT NOT NULL
+);
+CREATE TABLE derived (
+    account_id  TEXT NOT NULL,
+    analysis    TEXT NOT NULL,
+    computed_at TEXT NOT NULL,
+    data        TEXT NOT NULL,   -- JSON
+    PRIMARY KEY (account_id, analysis)
+);
+",
+    )
+}
+
+/// Brings the database to [`SCHEMA_VERSION`], one transaction per step.
+pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
+    let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_owned(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for from in found..SCHEMA_VERSION {
+        let mut step = || -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            MIGRATIONS[from as usize](&tx)?;
+            tx.pragma_update(None, "user_version", from + 1)?;
+            tx.commit()
+        };
+        step().map_err(|source| StoreError::Migration {
+            path: path.to_owned(),
+            from,
+            to: from + 1,
+            source,
+        })?;
+    }
+    Ok(())
+}

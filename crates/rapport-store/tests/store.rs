@@ -1,0 +1,690 @@
+//! Integration tests of rapport-store through its public API (and raw SQLite where a test must look
+//! underneath it).
+#![allow(clippy::many_single_char_names)] // short names (s, c, r, e, f) for the store, corpus, report…
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rapport_core::candidates::{Candidate, Handle};
+use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
+use rapport_store::{AuditEntry, AuditRecord, Cursor, Store, StoreError, Watch, WatchKind};
+use serde_json::json;
+
+fn t(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
+}
+
+/// A small corpus using every field of `Post` and `Account`.
+fn rich_corpus() -> Corpus {
+    let mut c = Corpus::new();
+    let mut org = Account::new("1", "acme_careers");
+    org.display_name = Some("ACME Careers".into());
+    org.bio = Some("We hire #rustlang people".into());
+    org.created_at = Some(t(1, 0) - Duration::days(900));
+    org.counts = ProfileCounts {
+        followers: Some(5000),
+        following: Some(10),
+        posts: None,
+        listed: Some(3),
+    };
+    c.add_account(org);
+    let mut ada = Account::new("2", "Ada_Codes");
+    ada.bio = Some("systems, #rust".into());
+    c.add_account(ada);
+    let mut other = Account::new("m-9", "mastodon_person");
+    other.platform = Platform::Other;
+    c.add_account(other);
+
+    let mut job = Post::new(
+        "10",
+        "1",
+        "We are #hiring a #RustLang engineer https://acme.example/j/1",
+        t(2, 9),
+    );
+    job.conversation_id = Some("10".into());
+    job.hashtags = vec!["hiring".into(), "RustLang".into()];
+    job.urls = vec!["https://acme.example/j/1".into()];
+    job.lang = Some("en".into());
+    job.metrics = PublicMetrics {
+        replies: Some(1),
+        reposts: Some(2),
+        likes: Some(30),
+        quotes: Some(1),
+        impressions: None,
+        bookmarks: Some(0),
+    };
+    c.add_post(job);
+    let mut reply = Post::new(
+        "11",
+        "2",
+        "@acme_careers is it remote? cc @bob_nobody",
+        t(2, 10),
+    );
+    reply.conversation_id = Some("10".into());
+    reply.reply_to = Some("10".into());
+    reply.reply_to_account = Some("1".into());
+    reply.mentions = vec![
+        Mention {
+            id: Some("1".into()),
+            handle: "acme_careers".into(),
+        },
+        // Known by handle only: an id-less stub account.
+        Mention {
+            id: None,
+            handle: "bob_nobody".into(),
+        },
+    ];
+    c.add_post(reply);
+    let mut quote = Post::new("12", "2", "Great team", t(3, 8));
+    quote.quoted = Some("10".into());
+    c.add_post(quote);
+    let mut rt = Post::new("13", "3", "We are #hiring a #RustLang engineer", t(3, 9));
+    rt.reposted = Some("10".into());
+    c.add_post(rt);
+    // A reply whose parent is outside the collection.
+    let mut orphan = Post::new("14", "2", "agreed", t(4, 9));
+    orphan.reply_to = Some("999".into());
+    orphan.reply_to_account = Some("77".into());
+    c.add_post(orphan);
+    c
+}
+
+fn sorted_posts(c: &Corpus) -> Vec<Post> {
+    let mut v: Vec<Post> = c.posts().map(|p| p.to_post()).collect();
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+fn sorted_accounts(c: &Corpus) -> Vec<Account> {
+    let mut v: Vec<Account> = c.accounts().map(|a| a.to_account()).collect();
+    v.sort_by(|a, b| (&a.id, &a.handle).cmp(&(&b.id, &b.handle)));
+    v
+}
+
+#[test]
+fn corpus_round_trips_through_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let c = rich_corpus();
+    {
+        let mut s = Store::open(&path).unwrap();
+        let r = s.save_corpus(&c).unwrap();
+        assert_eq!(r.posts_written, 5);
+        // acme, ada, mastodon_person, author 3 (stub), bob_nobody (handle stub), 77 (reply target).
+        assert_eq!(r.accounts_written, 6);
+    }
+    let back = Store::open(&path).unwrap().load_corpus().unwrap();
+    assert_eq!(sorted_posts(&back), sorted_posts(&c));
+    assert_eq!(sorted_accounts(&back), sorted_accounts(&c));
+    assert_eq!(back.num_conversations(), c.num_conversations());
+}
+
+#[test]
+fn a_later_copy_replaces_and_a_stub_gains_its_id() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&rich_corpus()).unwrap();
+    // Page two: post 12 again with new text and metrics; bob_nobody now known with an id.
+    let mut c = Corpus::new();
+    c.add_account(Account::new("5", "Bob_Nobody"));
+    let mut q = Post::new("12", "2", "Great team!", t(3, 8));
+    q.quoted = Some("10".into());
+    q.metrics.likes = Some(4);
+    c.add_post(q);
+    s.save_corpus(&c).unwrap();
+    let back = s.load_corpus().unwrap();
+    assert_eq!(back.num_posts(), 5);
+    assert_eq!(back.post_by_id("12").unwrap().text(), "Great team!");
+    assert_eq!(back.post_by_id("12").unwrap().metrics().likes, Some(4));
+    // One bob, with the id, still the one mentioned by post 11.
+    let bob = back.account_by_handle("bob_nobody").unwrap();
+    assert_eq!(bob.id(), "5");
+    let mentioned: Vec<&str> = back
+        .post_by_id("11")
+        .unwrap()
+        .mentions()
+        .map(|a| a.handle())
+        .collect();
+    assert_eq!(mentioned, ["acme_careers", "Bob_Nobody"]);
+    // Profile fields not in the new copy are kept.
+    assert_eq!(
+        back.account_by_id("1").unwrap().counts().followers,
+        Some(5000)
+    );
+}
+
+#[test]
+fn readers_see_only_committed_writes_while_a_writer_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wal.db");
+    let mut s = Store::open(&path).unwrap();
+    s.save_corpus(&rich_corpus()).unwrap();
+
+    // A writer holds an open transaction with a new post in it.
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+        INSERT INTO posts (id, author_id, text, created_ms) VALUES ('99', '2', 'uncommitted', 0);",
+        )
+        .unwrap();
+    // A reader on another connection is not blocked and does not see it.
+    let reader = Store::open(&path).unwrap();
+    let c = reader.load_corpus().unwrap();
+    assert_eq!(c.num_posts(), 5);
+    assert!(c.post_by_id("99").is_none());
+    writer.execute_batch("COMMIT").unwrap();
+    assert_eq!(reader.load_corpus().unwrap().num_posts(), 6);
+
+    // And with a real writer thread: every read sees whole pages only (pages of 10 posts).
+    let p2 = path.clone();
+    let handle = std::thread::spawn(move || {
+        let mut w = Store::open(&p2).unwrap();
+        w.add_watch(&Watch::new("w", WatchKind::Search, "q"))
+            .unwrap();
+        for n in 0..30u32 {
+            let posts = (0..10).map(|i| Post::new(format!("p{n}-{i}"), "2", "x", t(5, 0)));
+            w.add_page(&Corpus::from_parts([], posts), "w", &Cursor::default())
+                .unwrap();
+        }
+    });
+    let mut reads = 0;
+    while !handle.is_finished() || reads == 0 {
+        let n = reader.num_posts().unwrap();
+        assert_eq!((n - 6) % 10, 0, "a reader saw {n} posts: part of a page");
+        reads += 1;
+    }
+    handle.join().unwrap();
+    assert_eq!(reader.num_posts().unwrap(), 6 + 300);
+}
+
+fn make_v1(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(rapport_store::__private::V1_SQL)
+        .unwrap();
+    conn.execute_batch(
+        r#"
+        INSERT INTO accounts VALUES ('2', '2', 'Ada_Codes', 'ada_codes', 'Ada', NULL, 1700000000000,
+                                     12, 3, NULL, NULL, 'x');
+        INSERT INTO posts (id, author_id, text, created_ms, hashtags, mentions, lang, metrics)
+            VALUES ('11', '2', 'hello @acme', 1772442000000, '["rust"]', '[["1","acme"]]', 'en',
+                    '{"replies": 2, "likes": 7}');
+        INSERT INTO candidates VALUES ('E1', 'Ada', 'screen', '[{"platform":"x","handle":"Ada_Codes"}]',
+                                       '{"team":"core"}', '2026-01-01T00:00:00Z');
+        INSERT INTO sync_state VALUES ('rust-jobs', 'search', '#rustlang #hiring', '11', 'tok-2',
+                                       '2026-03-02T09:00:00Z');
+        INSERT INTO audit_log (at, actor, action, analysis, config, version, cohort_size, cohort,
+                               output_digest, details)
+            VALUES ('2026-03-02T10:00:00Z', 'hr-bot', 'score', 'engagement', '{}', '0.0.9', 0, '[]',
+                    NULL, '{}');
+        PRAGMA user_version = 1;
+        "#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_version_1_file_is_migrated_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    make_v1(&path);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+
+    let c = s.load_corpus().unwrap();
+    let p = c.post_by_id("11").unwrap();
+    assert_eq!(p.text(), "hello @acme");
+    assert_eq!(p.hashtags().collect::<Vec<_>>(), ["rust"]);
+    assert_eq!(p.lang(), Some("en"));
+    // The metrics JSON of v1 became columns.
+    assert_eq!(p.metrics().replies, Some(2));
+    assert_eq!(p.metrics().likes, Some(7));
+    assert_eq!(p.metrics().quotes, None);
+    let ada = c.account_by_handle("ada_codes").unwrap();
+    assert_eq!(ada.display_name(), Some("Ada"));
+    assert_eq!(ada.counts().followers, Some(12));
+
+    // The v1 sync_state row became a watch and its cursor.
+    let w = s.watch("rust-jobs").unwrap().unwrap();
+    assert_eq!(
+        (w.kind, w.target.as_str()),
+        (WatchKind::Search, "#rustlang #hiring")
+    );
+    let cur = s.cursor("rust-jobs").unwrap().unwrap();
+    assert_eq!(cur.cursor.newest_id.as_deref(), Some("11"));
+    assert_eq!(cur.cursor.next_token.as_deref(), Some("tok-2"));
+    assert_eq!(
+        cur.updated_at,
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+    );
+
+    assert_eq!(s.candidate("E1").unwrap().unwrap().labels["team"], "core");
+    let log = s.audit_log().unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].actor, "hr-bot");
+    // The migration generated a salt: pseudonyms work and differ per value.
+    assert_ne!(s.pseudonym_of_id("2"), s.pseudonym_of_id("3"));
+    drop(s);
+    // Opening again does not migrate twice.
+    assert_eq!(
+        Store::open(&path)
+            .unwrap()
+            .load_corpus()
+            .unwrap()
+            .num_posts(),
+        1
+    );
+}
+
+#[test]
+fn a_file_from_a_newer_rapport_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 99,
+                supported: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("upgrade rapport"));
+}
+
+#[test]
+fn every_store_has_its_own_salt() {
+    let a = Store::open_in_memory().unwrap();
+    let b = Store::open_in_memory().unwrap();
+    assert_ne!(a.pseudonym_of_id("42"), b.pseudonym_of_id("42"));
+    assert_eq!(a.pseudonym_of_handle("@Ada"), a.pseudonym_of_handle("ada"));
+    assert!(!format!("{a:?}").contains("salt"));
+}
+
+// ----- erasure ---------------------------------------------------------------------------------------
+
+const ADA_ID: &str = "880011223344";
+const ADA_HANDLE: &str = "ada_quietcoder";
+const PHRASE: &str = "zanzibar-marmalade-7781";
+
+/// Ada (to be forgotten), Bob and the org, with every way Ada can appear in other people's data.
+fn ada_corpus() -> Corpus {
+    let mut c = Corpus::new();
+    c.add_account(Account::new("1", "acme_careers"));
+    let mut ada = Account::new(ADA_ID, "Ada_QuietCoder");
+    ada.display_name = Some("Ada Quietcoder".into());
+    ada.bio = Some(format!("I love {PHRASE}"));
+    c.add_account(ada);
+    let mut bob = Account::new("555", "bob_b");
+    bob.bio = Some("friend of @Ada_QuietCoder".into());
+    c.add_account(bob);
+
+    let mut a1 = Post::new(
+        "100",
+        ADA_ID,
+        format!("my secret recipe: {PHRASE}"),
+        t(10, 9),
+    );
+    a1.conversation_id = Some("100".into());
+    c.add_post(a1);
+    let mut a2 = Post::new(
+        "101",
+        ADA_ID,
+        format!("@acme_careers hello {PHRASE} again"),
+        t(11, 9),
+    );
+    a2.mentions = vec![Mention {
+        id: Some("1".into()),
+        handle: "acme_careers".into(),
+    }];
+    c.add_post(a2);
+    // Bob replies to Ada, mentioning her by id and in the text.
+    let mut b1 = Post::new(
+        "200",
+        "555",
+        "@ada_quietcoder agreed, and @acme_careers too",
+        t(10, 10),
+    );
+    b1.reply_to = Some("100".into());
+    b1.reply_to_account = Some(ADA_ID.into());
+    b1.conversation_id = Some("100".into());
+    b1.mentions = vec![
+        Mention {
+            id: Some(ADA_ID.into()),
+            handle: "Ada_QuietCoder".into(),
+        },
+        Mention {
+            id: Some("1".into()),
+            handle: "acme_careers".into(),
+        },
+    ];
+    c.add_post(b1);
+    // Bob reposts Ada: the repost carries her text.
+    let mut rt = Post::new(
+        "201",
+        "555",
+        format!("my secret recipe: {PHRASE}"),
+        t(10, 11),
+    );
+    rt.reposted = Some("100".into());
+    c.add_post(rt);
+    // Bob quotes Ada with his own words: stays.
+    let mut q = Post::new("202", "555", "worth reading", t(10, 12));
+    q.quoted = Some("100".into());
+    c.add_post(q);
+    c.add_post(Post::new("300", "1", "We are #hiring", t(9, 9)));
+    c
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap();
+    for ext in ["-wal", "-journal"] {
+        let side = path.with_file_name(format!(
+            "{}{ext}",
+            path.file_name().unwrap().to_string_lossy()
+        ));
+        if let Ok(b) = std::fs::read(side) {
+            all.extend(b);
+        }
+    }
+    all.to_ascii_lowercase()
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    let n = needle.to_ascii_lowercase();
+    hay.windows(n.len()).any(|w| w == n.as_bytes())
+}
+
+#[test]
+fn forget_leaves_no_trace_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erase.db");
+    let mut s = Store::open(&path).unwrap();
+    s.save_corpus(&ada_corpus()).unwrap();
+    let mut ada = Candidate::new("E-ADA");
+    ada.name = Some("Ada Quietcoder".into());
+    ada.handles
+        .push(Handle::parse_x("https://x.com/Ada_QuietCoder").unwrap());
+    let mut bob = Candidate::new("E-BOB");
+    bob.handles.push(Handle::parse_x("bob_b").unwrap());
+    s.upsert_candidates(&[ada, bob]).unwrap();
+    s.put_derived(ADA_ID, "engagement", &json!({"score": 71.5}))
+        .unwrap();
+    s.put_derived("555", "engagement", &json!({"score": 12.0}))
+        .unwrap();
+    let mut e = AuditEntry::new("score");
+    e.cohort = vec![ADA_ID.into(), "555".into()];
+    s.audit_append(&e).unwrap();
+
+    // Before: the bytes are there (so the test below can fail).
+    let before = file_bytes(&path);
+    assert!(
+        contains(&before, ADA_ID) && contains(&before, ADA_HANDLE) && contains(&before, PHRASE)
+    );
+
+    let r = s.forget("@Ada_QuietCoder").unwrap();
+    // Her 2 posts; Bob's repost 201; Bob's reply 200 and Bob's bio redacted; 1 account; 1 candidate;
+    // 1 derived row; tombstones for her id and her handle.
+    assert_eq!(r.posts_deleted, 2);
+    assert_eq!(r.reposts_deleted, 1);
+    assert_eq!(r.posts_redacted, 2);
+    assert_eq!(r.accounts_deleted, 1);
+    assert_eq!(r.candidates_deleted, 1);
+    assert_eq!(r.derived_deleted, 1);
+    assert_eq!(r.tombstones, 2);
+    assert!(r.wal_truncated);
+
+    let after = file_bytes(&path);
+    for needle in [ADA_ID, ADA_HANDLE, PHRASE, "Quietcoder"] {
+        assert!(!contains(&after, needle), "{needle:?} is still in the file");
+    }
+
+    // What is not hers stays, redacted where it named her.
+    let c = s.load_corpus().unwrap();
+    let mut ids: Vec<&str> = c.posts().map(|p| p.id()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["200", "202", "300"]);
+    let b1 = c.post_by_id("200").unwrap();
+    assert_eq!(b1.text(), "@[forgotten] agreed, and @acme_careers too");
+    assert_eq!(b1.reply_to_id(), Some("100"));
+    assert!(b1.reply_to_account().is_none());
+    assert_eq!(
+        b1.mentions().map(|a| a.handle()).collect::<Vec<_>>(),
+        ["acme_careers"]
+    );
+    assert_eq!(
+        c.account_by_id("555").unwrap().bio(),
+        Some("friend of @[forgotten]")
+    );
+    assert_eq!(s.candidates().unwrap().len(), 1);
+    assert_eq!(s.derived("555").unwrap().len(), 1);
+
+    // The erasure is in the audit log, with pseudonyms only.
+    let log = s.audit_log().unwrap();
+    let f = log.iter().find(|r| r.action == "forget").unwrap();
+    assert_eq!(f.cohort, [s.pseudonym_of_id(ADA_ID)]);
+    assert_eq!(f.details["posts_deleted"], 2);
+    assert!(s.is_forgotten(ADA_ID).unwrap());
+    assert!(s.is_forgotten("@ADA_QUIETCODER").unwrap());
+    assert!(!s.is_forgotten("bob_b").unwrap());
+}
+
+#[test]
+fn a_forgotten_person_does_not_come_back_with_a_later_sync() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&ada_corpus()).unwrap();
+    s.forget(ADA_ID).unwrap();
+
+    // The same data arrives again, as a whole and as a page of a watch.
+    let r = s.save_corpus(&ada_corpus()).unwrap();
+    // Her posts 100 and 101 and Bob's repost of 100.
+    assert_eq!(r.posts_skipped, 3);
+    assert_eq!(r.accounts_skipped, 1);
+    s.add_watch(&Watch::new("w", WatchKind::Mentions, "acme_careers"))
+        .unwrap();
+    let r = s.add_page(&ada_corpus(), "w", &Cursor::default()).unwrap();
+    assert_eq!(r.posts_skipped, 3);
+
+    let c = s.load_corpus().unwrap();
+    assert!(c.account_by_id(ADA_ID).is_none());
+    assert!(c.account_by_handle(ADA_HANDLE).is_none());
+    assert!(
+        c.posts()
+            .all(|p| !p.text().contains(PHRASE) && !p.text().to_lowercase().contains(ADA_HANDLE))
+    );
+    assert!(c.post_by_id("200").unwrap().reply_to_account().is_none());
+    assert_eq!(
+        c.account_by_id("555").unwrap().bio(),
+        Some("friend of @[forgotten]")
+    );
+
+    // An HRIS import naming her is refused as well.
+    let mut ada = Candidate::new("E-ADA");
+    ada.handles.push(Handle::parse_x(ADA_HANDLE).unwrap());
+    let r = s.upsert_candidates(&[ada]).unwrap();
+    assert_eq!((r.written, r.skipped_forgotten), (0, 1));
+    assert!(!s.put_derived(ADA_ID, "engagement", &json!({})).unwrap());
+}
+
+#[test]
+fn forget_understands_ids_handles_urls_and_candidates() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&ada_corpus()).unwrap();
+    assert!(matches!(
+        s.forget("https://www.linkedin.com/in/ada"),
+        Err(StoreError::NotAPerson(_))
+    ));
+    assert!(matches!(s.forget("  "), Err(StoreError::NotAPerson(_))));
+    // A profile URL.
+    let r = s.forget("https://twitter.com/bob_b/").unwrap();
+    assert_eq!((r.accounts_deleted, r.posts_deleted), (1, 3));
+    // Somebody never seen: tombstoned all the same, as id and handle since it is all digits.
+    let r = s.forget("123456789").unwrap();
+    assert_eq!((r.tombstones, r.posts_deleted), (2, 0));
+    // By candidate.
+    let mut c = Candidate::new("E-ADA");
+    c.handles.push(Handle::parse_x(ADA_HANDLE).unwrap());
+    s.upsert_candidates(&[c]).unwrap();
+    let r = s.forget_candidate("E-ADA").unwrap();
+    assert_eq!((r.candidates_deleted, r.posts_deleted), (1, 2));
+    assert!(matches!(
+        s.forget_candidate("nobody"),
+        Err(StoreError::NotAPerson(_))
+    ));
+}
+
+#[test]
+fn retention_deletes_old_posts_and_is_audited() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&ada_corpus()).unwrap();
+    // Posts on 9, 10 (x4), 11 March. As of 20 March 12:00 with 10 days: cutoff 10 March 12:00.
+    // Before it: 300 (9th 09:00), 100 (10th 09:00), 200 (10th 10:00), 201 (10th 11:00) = 4 posts.
+    let as_of = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
+    let r = s.retain(10, as_of).unwrap();
+    assert_eq!(
+        r.cutoff,
+        Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+    );
+    assert_eq!(r.posts_deleted, 4);
+    let mut left: Vec<String> = s
+        .load_corpus()
+        .unwrap()
+        .posts()
+        .map(|p| p.id().to_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["101", "202"]);
+    let log = s.audit_log().unwrap();
+    assert_eq!(log.last().unwrap().action, "retain");
+    assert_eq!(log.last().unwrap().details["posts_deleted"], 4);
+}
+
+// ----- audit log -------------------------------------------------------------------------------------
+
+#[test]
+fn the_audit_log_is_append_only_and_exports_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.db");
+    let mut s = Store::open(&path).unwrap();
+    s.set_actor("hr-script@acme");
+    let mut e = AuditEntry::new("score");
+    e.analysis = Some("engagement".into());
+    e.config = json!({"half_life_days": 30, "weights": {"replies": 2.0}});
+    e.version = "rapport 0.1.0 cfg:abc".into();
+    e.cohort = vec!["42".into(), "43".into(), "44".into()];
+    e.output_digest = Some(AuditEntry::digest(b"abc"));
+    assert_eq!(s.audit_append(&e).unwrap(), 1);
+    assert_eq!(s.audit_append(&AuditEntry::new("report")).unwrap(), 2);
+
+    // SHA-256("abc") is the FIPS 180-2 test vector.
+    assert_eq!(
+        e.output_digest.as_deref(),
+        Some("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    );
+
+    // Underneath the API, the database itself refuses changes.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE audit_log SET actor = 'x'",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE seq = 1",
+    ] {
+        let err = raw.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+
+    let mut out = Vec::new();
+    assert_eq!(s.audit_export_jsonl(&mut out).unwrap(), 2);
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("\"42\""), "ids in clear in the export");
+    let parsed: Vec<AuditRecord> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(parsed, s.audit_log().unwrap());
+    assert_eq!(parsed[0].actor, "hr-script@acme");
+    assert_eq!(parsed[0].cohort_size, 3);
+    assert_eq!(parsed[0].cohort[0], s.pseudonym_of_id("42"));
+    assert_eq!(parsed[0].config["weights"]["replies"], 2.0);
+    assert!(parsed[1].version.starts_with("rapport-store "));
+}
+
+// ----- watches, cursors, candidates ----------------------------------------------------------------
+
+#[test]
+fn watches_and_cursors() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut w = Watch::new("jobs", WatchKind::Search, "#hiring");
+    s.add_watch(&w).unwrap();
+    s.add_watch(&Watch::new("acme", WatchKind::Timeline, "1"))
+        .unwrap();
+    assert!(matches!(s.add_watch(&w), Err(StoreError::WatchExists(n)) if n == "jobs"));
+    assert_eq!(
+        s.watches()
+            .unwrap()
+            .iter()
+            .map(|w| w.name.as_str())
+            .collect::<Vec<_>>(),
+        ["jobs", "acme"]
+    );
+    assert!(s.cursor("jobs").unwrap().is_none());
+
+    let cur = Cursor {
+        newest_id: Some("500".into()),
+        next_token: Some("b26v89c19zqg8o3fo7gesq".into()),
+    };
+    s.set_cursor("jobs", &cur).unwrap();
+    assert_eq!(s.cursor("jobs").unwrap().unwrap().cursor, cur);
+
+    // New options keep the cursor; a new query clears it.
+    w.options = json!({"max_results": 100});
+    s.update_watch(&w).unwrap();
+    assert_eq!(s.cursor("jobs").unwrap().unwrap().cursor, cur);
+    assert_eq!(
+        s.watch("jobs").unwrap().unwrap().options["max_results"],
+        100
+    );
+    w.target = "#hiring #rustlang".into();
+    s.update_watch(&w).unwrap();
+    assert!(s.cursor("jobs").unwrap().is_none());
+
+    assert!(matches!(s.cursor("nope"), Err(StoreError::UnknownWatch(_))));
+    assert!(matches!(
+        s.add_page(&Corpus::new(), "nope", &cur),
+        Err(StoreError::UnknownWatch(_))
+    ));
+    s.set_cursor("acme", &cur).unwrap();
+    assert!(s.remove_watch("acme").unwrap());
+    assert!(!s.remove_watch("acme").unwrap());
+    assert!(s.watch("acme").unwrap().is_none());
+}
+
+#[test]
+fn candidates_upsert_and_list() {
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = "hris_id,name,x_handle,stage,label.req\nE2,Bob,@bob,applied,R-7\nE1,Ada,x.com/ada;@ada_alt,screen,\n";
+    let f = rapport_core::candidates::read_candidates_csv(csv.as_bytes(), "c.csv").unwrap();
+    assert_eq!(s.upsert_candidates(&f.candidates).unwrap().written, 2);
+    let all = s.candidates().unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.hris_id.as_str()).collect::<Vec<_>>(),
+        ["E1", "E2"]
+    );
+    assert_eq!(all[0], f.candidates[1]);
+    let mut moved = f.candidates[0].clone();
+    moved.stage = Some("interview".into());
+    s.upsert_candidates(&[moved]).unwrap();
+    assert_eq!(
+        s.candidate("E2").unwrap().unwrap().stage.as_deref(),
+        Some("interview")
+    );
+    assert_eq!(s.candidates().unwrap().len(), 2);
+    assert!(s.remove_candidate("E2").unwrap());
+    assert!(s.candidate("E2").unwrap().is_none());
+}

@@ -1,0 +1,461 @@
+//! twarc2 JSONL and single response files.
+
+use super::lite::{Kind, Node};
+use super::{ImportOptions, ImportReport, file_name, strip_bom};
+use crate::TwitterError;
+use crate::convert::add_views;
+use std::fs::File;
+use std::io::{BufRead, BufReader, ErrorKind, Read};
+use std::path::Path;
+
+/// Imports a twarc2 JSONL file (see [`import_jsonl_reader`]).
+///
+/// ```no_run
+/// use rapport_twitter::import::{ImportOptions, import_jsonl};
+/// let report = import_jsonl("tweets.jsonl", &ImportOptions::lenient())?;
+/// for s in &report.skipped {
+///     eprintln!("skipped {}:{}: {}", s.file, s.line, s.reason);
+/// }
+/// # Ok::<(), rapport_twitter::TwitterError>(())
+/// ```
+pub fn import_jsonl(
+    path: impl AsRef<Path>,
+    opts: &ImportOptions,
+) -> Result<ImportReport, TwitterError> {
+    let path = path.as_ref();
+    let f = File::open(path).map_err(|e| TwitterError::io(path, e))?;
+    // A small BufReader: the line reader reads big chunks, which bypass it.
+    import_jsonl_reader(BufReader::with_capacity(8 << 10, f), &file_name(path), opts)
+}
+
+/// Imports twarc2 JSONL from any reader, one line at a time. `name` is used in errors.
+///
+/// Each non-blank line is a twarc2 page (`data`, `includes`, `errors`, `meta`, `__twarc`), a filtered
+/// stream message (`data` object, `matching_rules`), or a flattened tweet (`twarc2 flatten`: the tweet
+/// with `author` and full `referenced_tweets` inline).
+///
+/// ```
+/// use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
+/// let text = "{\"data\":[{\"id\":\"1\",\"text\":\"ok\",\"author_id\":\"9\",\"created_at\":\"2024-01-01T00:00:00Z\"}]}\n\
+///             {\"data\":[{\"id\":2}]\n";
+/// let err = import_jsonl_reader(text.as_bytes(), "x.jsonl", &ImportOptions::strict()).unwrap_err();
+/// assert_eq!(err.line(), Some(2));
+/// let report = import_jsonl_reader(text.as_bytes(), "x.jsonl", &ImportOptions::lenient()).unwrap();
+/// assert_eq!((report.corpus.num_posts(), report.skipped.len()), (1, 1));
+/// ```
+pub fn import_jsonl_reader(
+    reader: impl BufRead,
+    name: &str,
+    opts: &ImportOptions,
+) -> Result<ImportReport, TwitterError> {
+    let mut report = ImportReport::default();
+    let mut lines = LineReader::new(reader, opts.max_line_bytes);
+    loop {
+        let line_no = lines.line_no + 1;
+        let line = match lines.next_line() {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
+            Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
+            Err(LineError::TooLong) => {
+                report.lines += 1;
+                let e = TwitterError::LineTooLong {
+                    file: name.to_owned(),
+                    line: line_no,
+                    max: opts.max_line_bytes,
+                };
+                skip_or_fail(&mut report, opts, name, line_no, e)?;
+                continue;
+            }
+        };
+        report.lines += 1;
+        let mut bytes = line;
+        if line_no == 1 {
+            bytes = strip_bom(bytes);
+        }
+        if bytes.trim_ascii().is_empty() {
+            report.blank_lines += 1;
+            continue;
+        }
+        match parse_node(bytes, name, line_no, 0) {
+            Ok(node) => {
+                if let Err(e) = add_node(&mut report, node, name, line_no) {
+                    skip_or_fail(&mut report, opts, name, line_no, e)?;
+                }
+            }
+            Err(e) => skip_or_fail(&mut report, opts, name, line_no, e)?,
+        }
+    }
+    report.bytes = lines.total_bytes;
+    Ok(report)
+}
+
+/// Imports one API v2 response saved as a JSON file (pretty-printed or not): a page of tweets or users,
+/// a stream message or a flattened tweet.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use rapport_twitter::import::{ImportOptions, import_response_file};
+/// let dir = tempfile::tempdir()?;
+/// let file = dir.path().join("users.json");
+/// std::fs::write(&file, "{\"data\": [\n {\"id\": \"1\", \"username\": \"ada\"},\n {\"id\": \"2\", \"username\": true}\n]}")?;
+/// let err = import_response_file(&file, &ImportOptions::default()).unwrap_err().to_string();
+/// assert!(err.contains(":3:") && err.contains("data[1].username"), "{err}");
+/// # Ok(()) }
+/// ```
+pub fn import_response_file(
+    path: impl AsRef<Path>,
+    opts: &ImportOptions,
+) -> Result<ImportReport, TwitterError> {
+    let path = path.as_ref();
+    let name = file_name(path);
+    let mut buf = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut buf))
+        .map_err(|e| TwitterError::io(path, e))?;
+    let mut report = ImportReport {
+        bytes: buf.len() as u64,
+        lines: bytecount_lines(&buf),
+        ..ImportReport::default()
+    };
+    let body = strip_bom(&buf);
+    if body.trim_ascii().is_empty() {
+        return Ok(report);
+    }
+    let res = parse_node(body, &name, 1, 0).and_then(|n| add_node(&mut report, n, &name, 1));
+    if let Err(e) = res {
+        let line = e.line().unwrap_or(1);
+        skip_or_fail(&mut report, opts, &name, line, e)?;
+    }
+    Ok(report)
+}
+
+fn bytecount_lines(b: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', b).count() as u64;
+    if b.last().is_some_and(|&c| c != b'\n') {
+        n + 1
+    } else {
+        n
+    }
+}
+
+fn skip_or_fail(
+    report: &mut ImportReport,
+    opts: &ImportOptions,
+    name: &str,
+    line: u64,
+    e: TwitterError,
+) -> Result<(), TwitterError> {
+    if opts.strict {
+        return Err(e);
+    }
+    report.skipped.push(super::Skipped {
+        file: name.to_owned(),
+        line,
+        reason: e.to_string(),
+    });
+    Ok(())
+}
+
+/// Parses one JSON document. The bytes are checked to be UTF-8 once, then the fast typed parse runs
+/// on the `str` (no per-string validation, strings borrowed); only when it fails is the input parsed
+/// again with `serde_path_to_error` to find the JSON path. `line_base` is the line of the document's
+/// first byte in the file, `col_base` its column.
+pub(crate) fn parse_node<'b>(
+    bytes: &'b [u8],
+    name: &str,
+    line_base: u64,
+    col_base: u64,
+) -> Result<Node<'b>, TwitterError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let before = &bytes[..e.valid_up_to()];
+            let nl = memchr::memchr_iter(b'\n', before).count() as u64;
+            let col = match memchr::memrchr(b'\n', before) {
+                Some(i) => (before.len() - i) as u64,
+                None => col_base + before.len() as u64 + 1,
+            };
+            return Err(TwitterError::Parse {
+                file: name.to_owned(),
+                line: line_base + nl,
+                column: col,
+                path: ".".to_owned(),
+                message: format!(
+                    "invalid UTF-8 at byte {} of the line: expected UTF-8 text",
+                    e.valid_up_to()
+                ),
+            });
+        }
+    };
+    match serde_json::from_str::<Node<'b>>(text) {
+        Ok(n) => Ok(n),
+        Err(e) => Err(path_error::<Node<'b>>(bytes, e, name, line_base, col_base)),
+    }
+}
+
+/// The detailed error for input that failed to parse as `T` with error `first`: parsed again with
+/// `serde_path_to_error` to learn the JSON path.
+pub(crate) fn path_error<'b, T: serde::Deserialize<'b>>(
+    bytes: &'b [u8],
+    first: serde_json::Error,
+    name: &str,
+    line_base: u64,
+    col_base: u64,
+) -> TwitterError {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (path, err) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // The value parsed: what failed was what comes after it.
+        Ok(_) => (".".to_owned(), de.end().err().unwrap_or(first)),
+    };
+    json_error(&err, &path, name, line_base, col_base)
+}
+
+pub(crate) fn json_error(
+    err: &serde_json::Error,
+    path: &str,
+    name: &str,
+    line_base: u64,
+    col_base: u64,
+) -> TwitterError {
+    let full = err.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_owned(),
+        None => full,
+    };
+    let line = err.line() as u64;
+    let (line, column) = if line <= 1 {
+        (line_base, col_base + err.column() as u64)
+    } else {
+        (line_base + line - 1, err.column() as u64)
+    };
+    let message = if err.is_eof() {
+        format!("{message} (the line is cut short: a truncated or unfinished line?)")
+    } else {
+        message
+    };
+    TwitterError::Parse {
+        file: name.to_owned(),
+        line,
+        column,
+        path: if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path.to_owned()
+        },
+        message,
+    }
+}
+
+fn add_node(
+    report: &mut ImportReport,
+    node: Node<'_>,
+    name: &str,
+    line: u64,
+) -> Result<(), TwitterError> {
+    match node.kind() {
+        Kind::Page => report.pages += 1,
+        Kind::FlatTweet => report.flat_tweets += 1,
+        Kind::Problem(title, detail) => {
+            return Err(TwitterError::ErrorDocument {
+                file: name.to_owned(),
+                line,
+                title,
+                detail,
+            });
+        }
+        Kind::Unknown => {
+            return Err(TwitterError::Parse {
+                file: name.to_owned(),
+                line,
+                column: 1,
+                path: ".".to_owned(),
+                message:
+                    "expected a twarc2 page (`data`, `includes`, `errors` or `meta`), a stream \
+                          message or a tweet (`id` and `text`), found an object with none of these"
+                        .to_owned(),
+            });
+        }
+    }
+    let (users, included, data) = node.views();
+    report.stats += add_views(&mut report.corpus, &users, &included, &data);
+    report.stats.partial_errors += node.errors.len() as u64;
+    report.partial_errors.extend(node.errors);
+    Ok(())
+}
+
+/// Whether the first non-blank line of a file is a complete JSON value (then the file is JSONL).
+pub(crate) fn first_line_is_complete(
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<bool, TwitterError> {
+    let f = File::open(path).map_err(|e| TwitterError::io(path, e))?;
+    let mut lines = LineReader::new(BufReader::new(f), opts.max_line_bytes);
+    loop {
+        let first = lines.line_no == 0;
+        match lines.next_line() {
+            Ok(Some(l)) => {
+                let l = if first { strip_bom(l) } else { l };
+                if l.trim_ascii().is_empty() {
+                    continue;
+                }
+                return Ok(serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok());
+            }
+            Ok(None) | Err(LineError::TooLong) => return Ok(true),
+            Err(LineError::Io(e)) => return Err(TwitterError::io(path, e)),
+        }
+    }
+}
+
+pub(crate) enum LineError {
+    Io(std::io::Error),
+    TooLong,
+}
+
+/// Reads lines of at most `max` bytes (without the `\n`, and without a `\r` before it) straight out of
+/// its own buffer, without copying them. A longer line is consumed up to its end without being stored
+/// and reported as [`LineError::TooLong`]; the buffer stays below about twice `max`.
+pub(crate) struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// The unread bytes are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    eof: bool,
+    max: usize,
+    pub(crate) line_no: u64,
+    pub(crate) total_bytes: u64,
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl<R: Read> LineReader<R> {
+    pub(crate) fn new(inner: R, max: usize) -> Self {
+        LineReader {
+            inner,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            eof: false,
+            max,
+            line_no: 0,
+            total_bytes: 0,
+        }
+    }
+
+    /// Reads more bytes after `end`, moving the unread part to the front and growing the buffer when
+    /// needed. Returns the number of bytes read (0 at the end of the input).
+    fn fill(&mut self) -> Result<usize, LineError> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() - self.end < CHUNK / 4 {
+            let want = (self.buf.len() * 2).max(CHUNK);
+            self.buf.resize(want, 0);
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    self.total_bytes += n as u64;
+                    if n == 0 {
+                        self.eof = true;
+                    }
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(LineError::Io(e)),
+            }
+        }
+    }
+
+    pub(crate) fn next_line(&mut self) -> Result<Option<&[u8]>, LineError> {
+        let mut scanned = 0; // bytes of the current line already searched for `\n`
+        let mut too_long = false;
+        let line_end = loop {
+            let unread = &self.buf[self.start + scanned..self.end];
+            if let Some(i) = memchr::memchr(b'\n', unread) {
+                break Some(self.start + scanned + i);
+            }
+            scanned = self.end - self.start;
+            if scanned > self.max {
+                // Drop what we have of the over-long line and keep reading until its end.
+                too_long = true;
+                self.start = self.end;
+                scanned = 0;
+            }
+            if self.eof || self.fill()? == 0 {
+                break None;
+            }
+        };
+        let (line_start, stop, next) = match line_end {
+            Some(e) => (self.start, e, e + 1),
+            None if self.start == self.end && !too_long => return Ok(None),
+            None => (self.start, self.end, self.end),
+        };
+        self.start = next;
+        self.line_no += 1;
+        if too_long || stop - line_start > self.max {
+            return Err(LineError::TooLong);
+        }
+        let mut line = &self.buf[line_start..stop];
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        Ok(Some(line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: usize) -> Vec<Result<String, &'static str>> {
+        let mut r = LineReader::new(input, max);
+        let mut out = Vec::new();
+        loop {
+            match r.next_line() {
+                Ok(Some(l)) => out.push(Ok(String::from_utf8_lossy(l).into_owned())),
+                Ok(None) => break,
+                Err(LineError::TooLong) => out.push(Err("too long")),
+                Err(LineError::Io(_)) => out.push(Err("io")),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn line_reader_splits_crlf_and_last_line() {
+        assert_eq!(
+            lines(b"a\r\nbb\n\nccc", 10),
+            vec![
+                Ok("a".into()),
+                Ok("bb".into()),
+                Ok(String::new()),
+                Ok("ccc".into())
+            ]
+        );
+        assert!(lines(b"", 10).is_empty());
+    }
+
+    #[test]
+    fn line_reader_reports_long_lines_and_goes_on() {
+        // Limit 3: "abcd" (4 bytes) is too long, "abc" fits exactly.
+        assert_eq!(
+            lines(b"abcd\nabc\n", 3),
+            vec![Err("too long"), Ok("abc".into())]
+        );
+    }
+
+    #[test]
+    fn line_reader_across_small_buffers() {
+        let data = b"first line\nsecond\n";
+        let r = std::io::BufReader::with_capacity(2, &data[..]);
+        let mut lr = LineReader::new(r, 100);
+        assert_eq!(lr.next_line().ok().flatten(), Some(&b"first line"[..]));
+        assert_eq!(lr.next_line().ok().flatten(), Some(&b"second"[..]));
+        assert!(lr.next_line().ok().flatten().is_none());
+    }
+}
