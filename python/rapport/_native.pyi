@@ -122,6 +122,21 @@ class Corpus:
     ) -> Corpus:
         """A corpus from plain dicts with the fields of rapport's Post and Account."""
     @staticmethod
+    def from_jsonl(path: _PathLike, strict: bool = True) -> Corpus:
+        """Reads a twarc2 JSONL file (one X API v2 response page per line)."""
+    @staticmethod
+    def from_archive(path: _PathLike, strict: bool = True) -> Corpus:
+        """Reads an X account archive (.zip or unpacked folder)."""
+    @staticmethod
+    def from_file(path: _PathLike, strict: bool = True) -> Corpus:
+        """Reads any supported file, picking the importer by content."""
+    @staticmethod
+    def sample(posts: int = 10_000, seed: int = 7) -> Corpus:
+        """The bundled, deterministic sample corpus."""
+    @property
+    def import_report(self) -> Optional[dict[str, Any]]:
+        """What the import that made this corpus saw, or None."""
+    @staticmethod
     def load(path: _PathLike) -> Corpus:
         """Loads a corpus written by ``save``."""
     def save(self, path: _PathLike) -> None:

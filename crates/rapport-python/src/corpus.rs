@@ -19,7 +19,12 @@ use serde::Serialize;
 use crate::conversion::{json_to_py, ms_to_datetime};
 use crate::errors::Error;
 use crate::guarded;
+use crate::import::{finish, options};
 use crate::table::PyTable;
+use rapport_twitter::import::{
+    ImportOptions, import_archive, import_jsonl, import_jsonl_reader, import_path,
+};
+use rapport_twitter::sample::{SampleConfig, sample_jsonl_string};
 
 /// The name of the JSON member inside a saved corpus (a zip container, deflated).
 const SAVED_MEMBER: &str = "rapport-corpus-v1.json";
@@ -358,6 +363,13 @@ impl PyCorpus {
         PyCorpus {
             inner: Arc::new(c),
             report: None,
+        }
+    }
+
+    pub(crate) fn with_report(c: Corpus, report: serde_json::Value) -> Self {
+        PyCorpus {
+            inner: Arc::new(c),
+            report: Some(report),
         }
     }
 }
@@ -713,6 +725,114 @@ impl PyCorpus {
             Ok(c.filter(&f))
         })?;
         Ok(PyCorpus::new(out))
+    }
+
+    /// Reads a twarc2 JSONL file (one X API v2 response page per line), streaming.
+    ///
+    /// With `strict=True` the first bad line raises `ParseError` (`.path`, `.line`, `.json_path`);
+    /// with `strict=False` bad lines are skipped, a warning says how many, and
+    /// `corpus.import_report["skipped"]` lists each with its reason.
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "pages.jsonl")
+    /// >>> with open(path, "w") as f:
+    /// ...     _ = f.write('{"data":[{"id":"1","text":"hi","author_id":"7","created_at":"2024-05-01T09:00:00.000Z"}],'
+    /// ...                 '"includes":{"users":[{"id":"7","username":"ada","name":"Ada"}]}}\n')
+    /// >>> rapport.Corpus.from_jsonl(path).posts()["author"]
+    /// ['ada']
+    ///
+    /// ```
+    #[staticmethod]
+    #[pyo3(signature = (path, strict = true))]
+    fn from_jsonl(py: Python<'_>, path: &Bound<'_, PyAny>, strict: bool) -> PyResult<Self> {
+        let path = path_string(path)?;
+        let r = guarded(py, move || Ok(import_jsonl(&path, &options(strict))?))?;
+        finish(py, r)
+    }
+
+    /// Reads an X account archive: the `.zip` as downloaded, or the unpacked folder (`data/tweets.js`,
+    /// split parts, and the owner from `data/account.js`).
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> root = tempfile.mkdtemp(); os.mkdir(os.path.join(root, "data"))
+    /// >>> with open(os.path.join(root, "data", "tweets.js"), "w") as f:
+    /// ...     _ = f.write('window.YTD.tweets.part0 = [{"tweet": {"id_str": "5", "full_text": "hello #rust",'
+    /// ...                 ' "created_at": "Wed Oct 10 20:19:24 +0000 2018",'
+    /// ...                 ' "entities": {"hashtags": [{"text": "rust", "indices": ["6", "11"]}]}}}]')
+    /// >>> with open(os.path.join(root, "data", "account.js"), "w") as f:
+    /// ...     _ = f.write('window.YTD.account.part0 = [{"account": {"accountId": "42", "username": "ada"}}]')
+    /// >>> rapport.Corpus.from_archive(root).posts()["hashtags"]
+    /// [['rust']]
+    ///
+    /// ```
+    #[staticmethod]
+    #[pyo3(signature = (path, strict = true))]
+    fn from_archive(py: Python<'_>, path: &Bound<'_, PyAny>, strict: bool) -> PyResult<Self> {
+        let path = path_string(path)?;
+        let r = guarded(py, move || Ok(import_archive(&path, &options(strict))?))?;
+        finish(py, r)
+    }
+
+    /// Reads any supported file, picking the importer by content: an archive (zip, folder or
+    /// `tweets.js`), twarc2 JSONL, or a single API response (pretty-printed or not).
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "page.json")
+    /// >>> with open(path, "w") as f:
+    /// ...     _ = f.write('{\n "data": {"id": "9", "text": "one", "author_id": "1",\n'
+    /// ...                 ' "created_at": "2024-01-01T00:00:00.000Z"}\n}\n')
+    /// >>> rapport.Corpus.from_file(path).num_posts
+    /// 1
+    ///
+    /// ```
+    #[staticmethod]
+    #[pyo3(signature = (path, strict = true))]
+    fn from_file(py: Python<'_>, path: &Bound<'_, PyAny>, strict: bool) -> PyResult<Self> {
+        let path = path_string(path)?;
+        let r = guarded(py, move || Ok(import_path(&path, &options(strict))?))?;
+        finish(py, r)
+    }
+
+    /// The bundled sample corpus: a deterministic (by `seed`) simulated organisation with careers,
+    /// engineering and HR accounts, its job posts, and the people who talk with it.
+    ///
+    /// ```python
+    /// >>> c = rapport.Corpus.sample(posts=500, seed=7)
+    /// >>> c.num_posts > 400, c.posts().to_dicts() == rapport.Corpus.sample(posts=500, seed=7).posts().to_dicts()
+    /// (True, True)
+    ///
+    /// ```
+    #[staticmethod]
+    #[pyo3(signature = (posts = 10_000, seed = 7))]
+    fn sample(py: Python<'_>, posts: usize, seed: u64) -> PyResult<Self> {
+        let r = guarded(py, move || {
+            let text = sample_jsonl_string(&SampleConfig::new(posts, seed))
+                .map_err(|e| Error::Internal(format!("generating the sample: {e}")))?;
+            Ok(import_jsonl_reader(
+                text.as_bytes(),
+                "sample",
+                &ImportOptions::strict(),
+            )?)
+        })?;
+        finish(py, r)
+    }
+
+    /// What the import that made this corpus saw (`lines`, `pages`, `bytes`, `skipped` lines with their
+    /// reasons, `partial_errors`, the archive `owner`), or `None` for a corpus not read from a file.
+    ///
+    /// ```python
+    /// >>> rapport.Corpus.sample(posts=200).import_report["skipped"]
+    /// []
+    /// >>> rapport.Corpus().import_report is None
+    /// True
+    ///
+    /// ```
+    #[getter]
+    fn import_report<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.report.as_ref().map(|r| json_to_py(py, r)).transpose()
     }
 
     /// Approximate memory held by the corpus, in bytes.

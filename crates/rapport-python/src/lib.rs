@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 mod conversion;
 mod corpus;
 mod errors;
+mod import;
 mod table;
 
 use errors::Error;
