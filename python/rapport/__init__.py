@@ -34,6 +34,7 @@ from rapport._native import (
     TaxonomyError,
     UnknownAccountError,
     __version__,
+    write_sample,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "TaxonomyError",
     "UnknownAccountError",
     "__version__",
+    "write_sample",
 ]

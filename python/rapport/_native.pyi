@@ -21,6 +21,7 @@ __all__ = [
     "UnknownAccountError",
     "__version__",
     "_panic_for_tests",
+    "write_sample",
 ]
 
 _PathLike = Union[str, "os.PathLike[str]"]
@@ -177,5 +178,8 @@ class Corpus:
         """A new corpus cut down by time, author and hashtag."""
     def heap_bytes(self) -> int:
         """Approximate memory held by the corpus, in bytes."""
+
+def write_sample(path: _PathLike, posts: int = 10_000, seed: int = 7) -> dict[str, Any]:
+    """Writes the sample corpus as twarc2 JSONL; returns what the generator planted."""
 
 def _panic_for_tests(message: str, guarded: bool = True) -> None: ...

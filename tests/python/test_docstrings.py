@@ -30,7 +30,7 @@ def _public_members(cls: type) -> list[tuple[str, Any]]:
     return out
 
 
-MEMBERS = [m for cls in CLASSES for m in _public_members(cls)]
+MEMBERS = [m for cls in CLASSES for m in _public_members(cls)] + [("write_sample", rapport.write_sample)]
 
 
 @pytest.mark.parametrize("name,member", MEMBERS, ids=[n for n, _ in MEMBERS])

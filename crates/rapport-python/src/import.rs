@@ -124,3 +124,35 @@ pub(crate) fn options(strict: bool) -> ImportOptions {
         ImportOptions::lenient()
     }
 }
+
+/// Writes the sample corpus as a twarc2 JSONL file (what `Corpus.sample` loads) and returns what the
+/// generator planted in it (the organisation's handles, the two-way partners, counts), for checking
+/// analyses against or for trying the file importer.
+///
+/// ```python
+/// >>> import os, tempfile
+/// >>> path = os.path.join(tempfile.mkdtemp(), "sample.jsonl")
+/// >>> truth = rapport.write_sample(path, posts=300, seed=7)
+/// >>> rapport.Corpus.from_jsonl(path).num_posts == truth["posts"]
+/// True
+///
+/// ```
+#[pyfunction]
+#[pyo3(signature = (path, posts = 10_000, seed = 7))]
+pub(crate) fn write_sample<'py>(
+    py: Python<'py>,
+    path: &Bound<'py, PyAny>,
+    posts: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let path = crate::corpus::path_string(path)?;
+    let truth = crate::guarded(py, move || {
+        let truth = rapport_twitter::sample::write_sample_file(
+            &rapport_twitter::sample::SampleConfig::new(posts, seed),
+            &path,
+        )
+        .map_err(|source| Error::Io { path, source })?;
+        serde_json::to_value(truth).map_err(|e| Error::Internal(e.to_string()))
+    })?;
+    crate::conversion::json_to_py(py, &truth)
+}

@@ -66,6 +66,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<table::PyTable>()?;
     m.add_class::<table::TableRows>()?;
     m.add_class::<corpus::PyCorpus>()?;
+    m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }
