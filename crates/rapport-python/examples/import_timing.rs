@@ -13,7 +13,9 @@ use rapport_twitter::import::{ImportOptions, import_jsonl};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: import_timing FILE.jsonl [RUNS]")?;
+    let path = args
+        .next()
+        .ok_or("usage: import_timing FILE.jsonl [RUNS]")?;
     let runs: usize = args.next().map_or(Ok(3), |s| s.parse())?;
     let mut best = f64::INFINITY;
     let mut posts = 0;
