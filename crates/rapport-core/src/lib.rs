@@ -35,6 +35,7 @@ mod corpus;
 pub mod engagement;
 pub mod error;
 pub mod fairness;
+pub mod filter;
 pub mod graph;
 pub mod hris;
 pub mod learning;
@@ -44,6 +45,7 @@ mod model;
 pub mod source;
 pub mod summary;
 pub mod skills;
+pub mod table;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};

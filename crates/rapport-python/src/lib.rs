@@ -1,1 +1,72 @@
+//! # rapport-python
+//!
+//! The `rapport._native` extension module: thin conversions between Python and the Rust crates, nothing
+//! else. The typed public face is the `python/rapport` package, which re-exports these classes and
+//! ships `_native.pyi`.
+//!
+//! - [`corpus`]: `rapport.Corpus`, the handle on a corpus;
+//! - [`table`]: `rapport.Table`, what every analysis returns;
+//! - [`errors`]: `rapport.RapportError` and its subclasses, from one exhaustive match;
+//! - [`conversion`]: Rust values to Python objects, in bulk.
+//!
+//! Every call that does real work goes through [`guarded`]: it releases the GIL (`py.detach`), so other
+//! Python threads run meanwhile, and catches a panic so that a bug in rapport raises
+//! `rapport.RapportError("internal error …")` instead of ending the interpreter.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use pyo3::prelude::*;
+
+mod conversion;
+mod corpus;
+mod errors;
+mod import;
+mod table;
+
+use errors::Error;
+
+/// Runs `f` without the GIL and turns a panic inside it into [`Error::Internal`].
+pub(crate) fn guarded<T, F>(py: Python<'_>, f: F) -> Result<T, Error>
+where
+    F: FnOnce() -> Result<T, Error> + Send,
+    T: Send,
+{
+    py.detach(move || match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_owned());
+            Err(Error::Internal(msg))
+        }
+    })
+}
+
+/// Panics on purpose, for the tests that prove a panic never ends the interpreter. With
+/// `guarded=True` the panic runs inside [`guarded`] and surfaces as `RapportError`; without, pyo3
+/// turns it into `pyo3_runtime.PanicException`.
+#[pyfunction]
+#[pyo3(signature = (message, guarded = true))]
+fn _panic_for_tests(py: Python<'_>, message: String, guarded: bool) -> PyResult<()> {
+    if guarded {
+        crate::guarded(py, move || -> Result<(), Error> { panic!("{message}") })?;
+        Ok(())
+    } else {
+        panic!("{message}")
+    }
+}
+
+/// The extension module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    m.add_class::<table::PyTable>()?;
+    m.add_class::<table::TableRows>()?;
+    m.add_class::<corpus::PyCorpus>()?;
+    m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    Ok(())
+}

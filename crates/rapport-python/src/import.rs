@@ -1,0 +1,158 @@
+//! The importers and the sample generator of rapport-twitter, seen from Python.
+//!
+//! The `#[pymethods]` (`Corpus.from_jsonl`, `from_archive`, `from_file`, `sample`) stay in
+//! `corpus.rs` (pyo3 allows one block per class); what they share lives here: the options, the
+//! import report, and the mapping of rapport-twitter's errors.
+
+use pyo3::prelude::*;
+use rapport_twitter::TwitterError;
+use rapport_twitter::client::ClientError;
+use rapport_twitter::import::{ImportOptions, ImportReport};
+
+use crate::corpus::PyCorpus;
+use crate::errors::Error;
+
+impl From<TwitterError> for Error {
+    /// `TwitterError` is `#[non_exhaustive]` across crates, so the last arm is a catch-all: the
+    /// client's HTTP variants, when they land, get their own arms above it.
+    fn from(e: TwitterError) -> Error {
+        let message = e.to_string();
+        match e {
+            TwitterError::Io { path, source } => Error::Io {
+                path: path.display().to_string(),
+                source,
+            },
+            TwitterError::Parse {
+                file, line, path, ..
+            } => Error::Parse {
+                message,
+                path: Some(file),
+                line: Some(line),
+                json_path: Some(path),
+            },
+            TwitterError::LineTooLong { file, line, .. }
+            | TwitterError::ErrorDocument { file, line, .. } => Error::Parse {
+                message,
+                path: Some(file),
+                line: Some(line),
+                json_path: None,
+            },
+            TwitterError::Archive { path, .. } | TwitterError::UnknownFormat { path, .. } => {
+                Error::Parse {
+                    message,
+                    path: Some(path.display().to_string()),
+                    line: None,
+                    json_path: None,
+                }
+            }
+            TwitterError::Client(c) => c.into(),
+            _ => Error::Api {
+                message,
+                status: None,
+            },
+        }
+    }
+}
+
+impl From<ClientError> for Error {
+    /// `ClientError` is `#[non_exhaustive]` across crates: the last arm keeps a future variant an
+    /// `ApiError` with its status.
+    fn from(e: ClientError) -> Error {
+        let message = e.to_string();
+        let status = e.status();
+        match e {
+            ClientError::RateLimited { reset_at, .. } => Error::RateLimit { message, reset_at },
+            ClientError::Unauthorized { .. } => Error::Auth {
+                message,
+                status: 401,
+            },
+            ClientError::ClientForbidden { .. } | ClientError::Forbidden { .. } => Error::Auth {
+                message,
+                status: 403,
+            },
+            ClientError::NotFound { .. } => Error::NotFound { message },
+            ClientError::Config(_) | ClientError::InvalidParameter { .. } => Error::Config(message),
+            ClientError::Malformed { path, .. } => Error::Parse {
+                message,
+                path: None,
+                line: None,
+                json_path: Some(path),
+            },
+            ClientError::Io { what, source } => Error::Io { path: what, source },
+            _ => Error::Api { message, status },
+        }
+    }
+}
+
+/// What an import saw, kept on the corpus as `corpus.import_report`.
+pub(crate) fn report_json(r: &ImportReport) -> serde_json::Value {
+    serde_json::json!({
+        "lines": r.lines,
+        "pages": r.pages,
+        "bytes": r.bytes,
+        "skipped": r.skipped.iter().map(|s| serde_json::json!({
+            "file": s.file, "line": s.line, "reason": s.reason,
+        })).collect::<Vec<_>>(),
+        "partial_errors": r.partial_errors.len(),
+        "owner": r.owner.as_ref().map(|a| a.handle.clone()),
+    })
+}
+
+pub(crate) fn finish(py: Python<'_>, r: ImportReport) -> PyResult<PyCorpus> {
+    if let Some(first) = r.skipped.first() {
+        let msg = format!(
+            "skipped {} bad line(s) (first: {}:{}: {}); see corpus.import_report[\"skipped\"]",
+            r.skipped.len(),
+            first.file,
+            first.line,
+            first.reason
+        );
+        let warnings = py.import("warnings")?;
+        warnings.call_method1(
+            "warn",
+            (msg, py.get_type::<pyo3::exceptions::PyUserWarning>(), 2),
+        )?;
+    }
+    let report = report_json(&r);
+    Ok(PyCorpus::with_report(r.corpus, report))
+}
+
+pub(crate) fn options(strict: bool) -> ImportOptions {
+    if strict {
+        ImportOptions::strict()
+    } else {
+        ImportOptions::lenient()
+    }
+}
+
+/// Writes the sample corpus as a twarc2 JSONL file (what `Corpus.sample` loads) and returns what the
+/// generator planted in it (the organisation's handles, the two-way partners, counts), for checking
+/// analyses against or for trying the file importer.
+///
+/// ```python
+/// >>> import os, tempfile
+/// >>> path = os.path.join(tempfile.mkdtemp(), "sample.jsonl")
+/// >>> truth = rapport.write_sample(path, posts=300, seed=7)
+/// >>> rapport.Corpus.from_jsonl(path).num_posts == truth["posts"]
+/// True
+///
+/// ```
+#[pyfunction]
+#[pyo3(signature = (path, posts = 10_000, seed = 7))]
+pub(crate) fn write_sample<'py>(
+    py: Python<'py>,
+    path: &Bound<'py, PyAny>,
+    posts: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let path = crate::corpus::path_string(path)?;
+    let truth = crate::guarded(py, move || {
+        let truth = rapport_twitter::sample::write_sample_file(
+            &rapport_twitter::sample::SampleConfig::new(posts, seed),
+            &path,
+        )
+        .map_err(|source| Error::Io { path, source })?;
+        serde_json::to_value(truth).map_err(|e| Error::Internal(e.to_string()))
+    })?;
+    crate::conversion::json_to_py(py, &truth)
+}

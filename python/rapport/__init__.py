@@ -1,0 +1,55 @@
+"""rapport: talent intelligence from public social conversations.
+
+Load X (Twitter) data into a :class:`Corpus`, look at its posts, accounts and conversations as
+:class:`Table` objects, and hand those to pandas, Arrow or polars.
+
+>>> import rapport
+>>> corpus = rapport.Corpus.from_records(
+...     posts=[{"id": "1", "author_id": "10", "text": "We are #hiring", "created_at": "2024-05-01T09:00:00Z",
+...             "hashtags": ["hiring"]}],
+...     accounts=[{"id": "10", "handle": "acme_careers"}],
+... )
+>>> corpus
+<rapport.Corpus posts=1 accounts=1, from=2024-05-01, to=2024-05-01>
+>>> corpus.posts()["author"]
+['acme_careers']
+
+Every error rapport raises is a :class:`RapportError`; a bug inside the Rust core raises
+``RapportError("internal error …")`` and never ends the interpreter.
+"""
+
+from __future__ import annotations
+
+from rapport._native import (
+    ApiError,
+    AuthError,
+    ConfigError,
+    Corpus,
+    NotFoundError,
+    ParseError,
+    RapportError,
+    RateLimitError,
+    Table,
+    TableRows,
+    TaxonomyError,
+    UnknownAccountError,
+    __version__,
+    write_sample,
+)
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "ConfigError",
+    "Corpus",
+    "NotFoundError",
+    "ParseError",
+    "RapportError",
+    "RateLimitError",
+    "Table",
+    "TableRows",
+    "TaxonomyError",
+    "UnknownAccountError",
+    "__version__",
+    "write_sample",
+]
