@@ -63,3 +63,8 @@ pub mod __private {
 
 #[cfg(test)]
 mod tests;
+
+// The code blocks of the store guide run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/store.md")]
+struct StoreGuide;

@@ -102,3 +102,8 @@ pub enum SkillsError {
         hint: String,
     },
 }
+
+// The code blocks of the skills guide run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/skills.md")]
+struct SkillsGuide;

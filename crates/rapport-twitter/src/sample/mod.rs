@@ -465,3 +465,8 @@ pub fn write_sample_file(config: &SampleConfig, path: impl AsRef<Path>) -> io::R
     sample.write_jsonl(io::BufWriter::with_capacity(1 << 20, file))?;
     Ok(sample.truth())
 }
+
+// The code blocks of the sample-corpus guide run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/sample-corpus.md")]
+struct SampleGuide;
