@@ -43,6 +43,51 @@ pub enum Error {
         /// What is accepted.
         expected: &'static str,
     },
+    /// A PageRank teleport (personalisation) has no positive weight on any node of the graph.
+    #[error(
+        "empty teleport: expected at least one account of the graph with a positive personalisation weight"
+    )]
+    EmptyTeleport,
+    /// No account used the topic's hashtags in its own non-repost posts.
+    #[error(
+        "no account used the topic {hashtags:?} in its own posts (reposts do not count); expected hashtags that occur in the corpus"
+    )]
+    EmptyTopic {
+        /// The hashtags of the topic, as given.
+        hashtags: Vec<String>,
+    },
+    /// Power iteration did not reach the tolerance.
+    #[error(
+        "PageRank did not converge in {iterations} iterations (L1 change {residual:e}, tolerance {tolerance:e}); expected a larger max_iterations or tolerance"
+    )]
+    NotConverged {
+        /// Iterations run.
+        iterations: u32,
+        /// The last L1 change.
+        residual: f64,
+        /// The tolerance asked for.
+        tolerance: f64,
+    },
+    /// A group-label file is malformed.
+    #[error("{file}, line {line}: {message}")]
+    LabelFile {
+        /// The file name given by the caller.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// What was expected and what was found.
+        message: String,
+    },
+    /// An exported audit log is malformed or was tampered with.
+    #[error("{file}, record {line}: {message}")]
+    AuditLog {
+        /// The file name given by the caller.
+        file: String,
+        /// The 1-based line (or record number, for chain errors).
+        line: u64,
+        /// What was expected and what was found.
+        message: String,
+    },
 }
 
 fn fmt_handles(unknown: &[String]) -> String {

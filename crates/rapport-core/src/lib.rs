@@ -27,13 +27,20 @@
 //! assert_eq!(conv.depth, 1);
 //! ```
 
+pub mod audit;
 pub mod candidates;
 mod columns;
 mod conversation;
 mod corpus;
 pub mod engagement;
 pub mod error;
+pub mod fairness;
+pub mod graph;
+pub mod learning;
+pub mod mentors;
+pub mod ranking;
 mod model;
+pub mod source;
 pub mod summary;
 pub mod skills;
 pub mod time;

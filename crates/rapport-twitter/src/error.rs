@@ -92,6 +92,10 @@ pub enum TwitterError {
         reason: String,
     },
     // ----- the HTTP client adds its variants below this line ----------------------------------------
+    /// A call of the X API client failed (see [`ClientError`](crate::client::ClientError) for the kinds:
+    /// unauthorised, forbidden, rate limited with a reset time, malformed body with a JSON path, ...).
+    #[error(transparent)]
+    Client(#[from] crate::client::ClientError),
 }
 
 impl TwitterError {
@@ -107,6 +111,7 @@ impl TwitterError {
             | TwitterError::ErrorDocument { .. }
             | TwitterError::Archive { .. }
             | TwitterError::UnknownFormat { .. } => false,
+            TwitterError::Client(e) => e.is_retryable(),
         }
     }
 

@@ -9,6 +9,9 @@
 //!    in a [`Corpus`](rapport_core::Corpus), with the full text of long posts and reposts.
 //! 3. [`import`]: files on disk → a corpus: twarc2 JSONL (streamed line by line), single API response
 //!    files and the X account archive, strict or lenient, with file, line and JSON path in every error.
+//! 4. [`client`]: the async X API v2 client: typed endpoint builders, pagination streams, rate limits
+//!    and retries in one place, conversations, the filtered stream, output as a corpus or twarc2 JSONL
+//!    (see `docs/x-client.md`). Its [`ClientError`] folds into [`TwitterError::Client`].
 //!
 //! ```
 //! use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
@@ -23,14 +26,22 @@
 //! assert_eq!(report.corpus.account_by_handle("@Acme_Careers").unwrap().id(), "1");
 //! ```
 
+pub mod client;
 pub mod convert;
 pub mod error;
 pub mod import;
 pub mod models;
+pub mod sample;
 
+pub use client::{ClientError, XClient};
 pub use error::TwitterError;
 
 // The code blocks of the importing guide run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/importing.md")]
 struct ImportingGuide;
+
+// The code blocks of the client guide run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/x-client.md")]
+struct ClientGuide;

@@ -1,0 +1,348 @@
+//! PageRank by power iteration: global, personalised, topic-sensitive.
+//!
+//! With `d` the damping, `p` the teleport (personalisation) vector, `S(u)` the out-strength of `u` and
+//! `D` the dangling nodes (no out-edges):
+//!
+//! ```text
+//! x'(v) = d · Σ_{u→v} x(u) · w(u,v) / S(u)  +  (d · Σ_{u∈D} x(u) + 1 − d) · p(v)
+//! ```
+//!
+//! so the mass of dangling nodes is redistributed like the teleport, exactly as networkx's `pagerank`
+//! does when `dangling` is not given. The iteration starts from the uniform vector and stops when the
+//! L1 change `Σ|x' − x|` falls below the tolerance. (networkx stops at `N · tol`: its `tol` is per
+//! node, ours is total.) Every iterate sums to 1.
+
+use serde::Serialize;
+
+use super::InteractionGraph;
+use crate::corpus::{AccountIdx, Corpus};
+use crate::error::Error;
+
+/// The knobs of PageRank.
+///
+/// ```
+/// use rapport_core::graph::PageRankOptions;
+/// let o = PageRankOptions::default();
+/// assert_eq!((o.damping, o.tolerance, o.max_iterations), (0.85, 1e-9, 1000));
+/// assert!(PageRankOptions { damping: 1.0, ..o }.validate().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PageRankOptions {
+    /// The probability of following an edge rather than teleporting (default 0.85), in [0, 1).
+    pub damping: f64,
+    /// Stop when the L1 change between iterates is below this (default 1e-9).
+    pub tolerance: f64,
+    /// Give up after this many iterations (default 1000) with [`Error::NotConverged`].
+    pub max_iterations: u32,
+}
+
+impl Default for PageRankOptions {
+    fn default() -> Self {
+        PageRankOptions {
+            damping: 0.85,
+            tolerance: 1e-9,
+            max_iterations: 1000,
+        }
+    }
+}
+
+impl PageRankOptions {
+    /// Checks the ranges.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(self.damping.is_finite() && (0.0..1.0).contains(&self.damping)) {
+            return Err(Error::InvalidParameter {
+                name: "damping",
+                found: self.damping.to_string(),
+                expected: "a number in [0, 1)",
+            });
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "tolerance",
+                found: self.tolerance.to_string(),
+                expected: "a finite number greater than 0",
+            });
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_iterations",
+                found: "0".into(),
+                expected: "at least 1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A teleport (personalisation) distribution over the nodes of a graph: non-negative, summing to 1.
+///
+/// ```
+/// use rapport_core::Corpus;
+/// use rapport_core::graph::{InteractionGraph, Teleport};
+/// let g = InteractionGraph::of_corpus(&Corpus::new());
+/// assert!(Teleport::weighted(&g, std::iter::empty()).is_err()); // nothing to teleport to
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Teleport {
+    /// Probability per node.
+    pub p: Vec<f64>,
+}
+
+impl Teleport {
+    /// Uniform over every node (global PageRank).
+    pub fn uniform(graph: &InteractionGraph) -> Result<Teleport, Error> {
+        let n = graph.num_nodes();
+        if n == 0 {
+            return Err(Error::EmptyTeleport);
+        }
+        Ok(Teleport {
+            p: vec![1.0 / n as f64; n],
+        })
+    }
+
+    /// Uniform over the given accounts (duplicates count once; indices not in the graph are ignored).
+    pub fn over_accounts(
+        graph: &InteractionGraph,
+        accounts: impl IntoIterator<Item = AccountIdx>,
+    ) -> Result<Teleport, Error> {
+        Teleport::from_node_weights(
+            graph.num_nodes(),
+            accounts
+                .into_iter()
+                .filter_map(|a| graph.node(a))
+                .map(|n| (n, 1.0)),
+            true,
+        )
+    }
+
+    /// Proportional to the given weights (weights of the same account add up; indices not in the
+    /// graph are ignored). Weights must be finite and not negative, and not all zero.
+    pub fn weighted(
+        graph: &InteractionGraph,
+        weights: impl IntoIterator<Item = (AccountIdx, f64)>,
+    ) -> Result<Teleport, Error> {
+        let mut bad = None;
+        let it = weights.into_iter().filter_map(|(a, w)| {
+            if !(w.is_finite() && w >= 0.0) {
+                bad.get_or_insert(w);
+            }
+            graph.node(a).map(|n| (n, w))
+        });
+        let t = Teleport::from_node_weights(graph.num_nodes(), it.collect::<Vec<_>>(), false);
+        if let Some(w) = bad {
+            return Err(Error::InvalidParameter {
+                name: "teleport weight",
+                found: w.to_string(),
+                expected: "finite weights that are 0 or more",
+            });
+        }
+        t
+    }
+
+    fn from_node_weights(
+        n: usize,
+        weights: impl IntoIterator<Item = (usize, f64)>,
+        set: bool,
+    ) -> Result<Teleport, Error> {
+        let mut p = vec![0.0; n];
+        for (i, w) in weights {
+            if set {
+                p[i] = w;
+            } else {
+                p[i] += w;
+            }
+        }
+        let total: f64 = p.iter().sum();
+        if !(total > 0.0 && total.is_finite()) {
+            return Err(Error::EmptyTeleport);
+        }
+        for x in &mut p {
+            *x /= total;
+        }
+        Ok(Teleport { p })
+    }
+
+    /// Number of nodes with a positive probability.
+    pub fn support(&self) -> usize {
+        self.p.iter().filter(|&&x| x > 0.0).count()
+    }
+}
+
+/// PageRank scores, one per node of the graph they were computed on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageRank {
+    /// The score of each node (sums to 1).
+    pub scores: Vec<f64>,
+    /// Iterations run.
+    pub iterations: u32,
+    /// The L1 change of the last iteration.
+    pub residual: f64,
+    /// The options used.
+    pub options: PageRankOptions,
+    /// Nodes the teleport reaches (all of them for global PageRank).
+    pub teleport_support: usize,
+}
+
+impl PageRank {
+    /// The score of an account (0 for an index that is not a node of `graph`).
+    pub fn score(&self, graph: &InteractionGraph, a: AccountIdx) -> f64 {
+        graph.node(a).map_or(0.0, |n| self.scores[n])
+    }
+
+    /// The `k` best nodes, (node, score), best first, ties by node.
+    pub fn top(&self, k: usize) -> Vec<(usize, f64)> {
+        let mut v: Vec<(usize, f64)> = self.scores.iter().copied().enumerate().collect();
+        let k = k.min(v.len());
+        let by = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if k < v.len() && k > 0 {
+            v.select_nth_unstable_by(k - 1, by);
+        }
+        v.truncate(k);
+        v.sort_unstable_by(by);
+        v
+    }
+}
+
+impl InteractionGraph {
+    /// Global PageRank (uniform teleport).
+    pub fn pagerank(&self, opts: &PageRankOptions) -> Result<PageRank, Error> {
+        self.personalized_pagerank(&Teleport::uniform(self)?, opts)
+    }
+
+    /// PageRank with a teleport vector (topic-sensitive or personalised PageRank); dangling mass
+    /// follows the teleport.
+    pub fn personalized_pagerank(
+        &self,
+        teleport: &Teleport,
+        opts: &PageRankOptions,
+    ) -> Result<PageRank, Error> {
+        opts.validate()?;
+        let nodes = self.num_nodes();
+        if teleport.p.len() != nodes {
+            return Err(Error::InvalidParameter {
+                name: "teleport",
+                found: format!("{} entries", teleport.p.len()),
+                expected: "one entry per node of the graph",
+            });
+        }
+        let damping = opts.damping;
+        let tele = &teleport.p;
+        let dangling: Vec<u32> = (0..nodes as u32)
+            .filter(|&u| self.out_strength[u as usize] <= 0.0)
+            .collect();
+        let inv_strength: Vec<f64> = self
+            .out_strength
+            .iter()
+            .map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 })
+            .collect();
+        let mut rank = vec![1.0 / nodes as f64; nodes];
+        // rank(u) / S(u): what u sends along each unit of edge weight.
+        let mut share = vec![0.0; nodes];
+        let mut next = vec![0.0; nodes];
+        let mut residual = f64::INFINITY;
+        for it in 1..=opts.max_iterations {
+            for ((sh, &r), &inv) in share.iter_mut().zip(&rank).zip(&inv_strength) {
+                *sh = r * inv;
+            }
+            let dangling_mass: f64 = dangling.iter().map(|&u| rank[u as usize]).sum();
+            let jump = damping * dangling_mass + (1.0 - damping);
+            for (v, out) in next.iter_mut().enumerate() {
+                let (lo, hi) = (self.in_offsets[v] as usize, self.in_offsets[v + 1] as usize);
+                let mut acc = 0.0;
+                for (&u, &w) in self.in_sources[lo..hi].iter().zip(&self.in_weights[lo..hi]) {
+                    acc += w * share[u as usize];
+                }
+                *out = damping * acc + jump * tele[v];
+            }
+            residual = rank
+                .iter()
+                .zip(&next)
+                .map(|(old, new)| (old - new).abs())
+                .sum();
+            std::mem::swap(&mut rank, &mut next);
+            if residual < opts.tolerance {
+                return Ok(PageRank {
+                    scores: rank,
+                    iterations: it,
+                    residual,
+                    options: *opts,
+                    teleport_support: teleport.support(),
+                });
+            }
+        }
+        Err(Error::NotConverged {
+            iterations: opts.max_iterations,
+            residual,
+            tolerance: opts.tolerance,
+        })
+    }
+
+    /// Topic-sensitive PageRank: teleport uniform over the accounts that used any of the hashtags in
+    /// their own non-repost posts (see [`topic_accounts`]).
+    pub fn topic_pagerank<S: AsRef<str>>(
+        &self,
+        corpus: &Corpus,
+        hashtags: &[S],
+        opts: &PageRankOptions,
+    ) -> Result<PageRank, Error> {
+        self.personalized_pagerank(&topic_teleport(corpus, self, hashtags)?, opts)
+    }
+}
+
+/// The accounts that used any of the hashtags (any case, with or without `#`) in their own non-repost
+/// posts, with the number of such posts, by account index. Errors when none did.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use rapport_core::{Account, Corpus, Post};
+/// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+/// let mut c = Corpus::new();
+/// let mut p = Post::new("1", "a", "#RustLang rocks", t);
+/// p.hashtags = vec!["RustLang".into()];
+/// c.add_post(p);
+/// let who = rapport_core::graph::topic_accounts(&c, &["#rustlang"]).unwrap();
+/// assert_eq!(who.len(), 1);
+/// assert!(rapport_core::graph::topic_accounts(&c, &["python"]).is_err());
+/// ```
+pub fn topic_accounts<S: AsRef<str>>(
+    corpus: &Corpus,
+    hashtags: &[S],
+) -> Result<Vec<(AccountIdx, u32)>, Error> {
+    let idx = corpus.indices();
+    let mut count = vec![0u32; corpus.account_capacity()];
+    let mut order = Vec::new();
+    let mut seen_rows = hashbrown::HashSet::new();
+    for t in hashtags {
+        let Some(tag) = corpus.tag_idx(t.as_ref().trim().trim_start_matches('#')) else {
+            continue;
+        };
+        for &row in idx.by_tag(tag) {
+            let p = corpus.post(crate::corpus::PostIdx(row));
+            if p.is_repost() || !seen_rows.insert(row) {
+                continue;
+            }
+            let a = p.author_idx().index();
+            if count[a] == 0 {
+                order.push(p.author_idx());
+            }
+            count[a] += 1;
+        }
+    }
+    if order.is_empty() {
+        return Err(Error::EmptyTopic {
+            hashtags: hashtags.iter().map(|h| h.as_ref().to_owned()).collect(),
+        });
+    }
+    order.sort_unstable();
+    Ok(order.into_iter().map(|a| (a, count[a.index()])).collect())
+}
+
+/// The teleport of topic-sensitive PageRank: uniform over [`topic_accounts`].
+pub fn topic_teleport<S: AsRef<str>>(
+    corpus: &Corpus,
+    graph: &InteractionGraph,
+    hashtags: &[S],
+) -> Result<Teleport, Error> {
+    let who = topic_accounts(corpus, hashtags)?;
+    Teleport::over_accounts(graph, who.into_iter().map(|(a, _)| a))
+}

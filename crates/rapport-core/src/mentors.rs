@@ -1,0 +1,788 @@
+//! Mentors and thought leaders of a topic, and the most helpful participants of a conversation.
+//!
+//! **Purpose: learning and development only.** Influence is allowed here because the question is "whom
+//! should an employee learn from and follow", never "whom should we hire". Mentor results are their own
+//! types ([`MentorReport`], [`MentorRow`]); nothing in the candidate ranking reads them, and no
+//! conversion exists from one to the other (see `docs/talent.md`).
+//!
+//! For a [`Topic`] (a set of hashtags, or the whole corpus) every active account gets three separate
+//! columns and a blend:
+//!
+//! - **`pagerank`**: topic-sensitive PageRank over the whole interaction graph, teleporting uniformly to
+//!   the accounts that used the topic's hashtags in their own non-repost posts (global PageRank for the
+//!   whole corpus) — see [`crate::graph`].
+//! - **answers**: replies the account wrote, within the topic, to *question posts* of other accounts
+//!   ([`is_question`]), and how many of those answers the asker replied back to
+//!   (`answers_acknowledged`). The answers signal is `answers + answers_acknowledged`: an answer the
+//!   asker came back to counts twice.
+//! - **reach**: the number of distinct accounts that interacted with the account (reply, mention,
+//!   repost, quote) through a post within the topic.
+//! - **score**: `w_pagerank · pagerank / max + w_answers · answers signal / max + w_reach · reach / max`,
+//!   each column divided by its largest value among the rows, weights 0.5, 0.3, 0.2 by default
+//!   ([`MentorWeights`]), so the score lies in [0, 1].
+//!
+//! A post is *within the topic* when its conversation contains a non-repost post carrying one of the
+//! topic's hashtags (replies deep in a thread rarely repeat the hashtag), or when it quotes or reposts
+//! such a post.
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use rapport_core::{Account, Corpus, Post};
+//! use rapport_core::mentors::{MentorOptions, Topic};
+//!
+//! let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+//! let mut c = Corpus::new();
+//! for (id, h) in [("1", "ada"), ("2", "bob")] { c.add_account(Account::new(id, h)); }
+//! let mut q = Post::new("10", "1", "How do I pin a #rust toolchain?", t);
+//! q.hashtags = vec!["rust".into()];
+//! c.add_post(q);
+//! let mut a = Post::new("11", "2", "rust-toolchain.toml in the repo root", t + Duration::hours(1));
+//! a.reply_to = Some("10".into());
+//! c.add_post(a);
+//! let mut thanks = Post::new("12", "1", "Thanks, works", t + Duration::hours(2));
+//! thanks.reply_to = Some("11".into());
+//! c.add_post(thanks);
+//!
+//! let report = c.mentors(&Topic::hashtags(["rust"]), &MentorOptions::default()).unwrap();
+//! let bob = report.rows.iter().find(|r| r.handle == "bob").unwrap();
+//! assert_eq!((bob.answers, bob.answers_acknowledged, bob.reach), (1, 1, 1));
+//! ```
+
+use hashbrown::HashSet;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{AccountIdx, Corpus, PostIdx};
+use crate::engagement::Interactions;
+use crate::error::Error;
+use crate::graph::{
+    InteractionGraph, KindWeights, PageRank, PageRankOptions, Teleport, topic_accounts,
+};
+use crate::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy, evidence};
+
+/// What mentors are sought for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+#[non_exhaustive]
+pub enum Topic {
+    /// The whole corpus: global PageRank, every post within the topic.
+    Global,
+    /// One or more hashtags (any case, with or without `#`), normalised.
+    Hashtags(Vec<String>),
+    /// A skill of the taxonomy (an id, label, alias or hashtag): the topic's posts are the posts
+    /// that show the skill ([`crate::skills::evidence`]), and its conversations.
+    Skill {
+        /// The skill as given.
+        skill: String,
+        /// Teleport in proportion to each person's evidence strength (`true`) or uniformly over
+        /// the people with evidence (`false`).
+        weighted: bool,
+    },
+}
+
+impl Topic {
+    /// A hashtag topic.
+    ///
+    /// ```
+    /// use rapport_core::mentors::Topic;
+    /// assert_eq!(Topic::hashtags(["#RustLang"]).label(), "#rustlang");
+    /// ```
+    pub fn hashtags<S: AsRef<str>>(tags: impl IntoIterator<Item = S>) -> Topic {
+        let mut v: Vec<String> = tags
+            .into_iter()
+            .map(|t| crate::normalize_hashtag(t.as_ref().trim().trim_start_matches('#')))
+            .filter(|t| !t.is_empty())
+            .collect();
+        v.sort();
+        v.dedup();
+        Topic::Hashtags(v)
+    }
+
+    /// A skill topic, teleporting uniformly over the people with evidence of it.
+    ///
+    /// ```
+    /// use rapport_core::mentors::Topic;
+    /// assert_eq!(Topic::skill("rapport:rust").label(), "skill rapport:rust");
+    /// ```
+    pub fn skill(skill: impl Into<String>) -> Topic {
+        Topic::Skill {
+            skill: skill.into().trim().to_owned(),
+            weighted: false,
+        }
+    }
+
+    /// A skill topic, teleporting in proportion to evidence strength.
+    pub fn skill_weighted(skill: impl Into<String>) -> Topic {
+        Topic::Skill {
+            skill: skill.into().trim().to_owned(),
+            weighted: true,
+        }
+    }
+
+    /// A readable label: `global`, the hashtags with `#` joined by `, `, or `skill <id>`.
+    pub fn label(&self) -> String {
+        match self {
+            Topic::Global => "global".into(),
+            Topic::Skill { skill, .. } => format!("skill {skill}"),
+            Topic::Hashtags(h) => h
+                .iter()
+                .map(|t| format!("#{t}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// The weights of the mentor score's blend (only ratios matter; see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MentorWeights {
+    /// Topic PageRank (default 0.5).
+    pub pagerank: f64,
+    /// The answers signal (default 0.3).
+    pub answers: f64,
+    /// Reach within the topic (default 0.2).
+    pub reach: f64,
+}
+
+impl Default for MentorWeights {
+    fn default() -> Self {
+        MentorWeights {
+            pagerank: 0.5,
+            answers: 0.3,
+            reach: 0.2,
+        }
+    }
+}
+
+impl MentorWeights {
+    fn validate(&self) -> Result<(), Error> {
+        let all = [self.pagerank, self.answers, self.reach];
+        if all.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || all.iter().sum::<f64>() <= 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "mentor weights",
+                found: format!("{all:?}"),
+                expected: "finite weights that are 0 or more, not all 0",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The knobs of mentor discovery.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MentorOptions {
+    /// The blend's weights.
+    pub weights: MentorWeights,
+    /// The interaction graph's per-kind weights.
+    pub kind_weights: KindWeights,
+    /// PageRank's damping and tolerance.
+    pub pagerank: PageRankOptions,
+    /// At most this many rows (default 20; `None` for all).
+    pub limit: Option<usize>,
+    /// Evidence post ids per row (default 3).
+    pub evidence_posts: usize,
+}
+
+impl Default for MentorOptions {
+    fn default() -> Self {
+        MentorOptions {
+            weights: MentorWeights::default(),
+            kind_weights: KindWeights::default(),
+            pagerank: PageRankOptions::default(),
+            limit: Some(20),
+            evidence_posts: 3,
+        }
+    }
+}
+
+impl MentorOptions {
+    /// The defaults with another limit (the Python signature).
+    pub fn with_limit(limit: usize) -> MentorOptions {
+        MentorOptions {
+            limit: Some(limit),
+            ..MentorOptions::default()
+        }
+    }
+}
+
+/// One mentor of a topic. Every column is its own measure; `score` is their documented blend.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MentorRow {
+    /// 1-based position.
+    pub rank: usize,
+    /// The account's index.
+    pub account: AccountIdx,
+    /// Its handle (the id when unknown).
+    pub handle: String,
+    /// Its id.
+    pub id: String,
+    /// The blend, in [0, 1].
+    pub score: f64,
+    /// Topic-sensitive PageRank (global PageRank for [`Topic::Global`]): exactly the PageRank of
+    /// [`crate::graph`].
+    pub pagerank: f64,
+    /// Replies within the topic to question posts of other accounts.
+    pub answers: u32,
+    /// Answers the asker replied back to.
+    pub answers_acknowledged: u32,
+    /// Distinct accounts that interacted with this one through posts within the topic.
+    pub reach: u32,
+    /// The account's own non-repost posts within the topic.
+    pub topic_posts: u32,
+    /// The account's best posts within the topic, as post ids: acknowledged answers, then answers,
+    /// then the posts most replied to, quoted or reposted.
+    pub evidence_post_ids: Vec<String>,
+}
+
+/// The mentors of a topic, best first.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentorReport {
+    /// The topic's label.
+    pub topic: String,
+    /// The topic itself.
+    pub topic_spec: Topic,
+    /// The rows: accounts with a post, an answer or reach within the topic.
+    pub rows: Vec<MentorRow>,
+    /// Accounts with any activity in the topic (before the limit).
+    pub active_accounts: usize,
+    /// Accounts the PageRank teleport reaches.
+    pub teleport_accounts: usize,
+    /// PageRank iterations.
+    pub pagerank_iterations: u32,
+    /// The options used.
+    pub options: MentorOptions,
+    /// Always `"learning_and_development"`: mentor results must not feed hiring decisions.
+    pub purpose: &'static str,
+}
+
+/// Whether a post reads as a question: it contains a question mark (`?`, `？`, `¿`, `؟`), or its first
+/// word (after any leading @mentions) is a question word in English, French, German, Spanish,
+/// Portuguese, Italian or Dutch ([`QUESTION_WORDS`]).
+///
+/// ```
+/// use rapport_core::mentors::is_question;
+/// assert!(is_question("Anyone used sqlx with sqlite"));
+/// assert!(is_question("@ada Comment tu fais ça"));
+/// assert!(is_question("Wie startet man das"));
+/// assert!(is_question("¿Cómo empiezo con Rust"));
+/// assert!(!is_question("Shipped a new release today"));
+/// assert!(!is_question("Is-it-done.sh shipped")); // a word must stand alone
+/// ```
+pub fn is_question(text: &str) -> bool {
+    if text.contains(['?', '？', '¿', '؟']) {
+        return true;
+    }
+    let first = text
+        .split_whitespace()
+        .find(|w| !w.starts_with('@'))
+        .unwrap_or("");
+    let first = first
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+        .to_lowercase();
+    QUESTION_WORDS.contains(&first.as_str())
+}
+
+/// The question words of [`is_question`], lower case.
+pub const QUESTION_WORDS: &[&str] = &[
+    // English
+    "how", "what", "why", "when", "where", "which", "who", "whom", "whose", "anyone", "anybody",
+    "can", "could", "should", "would", "does", "did", "is", "are", "any", // French
+    "comment", "pourquoi", "quand", "où", "quel", "quelle", "quels", "quelles", "qui", "quoi",
+    "est-ce", // German
+    "wie", "warum", "wann", "wo", "welche", "welcher", "welches", "wer", "weshalb", "kennt",
+    // Spanish
+    "cómo", "qué", "cuándo", "dónde", "cuál", "quién", "alguien", // Portuguese
+    "quando", "onde", "qual", "quem", "alguém", // Italian
+    "perché", "dove", "quale", "chi", "qualcuno", // Dutch
+    "hoe", "waarom", "wanneer", "waar", "welke", "wie", "iemand",
+];
+
+/// Which posts are within a topic, and whose posts seed it.
+pub(crate) struct Scope {
+    pub(crate) in_topic: Vec<bool>,
+    pub(crate) teleport: Teleport,
+    pub(crate) seed_authors: usize,
+    /// Hashtags that stand for the topic itself (left out of its rising hashtags).
+    pub(crate) own_tags: HashSet<String>,
+}
+
+/// Marks the posts of the conversations of `seeds`, then quotes and reposts of marked posts.
+fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
+    let n = corpus.num_posts();
+    let convs: HashSet<u32> = seeds
+        .into_iter()
+        .map(|row| corpus.conversation_key_of(row))
+        .collect();
+    let mut in_topic: Vec<bool> = (0..n as u32)
+        .map(|r| convs.contains(&corpus.conversation_key_of(r)))
+        .collect();
+    for r in 0..n {
+        if in_topic[r] {
+            continue;
+        }
+        let p = corpus.post(PostIdx(r as u32));
+        let target = p.reposted_post().or_else(|| p.quoted_post());
+        if target.is_some_and(|t| in_topic[t.idx().index()]) {
+            in_topic[r] = true;
+        }
+    }
+    in_topic
+}
+
+impl Scope {
+    pub(crate) fn of(
+        corpus: &Corpus,
+        graph: &InteractionGraph,
+        topic: &Topic,
+        matcher: Option<&Matcher>,
+    ) -> Result<Scope, Error> {
+        match topic {
+            Topic::Global => Ok(Scope {
+                in_topic: vec![true; corpus.num_posts()],
+                teleport: Teleport::uniform(graph)?,
+                seed_authors: graph.num_nodes(),
+                own_tags: HashSet::new(),
+            }),
+            Topic::Hashtags(tags) => {
+                let authors = topic_accounts(corpus, tags)?;
+                let idx = corpus.indices();
+                let mut seeds = Vec::new();
+                for t in tags {
+                    if let Some(tag) = corpus.tag_idx(t) {
+                        seeds.extend(
+                            idx.by_tag(tag)
+                                .iter()
+                                .copied()
+                                .filter(|&row| !corpus.post(PostIdx(row)).is_repost()),
+                        );
+                    }
+                }
+                Ok(Scope {
+                    in_topic: mark_conversations(corpus, seeds),
+                    teleport: Teleport::over_accounts(graph, authors.iter().map(|&(a, _)| a))?,
+                    seed_authors: authors.len(),
+                    own_tags: tags.iter().cloned().collect(),
+                })
+            }
+            Topic::Skill { skill, weighted } => {
+                let builtin;
+                let matcher = match matcher {
+                    Some(m) => m,
+                    None => {
+                        builtin = Matcher::new(&Taxonomy::builtin());
+                        &builtin
+                    }
+                };
+                Scope::of_skill(corpus, graph, matcher, skill, *weighted)
+            }
+        }
+    }
+
+    fn of_skill(
+        corpus: &Corpus,
+        graph: &InteractionGraph,
+        matcher: &Matcher,
+        skill: &str,
+        weighted: bool,
+    ) -> Result<Scope, Error> {
+        let mapping = JobProfile::new("topic")
+            .require(skill, 1.0)
+            .map_onto(matcher);
+        let Some(id) = mapping.mapped.first().map(|m| m.skill_id.clone()) else {
+            return Err(Error::InvalidParameter {
+                name: "skill",
+                found: skill.to_owned(),
+                expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
+            });
+        };
+        let report = evidence(corpus, matcher, &EvidenceOptions::default().all_evidence());
+        let mut people: Vec<(AccountIdx, f64)> = Vec::new();
+        let mut seeds: Vec<u32> = Vec::new();
+        let mut own_tags: HashSet<String> = HashSet::new();
+        for e in report.rows.iter().filter(|e| e.skill_id == id) {
+            if let Some(a) = corpus.account_by_id(&e.account_id) {
+                people.push((a.idx(), e.strength));
+            }
+            for pid in &e.evidence_post_ids {
+                if let Some(p) = corpus.post_by_id(pid) {
+                    seeds.push(p.idx().0);
+                    for h in p.hashtags() {
+                        if !own_tags.contains(h)
+                            && matcher
+                                .match_post("", [h])
+                                .skill_ids()
+                                .contains(&id.as_str())
+                        {
+                            own_tags.insert(h.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        if people.is_empty() {
+            return Err(Error::EmptyTopic {
+                hashtags: vec![format!("skill {skill}")],
+            });
+        }
+        let teleport = if weighted {
+            Teleport::weighted(graph, people.iter().copied())?
+        } else {
+            Teleport::over_accounts(graph, people.iter().map(|&(a, _)| a))?
+        };
+        Ok(Scope {
+            in_topic: mark_conversations(corpus, seeds),
+            teleport,
+            seed_authors: people.len(),
+            own_tags,
+        })
+    }
+}
+
+/// Mentors of a topic, building the interaction list and graph.
+pub fn mentors(
+    corpus: &Corpus,
+    topic: &Topic,
+    opts: &MentorOptions,
+) -> Result<MentorReport, Error> {
+    let ix = Interactions::build(corpus);
+    let graph = InteractionGraph::build(corpus, &ix, &opts.kind_weights)?;
+    mentors_with(corpus, &ix, &graph, topic, opts)
+}
+
+/// Mentors of a topic over a prebuilt interaction list and graph (the graph's kind weights are used;
+/// `opts.kind_weights` is ignored). A [`Topic::Skill`] is read with the built-in taxonomy.
+pub fn mentors_with(
+    corpus: &Corpus,
+    ix: &Interactions,
+    graph: &InteractionGraph,
+    topic: &Topic,
+    opts: &MentorOptions,
+) -> Result<MentorReport, Error> {
+    mentors_with_matcher(corpus, ix, graph, topic, None, opts)
+}
+
+/// Like [`mentors_with`], reading a [`Topic::Skill`] with the given matcher (the built-in taxonomy
+/// when `None`).
+pub fn mentors_with_matcher(
+    corpus: &Corpus,
+    ix: &Interactions,
+    graph: &InteractionGraph,
+    topic: &Topic,
+    matcher: Option<&Matcher>,
+    opts: &MentorOptions,
+) -> Result<MentorReport, Error> {
+    opts.weights.validate()?;
+    let scope = Scope::of(corpus, graph, topic, matcher)?;
+    let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
+    let sig = signals(corpus, ix, &scope.in_topic);
+    let mut report = assemble(corpus, graph, &pr, &sig, opts);
+    report.topic = topic.label();
+    report.topic_spec = topic.clone();
+    report.teleport_accounts = scope.seed_authors;
+    Ok(report)
+}
+
+/// Per-account topic signals, indexed by account index.
+pub(crate) struct Signals {
+    pub(crate) answers: Vec<u32>,
+    pub(crate) acknowledged: Vec<u32>,
+    pub(crate) reach: Vec<u32>,
+    pub(crate) topic_posts: Vec<u32>,
+    /// (account, post row, priority): answers acknowledged 2, answers 1, other posts 0; then replies.
+    pub(crate) evidence: Vec<(u32, u8, u32, u32)>,
+}
+
+pub(crate) fn signals(corpus: &Corpus, ix: &Interactions, in_topic: &[bool]) -> Signals {
+    let cap = corpus.account_capacity();
+    let idx = corpus.indices();
+    let mut s = Signals {
+        answers: vec![0; cap],
+        acknowledged: vec![0; cap],
+        reach: vec![0; cap],
+        topic_posts: vec![0; cap],
+        evidence: Vec::new(),
+    };
+    for p in corpus.posts() {
+        let row = p.idx();
+        if !in_topic[row.index()] || p.is_repost() {
+            continue;
+        }
+        let me = p.author_idx();
+        s.topic_posts[me.index()] += 1;
+        let mut priority = 0u8;
+        if let Some(q) = p.reply_to_post()
+            && q.author_idx() != me
+            && in_topic[q.idx().index()]
+            && is_question(q.text())
+        {
+            s.answers[me.index()] += 1;
+            priority = 1;
+            let asker = q.author_idx();
+            let back = idx
+                .replies_to(corpus, row)
+                .iter()
+                .any(|&r| corpus.post(PostIdx(r)).author_idx() == asker);
+            if back {
+                s.acknowledged[me.index()] += 1;
+                priority = 2;
+            }
+        }
+        let replies = (idx.replies_to(corpus, row).len()
+            + idx.quotes_of(corpus, row).len()
+            + idx.reposts_of(corpus, row).len()) as u32;
+        if priority > 0 || replies > 0 {
+            s.evidence.push((me.0, priority, replies, row.0));
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = (0..ix.len())
+        .filter(|&i| in_topic[ix.post[i].index()])
+        .map(|i| (ix.dst[i].0, ix.src[i].0))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (d, _) in pairs {
+        s.reach[d as usize] += 1;
+    }
+    // Best evidence first per account: priority, then replies received, then the older post.
+    s.evidence.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(&b.3))
+    });
+    s
+}
+
+fn assemble(
+    corpus: &Corpus,
+    graph: &InteractionGraph,
+    pr: &PageRank,
+    sig: &Signals,
+    opts: &MentorOptions,
+) -> MentorReport {
+    let active: Vec<AccountIdx> = graph
+        .accounts()
+        .iter()
+        .copied()
+        .filter(|a| {
+            let i = a.index();
+            sig.topic_posts[i] > 0 || sig.answers[i] > 0 || sig.reach[i] > 0
+        })
+        .collect();
+    let answer_signal = |i: usize| f64::from(sig.answers[i] + sig.acknowledged[i]);
+    let max_pr = active
+        .iter()
+        .map(|&a| pr.score(graph, a))
+        .fold(0.0, f64::max);
+    let max_ans = active
+        .iter()
+        .map(|a| answer_signal(a.index()))
+        .fold(0.0, f64::max);
+    let max_reach = active
+        .iter()
+        .map(|a| f64::from(sig.reach[a.index()]))
+        .fold(0.0, f64::max);
+    let w = opts.weights;
+    let total = w.pagerank + w.answers + w.reach;
+    let norm = |x: f64, max: f64| if max > 0.0 { x / max } else { 0.0 };
+    let mut rows: Vec<MentorRow> = active
+        .iter()
+        .map(|&a| {
+            let i = a.index();
+            let pagerank = pr.score(graph, a);
+            let score = (w.pagerank * norm(pagerank, max_pr)
+                + w.answers * norm(answer_signal(i), max_ans)
+                + w.reach * norm(f64::from(sig.reach[i]), max_reach))
+                / total;
+            let acc = corpus.account(a);
+            MentorRow {
+                rank: 0,
+                account: a,
+                handle: acc.handle_or_id().to_owned(),
+                id: acc.id().to_owned(),
+                score,
+                pagerank,
+                answers: sig.answers[i],
+                answers_acknowledged: sig.acknowledged[i],
+                reach: sig.reach[i],
+                topic_posts: sig.topic_posts[i],
+                evidence_post_ids: Vec::new(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.pagerank.total_cmp(&a.pagerank))
+            .then_with(|| a.handle.cmp(&b.handle))
+    });
+    let active_accounts = rows.len();
+    if let Some(limit) = opts.limit {
+        rows.truncate(limit);
+    }
+    for (k, r) in rows.iter_mut().enumerate() {
+        r.rank = k + 1;
+        let start = sig.evidence.partition_point(|e| e.0 < r.account.0);
+        r.evidence_post_ids = sig.evidence[start..]
+            .iter()
+            .take_while(|e| e.0 == r.account.0)
+            .take(opts.evidence_posts)
+            .map(|e| corpus.post(PostIdx(e.3)).id().to_owned())
+            .collect();
+    }
+    MentorReport {
+        topic: String::new(),
+        topic_spec: Topic::Global,
+        rows,
+        active_accounts,
+        teleport_accounts: 0,
+        pagerank_iterations: pr.iterations,
+        options: opts.clone(),
+        purpose: "learning_and_development",
+    }
+}
+
+/// One participant of a conversation and how helpful they were.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HelpfulParticipant {
+    /// The account's index.
+    pub account: AccountIdx,
+    /// Its handle (the id when unknown).
+    pub handle: String,
+    /// `answers + 2 · starter_replies + responders` (see [`helpful_participants`]).
+    pub score: f64,
+    /// Replies by this participant to question posts of others in the conversation.
+    pub answers: u32,
+    /// Replies the conversation's starter wrote to this participant's posts.
+    pub starter_replies: u32,
+    /// Distinct other accounts that replied to this participant's posts.
+    pub responders: u32,
+    /// This participant's posts in the conversation.
+    pub posts: u32,
+    /// Their post in the conversation with the most replies, as a post id.
+    pub best_post_id: String,
+}
+
+/// The most helpful participants of a conversation, best first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationHelpers {
+    /// The conversation id.
+    pub conversation_id: String,
+    /// The starter (the root post's author), when the root is in the corpus.
+    pub starter: Option<String>,
+    /// Every participant but the starter, best first.
+    pub rows: Vec<HelpfulParticipant>,
+}
+
+/// The most helpful participants of one conversation: for every participant other than its starter,
+/// `score = answers + 2 · starter_replies + responders`, where `answers` are replies to question posts
+/// of others, `starter_replies` the starter's replies to them (the person who asked came back), and
+/// `responders` the distinct others who replied to them. Ties by more posts, then handle.
+///
+/// ```
+/// use chrono::{Duration, TimeZone, Utc};
+/// use rapport_core::{Account, Corpus, Post};
+/// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+/// let mut c = Corpus::new();
+/// c.add_post(Post::new("1", "ada", "Which crate for CSV?", t));
+/// let mut r = Post::new("2", "bob", "csv, by BurntSushi", t + Duration::minutes(5));
+/// r.reply_to = Some("1".into());
+/// c.add_post(r);
+/// let mut back = Post::new("3", "ada", "perfect", t + Duration::minutes(9));
+/// back.reply_to = Some("2".into());
+/// c.add_post(back);
+/// let h = rapport_core::mentors::helpful_participants(&c, "1").unwrap();
+/// assert_eq!(h.rows[0].score, 1.0 + 2.0 + 1.0);
+/// ```
+pub fn helpful_participants(
+    corpus: &Corpus,
+    conversation_id: &str,
+) -> Result<ConversationHelpers, Error> {
+    let conv = corpus
+        .conversation(conversation_id)
+        .ok_or_else(|| Error::InvalidParameter {
+            name: "conversation_id",
+            found: conversation_id.to_owned(),
+            expected: "the id of a conversation of the corpus",
+        })?;
+    let starter = conv.root().post.map(|p| corpus.post(p).author_idx());
+    let idx = corpus.indices();
+    let mut rows: Vec<HelpfulParticipant> = Vec::new();
+    for &who in &conv.participants {
+        if Some(who) == starter {
+            continue;
+        }
+        let (mut answers, mut starter_replies, mut posts) = (0u32, 0u32, 0u32);
+        let mut responders: HashSet<AccountIdx> = HashSet::new();
+        let mut best: Option<(usize, PostIdx)> = None;
+        for p in conv.posts() {
+            let post = corpus.post(p);
+            if post.author_idx() != who {
+                continue;
+            }
+            posts += 1;
+            if let Some(q) = post.reply_to_post()
+                && q.author_idx() != who
+                && is_question(q.text())
+            {
+                answers += 1;
+            }
+            let replies = idx.replies_to(corpus, p);
+            for &r in replies {
+                let a = corpus.post(PostIdx(r)).author_idx();
+                if a != who {
+                    responders.insert(a);
+                    if Some(a) == starter {
+                        starter_replies += 1;
+                    }
+                }
+            }
+            if best.is_none_or(|(n, _)| replies.len() > n) {
+                best = Some((replies.len(), p));
+            }
+        }
+        let responders = responders.len() as u32;
+        rows.push(HelpfulParticipant {
+            account: who,
+            handle: corpus.account(who).handle_or_id().to_owned(),
+            score: f64::from(answers) + 2.0 * f64::from(starter_replies) + f64::from(responders),
+            answers,
+            starter_replies,
+            responders,
+            posts,
+            best_post_id: best
+                .map(|(_, p)| corpus.post(p).id().to_owned())
+                .unwrap_or_default(),
+        });
+    }
+    rows.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.posts.cmp(&a.posts))
+            .then_with(|| a.handle.cmp(&b.handle))
+    });
+    Ok(ConversationHelpers {
+        conversation_id: conv.id.clone(),
+        starter: starter.map(|s| corpus.account(s).handle_or_id().to_owned()),
+        rows,
+    })
+}
+
+impl Corpus {
+    /// See [`mentors()`].
+    pub fn mentors(&self, topic: &Topic, opts: &MentorOptions) -> Result<MentorReport, Error> {
+        mentors(self, topic, opts)
+    }
+
+    /// See [`helpful_participants`].
+    pub fn helpful_participants(
+        &self,
+        conversation_id: &str,
+    ) -> Result<ConversationHelpers, Error> {
+        helpful_participants(self, conversation_id)
+    }
+}
+
+/// `docs/talent.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/talent.md")]
+pub struct TalentGuide;

@@ -1,0 +1,309 @@
+//! Mentors of a hashtag topic and the helpful participants of a conversation, on a hand-built corpus.
+//!
+//! | post | author | what |
+//! |---|---|---|
+//! | q1 | ada | "How do I pin a #rust toolchain?" (a question, topic seed) |
+//! | a1 | bob | replies to q1 (an answer) |
+//! | k1 | ada | replies to a1 (the asker comes back: bob's answer is acknowledged) |
+//! | a2 | cy | replies to q1 (an answer, not acknowledged) |
+//! | m1 | dan | replies to a2 ("+1": a2 is no question, so no answer) |
+//! | q2 | eve | "Which #python web framework?" (another topic) |
+//! | a3 | bob | replies to q2 (an answer, but outside #rust) |
+//! | x1 | dan | "#rust is great @bob" (topic seed, mentions bob) |
+//! | r1 | eve | reposts x1 (within the topic, but a repost seeds nothing) |
+//!
+//! Worked by hand, within #rust: answers bob 1 (acknowledged 1), cy 1; reach (distinct accounts
+//! interacting through topic posts) ada {bob, cy} = 2, bob {ada, dan} = 2, cy {dan} = 1, dan {eve} = 1;
+//! topic posts ada 2 (q1, k1), bob 1, cy 1, dan 2 (m1, x1); eve has no topic activity. The teleport is
+//! {ada, dan}. The graph (all interactions) is bob→ada, ada→bob, cy→ada, dan→cy, bob→eve, dan→bob,
+//! eve→dan, and networkx 3.6.1 gives its PageRank with that teleport:
+//!
+//! ```python
+//! import networkx as nx
+//! G = nx.DiGraph()
+//! G.add_nodes_from(["ada", "bob", "cy", "dan", "eve"])
+//! G.add_edges_from([("bob","ada"),("ada","bob"),("cy","ada"),("dan","cy"),("bob","eve"),
+//!                   ("dan","bob"),("eve","dan")], weight=1)
+//! pr = nx.pagerank(G, alpha=0.85, personalization={"ada": 1, "dan": 1}, tol=1e-14, max_iter=10000)
+//! print({k: f"{v:.12f}" for k, v in sorted(pr.items())})
+//! ```
+
+use chrono::{Duration, TimeZone, Utc};
+use rapport_core::mentors::{MentorOptions, Topic, helpful_participants, is_question};
+use rapport_core::{Account, Corpus, Error, Mention, Post};
+
+pub fn corpus() -> Corpus {
+    let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    let at = |h: i64| t0 + Duration::hours(h);
+    let mut c = Corpus::new();
+    for (i, n) in ["ada", "bob", "cy", "dan", "eve"].iter().enumerate() {
+        c.add_account(Account::new((i + 1).to_string(), *n));
+    }
+    let post = |id: &str, author: &str, text: &str, h: i64, reply: Option<&str>, tags: &[&str]| {
+        let mut p = Post::new(id, author, text, at(h));
+        p.reply_to = reply.map(Into::into);
+        p.hashtags = tags.iter().map(|t| (*t).to_owned()).collect();
+        p
+    };
+    c.add_post(post(
+        "q1",
+        "1",
+        "How do I pin a #rust toolchain?",
+        0,
+        None,
+        &["rust"],
+    ));
+    c.add_post(post(
+        "a1",
+        "2",
+        "Use rust-toolchain.toml",
+        1,
+        Some("q1"),
+        &[],
+    ));
+    c.add_post(post("k1", "1", "thanks, that works", 2, Some("a1"), &[]));
+    c.add_post(post(
+        "a2",
+        "3",
+        "rustup override set stable",
+        3,
+        Some("q1"),
+        &[],
+    ));
+    c.add_post(post("m1", "4", "+1", 4, Some("a2"), &[]));
+    c.add_post(post(
+        "q2",
+        "5",
+        "Which #python web framework?",
+        5,
+        None,
+        &["python"],
+    ));
+    c.add_post(post("a3", "2", "Django", 6, Some("q2"), &[]));
+    let mut x1 = post("x1", "4", "#rust is great @bob", 7, None, &["rust"]);
+    x1.mentions = vec![Mention {
+        id: Some("2".into()),
+        handle: "bob".into(),
+    }];
+    c.add_post(x1);
+    let mut r1 = post(
+        "r1",
+        "5",
+        "RT @dan: #rust is great @bob",
+        8,
+        None,
+        &["rust"],
+    );
+    r1.reposted = Some("x1".into());
+    c.add_post(r1);
+    c
+}
+
+#[test]
+fn mentor_columns_are_the_hand_worked_ones() {
+    let c = corpus();
+    let r = c
+        .mentors(&Topic::hashtags(["#Rust"]), &MentorOptions::default())
+        .unwrap();
+    assert_eq!(r.topic, "#rust");
+    assert_eq!(r.purpose, "learning_and_development");
+    assert_eq!(r.active_accounts, 4);
+    assert_eq!(r.teleport_accounts, 2);
+    let row = |h: &str| r.rows.iter().find(|x| x.handle == h).unwrap();
+    let cols = |h: &str| {
+        let x = row(h);
+        (x.answers, x.answers_acknowledged, x.reach, x.topic_posts)
+    };
+    assert_eq!(cols("ada"), (0, 0, 2, 2));
+    assert_eq!(cols("bob"), (1, 1, 2, 1));
+    assert_eq!(cols("cy"), (1, 0, 1, 1));
+    assert_eq!(cols("dan"), (0, 0, 1, 2));
+    assert!(r.rows.iter().all(|x| x.handle != "eve"));
+
+    // networkx, see the module docs.
+    let nx = [
+        ("ada", 0.278_193_666_675),
+        ("bob", 0.317_010_659_488),
+        ("cy", 0.080_546_042_815),
+        ("dan", 0.189_520_100_740),
+    ];
+    for (h, want) in nx {
+        assert!((row(h).pagerank - want).abs() < 1e-6, "{h}");
+    }
+    // The blend by hand: 0.5·pr/max_pr + 0.3·(answers + acknowledged)/2 + 0.2·reach/2, max_pr = bob's.
+    let max_pr = 0.317_010_659_488;
+    let expect = [
+        ("bob", 0.5 + 0.3 + 0.2),
+        ("ada", 0.5 * 0.278_193_666_675 / max_pr + 0.2),
+        ("dan", 0.5 * 0.189_520_100_740 / max_pr + 0.2 * 0.5),
+        (
+            "cy",
+            0.5 * 0.080_546_042_815 / max_pr + 0.3 * 0.5 + 0.2 * 0.5,
+        ),
+    ];
+    for (k, (h, s)) in expect.iter().enumerate() {
+        assert_eq!(r.rows[k].handle, *h, "rank {}", k + 1);
+        assert_eq!(r.rows[k].rank, k + 1);
+        assert!(
+            (r.rows[k].score - s).abs() < 1e-6,
+            "{h}: {} vs {s}",
+            r.rows[k].score
+        );
+    }
+    assert_eq!(row("bob").evidence_post_ids, ["a1"]);
+    assert_eq!(row("ada").evidence_post_ids, ["q1"]); // two replies; k1 got none
+    assert_eq!(row("cy").evidence_post_ids, ["a2"]);
+    assert_eq!(row("dan").evidence_post_ids, ["x1"]); // reposted once
+}
+
+#[test]
+fn global_topic_counts_everything_and_limit_applies() {
+    let c = corpus();
+    let r = c
+        .mentors(&Topic::Global, &MentorOptions::with_limit(2))
+        .unwrap();
+    assert_eq!(r.rows.len(), 2);
+    // eve now counts: q2 and bob's answer are in scope, so bob has 2 answers, eve reach {bob} = 1.
+    assert_eq!(r.active_accounts, 5);
+    let all = c
+        .mentors(
+            &Topic::Global,
+            &MentorOptions {
+                limit: None,
+                ..MentorOptions::default()
+            },
+        )
+        .unwrap();
+    let bob = all.rows.iter().find(|x| x.handle == "bob").unwrap();
+    assert_eq!((bob.answers, bob.answers_acknowledged), (2, 1));
+    let pr_sum: f64 = all.rows.iter().map(|x| x.pagerank).sum();
+    assert!((pr_sum - 1.0).abs() < 1e-9); // every node is active here
+}
+
+#[test]
+fn unknown_topic_is_an_error() {
+    let c = corpus();
+    let err = c
+        .mentors(&Topic::hashtags(["cobol"]), &MentorOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::EmptyTopic { .. }));
+    let bad = MentorOptions {
+        weights: rapport_core::mentors::MentorWeights {
+            pagerank: 0.0,
+            answers: 0.0,
+            reach: 0.0,
+        },
+        ..MentorOptions::default()
+    };
+    assert!(c.mentors(&Topic::Global, &bad).is_err());
+}
+
+#[test]
+fn helpful_participants_of_the_question_thread() {
+    let c = corpus();
+    let h = helpful_participants(&c, "q1").unwrap();
+    assert_eq!(h.starter.as_deref(), Some("ada"));
+    let got: Vec<(&str, f64, u32, u32, u32)> = h
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.handle.as_str(),
+                r.score,
+                r.answers,
+                r.starter_replies,
+                r.responders,
+            )
+        })
+        .collect();
+    // bob: answer 1 + 2·(ada came back) + responders {ada}; cy: answer 1 + responders {dan}; dan: 0.
+    assert_eq!(
+        got,
+        [
+            ("bob", 4.0, 1, 1, 1),
+            ("cy", 2.0, 1, 0, 1),
+            ("dan", 0.0, 0, 0, 0)
+        ]
+    );
+    assert_eq!(h.rows[0].best_post_id, "a1");
+    assert!(helpful_participants(&c, "nope").is_err());
+}
+
+#[test]
+fn question_posts() {
+    for q in [
+        "Does anyone know a good crate",
+        "@bob @cy what is the MSRV",
+        "Pourquoi pas",
+        "Hoe werkt dit",
+        "Qual é a melhor forma",
+        "ok?",
+        "这个怎么用？",
+    ] {
+        assert!(is_question(q), "{q}");
+    }
+    for s in [
+        "Here is how I do it",
+        "Released v2 today!",
+        "",
+        "@whoever thanks",
+        "Whatever works",
+    ] {
+        assert!(!is_question(s), "{s}");
+    }
+}
+
+#[test]
+fn skill_topics_seed_from_evidence() {
+    use rapport_core::engagement::Interactions;
+    use rapport_core::graph::{InteractionGraph, PageRankOptions, Teleport};
+    use rapport_core::mentors::mentors_with_matcher;
+    use rapport_core::skills::{CONF_HASHTAG, Matcher, SkillTag, Taxonomy};
+    let c = corpus();
+    // A skill whose only matchable terms are #rust / #rustlang: its evidence posts are q1 (ada) and
+    // x1 (dan), exactly the #rust seeds, so the skill topic equals the hashtag topic.
+    let tax = Taxonomy::from_tags(
+        "t",
+        [SkillTag::new("t:rust", "Rust programming").hashtags(["rust", "rustlang"])],
+    );
+    let matcher = Matcher::new(&tax);
+    let ix = Interactions::build(&c);
+    let g = InteractionGraph::of_corpus(&c);
+    let opts = MentorOptions::default();
+    let by_skill =
+        mentors_with_matcher(&c, &ix, &g, &Topic::skill("t:rust"), Some(&matcher), &opts).unwrap();
+    let by_tag = c.mentors(&Topic::hashtags(["rust"]), &opts).unwrap();
+    assert_eq!(by_skill.rows, by_tag.rows);
+    assert_eq!(by_skill.topic, "skill t:rust");
+
+    // Weighted by evidence: ada's q1 is 8 h old at as_of (r1, hour 8), dan's x1 1 h old; strength =
+    // 0.95 · 2^(−age / 180 days).
+    let strength = |hours: f64| CONF_HASHTAG * (-(hours / 24.0) / 180.0f64).exp2();
+    let ada = c.account_by_handle("ada").unwrap().idx();
+    let dan = c.account_by_handle("dan").unwrap().idx();
+    let want = g
+        .personalized_pagerank(
+            &Teleport::weighted(&g, [(ada, strength(8.0)), (dan, strength(1.0))]).unwrap(),
+            &PageRankOptions::default(),
+        )
+        .unwrap();
+    let weighted = mentors_with_matcher(
+        &c,
+        &ix,
+        &g,
+        &Topic::skill_weighted("Rust programming"),
+        Some(&matcher),
+        &opts,
+    )
+    .unwrap();
+    for row in &weighted.rows {
+        assert!(
+            (row.pagerank - want.score(&g, row.account)).abs() < 1e-12,
+            "{}",
+            row.handle
+        );
+    }
+    let err = mentors_with_matcher(&c, &ix, &g, &Topic::skill("cobol"), Some(&matcher), &opts)
+        .unwrap_err();
+    assert!(err.to_string().contains("cobol"));
+}
