@@ -415,12 +415,13 @@ def main() -> int:
     ap.add_argument("--stages", default="all", help="`load` or `all`")
     ap.add_argument("--answers", help="write the answers here (JSON)")
     a = ap.parse_args()
-    times, peaks, answers = {}, {}, {}
+    times, cpu, peaks, answers = {}, {}, {}, {}
 
     def timed(name, f, *args):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         r = f(*args)
         times[name] = time.perf_counter() - t0
+        cpu[name] = time.thread_time() - c0
         peaks[name] = peak_rss_bytes()
         return r
 
@@ -468,7 +469,7 @@ def main() -> int:
     if a.answers:
         with open(a.answers, "wb") as f:
             f.write(orjson.dumps(answers))
-    json.dump({"times": times, "peak_rss": peaks, "peak_rss_total": peak_rss_bytes()}, sys.stdout)
+    json.dump({"times": times, "cpu": cpu, "peak_rss": peaks, "peak_rss_total": peak_rss_bytes()}, sys.stdout)
     print()
     return 0
 

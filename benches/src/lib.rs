@@ -24,6 +24,14 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// CPU time this thread has run so far (`/proc/thread-self/schedstat`, nanoseconds), in seconds:
+/// unlike wall time, it does not count the time other work on a shared machine took the core.
+pub fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
 /// The key of an account in the answers: its id, else `@` and its lower-case handle.
 pub fn account_key(a: &AccountRef<'_>) -> String {
     if a.id().is_empty() {

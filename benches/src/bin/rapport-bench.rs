@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use rapport_benches::{
-    EngagementFeatures, account_key, engagement, hashtag_answer, hashtags_per_account,
+    EngagementFeatures, account_key, cpu_seconds, engagement, hashtag_answer, hashtags_per_account,
     load_answer, pageranks, peak_rss_bytes, threads,
 };
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
@@ -65,13 +65,17 @@ enum Cmd {
 
 struct Timer {
     times: BTreeMap<String, f64>,
+    cpu: BTreeMap<String, f64>,
     peaks: BTreeMap<String, u64>,
 }
 
 impl Timer {
     fn stage<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
         let t0 = Instant::now();
+        let c0 = cpu_seconds().unwrap_or(0.0);
         let r = f();
+        self.cpu
+            .insert(name.to_owned(), cpu_seconds().unwrap_or(0.0) - c0);
         self.times
             .insert(name.to_owned(), t0.elapsed().as_secs_f64());
         self.peaks
@@ -107,6 +111,7 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
         } => {
             let mut t = Timer {
                 times: BTreeMap::new(),
+                cpu: BTreeMap::new(),
                 peaks: BTreeMap::new(),
             };
             let mut ans = serde_json::Map::new();
@@ -132,7 +137,7 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             }
             println!(
                 "{}",
-                json!({"times": t.times, "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes()})
+                json!({"times": t.times, "cpu": t.cpu, "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes()})
             );
         }
     }
