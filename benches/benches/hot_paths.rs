@@ -96,7 +96,11 @@ fn skill_matching(b: Bencher) {
     let c = corpus();
     let m = Matcher::new(&Taxonomy::builtin());
     b.counter(divan::counter::ItemsCount::new(c.num_posts()))
-        .bench(|| c.posts().map(|p| m.match_text(p.text()).matches.len()).sum::<usize>());
+        .bench(|| {
+            c.posts()
+                .map(|p| m.match_text(p.text()).matches.len())
+                .sum::<usize>()
+        });
 }
 
 #[divan::bench]
@@ -147,7 +151,11 @@ fn pagerank_global(b: Bencher) {
     let c = corpus();
     let g = InteractionGraph::build(c, &Interactions::build(c), &KindWeights::default())
         .expect("graph");
-    b.bench(|| g.pagerank(&PageRankOptions::default()).expect("converges").iterations);
+    b.bench(|| {
+        g.pagerank(&PageRankOptions::default())
+            .expect("converges")
+            .iterations
+    });
 }
 
 #[divan::bench]

@@ -207,13 +207,16 @@ pub fn hashtag_answer(c: &Corpus, pairs: &[(u32, u32, u32)]) -> HashtagAnswer {
     }
 }
 
+/// PageRank scores by node, named by topic (`global` first).
+pub type NamedScores = Vec<(String, Vec<f64>)>;
+
 /// The interaction graph, global PageRank and one topic PageRank per topic (tags of a topic joined
 /// by `+`). Returns the graph and the scores by topic (`global` first).
 pub fn pageranks(
     c: &Corpus,
     ix: &Interactions,
     topics: &[String],
-) -> Result<(InteractionGraph, Vec<(String, Vec<f64>)>), Error> {
+) -> Result<(InteractionGraph, NamedScores), Error> {
     let g = InteractionGraph::build(c, ix, &KindWeights::default())?;
     let opts = PageRankOptions::default();
     let mut out = vec![("global".to_owned(), g.pagerank(&opts)?.scores)];

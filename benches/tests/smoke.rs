@@ -25,7 +25,11 @@ fn rapport_side_answers_on_a_small_sample() {
         .arg(&answers)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for stage in ["load", "threads", "engagement", "hashtags", "pagerank"] {
         assert!(printed["times"][stage].is_number(), "no time for {stage}");
@@ -45,9 +49,17 @@ fn rapport_side_answers_on_a_small_sample() {
     let pr = a["pagerank"].as_object().unwrap();
     assert_eq!(pr.len(), 4);
     for scores in pr.values() {
-        let s: f64 = scores.as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+        let s: f64 = scores
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
         assert!((s - 1.0).abs() < 1e-9, "sums to {s}");
-        assert_eq!(scores.as_object().unwrap().len() as u64, a["load"]["accounts"].as_u64().unwrap());
+        assert_eq!(
+            scores.as_object().unwrap().len() as u64,
+            a["load"]["accounts"].as_u64().unwrap()
+        );
     }
 }
 
@@ -66,6 +78,10 @@ fn driver_smoke_mode_agrees() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("agree: 10000 posts"), "{stdout}");
 }

@@ -145,18 +145,18 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn run_all(
-    t: &mut Timer,
+    timer: &mut Timer,
     ans: &mut serde_json::Map<String, Value>,
-    c: &rapport_core::Corpus,
+    corpus: &rapport_core::Corpus,
     org: &str,
     topics: &str,
     esco: Option<&PathBuf>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let org: Vec<&str> = org.split(',').collect();
-    let th = t.stage("threads", || threads(c));
+    let th = timer.stage("threads", || threads(corpus));
     ans.insert("threads".into(), serde_json::to_value(th)?);
 
-    let (ix, report) = t.stage("engagement", || engagement(c, &org))?;
+    let (ix, report) = timer.stage("engagement", || engagement(corpus, &org))?;
     let kinds = ix.count_by_kind();
     let mut by_kind = BTreeMap::new();
     for k in rapport_core::engagement::InteractionKind::ALL {
@@ -165,35 +165,40 @@ fn run_all(
         }
     }
     ans.insert("interactions".into(), json!(by_kind));
-    let f = &report.funnel;
+    let funnel = &report.funnel;
     ans.insert(
         "funnel".into(),
-        json!({"unaware": f.unaware, "noticed": f.noticed, "responded": f.responded,
-               "conversing": f.conversing, "engaged": f.engaged}),
+        json!({"unaware": funnel.unaware, "noticed": funnel.noticed, "responded": funnel.responded,
+               "conversing": funnel.conversing, "engaged": funnel.engaged}),
     );
     let rows: BTreeMap<String, EngagementFeatures> = report
         .rows
         .iter()
-        .map(|r| (account_key(&c.account(r.account)), EngagementFeatures::from(r)))
+        .map(|r| {
+            (
+                account_key(&corpus.account(r.account)),
+                EngagementFeatures::from(r),
+            )
+        })
         .collect();
     ans.insert("engagement".into(), serde_json::to_value(rows)?);
-    let b = t.stage("broadcast", || c.broadcast_report(&org))?;
-    ans.insert("broadcast_posts".into(), json!(b.posts.len()));
+    let bc = timer.stage("broadcast", || corpus.broadcast_report(&org))?;
+    ans.insert("broadcast_posts".into(), json!(bc.posts.len()));
 
-    let pairs = t.stage("hashtags", || hashtags_per_account(c));
+    let pairs = timer.stage("hashtags", || hashtags_per_account(corpus));
     ans.insert(
         "hashtags".into(),
-        serde_json::to_value(hashtag_answer(c, &pairs))?,
+        serde_json::to_value(hashtag_answer(corpus, &pairs))?,
     );
 
     let topics: Vec<String> = topics.split(',').map(str::to_owned).collect();
-    let (g, prs) = t.stage("pagerank", || pageranks(c, &ix, &topics))?;
+    let (g, prs) = timer.stage("pagerank", || pageranks(corpus, &ix, &topics))?;
     let mut pr = serde_json::Map::new();
     for (name, scores) in prs {
         let m: serde_json::Map<String, Value> = scores
             .iter()
             .enumerate()
-            .map(|(node, &s)| (account_key(&c.account(g.account(node))), json!(s)))
+            .map(|(node, &s)| (account_key(&corpus.account(g.account(node))), json!(s)))
             .collect();
         pr.insert(name, Value::Object(m));
     }
@@ -202,8 +207,10 @@ fn run_all(
     if let Some(zip) = esco {
         let tax = Taxonomy::from_esco(zip)?;
         let matcher = Matcher::new(&tax);
-        let r = t.stage("skills", || evidence(c, &matcher, &EvidenceOptions::default()));
-        ans.insert("skill_rows".into(), json!(r.rows.len()));
+        let skills = timer.stage("skills", || {
+            evidence(corpus, &matcher, &EvidenceOptions::default())
+        });
+        ans.insert("skill_rows".into(), json!(skills.rows.len()));
     }
     Ok(())
 }
