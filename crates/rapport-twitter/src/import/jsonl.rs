@@ -89,6 +89,67 @@ pub fn import_jsonl_reader(
     Ok(report)
 }
 
+/// What [`parse_jsonl_only`] read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ParseOnlyStats {
+    /// Lines read, blank ones included.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Tweets (data and included) parsed.
+    pub tweets: u64,
+    /// Users parsed.
+    pub users: u64,
+}
+
+/// Parses every line of a twarc2 JSONL file into the importer's own lean structs and drops them,
+/// without converting anything or building a corpus: the parse limit that [`import_jsonl`] is measured
+/// against in the benchmarks (the importer's time minus this is the cost of conversion and the corpus).
+/// Stops at the first bad line, like strict mode.
+///
+/// ```
+/// use rapport_twitter::import::parse_jsonl_only;
+/// let dir = tempfile::tempdir().unwrap();
+/// let f = dir.path().join("t.jsonl");
+/// std::fs::write(&f, "{\"data\":[{\"id\":\"1\",\"text\":\"ok\",\"author_id\":\"9\"}],\"includes\":{\"users\":[{\"id\":\"9\",\"username\":\"ada\"}]}}\n\n").unwrap();
+/// let s = parse_jsonl_only(&f).unwrap();
+/// assert_eq!((s.lines, s.tweets, s.users), (2, 1, 1));
+/// ```
+pub fn parse_jsonl_only(path: impl AsRef<Path>) -> Result<ParseOnlyStats, TwitterError> {
+    let path = path.as_ref();
+    let name = file_name(path);
+    let f = File::open(path).map_err(|e| TwitterError::io(path, e))?;
+    let max = ImportOptions::default().max_line_bytes;
+    let mut lines = LineReader::new(BufReader::with_capacity(8 << 10, f), max);
+    let mut stats = ParseOnlyStats::default();
+    loop {
+        let line_no = lines.line_no + 1;
+        let line = match lines.next_line() {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
+            Err(LineError::Io(e)) => return Err(TwitterError::io(&name, e)),
+            Err(LineError::TooLong) => {
+                return Err(TwitterError::LineTooLong {
+                    file: name,
+                    line: line_no,
+                    max,
+                });
+            }
+        };
+        stats.lines += 1;
+        let bytes = if line_no == 1 { strip_bom(line) } else { line };
+        if bytes.trim_ascii().is_empty() {
+            continue;
+        }
+        let node = parse_node(bytes, &name, line_no, 0)?;
+        let (users, included, data) = node.views();
+        stats.users += users.len() as u64;
+        stats.tweets += (included.len() + data.len()) as u64;
+    }
+    stats.bytes = lines.total_bytes;
+    Ok(stats)
+}
+
 /// Imports one API v2 response saved as a JSON file (pretty-printed or not): a page of tweets or users,
 /// a stream message or a flattened tweet.
 ///

@@ -22,7 +22,9 @@ mod jsonl;
 pub(crate) mod lite;
 
 pub use archive::import_archive;
-pub use jsonl::{import_jsonl, import_jsonl_reader, import_response_file};
+pub use jsonl::{
+    ParseOnlyStats, import_jsonl, import_jsonl_reader, import_response_file, parse_jsonl_only,
+};
 
 use crate::TwitterError;
 use crate::convert::ConvertStats;

@@ -1,0 +1,216 @@
+//! `rapport-bench`: rapport's side of the benchmark, one process per run.
+//!
+//! * `rapport-bench gen --posts N --out FILE` writes the sample corpus (`rapport_twitter::sample`).
+//! * `rapport-bench run FILE [--stages all|load|parse] [--answers OUT]` runs the stages on the file and
+//!   prints one JSON object: seconds per stage, the peak RSS after each stage, and with `--answers`
+//!   writes the answers the driver compares with the Python reference.
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use rapport_benches::{
+    EngagementFeatures, account_key, cpu_seconds, engagement, hashtag_answer, hashtags_per_account,
+    load_answer, pageranks, peak_rss_bytes, threads,
+};
+use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
+use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
+use rapport_twitter::sample::{SampleConfig, write_sample_file};
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+#[command(about = "rapport's side of the benchmark against the Python stack")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Write the sample corpus.
+    Gen {
+        /// Posts.
+        #[arg(long)]
+        posts: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Run the stages on a twarc2 JSONL file.
+    Run {
+        /// The JSONL file.
+        input: PathBuf,
+        /// The organisation's handles.
+        #[arg(long, default_value = "acme_careers,acme_eng,acme_people")]
+        org: String,
+        /// Topics for topic PageRank (comma-separated; `+` joins the tags of one topic).
+        #[arg(long, default_value = "rustlang,python,hrtech")]
+        topics: String,
+        /// `all`, `load` (import only) or `parse` (serde_json into the importer's structs only).
+        #[arg(long, default_value = "all")]
+        stages: String,
+        /// Also time skill evidence with this ESCO classification zip.
+        #[arg(long)]
+        esco: Option<PathBuf>,
+        /// Write the answers here.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+    },
+}
+
+struct Timer {
+    times: BTreeMap<String, f64>,
+    cpu: BTreeMap<String, f64>,
+    peaks: BTreeMap<String, u64>,
+}
+
+impl Timer {
+    fn stage<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        let t0 = Instant::now();
+        let c0 = cpu_seconds().unwrap_or(0.0);
+        let r = f();
+        self.cpu
+            .insert(name.to_owned(), cpu_seconds().unwrap_or(0.0) - c0);
+        self.times
+            .insert(name.to_owned(), t0.elapsed().as_secs_f64());
+        self.peaks
+            .insert(name.to_owned(), peak_rss_bytes().unwrap_or(0));
+        r
+    }
+}
+
+fn main() {
+    if let Err(e) = real_main() {
+        eprintln!("rapport-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn real_main() -> Result<(), Box<dyn std::error::Error>> {
+    match Cli::parse().cmd {
+        Cmd::Gen { posts, seed, out } => {
+            let truth = write_sample_file(&SampleConfig::new(posts, seed), &out)?;
+            println!(
+                "{}",
+                json!({"posts": truth.posts, "pages": truth.pages, "accounts": truth.accounts,
+                       "bytes": std::fs::metadata(&out)?.len()})
+            );
+        }
+        Cmd::Run {
+            input,
+            org,
+            topics,
+            stages,
+            esco,
+            answers,
+        } => {
+            let mut t = Timer {
+                times: BTreeMap::new(),
+                cpu: BTreeMap::new(),
+                peaks: BTreeMap::new(),
+            };
+            let mut ans = serde_json::Map::new();
+            let start = Instant::now();
+            if stages == "parse" {
+                let s = t.stage("parse", || parse_jsonl_only(&input))?;
+                ans.insert("parse".into(), serde_json::to_value(s)?);
+            } else {
+                let report = t.stage("load", || import_jsonl(&input, &ImportOptions::default()))?;
+                let c = report.corpus;
+                ans.insert("load".into(), serde_json::to_value(load_answer(&c))?);
+                ans.insert("bytes".into(), json!(report.bytes));
+                if stages == "all" {
+                    run_all(&mut t, &mut ans, &c, &org, &topics, esco.as_ref())?;
+                }
+                // Dropping a million-post corpus is not part of any stage.
+                std::mem::forget(c);
+            }
+            t.times
+                .insert("total".into(), start.elapsed().as_secs_f64());
+            if let Some(path) = answers {
+                std::fs::write(path, serde_json::to_vec(&Value::Object(ans))?)?;
+            }
+            println!(
+                "{}",
+                json!({"times": t.times, "cpu": t.cpu, "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes()})
+            );
+        }
+    }
+    Ok(())
+}
+
+fn run_all(
+    timer: &mut Timer,
+    ans: &mut serde_json::Map<String, Value>,
+    corpus: &rapport_core::Corpus,
+    org: &str,
+    topics: &str,
+    esco: Option<&PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let org: Vec<&str> = org.split(',').collect();
+    let th = timer.stage("threads", || threads(corpus));
+    ans.insert("threads".into(), serde_json::to_value(th)?);
+
+    let (ix, report) = timer.stage("engagement", || engagement(corpus, &org))?;
+    let kinds = ix.count_by_kind();
+    let mut by_kind = BTreeMap::new();
+    for k in rapport_core::engagement::InteractionKind::ALL {
+        if kinds[k as usize] > 0 {
+            by_kind.insert(k.as_str(), kinds[k as usize]);
+        }
+    }
+    ans.insert("interactions".into(), json!(by_kind));
+    let funnel = &report.funnel;
+    ans.insert(
+        "funnel".into(),
+        json!({"unaware": funnel.unaware, "noticed": funnel.noticed, "responded": funnel.responded,
+               "conversing": funnel.conversing, "engaged": funnel.engaged}),
+    );
+    let rows: BTreeMap<String, EngagementFeatures> = report
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                account_key(&corpus.account(r.account)),
+                EngagementFeatures::from(r),
+            )
+        })
+        .collect();
+    ans.insert("engagement".into(), serde_json::to_value(rows)?);
+    let bc = timer.stage("broadcast", || corpus.broadcast_report(&org))?;
+    ans.insert("broadcast_posts".into(), json!(bc.posts.len()));
+
+    let pairs = timer.stage("hashtags", || hashtags_per_account(corpus));
+    ans.insert(
+        "hashtags".into(),
+        serde_json::to_value(hashtag_answer(corpus, &pairs))?,
+    );
+
+    let topics: Vec<String> = topics.split(',').map(str::to_owned).collect();
+    let (g, prs) = timer.stage("pagerank", || pageranks(corpus, &ix, &topics))?;
+    let mut pr = serde_json::Map::new();
+    for (name, scores) in prs {
+        let m: serde_json::Map<String, Value> = scores
+            .iter()
+            .enumerate()
+            .map(|(node, &s)| (account_key(&corpus.account(g.account(node))), json!(s)))
+            .collect();
+        pr.insert(name, Value::Object(m));
+    }
+    ans.insert("pagerank".into(), Value::Object(pr));
+
+    if let Some(zip) = esco {
+        let tax = Taxonomy::from_esco(zip)?;
+        let matcher = Matcher::new(&tax);
+        let skills = timer.stage("skills", || {
+            evidence(corpus, &matcher, &EvidenceOptions::default())
+        });
+        ans.insert("skill_rows".into(), json!(skills.rows.len()));
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Keeps the benchmark driver from rotting: the rapport side runs on a small sample and, when the
+//! bench venv exists (`benches/run` makes it), the whole driver runs in `--smoke` mode, which checks
+//! that rapport and the Python reference agree. Not a timing test: nothing here looks at times.
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_rapport-bench");
+
+#[test]
+fn rapport_side_answers_on_a_small_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.jsonl");
+    let answers = dir.path().join("a.json");
+    let gen_ok = Command::new(BIN)
+        .args(["gen", "--posts", "2000", "--out"])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(gen_ok.success());
+    let out = Command::new(BIN)
+        .arg("run")
+        .arg(&file)
+        .arg("--answers")
+        .arg(&answers)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for stage in ["load", "threads", "engagement", "hashtags", "pagerank"] {
+        assert!(printed["times"][stage].is_number(), "no time for {stage}");
+    }
+    let a: serde_json::Value = serde_json::from_slice(&std::fs::read(&answers).unwrap()).unwrap();
+    // The generator writes exactly the number of distinct posts asked for.
+    assert_eq!(a["load"]["posts"], 2000);
+    // Every post sits in exactly one conversation: the histogram counts conversations.
+    let hist: u64 = a["threads"]["depth_histogram"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(hist, a["threads"]["conversations"].as_u64().unwrap());
+    // PageRank is a distribution over the accounts, for the global ranking and each of the 3 topics.
+    let pr = a["pagerank"].as_object().unwrap();
+    assert_eq!(pr.len(), 4);
+    for scores in pr.values() {
+        let s: f64 = scores
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        assert!((s - 1.0).abs() < 1e-9, "sums to {s}");
+        assert_eq!(
+            scores.as_object().unwrap().len() as u64,
+            a["load"]["accounts"].as_u64().unwrap()
+        );
+    }
+}
+
+#[test]
+fn driver_smoke_mode_agrees() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join("benches/out/venv/bin/python");
+    if !python.exists() {
+        eprintln!("skipped: no bench venv (run `benches/run --smoke` once to make it)");
+        return;
+    }
+    let out = Command::new(&python)
+        .arg(root.join("benches/python/driver.py"))
+        .args(["--smoke", "--cpu", "0"])
+        .env("RAPPORT_BENCH_BIN", BIN)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("agree: 10000 posts"), "{stdout}");
+}
