@@ -83,6 +83,96 @@ fn quickstart_on_the_generated_sample_matches_the_ground_truth() {
     assert_eq!(report["load"]["pages"].as_u64(), Some(truth.pages as u64));
     assert_eq!(report["load"]["skipped"].as_u64(), Some(0));
     assert_eq!(report["generated"]["posts"].as_u64(), Some(2_000));
+    check_analyses(&report["analyses"], &truth);
+}
+
+/// The analyses against what the generator planted.
+fn check_analyses(a: &Value, truth: &SampleTruth) {
+    let handle = |v: &Value| v["handle"].as_str().unwrap().to_lowercase();
+    let is_org = |h: &str| truth.org_handles.iter().any(|o| o.eq_ignore_ascii_case(h));
+    // The organisation replies to nobody outside `two_way`: so exactly they reach `conversing` or
+    // beyond, and the funnel's two lowest stages hold them all.
+    let f = &a["funnel"];
+    let at_least_conversing = f["conversing"].as_u64().unwrap() + f["engaged"].as_u64().unwrap();
+    assert_eq!(at_least_conversing, truth.two_way.len() as u64);
+    let most = a["most_engaged"].as_array().unwrap();
+    assert_eq!(
+        most.len(),
+        10.min(a["engaged_accounts"].as_u64().unwrap() as usize)
+    );
+    for e in most {
+        let h = handle(e);
+        assert!(!is_org(&h), "an org account among the engaged: {h}");
+        let stage = e["stage"].as_str().unwrap();
+        let two_way = truth.two_way.iter().any(|t| t.eq_ignore_ascii_case(&h));
+        assert_eq!(
+            ["conversing", "engaged"].contains(&stage),
+            two_way,
+            "{h} at {stage}"
+        );
+        assert!(e["explanation"].as_str().unwrap().contains(&h));
+    }
+    // Everyone the generator made "engaged" is at that stage, and they score highest.
+    for (i, h) in truth.engaged.iter().enumerate() {
+        let row = most.iter().find(|e| handle(e) == h.to_lowercase());
+        assert_eq!(
+            row.map(|e| e["stage"].as_str().unwrap()),
+            Some("engaged"),
+            "{h}"
+        );
+        assert!(
+            row.unwrap()["rank"].as_u64().unwrap() as usize <= truth.engaged.len(),
+            "{h} #{i}"
+        );
+    }
+    // The broadcast report: the org's posts, and those with a reply by someone else.
+    let o = &a["broadcast"]["overall"];
+    assert_eq!(o["posts"].as_u64(), Some(truth.org_posts as u64));
+    assert_eq!(
+        o["conversation"].as_u64(),
+        Some(truth.org_posts_answered as u64)
+    );
+    let void = o["void"].as_u64().unwrap();
+    assert_eq!(
+        void + o["broadcast"].as_u64().unwrap() + o["conversation"].as_u64().unwrap(),
+        truth.org_posts as u64
+    );
+    assert!((o["void_rate"].as_f64().unwrap() - void as f64 / truth.org_posts as f64).abs() < 1e-9);
+    // Skills, candidates and mentors are there; no org account is ever a candidate.
+    assert!(!a["top_skills"].as_array().unwrap().is_empty());
+    let cands = a["candidates"]["rows"].as_array().unwrap();
+    assert!(!cands.is_empty());
+    assert!(cands.iter().all(|r| !is_org(&handle(r))));
+    assert_eq!(a["candidates"]["job"], "Rust / data engineer");
+    let mentors = a["mentors"]["rows"].as_array().unwrap();
+    assert!(!mentors.is_empty());
+    assert_eq!(a["mentors"]["topic"], "skill python");
+}
+
+#[test]
+fn quickstart_mentors_of_a_hashtag() {
+    let report = json_report(&[
+        "quickstart",
+        "--posts",
+        "2000",
+        "--topic",
+        "#rustlang",
+        "--json",
+    ]);
+    let truth = truth(2_000, 7);
+    let m = &report["analyses"]["mentors"];
+    assert_eq!(m["topic"], "#rustlang");
+    // The generator's mentors of #rustlang answer its questions: the top mentor is one of them.
+    // (The generator plants mentors for its twelve most popular topics; #rustlang is sixth.)
+    let planted = truth
+        .mentors
+        .get("rustlang")
+        .expect("planted mentors of #rustlang");
+    let top = m["rows"][0]["handle"].as_str().unwrap().to_lowercase();
+    assert!(
+        planted.iter().any(|h| h.to_lowercase() == top),
+        "{top} not among {planted:?}"
+    );
 }
 
 #[test]
@@ -105,6 +195,7 @@ fn quickstart_on_a_file_gives_the_same_summary() {
     // The summary lists the accounts by their handle as found in the corpus.
     check_summary(&report["summary"], &truth);
     assert!(report["generated"].is_null());
+    check_analyses(&report["analyses"], &truth);
     assert_eq!(
         report["load"]["bytes"].as_u64(),
         Some(std::fs::metadata(&path).unwrap().len())
@@ -121,6 +212,12 @@ fn quickstart_prints_a_readable_summary() {
         "Corpus",
         "Top hashtags",
         "acme_careers",
+        "Engagement funnel",
+        "most engaged accounts",
+        "void rate",
+        "Top skills of the",
+        "Candidates for the sample job",
+        "Mentors of skill python",
     ] {
         assert!(stdout.contains(needle), "{needle:?} missing from\n{stdout}");
     }

@@ -37,6 +37,7 @@ pub mod error;
 pub mod fairness;
 pub mod filter;
 pub mod graph;
+pub mod hris;
 pub mod learning;
 pub mod mentors;
 pub mod ranking;

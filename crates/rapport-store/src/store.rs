@@ -462,6 +462,30 @@ impl Store {
         Ok(report)
     }
 
+    /// [`Store::add_page`] that also replaces the watch's options, in the same transaction. The sync
+    /// loop keeps the state of an unfinished sweep there (the newest id seen by the sweep, which
+    /// becomes the cursor's `newest_id` when the sweep ends), so that this state, the page and the
+    /// cursor can never disagree after a crash.
+    pub fn add_page_with_options(
+        &mut self,
+        page: &Corpus,
+        watch: &str,
+        new_cursor: &Cursor,
+        options: &Value,
+    ) -> Result<SaveReport> {
+        let fail_after = self.fail_after();
+        let tx = self.conn.transaction()?;
+        let watch_id = watch_id(&tx, watch)?;
+        let report = write_corpus(&tx, &self.salt, page, fail_after)?;
+        put_cursor(&tx, watch_id, new_cursor)?;
+        tx.execute(
+            "UPDATE watches SET options = ?2 WHERE id = ?1",
+            params![watch_id, options.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+
     #[cfg(test)]
     fn fail_after(&self) -> Option<usize> {
         self.fail_after_posts

@@ -130,3 +130,25 @@ fn at_tokens_find_handles_at_word_starts_only() {
     let (r, n) = redact("@ada_10 and @ada_1", |h| h == "ada_1");
     assert_eq!((r.as_str(), n), ("@ada_10 and @[forgotten]", 1));
 }
+
+#[test]
+fn add_page_with_options_moves_page_cursor_and_options_together_or_not_at_all() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.add_watch(&Watch::new("jobs", WatchKind::Search, "#hiring"))
+        .unwrap();
+    let (c0, cur0) = page(0);
+    let opts0 = serde_json::json!({"sync": {"sweep_newest": "5"}});
+    s.add_page_with_options(&c0, "jobs", &cur0, &opts0).unwrap();
+    assert_eq!(s.watch("jobs").unwrap().unwrap().options, opts0);
+    assert_eq!(s.cursor("jobs").unwrap().unwrap().cursor, cur0);
+
+    // A failure half-way through page 1 leaves page 0's posts, cursor and options as they were.
+    s.fail_after_posts = Some(2);
+    let (c1, cur1) = page(1);
+    let opts1 = serde_json::json!({"sync": {"sweep_newest": "9"}});
+    assert!(s.add_page_with_options(&c1, "jobs", &cur1, &opts1).is_err());
+    s.fail_after_posts = None;
+    assert_eq!(s.num_posts().unwrap(), 5);
+    assert_eq!(s.watch("jobs").unwrap().unwrap().options, opts0);
+    assert_eq!(s.cursor("jobs").unwrap().unwrap().cursor, cur0);
+}

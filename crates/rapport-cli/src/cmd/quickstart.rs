@@ -3,7 +3,11 @@
 //! Without FILE it generates the sample corpus in memory (20 000 posts, seed 7 by default; the
 //! organisation is the sample's three accounts) and loads it through the same twarc2 importer a
 //! real file goes through; with FILE it imports the file (twarc2 JSONL, an API response page or an
-//! X archive). It prints the corpus summary, the load time and the throughput.
+//! X archive). It prints the corpus summary, the load time and the throughput, then the analyses
+//! (see `analysis.rs`): the engagement funnel, the ten most engaged accounts each explained in one
+//! line, the organisation's void rate, the top skills of the most engaged people, candidates for a
+//! sample job and the mentors of a topic. Without an organisation (a FILE without `--org`) only the
+//! summary is printed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,7 +18,8 @@ use rapport_twitter::import::{ImportOptions, import_jsonl_reader, import_path};
 use rapport_twitter::sample::{Sample, SampleConfig};
 use serde::Serialize;
 
-use super::CmdError;
+use super::analysis::{Analyses, DEFAULT_TOPIC, Plan, analyse, sample_job};
+use super::{CmdError, Outcome};
 
 /// Arguments of `rapport quickstart`.
 #[derive(Debug, clap::Args)]
@@ -38,6 +43,9 @@ pub(crate) struct Args {
     /// How many hashtags to list.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// The mentors' topic: a skill (`python`, `rapport:rust`) or a hashtag (`#rustlang`).
+    #[arg(long, default_value = DEFAULT_TOPIC)]
+    pub topic: String,
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -71,6 +79,10 @@ pub(crate) struct Report {
     pub generated: Option<Generated>,
     pub load: Load,
     pub summary: CorpusSummary,
+    /// The analyses (absent without an organisation).
+    pub analyses: Option<Analyses>,
+    /// Seconds the analyses took.
+    pub analysis_seconds: f64,
 }
 
 impl Report {
@@ -104,6 +116,13 @@ impl Report {
         }
         s.push('\n');
         s.push_str(&self.summary.to_text());
+        match &self.analyses {
+            Some(a) => {
+                s.push_str(&a.to_text());
+                let _ = writeln!(s, "\nAnalyses took {:.2} s.", self.analysis_seconds);
+            }
+            None => s.push_str("\nNo organisation given (--org HANDLE): analyses skipped.\n"),
+        }
         s
     }
 }
@@ -167,6 +186,18 @@ pub(crate) fn quickstart(args: &Args) -> Result<Report, CmdError> {
     };
     let org: Vec<&str> = org.iter().map(String::as_str).collect();
     let summary = CorpusSummary::of(&report.corpus, &org, args.top);
+    let t2 = Instant::now();
+    let analyses = if org.is_empty() {
+        None
+    } else {
+        let plan = Plan {
+            top: 10,
+            job: sample_job(),
+            topic: &args.topic,
+        };
+        Some(analyse(&report.corpus, &org, &plan)?.0)
+    };
+    let analysis_seconds = t2.elapsed().as_secs_f64();
     let load = Load {
         source,
         lines: report.lines,
@@ -181,11 +212,13 @@ pub(crate) fn quickstart(args: &Args) -> Result<Report, CmdError> {
         generated,
         load,
         summary,
+        analyses,
+        analysis_seconds,
     })
 }
 
 /// Runs the quickstart and prints its report on stdout.
-pub(crate) fn run(args: &Args) -> Result<(), CmdError> {
+pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let report = quickstart(args)?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -194,5 +227,5 @@ pub(crate) fn run(args: &Args) -> Result<(), CmdError> {
     } else {
         write!(out, "{}", report.to_text())?;
     }
-    Ok(())
+    Ok(Outcome::Done)
 }

@@ -1,0 +1,54 @@
+//! `rapport forget HANDLE --store PATH` (or `--candidate HRIS_ID`): erasure, logged.
+
+use std::io::Write;
+
+use super::{CmdError, Outcome, StoreArg};
+
+/// Arguments of `rapport forget`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The person: a handle (`@name`), a profile URL or an account id.
+    #[arg(required_unless_present = "candidate", value_name = "HANDLE")]
+    pub who: Option<String>,
+    /// Forget a candidate record by its HRIS id instead, with every handle it carries.
+    #[arg(long, value_name = "HRIS_ID", conflicts_with = "who")]
+    pub candidate: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `rapport forget`.
+pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
+    let mut store = args.store.open_existing()?;
+    let report = match (&args.who, &args.candidate) {
+        (_, Some(id)) => store.forget_candidate(id)?,
+        (Some(who), None) => store.forget(who)?,
+        (None, None) => unreachable!("clap requires one"),
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s); {} tombstone(s) written{}",
+            report.accounts_deleted,
+            report.posts_deleted,
+            report.reposts_deleted,
+            report.posts_redacted,
+            report.candidates_deleted,
+            report.derived_deleted,
+            report.tombstones,
+            if report.wal_truncated {
+                ""
+            } else {
+                " (another reader holds the file open: run `rapport forget` again later to compact it)"
+            }
+        )?;
+    }
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,212 @@
+//! `rapport score --store PATH --org HANDLE... --candidates FILE [--format csv|json] [--explain]`:
+//! candidate records in, one row per HRIS id out ([`rapport_core::hris`]); every run appends an audit
+//! entry (configuration, the cohort as pseudonyms, a digest of the output).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rapport_core::candidates::{read_candidates_csv, read_candidates_json};
+use rapport_core::engagement::{COMPONENT_NAMES, EngagementOptions, Org};
+use rapport_core::hris::{CandidateScores, ScoreOptions, score_candidates};
+use rapport_store::AuditEntry;
+use serde_json::json;
+
+use super::{CmdError, Outcome, StoreArg};
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// One row per candidate, flat columns (components as `c_<name>` points).
+    Csv,
+    /// The whole result, with the unknown handles and the explanations.
+    Json,
+}
+
+/// Arguments of `rapport score`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// An account of the organisation (handle or id); repeat for several.
+    #[arg(long = "org", value_name = "HANDLE", required = true)]
+    pub org: Vec<String>,
+    /// The candidate records: CSV with a header (hris_id, name, stage, x_handle, label.KEY...) or
+    /// JSON (by the .json extension). Other columns are not read.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// Add each score's explanation (summary, stage reason; with JSON also the evidence post ids).
+    #[arg(long)]
+    pub explain: bool,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Half-life of the engagement decay, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = rapport_core::engagement::DEFAULT_HALF_LIFE_DAYS)]
+    pub half_life: f64,
+}
+
+fn read_candidates(path: &PathBuf) -> Result<rapport_core::candidates::CandidateFile, CmdError> {
+    let name = path.display().to_string();
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    Ok(if is_json {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+        read_candidates_json(&text, &name)?
+    } else {
+        let f = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+        read_candidates_csv(std::io::BufReader::new(f), &name)?
+    })
+}
+
+/// The scores as CSV: HRIS id first.
+pub(crate) fn to_csv(s: &CandidateScores, explain: bool) -> Result<Vec<u8>, CmdError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "hris_id",
+        "name",
+        "hris_stage",
+        "status",
+        "handle",
+        "account_id",
+        "score",
+        "stage",
+        "interactions",
+        "last_interaction",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(COMPONENT_NAMES.iter().map(|c| format!("c_{c}")));
+    header.push("top_skills".into());
+    header.push("unknown_handles".into());
+    if explain {
+        header.push("summary".into());
+        header.push("stage_reason".into());
+    }
+    w.write_record(&header)?;
+    for r in &s.rows {
+        let mut rec: Vec<String> = vec![
+            r.hris_id.clone(),
+            r.name.clone().unwrap_or_default(),
+            r.hris_stage.clone().unwrap_or_default(),
+            r.status.as_str().to_owned(),
+            r.handle.clone().unwrap_or_default(),
+            r.account_id.clone().unwrap_or_default(),
+            r.score.map(|x| format!("{x:.2}")).unwrap_or_default(),
+            r.stage.map(|x| x.as_str().to_owned()).unwrap_or_default(),
+            r.interactions.to_string(),
+            r.last_interaction
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+        ];
+        for name in COMPONENT_NAMES {
+            rec.push(
+                r.components
+                    .iter()
+                    .find(|k| k.name == name)
+                    .map(|k| format!("{:.2}", k.contribution))
+                    .unwrap_or_default(),
+            );
+        }
+        rec.push(
+            r.top_skills
+                .iter()
+                .map(|k| k.label.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        rec.push(r.unknown_handles.join(";"));
+        if explain {
+            let e = r.explanation.as_ref();
+            rec.push(e.map(|e| e.summary.clone()).unwrap_or_default());
+            rec.push(e.map(|e| e.stage_reason.clone()).unwrap_or_default());
+        }
+        w.write_record(&rec)?;
+    }
+    Ok(w.into_inner().map_err(|e| e.to_string())?)
+}
+
+/// Runs `rapport score`.
+pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
+    let file = read_candidates(&args.candidates)?;
+    let mut store = args.store.open_existing()?;
+    let corpus = store.load_corpus()?;
+    let org = Org::resolve(&corpus, &args.org)?;
+    let opts = ScoreOptions {
+        engagement: EngagementOptions::new(args.half_life, None),
+        explain: args.explain,
+        ..ScoreOptions::default()
+    };
+    let scores = score_candidates(&corpus, &file.candidates, &org, &opts)?;
+    let bytes = match args.format {
+        Format::Csv => to_csv(&scores, args.explain)?,
+        Format::Json => {
+            let mut v = serde_json::to_vec_pretty(&scores)?;
+            v.push(b'\n');
+            v
+        }
+    };
+
+    let mut entry = super::audit_entry("score");
+    entry.analysis = Some("engagement".into());
+    entry.config = json!({
+        "org": org.handles,
+        "half_life_days": args.half_life,
+        "weights": opts.engagement.weights,
+        "top_skills": opts.top_skills,
+        "explain": args.explain,
+        "format": if args.format == Format::Csv { "csv" } else { "json" },
+    });
+    entry.cohort = scores
+        .scored()
+        .filter_map(|r| r.account_id.clone())
+        .collect();
+    entry.output_digest = Some(AuditEntry::digest(&bytes));
+    entry.details = json!({
+        "candidates": scores.rows.len(),
+        "scored": scores.scored().count(),
+        "unknown_handles": scores.unknown.len(),
+        "without_handles": scores.without_handles.len(),
+        "ignored_columns": file.ignored_columns,
+    });
+    store.audit_append(&entry)?;
+
+    match &args.output {
+        Some(p) => std::fs::write(p, &bytes).map_err(|e| format!("{}: {e}", p.display()))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    if !file.ignored_columns.is_empty() {
+        eprintln!(
+            "rapport: columns not read (data minimisation): {}",
+            file.ignored_columns.join(", ")
+        );
+    }
+    if scores.is_complete() {
+        Ok(Outcome::Done)
+    } else {
+        let mut parts = Vec::new();
+        if !scores.unknown.is_empty() {
+            parts.push(format!(
+                "{} handle(s) not in the store: {}",
+                scores.unknown.len(),
+                scores
+                    .unknown
+                    .iter()
+                    .map(|u| format!("{} @{}", u.hris_id, u.handle))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !scores.without_handles.is_empty() {
+            parts.push(format!(
+                "candidate(s) without a handle: {}",
+                scores.without_handles.join(", ")
+            ));
+        }
+        Ok(Outcome::Partial(parts.join("; ")))
+    }
+}

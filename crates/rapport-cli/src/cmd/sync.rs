@@ -1,0 +1,167 @@
+//! `rapport sync --store PATH [--watch NAME]... [--bearer-token-env VAR] [--base-url URL]`: fetch
+//! what is new for the watches (see the `rapport_sync` crate for how a sync stays crash-safe), with a
+//! progress bar on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rapport_sync::{SyncEvent, SyncOptions, sync_watches};
+use rapport_twitter::XClient;
+use rapport_twitter::client::RetryPolicy;
+use serde_json::json;
+
+use super::{CmdError, Outcome, StoreArg};
+
+/// Arguments of `rapport sync`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Sync only this watch; repeat for several. Default: every watch, in the order they were added.
+    #[arg(long = "watch", value_name = "NAME")]
+    pub watches: Vec<String>,
+    /// The environment variable holding the X API bearer token (the token itself is never taken on
+    /// the command line, where other users could read it).
+    #[arg(long, value_name = "VAR", default_value = "X_BEARER_TOKEN")]
+    pub bearer_token_env: String,
+    /// The API's base URL (a local mock server in tests).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// At most this many pages per watch in this run; the next run continues where it stopped.
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
+    /// Posts per page (`max_results`), unless a watch sets `page_size`.
+    #[arg(long, value_name = "N", default_value_t = rapport_sync::DEFAULT_PAGE_SIZE)]
+    pub page_size: u32,
+    /// Retries of a 5xx or transport error before a watch stops (with capped exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+    /// Stop a watch at a rate limit instead of waiting for the window to reset (up to 15 min).
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `rapport sync`.
+pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
+    let token = std::env::var(&args.bearer_token_env).map_err(|_| {
+        format!(
+            "no bearer token: set the environment variable {} (or name another with --bearer-token-env)",
+            args.bearer_token_env
+        )
+    })?;
+    let mut builder = XClient::builder()
+        .bearer_token(token)
+        .retry(RetryPolicy {
+            max_retries: args.retries,
+            ..RetryPolicy::default()
+        })
+        .wait_on_rate_limit(!args.no_wait);
+    if let Some(url) = &args.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    let client = builder.build()?;
+    let mut store = args.store.open()?;
+    let names: Vec<String> = if args.watches.is_empty() {
+        store.watches()?.into_iter().map(|w| w.name).collect()
+    } else {
+        args.watches.clone()
+    };
+    if names.is_empty() {
+        return Err("the store has no watches; add one with `rapport watch add`".into());
+    }
+    let opts = SyncOptions {
+        max_pages: args.max_pages,
+        page_size: args.page_size,
+    };
+
+    let bar = ProgressBar::new_spinner();
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar.enable_steady_tick(Duration::from_millis(120));
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix}: {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let mut progress = |e: SyncEvent<'_>| match e {
+        SyncEvent::WatchStarted { watch, resumed } => {
+            bar.set_prefix(watch.name.clone());
+            bar.set_message(if resumed {
+                "resuming an unfinished sync".to_owned()
+            } else {
+                "fetching".to_owned()
+            });
+        }
+        SyncEvent::Page { pages, posts, .. } => {
+            bar.set_message(format!("{pages} page(s), {posts} new post(s)"));
+        }
+        SyncEvent::WatchDone(r) => {
+            bar.println(format!(
+                "{}: {} page(s), {} new post(s){}",
+                r.name,
+                r.pages,
+                r.posts_fetched,
+                if r.complete { "" } else { " (incomplete)" }
+            ));
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(sync_watches(
+        &client,
+        &mut store,
+        &names,
+        &opts,
+        &mut progress,
+    ));
+    bar.finish_and_clear();
+    let report = result?;
+
+    let mut entry = super::audit_entry("sync");
+    entry.config =
+        json!({ "watches": names, "max_pages": args.max_pages, "page_size": args.page_size });
+    entry.details = json!({ "pages": report.pages(), "posts": report.posts_fetched(), "complete": report.is_complete() });
+    store.audit_append(&entry)?;
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        for w in &report.watches {
+            writeln!(
+                out,
+                "{}: {} page(s), {} new post(s); newest id {}; {}",
+                w.name,
+                w.pages,
+                w.posts_fetched,
+                w.cursor.newest_id.as_deref().unwrap_or("-"),
+                if w.complete {
+                    "up to date"
+                } else {
+                    "incomplete, rerun to continue"
+                }
+            )?;
+        }
+    }
+    let stopped: Vec<String> = report
+        .watches
+        .iter()
+        .filter_map(|w| w.stopped.as_ref().map(|s| format!("{}: {s}", w.name)))
+        .collect();
+    if report.is_complete() {
+        Ok(Outcome::Done)
+    } else {
+        Ok(Outcome::Partial(format!(
+            "not every watch is up to date:\n  {}",
+            stopped.join("\n  ")
+        )))
+    }
+}

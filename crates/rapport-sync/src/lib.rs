@@ -1,0 +1,534 @@
+//! # rapport-sync
+//!
+//! Incremental sync of *watches* — saved searches, user timelines, mentions and lists, defined once
+//! in the [store](rapport_store) — through the X API client, fetching only what is newer than each
+//! watch's cursor, and resumable after a crash or a rate-limit stop.
+//!
+//! Why a crate of its own: the store must not know HTTP (it is also the Python side's and the
+//! notebooks' database), and the client must not know SQLite; the loop that moves data from one to
+//! the other is the only thing that needs both. The CLI (`rapport sync`), the Rust service example
+//! and, later, the Python binding all call this crate, without pulling in clap or a progress bar.
+//!
+//! ## How a sync stays correct
+//!
+//! X returns posts newest first. A *sweep* is one walk over the pages of everything newer than the
+//! cursor's `newest_id` (`since_id`; for lists, which have no `since_id`, the walk stops at the first
+//! page that reaches a post at or below it, and only the newer posts are kept). Every page is stored
+//! with [`Store::add_page_with_options`]: the posts, the new cursor and the sweep's state in **one
+//! transaction**. While a sweep is unfinished the cursor keeps the sweep's `since_id` and the token of
+//! the next page, and the watch's options keep the newest id the sweep has seen
+//! (`options.sync.sweep_newest`); when the last page is stored, `newest_id` moves to it and the
+//! token is cleared. So:
+//!
+//! - a crash, a 5xx or a rate-limit stop between pages loses nothing: the next run resumes with the
+//!   stored token and the same `since_id`, exactly where the last stored page ended;
+//! - nothing is stored twice: pages already stored are never fetched again, and a post that does
+//!   come twice (X pages overlap when new posts arrive) replaces its stored copy (posts are keyed by
+//!   id);
+//! - forgotten people stay forgotten: the store drops them from every page it writes.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use rapport_store::{Store, Watch, WatchKind};
+//! use rapport_sync::{SyncOptions, sync_all};
+//! use rapport_twitter::XClient;
+//!
+//! let mut store = Store::open("rapport.db")?;
+//! store.add_watch(&Watch::new("rust-jobs", WatchKind::Search, "#rustlang #hiring -is:retweet"))?;
+//! let client = XClient::new(std::env::var("X_BEARER_TOKEN")?)?;
+//! let report = sync_all(&client, &mut store, &SyncOptions::default(), &mut |_event| {}).await?;
+//! for w in &report.watches {
+//!     println!("{}: {} page(s), {} new post(s), complete: {}", w.name, w.pages, w.posts_fetched, w.complete);
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::cmp::Ordering;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use rapport_core::{Corpus, normalize_handle};
+use rapport_store::{Cursor, Store, StoreError, Watch, WatchKind};
+use rapport_twitter::XClient;
+use rapport_twitter::client::{ClientError, Endpoint, Page, Request};
+use rapport_twitter::convert::add_response;
+use rapport_twitter::models::{OneOrMany, TweetsResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The key of a watch's options that holds the sync's own state.
+pub const STATE_KEY: &str = "sync";
+
+/// The default page size (`max_results`), the largest every watched endpoint accepts.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Knobs of a sync run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncOptions {
+    /// At most this many pages per watch in one run (`None`: until the sweep ends). A run cut short
+    /// leaves the token in the cursor; the next run continues.
+    pub max_pages: Option<usize>,
+    /// `max_results` per page, unless the watch's options say `page_size`.
+    pub page_size: u32,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            max_pages: None,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// The sync's state kept in a watch's options under [`STATE_KEY`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepState {
+    /// The newest post id seen by the unfinished sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep_newest: Option<String>,
+    /// The account id a timeline or mentions watch resolved its handle to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+/// What one watch's sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchReport {
+    /// The watch.
+    pub name: String,
+    /// Its kind.
+    pub kind: WatchKind,
+    /// Whether the run continued an unfinished sweep.
+    pub resumed: bool,
+    /// Pages fetched and stored.
+    pub pages: usize,
+    /// Posts on those pages that were new to the cursor (the pages' `data`).
+    pub posts_fetched: usize,
+    /// Posts written to the store (including referenced posts from `includes`).
+    pub posts_written: usize,
+    /// Whether the sweep reached its end (nothing newer is left to fetch).
+    pub complete: bool,
+    /// Why the run stopped early (a rate limit, a server error, the page limit), if it did.
+    pub stopped: Option<String>,
+    /// The cursor after the run.
+    pub cursor: Cursor,
+}
+
+/// What a sync of several watches did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SyncReport {
+    /// One report per watch, in the order they were synced.
+    pub watches: Vec<WatchReport>,
+}
+
+impl SyncReport {
+    /// Whether every watch reached the end of its sweep.
+    pub fn is_complete(&self) -> bool {
+        self.watches.iter().all(|w| w.complete)
+    }
+
+    /// Pages stored over all watches.
+    pub fn pages(&self) -> usize {
+        self.watches.iter().map(|w| w.pages).sum()
+    }
+
+    /// New posts over all watches.
+    pub fn posts_fetched(&self) -> usize {
+        self.watches.iter().map(|w| w.posts_fetched).sum()
+    }
+}
+
+/// Progress of a sync, for a progress bar or a log.
+#[derive(Debug, Clone, Copy)]
+pub enum SyncEvent<'a> {
+    /// A watch starts.
+    WatchStarted {
+        /// The watch.
+        watch: &'a Watch,
+        /// Whether it continues an unfinished sweep.
+        resumed: bool,
+    },
+    /// A page was stored.
+    Page {
+        /// The watch's name.
+        watch: &'a str,
+        /// Pages stored so far in this run for this watch.
+        pages: usize,
+        /// New posts so far in this run for this watch.
+        posts: usize,
+    },
+    /// A watch is done (complete or stopped).
+    WatchDone(&'a WatchReport),
+}
+
+/// The errors that stop a sync. Retryable client errors (rate limits, 5xx, timeouts) do not: they
+/// end the watch's run with [`WatchReport::stopped`] set and the cursor where the last stored page
+/// left it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// No watch of that name in the store.
+    #[error("no watch named {0:?} in the store; add one with `rapport watch add`")]
+    UnknownWatch(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The client failed in a way a retry will not fix (401, 403, 400...).
+    #[error("watch {watch:?}: {source} ({pages} page(s) stored before it)")]
+    Client {
+        /// The watch.
+        watch: String,
+        /// Pages stored before the error.
+        pages: usize,
+        /// The client's error (boxed: it is large).
+        #[source]
+        source: Box<ClientError>,
+    },
+    /// A timeline or mentions watch names a user X does not know.
+    #[error("watch {watch:?}: no X user @{handle}")]
+    UnknownUser {
+        /// The watch.
+        watch: String,
+        /// The handle.
+        handle: String,
+    },
+    /// A watch option has the wrong shape.
+    #[error("watch {watch:?}: option `{option}`: {message}")]
+    BadOption {
+        /// The watch.
+        watch: String,
+        /// The option.
+        option: &'static str,
+        /// What was expected.
+        message: String,
+    },
+}
+
+/// Compares two post ids: numerically when both are decimal (X ids are snowflakes, increasing with
+/// time), else as strings.
+pub fn cmp_ids(a: &str, b: &str) -> Ordering {
+    let num = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if num(a) && num(b) {
+        let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    } else {
+        a.cmp(b)
+    }
+}
+
+fn max_id(a: Option<String>, b: Option<&str>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) if cmp_ids(b, &a) == Ordering::Greater => Some(b.to_owned()),
+        (Some(a), _) => Some(a),
+        (None, b) => b.map(str::to_owned),
+    }
+}
+
+/// Syncs every watch of the store, in the order they were added.
+///
+/// Retryable client errors stop only the watch they happen in (see [`WatchReport::stopped`]);
+/// other errors stop the run.
+pub async fn sync_all(
+    client: &XClient,
+    store: &mut Store,
+    opts: &SyncOptions,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<SyncReport, SyncError> {
+    let names: Vec<String> = store.watches()?.into_iter().map(|w| w.name).collect();
+    sync_watches(client, store, &names, opts, progress).await
+}
+
+/// Syncs the named watches, in the order given.
+pub async fn sync_watches(
+    client: &XClient,
+    store: &mut Store,
+    names: &[String],
+    opts: &SyncOptions,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    for name in names {
+        report
+            .watches
+            .push(sync_watch(client, store, name, opts, progress).await?);
+    }
+    Ok(report)
+}
+
+fn state_of(watch: &Watch) -> Result<SweepState, SyncError> {
+    match watch.options.get(STATE_KEY) {
+        None | Some(Value::Null) => Ok(SweepState::default()),
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| SyncError::BadOption {
+            watch: watch.name.clone(),
+            option: STATE_KEY,
+            message: format!("expected {{\"sweep_newest\": id, \"user_id\": id}}: {e}"),
+        }),
+    }
+}
+
+fn page_size(watch: &Watch, opts: &SyncOptions) -> Result<u32, SyncError> {
+    match watch.options.get("page_size") {
+        None | Some(Value::Null) => Ok(opts.page_size),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| SyncError::BadOption {
+                watch: watch.name.clone(),
+                option: "page_size",
+                message: format!("expected a whole number of posts per page, found {v}"),
+            }),
+    }
+}
+
+async fn user_id(
+    client: &XClient,
+    watch: &Watch,
+    state: &mut SweepState,
+) -> Result<String, SyncError> {
+    let target = watch.target.trim();
+    if !target.is_empty() && target.bytes().all(|c| c.is_ascii_digit()) {
+        return Ok(target.to_owned());
+    }
+    if let Some(id) = &state.user_id {
+        return Ok(id.clone());
+    }
+    let handle = normalize_handle(target);
+    let page = client
+        .user_by_username(&handle)
+        .send()
+        .await
+        .map_err(|source| SyncError::Client {
+            watch: watch.name.clone(),
+            pages: 0,
+            source: Box::new(source),
+        })?;
+    let id = page
+        .items()
+        .first()
+        .map(|u| u.id.clone())
+        .ok_or_else(|| SyncError::UnknownUser {
+            watch: watch.name.clone(),
+            handle: handle.clone(),
+        })?;
+    state.user_id = Some(id.clone());
+    Ok(id)
+}
+
+type Pages = BoxStream<'static, Result<Page<TweetsResponse>, ClientError>>;
+
+fn pages_of<E: Endpoint<Body = TweetsResponse>>(req: Request<E>, token: Option<&str>) -> Pages {
+    match token {
+        Some(t) => req.resume_from(t).pages().boxed(),
+        None => req.pages().boxed(),
+    }
+}
+
+/// Syncs one watch: fetches what is newer than its cursor (resuming an unfinished sweep), storing
+/// each page with its cursor in one transaction.
+pub async fn sync_watch(
+    client: &XClient,
+    store: &mut Store,
+    name: &str,
+    opts: &SyncOptions,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<WatchReport, SyncError> {
+    let watch = store
+        .watch(name)?
+        .ok_or_else(|| SyncError::UnknownWatch(name.to_owned()))?;
+    let cursor = store.cursor(name)?.map(|c| c.cursor).unwrap_or_default();
+    let mut state = state_of(&watch)?;
+    let resumed = cursor.next_token.is_some();
+    if !resumed {
+        // A sweep state without a token is left over from a sweep that finished: start afresh.
+        state.sweep_newest = None;
+    }
+    let since = cursor.newest_id.clone();
+    let size = page_size(&watch, opts)?;
+    progress(SyncEvent::WatchStarted {
+        watch: &watch,
+        resumed,
+    });
+
+    let token = cursor.next_token.as_deref();
+    let stream: Pages = match watch.kind {
+        WatchKind::Search => {
+            let archive = watch
+                .options
+                .get("archive")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if archive {
+                let mut r = client.search_all(watch.target.clone()).max_results(size);
+                if let Some(s) = &since {
+                    r = r.since_id(s.clone());
+                }
+                pages_of(r, token)
+            } else {
+                let mut r = client.search_recent(watch.target.clone()).max_results(size);
+                if let Some(s) = &since {
+                    r = r.since_id(s.clone());
+                }
+                pages_of(r, token)
+            }
+        }
+        WatchKind::Timeline => {
+            let id = user_id(client, &watch, &mut state).await?;
+            let mut r = client.user_tweets(id).max_results(size);
+            if let Some(s) = &since {
+                r = r.since_id(s.clone());
+            }
+            pages_of(r, token)
+        }
+        WatchKind::Mentions => {
+            let id = user_id(client, &watch, &mut state).await?;
+            let mut r = client.mentions(id).max_results(size);
+            if let Some(s) = &since {
+                r = r.since_id(s.clone());
+            }
+            pages_of(r, token)
+        }
+        // The list endpoint has no since_id: the sweep stops at the first page reaching the cursor.
+        WatchKind::List => pages_of(
+            client.list_tweets(watch.target.clone()).max_results(size),
+            token,
+        ),
+    };
+
+    let mut report = WatchReport {
+        name: watch.name.clone(),
+        kind: watch.kind,
+        resumed,
+        pages: 0,
+        posts_fetched: 0,
+        posts_written: 0,
+        complete: false,
+        stopped: None,
+        cursor: cursor.clone(),
+    };
+    let mut options = match &watch.options {
+        Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    let mut stream = stream;
+    let mut sweep_newest = state.sweep_newest.clone();
+    loop {
+        if opts.max_pages.is_some_and(|m| report.pages >= m) {
+            report.stopped = Some(format!(
+                "page limit ({} page(s)) reached; the next run continues",
+                report.pages
+            ));
+            break;
+        }
+        let page = match stream.next().await {
+            None => {
+                // The stream ended without a last page (it yields at least one page, so this only
+                // happens after the last page, which sets `complete` and breaks).
+                report.complete = true;
+                break;
+            }
+            Some(Ok(page)) => page,
+            Some(Err(e)) if e.is_retryable() => {
+                report.stopped = Some(format!("{e}; rerun to resume"));
+                break;
+            }
+            Some(Err(source)) => {
+                return Err(SyncError::Client {
+                    watch: watch.name.clone(),
+                    pages: report.pages,
+                    source: Box::new(source),
+                });
+            }
+        };
+        let is_new = |id: &str| {
+            since
+                .as_deref()
+                .is_none_or(|s| cmp_ids(id, s) == Ordering::Greater)
+        };
+        let mut reached_cursor = false;
+        let mut body = page.body.clone();
+        if watch.kind == WatchKind::List && since.is_some() {
+            let kept: Vec<_> = page
+                .items()
+                .iter()
+                .filter(|t| {
+                    let new = is_new(&t.id);
+                    reached_cursor |= !new;
+                    new
+                })
+                .cloned()
+                .collect();
+            body.data = Some(OneOrMany::Many(kept));
+        }
+        let fetched = body.items();
+        for t in fetched {
+            sweep_newest = max_id(sweep_newest, Some(t.id.as_str()));
+        }
+        let mut corpus = Corpus::new();
+        add_response(&mut corpus, &body);
+        let next = if reached_cursor {
+            None
+        } else {
+            page.next_token().map(str::to_owned)
+        };
+        let new_cursor = match &next {
+            Some(t) => Cursor {
+                newest_id: since.clone(),
+                next_token: Some(t.clone()),
+            },
+            None => Cursor {
+                newest_id: max_id(since.clone(), sweep_newest.as_deref()),
+                next_token: None,
+            },
+        };
+        state.sweep_newest = if next.is_some() {
+            sweep_newest.clone()
+        } else {
+            None
+        };
+        options.insert(
+            STATE_KEY.to_owned(),
+            serde_json::to_value(&state).expect("plain strings serialise"),
+        );
+        let saved = store.add_page_with_options(
+            &corpus,
+            name,
+            &new_cursor,
+            &Value::Object(options.clone()),
+        )?;
+        report.pages += 1;
+        report.posts_fetched += fetched.len();
+        report.posts_written += saved.posts_written;
+        report.cursor = new_cursor;
+        progress(SyncEvent::Page {
+            watch: name,
+            pages: report.pages,
+            posts: report.posts_fetched,
+        });
+        if next.is_none() {
+            report.complete = true;
+            break;
+        }
+    }
+    progress(SyncEvent::WatchDone(&report));
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_compare_as_numbers_when_they_are_numbers() {
+        assert_eq!(cmp_ids("9", "10"), Ordering::Less);
+        assert_eq!(
+            cmp_ids("1580661436132757504", "1580661436132757505"),
+            Ordering::Less
+        );
+        assert_eq!(cmp_ids("007", "7"), Ordering::Equal);
+        assert_eq!(cmp_ids("b", "a"), Ordering::Greater);
+        assert_eq!(max_id(Some("9".into()), Some("10")), Some("10".into()));
+        assert_eq!(max_id(None, Some("3")), Some("3".into()));
+        assert_eq!(max_id(Some("30".into()), Some("4")), Some("30".into()));
+    }
+}
