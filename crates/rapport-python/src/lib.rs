@@ -18,6 +18,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use pyo3::prelude::*;
 
 mod analysis;
+mod client;
 mod conversion;
 mod corpus;
 mod engagement;
@@ -72,6 +73,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<table::TableRows>()?;
     m.add_class::<corpus::PyCorpus>()?;
     m.add_class::<skills::PyTaxonomy>()?;
+    m.add_class::<client::PyXClient>()?;
+    m.add_class::<client::PyAsyncXClient>()?;
     m.add_class::<skills::PyJobProfile>()?;
     m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
     m.add_function(wrap_pyfunction!(talent::py_impact_ratios, m)?)?;
