@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from rapport._native import (
     ApiError,
+    AsyncXClient,
     AuthError,
     ConfigError,
     Corpus,
@@ -43,11 +44,13 @@ from rapport._native import (
     __version__,
     score_candidates,
     write_sample,
+    XClient,
 )
 from rapport import fairness, plot
 
 __all__ = [
     "ApiError",
+    "AsyncXClient",
     "AuthError",
     "ConfigError",
     "Corpus",
@@ -66,4 +69,5 @@ __all__ = [
     "plot",
     "score_candidates",
     "write_sample",
+    "XClient",
 ]

@@ -66,8 +66,8 @@ def impact_ratios(
 
     >>> a = impact_ratios([0.9, 0.8, 0.1, 0.7, 0.2, 0.3], {"age": ["<40", "<40", "<40", "40+", "40+", "40+"]},
     ...                   top_k=3, min_group_size=1)
-    >>> a["mode"], a["tables"]["age"]["impact_ratio"]
-    ('selection', [1.0, 0.5])
+    >>> a["mode"], a["tables"]["age"]["group"], a["tables"]["age"]["impact_ratio"]
+    ('selection', ['40+', '<40'], [0.5, 1.0])
     """
     if hasattr(groups, "columns") and hasattr(groups, "__getitem__") and not isinstance(groups, Mapping):
         groups = {str(c): groups[c] for c in groups.columns}

@@ -132,7 +132,12 @@ impl Core {
             req = req.max_pages(n);
         }
         Box::pin(async move {
-            let f = req.fetch().await?;
+            let mut f = req.fetch().await?;
+            // Nothing came back and some part failed: that failure is the answer (a partial thread is
+            // returned as it is).
+            if f.corpus.num_posts() == 0 && !f.failures.is_empty() {
+                return Err(f.failures.swap_remove(0).error.into());
+            }
             let pages = raw.then(|| f.pages.iter().map(|p| p.to_twarc_line()).collect());
             Ok(Fetched {
                 corpus: f.corpus,
@@ -182,7 +187,7 @@ fn build_core(
 }
 
 macro_rules! client_class {
-    ($ty:ident, $pyname:literal, $doc:literal, $kind:literal, $run:ident) => {
+    ($ty:ident, $pyname:literal, $doc:literal, $kind:literal, $pre:literal, $post:literal, $run:ident) => {
         #[doc = $doc]
         #[pyclass(module = "rapport._native", name = $pyname, frozen)]
         pub(crate) struct $ty {
@@ -209,7 +214,7 @@ macro_rules! client_class {
             ///
             /// ```python
             /// >>> rapport.XClient(bearer_token="t0ken").base_url
-            /// 'https://api.x.com/'
+            /// 'https://api.x.com'
             ///
             /// ```
             #[getter]
@@ -224,6 +229,7 @@ macro_rules! client_class {
             /// Recent search (the last 7 days): every page of `query`, as a `Corpus`
             /// (`(corpus, pages)` with `raw=True`).
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.search_recent(\"#hiring\")", $post, "\n\n```")]
             #[pyo3(signature = (query, *, start_time = None, end_time = None, since_id = None, max_results = None, max_pages = None, max_items = None, raw = false))]
             #[allow(clippy::too_many_arguments)]
             fn search_recent<'py>(
@@ -252,6 +258,7 @@ macro_rules! client_class {
 
             /// Full-archive search (needs Pro access or above): every page, as a `Corpus`.
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.search_all(\"#hiring\")", $post, "\n\n```")]
             #[pyo3(signature = (query, *, start_time = None, end_time = None, since_id = None, max_results = None, max_pages = None, max_items = None, raw = false))]
             #[allow(clippy::too_many_arguments)]
             fn search_all<'py>(
@@ -281,6 +288,7 @@ macro_rules! client_class {
             /// A whole conversation: the root post and every reply (recent search, or the archive
             /// with `archive=True`), as a `Corpus`.
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.conversation(\"1790000000000000000\")", $post, "\n\n```")]
             #[pyo3(signature = (post_id, *, archive = false, max_pages = None, raw = false))]
             fn conversation<'py>(
                 &self,
@@ -295,6 +303,7 @@ macro_rules! client_class {
 
             /// An account's own posts (user id), every page, as a `Corpus`.
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.user_timeline(\"2244994945\")", $post, "\n\n```")]
             #[pyo3(signature = (user_id, *, max_results = None, max_pages = None, max_items = None, raw = false))]
             fn user_timeline<'py>(
                 &self,
@@ -311,6 +320,7 @@ macro_rules! client_class {
 
             /// Posts mentioning an account (user id), every page, as a `Corpus`.
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.mentions(\"2244994945\")", $post, "\n\n```")]
             #[pyo3(signature = (user_id, *, max_results = None, max_pages = None, max_items = None, raw = false))]
             fn mentions<'py>(
                 &self,
@@ -327,6 +337,7 @@ macro_rules! client_class {
 
             /// Posts of a list (list id), every page, as a `Corpus`.
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.list_posts(\"84839422\")", $post, "\n\n```")]
             #[pyo3(signature = (list_id, *, max_results = None, max_pages = None, max_items = None, raw = false))]
             fn list_posts<'py>(
                 &self,
@@ -343,6 +354,7 @@ macro_rules! client_class {
 
             /// Accounts by username (up to 100), as a `Corpus` of accounts.
             #[doc = $kind]
+            #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.users_by_usernames([\"acme_careers\"])", $post, "\n\n```")]
             #[pyo3(signature = (usernames, *, raw = false))]
             fn users_by_usernames<'py>(
                 &self,
@@ -374,15 +386,19 @@ fn awaitable<'py>(py: Python<'py>, f: FetchFuture) -> PyResult<Bound<'py, PyAny>
 client_class!(
     PyXClient,
     "XClient",
-    "The X API v2 client, blocking (the GIL is released while it fetches).\n\n```python\n>>> client = rapport.XClient(bearer_token=\"s3cret-token\", base_url=\"http://127.0.0.1:9/\")\n>>> client\n<rapport.XClient base_url=\"http://127.0.0.1:9/\">\n>>> \"s3cret\" in repr(client)\nFalse\n\n```",
+    "The X API v2 client, blocking (the GIL is released while it fetches).\n\n```python\n>>> client = rapport.XClient(bearer_token=\"s3cret-token\", base_url=\"http://127.0.0.1:9/\")\n>>> client\n<rapport.XClient base_url=\"http://127.0.0.1:9\">\n>>> \"s3cret\" in repr(client)\nFalse\n\n```",
     "Blocks until every page is in; raises `RateLimitError`, `AuthError`, `NotFoundError` or `ApiError`.",
+    ">>> try:\n...     ",
+    "\n... except rapport.ApiError as e:\n...     print(type(e).__name__, e.status)\nApiError None",
     blocking
 );
 
 client_class!(
     PyAsyncXClient,
     "AsyncXClient",
-    "The X API v2 client for asyncio: every fetch returns an awaitable.\n\n```python\n>>> rapport.AsyncXClient(bearer_token=\"s3cret-token\")\n<rapport.AsyncXClient base_url=\"https://api.x.com/\">\n\n```",
+    "The X API v2 client for asyncio: every fetch returns an awaitable.\n\n```python\n>>> rapport.AsyncXClient(bearer_token=\"s3cret-token\")\n<rapport.AsyncXClient base_url=\"https://api.x.com\">\n\n```",
     "Returns an awaitable; raises `RateLimitError`, `AuthError`, `NotFoundError` or `ApiError` when awaited.",
+    ">>> async def main():\n...     try:\n...         await ",
+    "\n...     except rapport.ApiError as e:\n...         print(type(e).__name__, e.status)\n>>> asyncio.run(main())\nApiError None",
     awaitable
 );

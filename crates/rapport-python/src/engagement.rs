@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rapport_core::engagement::{EngagementOptions, broadcast_report, engagement, explain};
+use rapport_core::engagement::{EngagementOptions, Stage, broadcast_report, engagement, explain};
 
 use crate::analysis::{json_of, str_list, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant};
@@ -43,10 +43,11 @@ impl PyCorpus {
     /// >>> ada = {r["handle"]: r for r in e}["ada"]
     /// >>> ada["replies_to_org"], ada["replies_from_org"], ada["two_way_exchanges"], ada["stage"]
     /// (2, 1, 1, 'conversing')
-    /// >>> corpus.engagement(org="nobody_here")
-    /// Traceback (most recent call last):
-    /// ...
-    /// rapport.UnknownAccountError: unknown account(s) nobody_here: not in this corpus (check the spelling, or use an id)
+    /// >>> try:
+    /// ...     corpus.engagement(org=["acme_careers", "nobody_here"])
+    /// ... except rapport.UnknownAccountError as e:
+    /// ...     print(e.accounts)
+    /// ['nobody_here']
     ///
     /// ```
     #[pyo3(signature = (org, half_life_days = 30.0, as_of = None))]
@@ -83,8 +84,12 @@ impl PyCorpus {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
         let c = Arc::clone(&self.inner);
-        let v = guarded(py, move || json_of(&engagement(&c, &org, &opts)?.funnel))?;
-        to_py(py, &v)
+        let f = guarded(py, move || Ok(engagement(&c, &org, &opts)?.funnel))?;
+        let d = PyDict::new(py);
+        for s in Stage::ALL {
+            d.set_item(s.as_str(), f.get(s))?;
+        }
+        Ok(d.into_any())
     }
 
     /// Why `account` (a handle or id) has its engagement score and stage, as a dict: `summary`,

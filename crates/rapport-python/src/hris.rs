@@ -40,7 +40,7 @@ enum Input {
 }
 
 /// Scores candidate records against the organisation `org`: one row per record, in input order, keyed
-/// by `hris_id`, with `status` (`scored`, `not_found`, `no_handle`, …), `handle`, the advisory 0–100
+/// by `hris_id`, with `status` (`scored`, `unknown_handle`, `no_handle`, `org_account`), `handle`, the advisory 0–100
 /// `score`, the funnel `stage`, `interactions`, `last_interaction`, the score's `components` and the
 /// `top_skills` (JSON text). `candidates` is a list of dicts, a pandas DataFrame or a path to a CSV or
 /// JSON file. The name and labels are never used to score.
@@ -49,7 +49,7 @@ enum Input {
 /// >>> s = rapport.score_candidates(corpus, [{"hris_id": "E1", "x_handle": "@ada"}, {"hris_id": "E2", "handle": "ghost"}],
 /// ...                              org=["acme_careers", "acme_eng"])
 /// >>> s["hris_id"], s["status"], s["handle"], s["stage"]
-/// (['E1', 'E2'], ['scored', 'not_found'], ['ada', None], ['conversing', None])
+/// (['E1', 'E2'], ['scored', 'unknown_handle'], ['ada', None], ['conversing', None])
 ///
 /// ```
 #[pyfunction]

@@ -36,7 +36,7 @@ impl PyTaxonomy {
     ///
     /// ```python
     /// >>> rapport.Taxonomy.default().name
-    /// 'rapport-builtin'
+    /// 'skills_builtin.toml'
     ///
     /// ```
     #[staticmethod]
@@ -84,7 +84,7 @@ impl PyTaxonomy {
     ///
     /// ```python
     /// >>> rapport.Taxonomy.default().name
-    /// 'rapport-builtin'
+    /// 'skills_builtin.toml'
     ///
     /// ```
     #[getter]
@@ -97,8 +97,8 @@ impl PyTaxonomy {
     ///
     /// ```python
     /// >>> m = rapport.Taxonomy.default().match("I write #python daily")["matches"][0]
-    /// >>> m["skill_id"], m["source"], m["confidence"]
-    /// ('rapport:python', 'hashtag', 0.95)
+    /// >>> m["label"], m["source"], m["term"], m["confidence"]
+    /// ('Python', 'hashtag', '#python', 0.95)
     ///
     /// ```
     #[pyo3(name = "match")]
@@ -161,7 +161,7 @@ fn weighted(v: Option<&Bound<'_, PyAny>>, default: f64, what: &str) -> Result<Ve
 /// ```python
 /// >>> job = rapport.JobProfile("Rust engineer", required=["rust", "kubernetes"], nice_to_have={"terraform": 0.5})
 /// >>> job
-/// <rapport.JobProfile 'Rust engineer' required=2 nice_to_have=1>
+/// <rapport.JobProfile "Rust engineer" required=2 nice_to_have=1>
 /// >>> [(s["skill_id"], s["weight"], s["required"]) for s in job.skills]
 /// [('rust', 1.0, True), ('kubernetes', 1.0, True), ('terraform', 0.5, False)]
 ///
@@ -196,10 +196,11 @@ impl PyJobProfile {
     /// essential skills required (weight 1), optional ones nice to have (0.5).
     ///
     /// ```python
-    /// >>> rapport.JobProfile.from_esco_occupation(rapport.Taxonomy.default(), "software developer")
-    /// Traceback (most recent call last):
-    /// ...
-    /// rapport.TaxonomyError: occupation `software developer` not found (this taxonomy has no occupations: load it with Taxonomy::from_esco)
+    /// >>> try:
+    /// ...     rapport.JobProfile.from_esco_occupation(rapport.Taxonomy.default(), "software developer")
+    /// ... except rapport.TaxonomyError as e:
+    /// ...     print(e)
+    /// occupation `software developer` not found (this taxonomy has no occupations: load it with Taxonomy::from_esco)
     ///
     /// ```
     #[staticmethod]
@@ -209,14 +210,14 @@ impl PyJobProfile {
         Ok(PyJobProfile { inner: job })
     }
 
-    /// A job from a TOML file (`title`, then `[[skill]]` tables with `id`, `weight`, `required`).
+    /// A job from a TOML file (`title`, then `[[skill]]` tables with `skill`, `weight`, `required`).
     ///
     /// ```python
     /// >>> import os, tempfile
     /// >>> path = os.path.join(tempfile.mkdtemp(), "job.toml")
-    /// >>> _ = open(path, "w").write('title = "Data engineer"\n[[skill]]\nid = "python"\nweight = 2.0\nrequired = true\n')
+    /// >>> _ = open(path, "w").write('title = "Data engineer"\n[[skill]]\nskill = "python"\nweight = 2.0\nrequired = true\n')
     /// >>> rapport.JobProfile.from_file(path)
-    /// <rapport.JobProfile 'Data engineer' required=1 nice_to_have=0>
+    /// <rapport.JobProfile "Data engineer" required=1 nice_to_have=0>
     ///
     /// ```
     #[staticmethod]
@@ -242,7 +243,7 @@ impl PyJobProfile {
     ///
     /// ```python
     /// >>> rapport.JobProfile("SRE", required=["linux"]).skills
-    /// [{'skill_id': 'linux', 'weight': 1.0, 'required': True}]
+    /// [{'required': True, 'skill_id': 'linux', 'weight': 1.0}]
     ///
     /// ```
     #[getter]

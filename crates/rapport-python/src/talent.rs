@@ -38,7 +38,7 @@ impl PyCorpus {
     /// >>> job = rapport.JobProfile("Rust engineer", required=["rust"])
     /// >>> r = corpus.rank_candidates(job, org=["acme_careers", "acme_eng"])
     /// >>> [(row["handle"], row["stage"]) for row in r]
-    /// [('ada', 'conversing'), ('bob', 'unaware')]
+    /// [('bob', 'unaware'), ('ada', 'conversing')]
     ///
     /// ```
     #[pyo3(signature = (job, org, taxonomy = None, limit = 50))]
@@ -71,8 +71,8 @@ impl PyCorpus {
     /// >>> m = corpus.mentors(limit=3)
     /// >>> len(m), abs(sum(corpus.mentors(limit=100)["pagerank"]) - 1.0) < 1e-6
     /// (3, True)
-    /// >>> corpus.mentors("#rustlang")["handle"][:2]
-    /// ['acme_careers', 'bob']
+    /// >>> corpus.mentors("#rustlang")["handle"]   # acme_careers answered ada's question; bob has no reach
+    /// ['acme_careers', 'ada', 'bob']
     ///
     /// ```
     #[pyo3(signature = (topic = None, limit = 20))]
@@ -93,7 +93,7 @@ impl PyCorpus {
     /// >>> feed = corpus.learning_feed(skills=["#rustlang"])
     /// >>> g = feed["goals"][0]
     /// >>> g["goal"], feed["window_days"], g["mentors"]["handle"][:2]
-    /// ('#rustlang', 30.0, ['acme_careers', 'bob'])
+    /// ('#rustlang', 30.0, ['acme_careers', 'ada'])
     ///
     /// ```
     #[pyo3(signature = (skills, window_days = 30.0, as_of = None, per_goal = 5))]
