@@ -213,7 +213,7 @@ def interaction_graph(
     ax: Any = None,
 ) -> Any:
     """Who replies to, mentions, quotes and reposts whom: around one person (their direct
-    neighbours) or within a topic (posts with a hashtag). Edge width grows with the interactions.
+    neighbours) or within a topic (the conversations of the posts with a hashtag). Edge width grows with the interactions.
 
     >>> ax = plot.interaction_graph(corpus, around="ada")
     >>> sorted(t.get_text() for t in ax.texts if t.get_text())
@@ -225,9 +225,11 @@ def interaction_graph(
     by_handle = {h.lower(): i for i, h in handles.items() if h}
     post_author = dict(zip(posts["id"], posts["author_id"]))
     tag = topic.lstrip("#").lower() if topic else None
+    # A topic's posts: those with the hashtag and every post of their conversations.
+    convs = {p["conversation_id"] or p["id"] for p in posts if tag in [h.lower() for h in p["hashtags"]]}
     weights: Counter[tuple[str, str]] = Counter()
     for p in posts:
-        if tag is not None and tag not in [h.lower() for h in p["hashtags"]]:
+        if tag is not None and (p["conversation_id"] or p["id"]) not in convs:
             continue
         src = p["author_id"]
         for t in _targets(p, by_handle, post_author):
