@@ -2,12 +2,13 @@
 
 import datetime
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from typing import Any, Optional, Union, final, overload
 
 __version__: str
 __all__ = [
     "ApiError",
+    "AsyncXClient",
     "AuthError",
     "ConfigError",
     "Corpus",
@@ -26,6 +27,7 @@ __all__ = [
     "impact_ratios",
     "score_candidates",
     "write_sample",
+    "XClient",
 ]
 
 _PathLike = Union[str, "os.PathLike[str]"]
@@ -252,12 +254,12 @@ class Taxonomy:
 class JobProfile:
     """A job: its title and weighted skills."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         title: str,
         required: Union[None, str, Sequence[str], dict[str, float]] = None,
         nice_to_have: Union[None, str, Sequence[str], dict[str, float]] = None,
-    ) -> None: ...
+    ) -> JobProfile: ...
     @staticmethod
     def from_esco_occupation(taxonomy: Taxonomy, uri_or_label: str) -> JobProfile:
         """A job from an ESCO occupation."""
@@ -269,9 +271,169 @@ class JobProfile:
     @property
     def skills(self) -> list[dict[str, Any]]: ...
 
+_Fetched = Union[Corpus, tuple[Corpus, list[dict[str, Any]]]]
+
+@final
+class XClient:
+    """The X API v2 client, blocking (the GIL is released while it fetches)."""
+
+    def __new__(
+        cls,
+        bearer_token: str,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        wait_on_rate_limit: bool = True,
+        retries: bool = True,
+    ) -> XClient: ...
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+    def search_recent(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Recent search, every page."""
+    def search_all(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Full-archive search, every page."""
+    def conversation(
+        self, post_id: str, *, archive: bool = False, max_pages: Optional[int] = None, raw: bool = False
+    ) -> _Fetched:
+        """A whole conversation."""
+    def user_timeline(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """An account's own posts."""
+    def mentions(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Posts mentioning an account."""
+    def list_posts(
+        self,
+        list_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Posts of a list."""
+    def users_by_usernames(self, usernames: Sequence[str], *, raw: bool = False) -> _Fetched:
+        """Accounts by username."""
+
+@final
+class AsyncXClient:
+    """The X API v2 client for asyncio: every fetch returns an awaitable."""
+
+    def __new__(
+        cls,
+        bearer_token: str,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        wait_on_rate_limit: bool = True,
+        retries: bool = True,
+    ) -> AsyncXClient: ...
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+    def search_recent(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Recent search, every page."""
+    def search_all(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Full-archive search, every page."""
+    def conversation(
+        self, post_id: str, *, archive: bool = False, max_pages: Optional[int] = None, raw: bool = False
+    ) -> Awaitable[_Fetched]:
+        """A whole conversation."""
+    def user_timeline(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """An account's own posts."""
+    def mentions(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Posts mentioning an account."""
+    def list_posts(
+        self,
+        list_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Posts of a list."""
+    def users_by_usernames(self, usernames: Sequence[str], *, raw: bool = False) -> Awaitable[_Fetched]:
+        """Accounts by username."""
+
 def impact_ratios(
     outcome: Union[Sequence[bool], Sequence[float]],
-    groups: dict[str, Sequence[Optional[str]]],
+    groups: dict[str, list[Optional[str]]],
     *,
     top_k: Optional[int] = None,
     threshold: Optional[float] = None,

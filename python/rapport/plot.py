@@ -273,7 +273,7 @@ def interaction_graph(
 
 def _layout(nodes: list[str], edges: dict[tuple[str, str], int]) -> dict[str, tuple[float, float]]:
     try:
-        import networkx as nx
+        import networkx as nx  # type: ignore[import-untyped]
     except ImportError:
         n = max(len(nodes), 1)
         return {v: (math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)) for i, v in enumerate(nodes)}
