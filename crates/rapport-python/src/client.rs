@@ -48,6 +48,7 @@ fn finish(py: Python<'_>, f: Fetched) -> PyResult<Py<PyAny>> {
 
 /// The options every paginated fetch takes.
 #[derive(Clone, Copy, Default)]
+#[allow(clippy::struct_field_names)]
 struct Limits {
     max_pages: Option<usize>,
     max_items: Option<usize>,
@@ -76,7 +77,12 @@ macro_rules! collect {
         let raw = $raw;
         Box::pin(async move {
             let c = req.collect().await?;
-            let pages = raw.then(|| c.pages.iter().map(|p| p.to_twarc_line()).collect());
+            let pages = raw.then(|| {
+                c.pages
+                    .iter()
+                    .map(rapport_twitter::client::Page::to_twarc_line)
+                    .collect()
+            });
             Ok(Fetched {
                 corpus: c.corpus,
                 pages,
@@ -126,7 +132,13 @@ impl Core {
         }
     }
 
-    fn conversation(&self, post_id: String, archive: bool, max_pages: Option<usize>, raw: bool) -> FetchFuture {
+    fn conversation(
+        &self,
+        post_id: String,
+        archive: bool,
+        max_pages: Option<usize>,
+        raw: bool,
+    ) -> FetchFuture {
         let mut req = self.client.conversation(post_id).archive(archive);
         if let Some(n) = max_pages {
             req = req.max_pages(n);
@@ -138,7 +150,12 @@ impl Core {
             if f.corpus.num_posts() == 0 && !f.failures.is_empty() {
                 return Err(f.failures.swap_remove(0).error.into());
             }
-            let pages = raw.then(|| f.pages.iter().map(|p| p.to_twarc_line()).collect());
+            let pages = raw.then(|| {
+                f.pages
+                    .iter()
+                    .map(rapport_twitter::client::Page::to_twarc_line)
+                    .collect()
+            });
             Ok(Fetched {
                 corpus: f.corpus,
                 pages,
@@ -150,7 +167,12 @@ impl Core {
         let req = self.client.users_by_usernames(usernames);
         Box::pin(async move {
             let c = req.collect().await?;
-            let pages = raw.then(|| c.pages.iter().map(|p| p.to_twarc_line()).collect());
+            let pages = raw.then(|| {
+                c.pages
+                    .iter()
+                    .map(rapport_twitter::client::Page::to_twarc_line)
+                    .collect()
+            });
             Ok(Fetched {
                 corpus: c.corpus,
                 pages,
@@ -174,7 +196,9 @@ fn build_core(
     }
     if let Some(t) = timeout {
         if !(t.is_finite() && t > 0.0) {
-            return Err(Error::Config(format!("timeout={t}: expected a positive number of seconds")));
+            return Err(Error::Config(format!(
+                "timeout={t}: expected a positive number of seconds"
+            )));
         }
         b = b.timeout(Duration::from_secs_f64(t));
     }
@@ -182,7 +206,7 @@ fn build_core(
         b = b.retry(RetryPolicy::none());
     }
     let client = b.build()?;
-    let base_url = client.config().base_url.to_string();
+    let base_url = client.config().base_url.clone();
     Ok(Core { client, base_url })
 }
 
@@ -369,14 +393,14 @@ macro_rules! client_class {
 }
 
 /// Runs a fetch to the end on the global runtime, without the GIL.
-fn blocking<'py>(py: Python<'py>, f: FetchFuture) -> PyResult<Bound<'py, PyAny>> {
+fn blocking(py: Python<'_>, f: FetchFuture) -> PyResult<Bound<'_, PyAny>> {
     let rt = pyo3_async_runtimes::tokio::get_runtime();
     let fetched = crate::guarded(py, move || rt.block_on(f))?;
     Ok(finish(py, fetched)?.into_bound(py))
 }
 
 /// An awaitable of a fetch, driven by the global runtime.
-fn awaitable<'py>(py: Python<'py>, f: FetchFuture) -> PyResult<Bound<'py, PyAny>> {
+fn awaitable(py: Python<'_>, f: FetchFuture) -> PyResult<Bound<'_, PyAny>> {
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         let fetched = f.await.map_err(PyErr::from)?;
         Python::attach(|py| finish(py, fetched))

@@ -73,12 +73,12 @@ pub(crate) fn py_score_candidates(
     };
     opts.engagement = engagement_options(half_life_days, as_of)?;
     opts.top_skills = top_skills;
-    let input = if candidates.is_instance_of::<PyString>()
-        || candidates.hasattr("__fspath__")?
-    {
+    let input = if candidates.is_instance_of::<PyString>() || candidates.hasattr("__fspath__")? {
         Input::File(path_string(candidates)?)
     } else {
-        let records = if candidates.is_instance_of::<PyList>() || candidates.is_instance_of::<pyo3::types::PyTuple>() {
+        let records = if candidates.is_instance_of::<PyList>()
+            || candidates.is_instance_of::<pyo3::types::PyTuple>()
+        {
             candidates.clone()
         } else if candidates.hasattr("to_dict")? && candidates.hasattr("notna")? {
             // A DataFrame: empty cells (NaN) become None, so they read as missing.
@@ -86,11 +86,15 @@ pub(crate) fn py_score_candidates(
             let mask = candidates.call_method0("notna")?;
             let kwargs = PyDict::new(py);
             kwargs.set_item("orient", "records")?;
-            obj.call_method1("where", (mask, py.None()))?
-                .call_method("to_dict", (), Some(&kwargs))?
+            obj.call_method1("where", (mask, py.None()))?.call_method(
+                "to_dict",
+                (),
+                Some(&kwargs),
+            )?
         } else {
             return Err(Error::Config(
-                "candidates: expected a list of dicts, a pandas DataFrame, or a CSV/JSON path".into(),
+                "candidates: expected a list of dicts, a pandas DataFrame, or a CSV/JSON path"
+                    .into(),
             )
             .into());
         };

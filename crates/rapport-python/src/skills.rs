@@ -135,7 +135,11 @@ impl PyTaxonomy {
 }
 
 /// Skill weights from Python: a list of names (weight `default`) or a dict name → weight.
-fn weighted(v: Option<&Bound<'_, PyAny>>, default: f64, what: &str) -> Result<Vec<(String, f64)>, Error> {
+fn weighted(
+    v: Option<&Bound<'_, PyAny>>,
+    default: f64,
+    what: &str,
+) -> Result<Vec<(String, f64)>, Error> {
     let Some(v) = v.filter(|v| !v.is_none()) else {
         return Ok(Vec::new());
     };
@@ -144,8 +148,9 @@ fn weighted(v: Option<&Bound<'_, PyAny>>, default: f64, what: &str) -> Result<Ve
             .iter()
             .map(|(k, w)| {
                 Ok((
-                    k.extract::<String>()
-                        .map_err(|_| Error::Config(format!("{what}: skill names must be strings")))?,
+                    k.extract::<String>().map_err(|_| {
+                        Error::Config(format!("{what}: skill names must be strings"))
+                    })?,
                     w.extract::<f64>()
                         .map_err(|_| Error::Config(format!("{what}: weights must be numbers")))?,
                 ))
@@ -204,7 +209,10 @@ impl PyJobProfile {
     ///
     /// ```
     #[staticmethod]
-    fn from_esco_occupation(taxonomy: &Bound<'_, PyTaxonomy>, uri_or_label: &str) -> PyResult<Self> {
+    fn from_esco_occupation(
+        taxonomy: &Bound<'_, PyTaxonomy>,
+        uri_or_label: &str,
+    ) -> PyResult<Self> {
         let job = JobProfile::from_esco_occupation(&taxonomy.get().inner, uri_or_label)
             .map_err(Error::from)?;
         Ok(PyJobProfile { inner: job })
@@ -274,7 +282,10 @@ fn check_weight(skill: &str, w: f64) -> Result<(), Error> {
 
 /// The taxonomy argument: `None` is the built-in one.
 pub(crate) fn taxonomy_of(t: Option<&Bound<'_, PyTaxonomy>>) -> Arc<Taxonomy> {
-    t.map_or_else(|| Arc::new(Taxonomy::builtin()), |t| Arc::clone(&t.get().inner))
+    t.map_or_else(
+        || Arc::new(Taxonomy::builtin()),
+        |t| Arc::clone(&t.get().inner),
+    )
 }
 
 #[pymethods]

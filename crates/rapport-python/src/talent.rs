@@ -76,8 +76,8 @@ impl PyCorpus {
     ///
     /// ```
     #[pyo3(signature = (topic = None, limit = 20))]
-    fn mentors(&self, py: Python<'_>, topic: Option<String>, limit: usize) -> PyResult<PyTable> {
-        let topic = topic.as_deref().map_or(Topic::Global, topic_of);
+    fn mentors(&self, py: Python<'_>, topic: Option<&str>, limit: usize) -> PyResult<PyTable> {
+        let topic = topic.map_or(Topic::Global, topic_of);
         let c = Arc::clone(&self.inner);
         let t = guarded(py, move || {
             table_of(&mentors(&c, &topic, &MentorOptions::with_limit(limit))?.rows)
@@ -160,6 +160,16 @@ impl PyCorpus {
     }
 }
 
+/// One category of a bias audit, summarised.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    category: &'a str,
+    groups: usize,
+    unknown: usize,
+    highest_group: Option<&'a str>,
+    min_impact_ratio: Option<f64>,
+}
+
 /// The bias audit (four-fifths rule) of an outcome. `outcome` is a list of bools (selected or not) or
 /// of scores (rated by the share above the median; `top_k` or `threshold` turn scores into a
 /// selection); `groups` maps each category to labels aligned with the outcome (`None` or `""` for
@@ -214,9 +224,11 @@ pub(crate) fn py_impact_ratios<'py>(
     let mut categories = Vec::new();
     let mut columns: Vec<Vec<Option<String>>> = Vec::new();
     for (k, v) in groups.iter() {
-        categories.push(k.extract::<String>().map_err(|_| {
-            Error::Config("groups: the keys must be category names (str)".into())
-        })?);
+        categories.push(
+            k.extract::<String>().map_err(|_| {
+                Error::Config("groups: the keys must be category names (str)".into())
+            })?,
+        );
         columns.push(v.extract::<Vec<Option<String>>>().map_err(|_| {
             Error::Config(format!(
                 "groups[{:?}]: expected a list of labels (str or None)",
@@ -250,14 +262,6 @@ pub(crate) fn py_impact_ratios<'py>(
             labels.insert(s.clone(), &row)?;
         }
         let a = impact_ratios(&subjects, &outcome, &labels, &opts)?;
-        #[derive(serde::Serialize)]
-        struct Summary<'a> {
-            category: &'a str,
-            groups: usize,
-            unknown: usize,
-            highest_group: Option<&'a str>,
-            min_impact_ratio: Option<f64>,
-        }
         let summary: Vec<Summary<'_>> = a
             .tables
             .iter()
