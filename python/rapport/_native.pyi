@@ -129,6 +129,14 @@ class Corpus:
     ) -> Corpus:
         """A corpus from plain dicts with the fields of rapport's Post and Account."""
     @staticmethod
+    def from_pandas(posts: Any, accounts: Any = None) -> Corpus:
+        """A corpus from pandas DataFrames with the columns of ``from_records``."""
+    @staticmethod
+    def from_store(path: _PathLike) -> Corpus:
+        """Everything a rapport store (SQLite) holds, as a corpus."""
+    def to_store(self, path: _PathLike) -> dict[str, Any]:
+        """Writes the corpus into a rapport store (SQLite)."""
+    @staticmethod
     def from_jsonl(path: _PathLike, strict: bool = True) -> Corpus:
         """Reads a twarc2 JSONL file (one X API v2 response page per line)."""
     @staticmethod

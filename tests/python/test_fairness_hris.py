@@ -110,9 +110,37 @@ def test_score_candidates_bad_input(corpus: rapport.Corpus, tmp_path: Path) -> N
         rapport.score_candidates(corpus, 42, org=ORG)
 
 
+def test_from_pandas_matches_from_records(corpus: rapport.Corpus) -> None:
+    pd = pytest.importorskip("pandas")
+    from conftest import ACCOUNTS, POSTS
+
+    posts = pd.DataFrame(POSTS)
+    posts["created_at"] = pd.to_datetime(posts["created_at"], utc=True, format="ISO8601")
+    c = rapport.Corpus.from_pandas(posts, pd.DataFrame(ACCOUNTS))
+    assert c.posts().to_dicts() == corpus.posts().to_dicts()
+    assert c.accounts()["handle"] == corpus.accounts()["handle"]
+    with pytest.raises(rapport.ConfigError, match="DataFrame"):
+        rapport.Corpus.from_pandas(POSTS)
+
+
+def test_store_round_trip(corpus: rapport.Corpus, tmp_path: Path) -> None:
+    db = tmp_path / "rapport.db"
+    report = corpus.to_store(db)
+    assert (report["posts_written"], report["accounts_written"]) == (7, 4)
+    back = rapport.Corpus.from_store(db)
+    assert sorted(back.posts()["id"]) == sorted(corpus.posts()["id"])
+    with pytest.raises(FileNotFoundError):
+        rapport.Corpus.from_store(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()  # never created by a read
+    not_db = tmp_path / "junk.db"
+    not_db.write_text("this is not sqlite")
+    with pytest.raises(rapport.ParseError, match="not a rapport store"):
+        rapport.Corpus.from_store(not_db)
+
+
 def test_hris_example_script(corpus: rapport.Corpus, tmp_path: Path) -> None:
-    corpus_path = tmp_path / "corpus.rapport"
-    corpus.save(corpus_path)
+    corpus_path = tmp_path / "rapport.db"
+    corpus.to_store(corpus_path)
     cands = tmp_path / "candidates.csv"
     cands.write_text("hris_id,x_handle\nE1,@ada\nE2,@bob\n")
     out = tmp_path / "scores.csv"

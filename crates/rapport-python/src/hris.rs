@@ -34,6 +34,122 @@ impl From<CandidateError> for Error {
     }
 }
 
+/// A DataFrame as a list of record dicts, empty cells (NaN, NaT, None) as `None`.
+fn records_of<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let obj = df.call_method1("astype", ("object",))?;
+    let mask = df.call_method0("notna")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("orient", "records")?;
+    obj.call_method1("where", (mask, py.None()))?
+        .call_method("to_dict", (), Some(&kwargs))
+}
+
+#[pymethods]
+impl PyCorpus {
+    /// A corpus from pandas DataFrames with the columns of `from_records`: `posts` (`id`,
+    /// `author_id`, `text`, `created_at` — strings or pandas timestamps —, optional `hashtags` lists,
+    /// `reply_to`, …) and optional `accounts` (`id`, `handle`, …). Empty cells are missing values.
+    ///
+    /// ```python
+    /// >>> import pandas as pd
+    /// >>> posts = pd.DataFrame({"id": ["1", "2"], "author_id": ["7", "8"], "text": ["hi", "yo"],
+    /// ...                       "created_at": pd.to_datetime(["2024-05-01 09:00", "2024-05-02 10:00"], utc=True),
+    /// ...                       "reply_to": [None, "1"]})
+    /// >>> c = rapport.Corpus.from_pandas(posts, pd.DataFrame({"id": ["7", "8"], "handle": ["ada", "bob"]}))
+    /// >>> c.posts()["author"], c.posts()["reply_to"]
+    /// (['ada', 'bob'], [None, '1'])
+    ///
+    /// ```
+    #[staticmethod]
+    #[pyo3(signature = (posts, accounts = None))]
+    fn from_pandas<'py>(
+        py: Python<'py>,
+        posts: &Bound<'py, PyAny>,
+        accounts: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if !posts.hasattr("to_dict")? || !posts.hasattr("notna")? {
+            return Err(Error::Config(
+                "from_pandas expects pandas DataFrames (use from_records for lists of dicts)"
+                    .into(),
+            )
+            .into());
+        }
+        let p = records_of(py, posts)?;
+        let a = match accounts.filter(|a| !a.is_none()) {
+            Some(a) => records_of(py, a)?,
+            None => PyList::empty(py).into_any(),
+        };
+        py.get_type::<PyCorpus>()
+            .call_method1("from_records", (p, a))
+    }
+
+    /// Everything a rapport store (the SQLite file of `rapport sync` and the CLI) holds, as a corpus.
+    /// The file must exist: a missing path raises `FileNotFoundError` rather than creating a store.
+    ///
+    /// ```python
+    /// >>> rapport.Corpus.from_store("/no/such/rapport.db")
+    /// Traceback (most recent call last):
+    /// ...
+    /// FileNotFoundError: cannot read or write /no/such/rapport.db: ...
+    ///
+    /// ```
+    #[staticmethod]
+    fn from_store(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let path = path_string(path)?;
+        let c = guarded(py, move || {
+            if let Err(source) = std::fs::metadata(&path) {
+                return Err(Error::Io { path, source });
+            }
+            let store = rapport_store::Store::open(&path).map_err(|e| Error::Parse {
+                message: format!("{path}: not a rapport store: {e}"),
+                path: Some(path.clone()),
+                line: None,
+                json_path: None,
+            })?;
+            store.load_corpus().map_err(|e| Error::Parse {
+                message: format!("{path}: reading the store: {e}"),
+                path: Some(path.clone()),
+                line: None,
+                json_path: None,
+            })
+        })?;
+        Ok(PyCorpus::new(c))
+    }
+
+    /// Writes the corpus into a rapport store (the SQLite file of the CLI), creating it when missing;
+    /// posts already there are updated. Returns how many posts and accounts were written.
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "rapport.db")
+    /// >>> corpus.to_store(path)["posts_written"]
+    /// 7
+    /// >>> rapport.Corpus.from_store(path).num_posts
+    /// 7
+    ///
+    /// ```
+    fn to_store<'py>(
+        &self,
+        py: Python<'py>,
+        path: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let path = path_string(path)?;
+        let c = Arc::clone(&self.inner);
+        let v = guarded(py, move || {
+            let serr = |e: rapport_store::StoreError| Error::Parse {
+                message: format!("{path}: {e}"),
+                path: Some(path.clone()),
+                line: None,
+                json_path: None,
+            };
+            let mut store = rapport_store::Store::open(&path).map_err(serr)?;
+            let report = store.save_corpus(&c).map_err(serr)?;
+            crate::analysis::json_of(&report)
+        })?;
+        crate::analysis::to_py(py, &v)
+    }
+}
+
 enum Input {
     Json(String, String),
     File(String),
