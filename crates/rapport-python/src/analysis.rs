@@ -45,6 +45,14 @@ pub(crate) fn table_of<T: Serialize>(rows: &[T]) -> Result<Table, Error> {
     Ok(Table::from_rows(rows)?)
 }
 
+/// Rows of a serde struct as a table, without the `account` column (the corpus's internal account
+/// index, meaningless outside one process: `id` and `handle` name the account).
+pub(crate) fn people_table<T: Serialize>(rows: &[T]) -> Result<Table, Error> {
+    let mut t = Table::from_rows(rows)?;
+    t.take_column("account");
+    Ok(t)
+}
+
 /// Any serialisable value as JSON, for dicts handed to Python.
 pub(crate) fn json_of<T: Serialize>(v: &T) -> Result<serde_json::Value, Error> {
     serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rapport_core::engagement::{EngagementOptions, Stage, broadcast_report, engagement, explain};
 
-use crate::analysis::{json_of, str_list, table_of, to_py};
+use crate::analysis::{json_of, people_table, str_list, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant};
 use crate::errors::Error;
 use crate::guarded;
@@ -61,7 +61,7 @@ impl PyCorpus {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
         let c = Arc::clone(&self.inner);
-        let t = guarded(py, move || table_of(&engagement(&c, &org, &opts)?.rows))?;
+        let t = guarded(py, move || people_table(&engagement(&c, &org, &opts)?.rows))?;
         Ok(PyTable::new(t))
     }
 

@@ -12,7 +12,7 @@ use rapport_core::mentors::{MentorOptions, Topic, mentors};
 use rapport_core::ranking::{CandidateOptions, rank_candidates};
 use rapport_core::skills::Matcher;
 
-use crate::analysis::{json_of, str_list, table_of, to_py};
+use crate::analysis::{json_of, people_table, str_list, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant};
 use crate::errors::Error;
 use crate::guarded;
@@ -57,7 +57,7 @@ impl PyCorpus {
         let t = guarded(py, move || {
             let m = Matcher::new(&tax);
             let r = rank_candidates(&c, &job, &org, &m, &CandidateOptions::with_limit(limit))?;
-            table_of(&r.rows)
+            people_table(&r.rows)
         })?;
         Ok(PyTable::new(t))
     }
@@ -80,7 +80,7 @@ impl PyCorpus {
         let topic = topic.map_or(Topic::Global, topic_of);
         let c = Arc::clone(&self.inner);
         let t = guarded(py, move || {
-            table_of(&mentors(&c, &topic, &MentorOptions::with_limit(limit))?.rows)
+            people_table(&mentors(&c, &topic, &MentorOptions::with_limit(limit))?.rows)
         })?;
         Ok(PyTable::new(t))
     }
@@ -135,7 +135,7 @@ impl PyCorpus {
                 .map(|g| {
                     Ok((
                         g.goal.clone(),
-                        table_of(&g.mentors)?,
+                        people_table(&g.mentors)?,
                         table_of(&g.rising_hashtags)?,
                         table_of(&g.conversations)?,
                     ))
