@@ -14,6 +14,11 @@ Load X (Twitter) data into a :class:`Corpus`, look at its posts, accounts and co
 >>> corpus.posts()["author"]
 ['acme_careers']
 
+The analyses: ``corpus.skills()``, ``corpus.engagement(org=...)``, ``corpus.broadcast_report(org=...)``,
+``corpus.rank_candidates(job, org=...)``, ``corpus.mentors(topic)``, ``corpus.learning_feed(skills=...)``,
+:func:`score_candidates` for HRIS records, :mod:`rapport.fairness` for bias audits and
+:mod:`rapport.plot` for charts.
+
 Every error rapport raises is a :class:`RapportError`; a bug inside the Rust core raises
 ``RapportError("internal error …")`` and never ends the interpreter.
 """
@@ -22,34 +27,47 @@ from __future__ import annotations
 
 from rapport._native import (
     ApiError,
+    AsyncXClient,
     AuthError,
     ConfigError,
     Corpus,
+    JobProfile,
     NotFoundError,
     ParseError,
     RapportError,
     RateLimitError,
     Table,
     TableRows,
+    Taxonomy,
     TaxonomyError,
     UnknownAccountError,
     __version__,
+    score_candidates,
     write_sample,
+    XClient,
 )
+from rapport import fairness, plot
 
 __all__ = [
     "ApiError",
+    "AsyncXClient",
     "AuthError",
     "ConfigError",
     "Corpus",
+    "JobProfile",
     "NotFoundError",
     "ParseError",
     "RapportError",
     "RateLimitError",
     "Table",
     "TableRows",
+    "Taxonomy",
     "TaxonomyError",
     "UnknownAccountError",
     "__version__",
+    "fairness",
+    "plot",
+    "score_candidates",
     "write_sample",
+    "XClient",
 ]

@@ -2,26 +2,32 @@
 
 import datetime
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from typing import Any, Optional, Union, final, overload
 
 __version__: str
 __all__ = [
     "ApiError",
+    "AsyncXClient",
     "AuthError",
     "ConfigError",
     "Corpus",
+    "JobProfile",
     "NotFoundError",
     "ParseError",
     "RapportError",
     "RateLimitError",
     "Table",
     "TableRows",
+    "Taxonomy",
     "TaxonomyError",
     "UnknownAccountError",
     "__version__",
     "_panic_for_tests",
+    "impact_ratios",
+    "score_candidates",
     "write_sample",
+    "XClient",
 ]
 
 _PathLike = Union[str, "os.PathLike[str]"]
@@ -123,6 +129,14 @@ class Corpus:
     ) -> Corpus:
         """A corpus from plain dicts with the fields of rapport's Post and Account."""
     @staticmethod
+    def from_pandas(posts: Any, accounts: Any = None) -> Corpus:
+        """A corpus from pandas DataFrames with the columns of ``from_records``."""
+    @staticmethod
+    def from_store(path: _PathLike) -> Corpus:
+        """Everything a rapport store (SQLite) holds, as a corpus."""
+    def to_store(self, path: _PathLike) -> dict[str, Any]:
+        """Writes the corpus into a rapport store (SQLite)."""
+    @staticmethod
     def from_jsonl(path: _PathLike, strict: bool = True) -> Corpus:
         """Reads a twarc2 JSONL file (one X API v2 response page per line)."""
     @staticmethod
@@ -178,6 +192,277 @@ class Corpus:
         """A new corpus cut down by time, author and hashtag."""
     def heap_bytes(self) -> int:
         """Approximate memory held by the corpus, in bytes."""
+    def skills(
+        self,
+        taxonomy: Optional[Taxonomy] = None,
+        half_life_days: float = 180.0,
+        as_of: Optional[_Instant] = None,
+        all_evidence: bool = False,
+    ) -> Table:
+        """The skills each account shows, one row per account and skill."""
+    def engagement(
+        self, org: _Names, half_life_days: float = 30.0, as_of: Optional[_Instant] = None
+    ) -> Table:
+        """Engagement of every account with the organisation, most engaged first."""
+    def funnel(
+        self, org: _Names, half_life_days: float = 30.0, as_of: Optional[_Instant] = None
+    ) -> dict[str, int]:
+        """Accounts outside the organisation per funnel stage."""
+    def explain_engagement(
+        self,
+        org: _Names,
+        account: str,
+        half_life_days: float = 30.0,
+        as_of: Optional[_Instant] = None,
+    ) -> dict[str, Any]:
+        """Why an account has its engagement score and stage."""
+    def broadcast_report(self, org: _Names) -> dict[str, Any]:
+        """The organisation's own posts classified void/broadcast/conversation, with aggregates."""
+    def rank_candidates(
+        self,
+        job: JobProfile,
+        org: _Names,
+        taxonomy: Optional[Taxonomy] = None,
+        limit: int = 50,
+    ) -> Table:
+        """People outside the organisation ranked by skill fit for a job."""
+    def mentors(self, topic: Optional[str] = None, limit: int = 20) -> Table:
+        """Mentors of a topic (a skill, a #hashtag, or None for the whole corpus)."""
+    def learning_feed(
+        self,
+        skills: _Names,
+        window_days: float = 30.0,
+        as_of: Optional[_Instant] = None,
+        per_goal: int = 5,
+    ) -> dict[str, Any]:
+        """Mentors, rising hashtags and conversations per learning goal."""
+
+@final
+class Taxonomy:
+    """A skills taxonomy."""
+
+    @staticmethod
+    def default() -> Taxonomy:
+        """The built-in taxonomy."""
+    @staticmethod
+    def from_esco(path: _PathLike) -> Taxonomy:
+        """A taxonomy from ESCO's CSV download (folder or zip)."""
+    @staticmethod
+    def from_file(path: _PathLike) -> Taxonomy:
+        """A taxonomy from a TOML or CSV file."""
+    @property
+    def name(self) -> str: ...
+    def match(self, text: str) -> dict[str, Any]:
+        """The skills found in a text."""
+    def skills(self) -> Table:
+        """The skills, one row each."""
+    def __len__(self) -> int: ...
+
+@final
+class JobProfile:
+    """A job: its title and weighted skills."""
+
+    def __new__(
+        cls,
+        title: str,
+        required: Union[None, str, Sequence[str], dict[str, float]] = None,
+        nice_to_have: Union[None, str, Sequence[str], dict[str, float]] = None,
+    ) -> JobProfile: ...
+    @staticmethod
+    def from_esco_occupation(taxonomy: Taxonomy, uri_or_label: str) -> JobProfile:
+        """A job from an ESCO occupation."""
+    @staticmethod
+    def from_file(path: _PathLike) -> JobProfile:
+        """A job from a TOML file."""
+    @property
+    def title(self) -> str: ...
+    @property
+    def skills(self) -> list[dict[str, Any]]: ...
+
+_Fetched = Union[Corpus, tuple[Corpus, list[dict[str, Any]]]]
+
+@final
+class XClient:
+    """The X API v2 client, blocking (the GIL is released while it fetches)."""
+
+    def __new__(
+        cls,
+        bearer_token: str,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        wait_on_rate_limit: bool = True,
+        retries: bool = True,
+    ) -> XClient: ...
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+    def search_recent(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Recent search, every page."""
+    def search_all(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Full-archive search, every page."""
+    def conversation(
+        self, post_id: str, *, archive: bool = False, max_pages: Optional[int] = None, raw: bool = False
+    ) -> _Fetched:
+        """A whole conversation."""
+    def user_timeline(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """An account's own posts."""
+    def mentions(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Posts mentioning an account."""
+    def list_posts(
+        self,
+        list_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> _Fetched:
+        """Posts of a list."""
+    def users_by_usernames(self, usernames: Sequence[str], *, raw: bool = False) -> _Fetched:
+        """Accounts by username."""
+
+@final
+class AsyncXClient:
+    """The X API v2 client for asyncio: every fetch returns an awaitable."""
+
+    def __new__(
+        cls,
+        bearer_token: str,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        wait_on_rate_limit: bool = True,
+        retries: bool = True,
+    ) -> AsyncXClient: ...
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+    def search_recent(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Recent search, every page."""
+    def search_all(
+        self,
+        query: str,
+        *,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        since_id: Optional[str] = None,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Full-archive search, every page."""
+    def conversation(
+        self, post_id: str, *, archive: bool = False, max_pages: Optional[int] = None, raw: bool = False
+    ) -> Awaitable[_Fetched]:
+        """A whole conversation."""
+    def user_timeline(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """An account's own posts."""
+    def mentions(
+        self,
+        user_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Posts mentioning an account."""
+    def list_posts(
+        self,
+        list_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Posts of a list."""
+    def users_by_usernames(self, usernames: Sequence[str], *, raw: bool = False) -> Awaitable[_Fetched]:
+        """Accounts by username."""
+
+def impact_ratios(
+    outcome: Union[Sequence[bool], Sequence[float]],
+    groups: dict[str, list[Optional[str]]],
+    *,
+    top_k: Optional[int] = None,
+    threshold: Optional[float] = None,
+    flag_below: float = 0.8,
+    min_group_size: int = 30,
+    exclude_below_share: Optional[float] = None,
+    intersections: bool = True,
+) -> dict[str, Any]:
+    """The bias audit (four-fifths rule) of an outcome over group labels."""
+
+def score_candidates(
+    corpus: Corpus,
+    candidates: Any,
+    org: _Names,
+    *,
+    half_life_days: float = 30.0,
+    as_of: Optional[_Instant] = None,
+    explain: bool = False,
+    top_skills: int = 5,
+) -> Table:
+    """Advisory engagement scores of HRIS candidate records, keyed by hris_id."""
 
 def write_sample(path: _PathLike, posts: int = 10_000, seed: int = 7) -> dict[str, Any]:
     """Writes the sample corpus as twarc2 JSONL; returns what the generator planted."""

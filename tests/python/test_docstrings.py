@@ -18,7 +18,7 @@ import rapport
 
 from conftest import ACCOUNTS, POSTS
 
-CLASSES = [rapport.Corpus, rapport.Table, rapport.TableRows]
+CLASSES = [rapport.Corpus, rapport.Table, rapport.TableRows, rapport.Taxonomy, rapport.JobProfile, rapport.XClient, rapport.AsyncXClient]
 
 
 def _public_members(cls: type) -> list[tuple[str, Any]]:
@@ -30,7 +30,11 @@ def _public_members(cls: type) -> list[tuple[str, Any]]:
     return out
 
 
-MEMBERS = [m for cls in CLASSES for m in _public_members(cls)] + [("write_sample", rapport.write_sample)]
+MEMBERS = [m for cls in CLASSES for m in _public_members(cls)] + [
+    ("write_sample", rapport.write_sample),
+    ("score_candidates", rapport.score_candidates),
+    ("impact_ratios", rapport._native.impact_ratios),
+]
 
 
 @pytest.mark.parametrize("name,member", MEMBERS, ids=[n for n, _ in MEMBERS])

@@ -17,11 +17,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pyo3::prelude::*;
 
+mod analysis;
+mod client;
 mod conversion;
 mod corpus;
+mod engagement;
 mod errors;
+mod hris;
 mod import;
+mod skills;
 mod table;
+mod talent;
 
 use errors::Error;
 
@@ -66,7 +72,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<table::PyTable>()?;
     m.add_class::<table::TableRows>()?;
     m.add_class::<corpus::PyCorpus>()?;
+    m.add_class::<skills::PyTaxonomy>()?;
+    m.add_class::<client::PyXClient>()?;
+    m.add_class::<client::PyAsyncXClient>()?;
+    m.add_class::<skills::PyJobProfile>()?;
     m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
+    m.add_function(wrap_pyfunction!(talent::py_impact_ratios, m)?)?;
+    m.add_function(wrap_pyfunction!(hris::py_score_candidates, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

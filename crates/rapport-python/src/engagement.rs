@@ -1,0 +1,159 @@
+//! `Corpus.engagement`, `Corpus.explain_engagement` and `Corpus.broadcast_report`: how people engage
+//! with an organisation, and whether the organisation's own posts start conversations.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use rapport_core::engagement::{EngagementOptions, Stage, broadcast_report, engagement, explain};
+
+use crate::analysis::{json_of, people_table, str_list, table_of, to_py};
+use crate::corpus::{PyCorpus, extract_instant};
+use crate::errors::Error;
+use crate::guarded;
+use crate::table::PyTable;
+
+/// The engagement options from the Python arguments.
+pub(crate) fn engagement_options(
+    half_life_days: f64,
+    as_of: Option<&Bound<'_, PyAny>>,
+) -> Result<EngagementOptions, Error> {
+    let as_of = match as_of.filter(|v| !v.is_none()) {
+        Some(v) => Some(extract_instant(v, "as_of")?),
+        None => None,
+    };
+    if !(half_life_days.is_finite() && half_life_days > 0.0) {
+        return Err(Error::Config(format!(
+            "half_life_days={half_life_days}: expected a positive number of days"
+        )));
+    }
+    Ok(EngagementOptions::new(half_life_days, as_of))
+}
+
+#[pymethods]
+impl PyCorpus {
+    /// Engagement of every account with the organisation `org` (handles or ids), most engaged first:
+    /// `handle`, `id`, the advisory 0–100 `score`, the funnel `stage` and every component (replies,
+    /// mentions and amplification each way, two-way exchanges, reciprocity, words, turn taking,
+    /// latencies in ms, decayed interactions, last interaction). Unknown handles raise
+    /// `UnknownAccountError`.
+    ///
+    /// ```python
+    /// >>> e = corpus.engagement(org=["acme_careers", "acme_eng"])
+    /// >>> ada = {r["handle"]: r for r in e}["ada"]
+    /// >>> ada["replies_to_org"], ada["replies_from_org"], ada["two_way_exchanges"], ada["stage"]
+    /// (2, 1, 1, 'conversing')
+    /// >>> try:
+    /// ...     corpus.engagement(org=["acme_careers", "nobody_here"])
+    /// ... except rapport.UnknownAccountError as e:
+    /// ...     print(e.accounts)
+    /// ['nobody_here']
+    ///
+    /// ```
+    #[pyo3(signature = (org, half_life_days = 30.0, as_of = None))]
+    fn engagement(
+        &self,
+        py: Python<'_>,
+        org: &Bound<'_, PyAny>,
+        half_life_days: f64,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyTable> {
+        let org = str_list(org, "org")?;
+        let opts = engagement_options(half_life_days, as_of)?;
+        let c = Arc::clone(&self.inner);
+        let t = guarded(py, move || people_table(&engagement(&c, &org, &opts)?.rows))?;
+        Ok(PyTable::new(t))
+    }
+
+    /// How many accounts outside the organisation stand at each funnel stage, top of the funnel first
+    /// (`unaware` counts every account without any interaction with the organisation).
+    ///
+    /// ```python
+    /// >>> corpus.funnel(org=["acme_careers", "acme_eng"])
+    /// {'unaware': 1, 'noticed': 0, 'responded': 0, 'conversing': 1, 'engaged': 0}
+    ///
+    /// ```
+    #[pyo3(signature = (org, half_life_days = 30.0, as_of = None))]
+    fn funnel<'py>(
+        &self,
+        py: Python<'py>,
+        org: &Bound<'py, PyAny>,
+        half_life_days: f64,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let org = str_list(org, "org")?;
+        let opts = engagement_options(half_life_days, as_of)?;
+        let c = Arc::clone(&self.inner);
+        let f = guarded(py, move || Ok(engagement(&c, &org, &opts)?.funnel))?;
+        let d = PyDict::new(py);
+        for s in Stage::ALL {
+            d.set_item(s.as_str(), f.get(s))?;
+        }
+        Ok(d.into_any())
+    }
+
+    /// Why `account` (a handle or id) has its engagement score and stage, as a dict: `summary`,
+    /// `components` (each with its `contribution`; they add up to `score`), `row` (every measure) and
+    /// `evidence` (the posts behind each).
+    ///
+    /// ```python
+    /// >>> why = corpus.explain_engagement(org="acme_careers", account="@ada")
+    /// >>> why["handle"], why["stage"], round(sum(c["contribution"] for c in why["components"]), 6) == round(why["score"], 6)
+    /// ('ada', 'conversing', True)
+    ///
+    /// ```
+    #[pyo3(signature = (org, account, half_life_days = 30.0, as_of = None))]
+    fn explain_engagement<'py>(
+        &self,
+        py: Python<'py>,
+        org: &Bound<'py, PyAny>,
+        account: String,
+        half_life_days: f64,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let org = str_list(org, "org")?;
+        let opts = engagement_options(half_life_days, as_of)?;
+        let c = Arc::clone(&self.inner);
+        let v = guarded(py, move || json_of(&explain(&c, &org, &account, &opts)?))?;
+        to_py(py, &v)
+    }
+
+    /// The broadcast report of the organisation's own original posts: a dict with `org`, `overall`
+    /// (a dict) and the tables `posts` (each post classified `void`, `broadcast` or `conversation`),
+    /// `by_account`, `by_hashtag` and `by_month`.
+    ///
+    /// ```python
+    /// >>> b = corpus.broadcast_report(org="acme_careers")
+    /// >>> b["posts"]["class"], b["overall"]["posts"]
+    /// (['conversation', 'void'], 2)
+    /// >>> b["by_month"]["key"]
+    /// ['2024-03', '2024-04']
+    ///
+    /// ```
+    fn broadcast_report<'py>(
+        &self,
+        py: Python<'py>,
+        org: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let org = str_list(org, "org")?;
+        let c = Arc::clone(&self.inner);
+        let (report, posts, by_account, by_hashtag, by_month) = guarded(py, move || {
+            let r = broadcast_report(&c, &org)?;
+            Ok((
+                json_of(&serde_json::json!({"org": r.org, "overall": r.overall}))?,
+                table_of(&r.posts)?,
+                table_of(&r.by_account)?,
+                table_of(&r.by_hashtag)?,
+                table_of(&r.by_month)?,
+            ))
+        })?;
+        let d = PyDict::new(py);
+        d.set_item("org", to_py(py, &report["org"])?)?;
+        d.set_item("overall", to_py(py, &report["overall"])?)?;
+        d.set_item("posts", PyTable::new(posts))?;
+        d.set_item("by_account", PyTable::new(by_account))?;
+        d.set_item("by_hashtag", PyTable::new(by_hashtag))?;
+        d.set_item("by_month", PyTable::new(by_month))?;
+        Ok(d)
+    }
+}

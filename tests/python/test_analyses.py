@@ -1,0 +1,148 @@
+"""Skills, engagement, broadcast report, candidates, mentors and the learning feed on the example
+corpus of conftest.py, every number worked out by hand from POSTS and ACCOUNTS."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import rapport
+
+ORG = ["acme_careers", "acme_eng"]
+
+
+# --- skills ---------------------------------------------------------------------------------------
+
+
+def test_taxonomy_default_and_match() -> None:
+    tax = rapport.Taxonomy.default()
+    assert len(tax) == len(tax.skills())
+    assert "Taxonomy" in repr(tax)
+    m = tax.match("Shipping #RustLang services on kubernetes")["matches"]
+    assert [x["label"] for x in m] == ["Rust", "Kubernetes"]
+
+
+def test_taxonomy_from_file_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(FileNotFoundError):
+        rapport.Taxonomy.from_file(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[skill]]\nlabel = 3\n")
+    with pytest.raises(rapport.ParseError) as e:
+        rapport.Taxonomy.from_file(bad)
+    assert e.value.path is not None and "bad.toml" in e.value.path
+
+
+def test_skills_strength_is_confidence_times_decay(corpus: rapport.Corpus) -> None:
+    # bob's only post (2024-04-02T08:00:00.250Z) carries #RustLang: a hashtag match, confidence 0.95.
+    t = "2024-04-02T08:00:00.250Z"
+    rows = {(r["handle"], r["label"]): r for r in corpus.skills(as_of=t)}
+    assert rows[("bob", "Rust")]["strength"] == pytest.approx(0.95)
+    assert rows[("bob", "Rust")]["evidence_post_ids"] == ["400"]
+    # One half-life later the same evidence weighs half.
+    later = corpus.skills(as_of="2024-09-29T08:00:00.250Z", half_life_days=180)  # 2024-04-02 + 180 days
+    bob = [r for r in later if r["handle"] == "bob" and r["label"] == "Rust"][0]
+    assert bob["strength"] == pytest.approx(0.475)
+
+
+def test_skills_bad_half_life(corpus: rapport.Corpus) -> None:
+    with pytest.raises(rapport.ConfigError, match="half_life_days"):
+        corpus.skills(half_life_days=0)
+
+
+def test_job_profile() -> None:
+    job = rapport.JobProfile("SRE", required={"linux": 2.0}, nice_to_have=["terraform"])
+    assert job.skills == [
+        {"required": True, "skill_id": "linux", "weight": 2.0},
+        {"required": False, "skill_id": "terraform", "weight": 0.5},
+    ]
+    with pytest.raises(rapport.ConfigError, match="positive"):
+        rapport.JobProfile("SRE", required={"linux": -1.0})
+
+
+# --- engagement -----------------------------------------------------------------------------------
+
+
+def test_engagement_components(corpus: rapport.Corpus) -> None:
+    e = corpus.engagement(org=ORG)
+    rows = {r["handle"]: r for r in e}
+    ada = rows["ada"]
+    # ada replied to acme_careers twice (101, 103), acme_careers replied to her once (102): one two-way
+    # exchange in conversation 100; reciprocity min/max = 1/2.
+    assert (ada["replies_to_org"], ada["replies_from_org"]) == (2, 1)
+    assert ada["two_way_exchanges"] == 1
+    assert ada["reciprocity"] == 0.5
+    # The @acme_careers that opens reply 101 belongs to the reply: three interactions, not four.
+    assert ada["interactions"] == 3
+    assert ada["stage"] == "conversing"
+    assert {"handle", "id", "score", "stage", "latency_org_ms"} <= set(e.columns)
+    # acme_careers answered ada's 09:30 reply at 10:00: 30 minutes.
+    assert ada["latency_org_ms"] == 30 * 60 * 1000
+    assert "bob" not in rows or rows["bob"]["stage"] == "unaware"
+
+
+def test_funnel_counts_everyone_outside_the_org(corpus: rapport.Corpus) -> None:
+    # Outside acme_careers and acme_eng: ada (conversing) and bob (no interaction).
+    assert corpus.funnel(org=ORG) == {"unaware": 1, "noticed": 0, "responded": 0, "conversing": 1, "engaged": 0}
+
+
+def test_unknown_org_lists_every_unknown_handle(corpus: rapport.Corpus) -> None:
+    with pytest.raises(rapport.UnknownAccountError) as e:
+        corpus.engagement(org=["acme_careers", "nope", "@nada"])
+    assert set(e.value.accounts) >= {"nope"}
+    assert "nope" in str(e.value)
+    with pytest.raises(rapport.UnknownAccountError):
+        corpus.explain_engagement(org="acme_careers", account="ghost")
+
+
+def test_explain_engagement_adds_up(corpus: rapport.Corpus) -> None:
+    why = corpus.explain_engagement(org=ORG, account="ada")
+    assert why["id"] == "3"
+    assert math.isclose(sum(c["contribution"] for c in why["components"]), why["score"], rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_broadcast_report(corpus: rapport.Corpus) -> None:
+    b = corpus.broadcast_report(org=ORG)
+    # Originals of the org: 100 (ada replied, acme answered: conversation), 200 and 300 (no reply: void).
+    assert dict(zip(b["posts"]["post_id"], b["posts"]["class"])) == {"100": "conversation", "200": "void", "300": "void"}
+    assert (b["overall"]["posts"], b["overall"]["void"], b["overall"]["conversation"]) == (3, 2, 1)
+    assert b["by_month"]["key"] == ["2024-03", "2024-04"]
+    assert b["by_month"]["posts"] == [2, 1]
+    assert b["by_account"]["key"] == ORG
+
+
+# --- talent ---------------------------------------------------------------------------------------
+
+
+def test_rank_candidates_excludes_the_org(corpus: rapport.Corpus) -> None:
+    job = rapport.JobProfile("Rust engineer", required=["rust"])
+    r = corpus.rank_candidates(job, org=ORG)
+    assert set(r["handle"]) == {"ada", "bob"}  # acme_careers and acme_eng show Rust but are the org
+    assert r["rank"] == [1, 2]
+    assert all(0 <= f < 1 for f in r["fit"])
+    assert corpus.rank_candidates(job, org=ORG, limit=1)["rank"] == [1]
+
+
+def test_mentors_global_pagerank_sums_to_one(corpus: rapport.Corpus) -> None:
+    m = corpus.mentors(limit=100)
+    assert "pagerank" in m.columns
+    assert sum(m["pagerank"]) == pytest.approx(1.0)
+    assert m["rank"] == list(range(1, len(m) + 1))
+
+
+def test_mentors_of_a_hashtag(corpus: rapport.Corpus) -> None:
+    # #rustlang: conversation 100 (acme_careers asks, ada replies, acme answers) and bob's post 400.
+    # acme_careers answered ada's question and she replied back: one acknowledged answer.
+    m = {r["handle"]: r for r in corpus.mentors("#rustlang")}
+    assert m["acme_careers"]["answers_acknowledged"] == 1
+    assert m["bob"]["topic_posts"] == 1
+
+
+def test_learning_feed(corpus: rapport.Corpus) -> None:
+    feed = corpus.learning_feed(skills=["#rustlang", "rust"], window_days=60, as_of="2024-04-03")
+    assert [g["goal"] for g in feed["goals"]] == ["#rustlang", "skill rust"]
+    assert feed["window_days"] == 60.0
+    g = feed["goals"][0]
+    assert isinstance(g["mentors"], rapport.Table) and isinstance(g["conversations"], rapport.Table)
+    with pytest.raises(rapport.ConfigError):
+        corpus.learning_feed(skills=["rust"], window_days=-1)
