@@ -19,7 +19,7 @@ const NO_METRIC: u32 = u32::MAX;
 pub struct PostIdx(pub u32);
 
 /// The dense index of an account inside one corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 pub struct AccountIdx(pub u32);
 
 /// The dense index of a normalised hashtag inside one corpus.

@@ -236,7 +236,7 @@ impl Default for FairnessOptions {
 }
 
 /// One group's row of a bias-audit table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct GroupRow {
     /// The group (for an intersection, the values joined by ` × `).
     pub group: String,

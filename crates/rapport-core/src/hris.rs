@@ -112,10 +112,11 @@ impl ScoreOptions {
 }
 
 /// How a candidate record met the corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchStatus {
     /// At least one handle is an account of the corpus outside the organisation: scored.
+    #[default]
     Scored,
     /// None of the handles is in the corpus (each is listed in [`CandidateScores::unknown`]).
     UnknownHandle,
@@ -175,7 +176,7 @@ pub struct CandidateExplanation {
 }
 
 /// The result for one candidate record, keyed by the HRIS id.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct CandidateScore {
     /// The HRIS's own id.
     pub hris_id: String,

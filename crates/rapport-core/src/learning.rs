@@ -86,7 +86,7 @@ impl Default for LearningOptions {
 }
 
 /// A hashtag growing within a topic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RisingHashtag {
     /// The normalised hashtag.
     pub hashtag: String,
@@ -101,7 +101,7 @@ pub struct RisingHashtag {
 }
 
 /// A recent, two-way conversation of a topic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ConversationPick {
     /// The conversation id (the root post's id).
     pub conversation_id: String,

@@ -205,7 +205,7 @@ impl MentorOptions {
 }
 
 /// One mentor of a topic. Every column is its own measure; `score` is their documented blend.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct MentorRow {
     /// 1-based position.
     pub rank: usize,

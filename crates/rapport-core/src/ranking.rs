@@ -178,7 +178,7 @@ pub struct SkillFit {
 }
 
 /// One candidate, explained.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct CandidateRow {
     /// 1-based position.
     pub rank: usize,

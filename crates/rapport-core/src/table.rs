@@ -128,6 +128,19 @@ impl Column {
         }
     }
 
+    /// An empty column of the same type.
+    pub fn empty_like(&self) -> Column {
+        match self {
+            Column::Bool(_) => Column::Bool(Vec::new()),
+            Column::I64(_) => Column::I64(Vec::new()),
+            Column::F64(_) => Column::F64(Vec::new()),
+            Column::Str(_) => Column::Str(Vec::new()),
+            Column::Timestamp(_) => Column::Timestamp(Vec::new()),
+            Column::StrList(_) => Column::StrList(Vec::new()),
+            Column::Null(_) => Column::Null(0),
+        }
+    }
+
     /// Number of null values.
     pub fn null_count(&self) -> usize {
         match self {
@@ -476,6 +489,31 @@ impl Table {
             b.push_row(cells);
         }
         Ok(b.finish())
+    }
+}
+
+impl Table {
+    /// Like [`Table::from_rows`], but an empty slice still gives the row type's columns (learnt from
+    /// `T::default()`), so that code reading a column by name works on an empty result too.
+    ///
+    /// ```
+    /// use rapport_core::table::Table;
+    /// #[derive(serde::Serialize, Default)]
+    /// struct Row { hashtag: String, growth: f64 }
+    /// let t = Table::from_rows_or_schema::<Row>(&[]).unwrap();
+    /// assert_eq!(t.column_names(), ["hashtag", "growth"]);
+    /// assert_eq!(t.len(), 0);
+    /// ```
+    pub fn from_rows_or_schema<T: Serialize + Default>(rows: &[T]) -> Result<Table, TableError> {
+        if !rows.is_empty() {
+            return Table::from_rows(rows);
+        }
+        let probe = Table::from_rows(&[T::default()])?;
+        Ok(Table {
+            names: probe.names.clone(),
+            columns: probe.columns.iter().map(Column::empty_like).collect(),
+            rows: 0,
+        })
     }
 }
 

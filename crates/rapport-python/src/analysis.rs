@@ -41,14 +41,14 @@ impl From<SkillsError> for Error {
 }
 
 /// Rows of a serde struct as a table.
-pub(crate) fn table_of<T: Serialize>(rows: &[T]) -> Result<Table, Error> {
-    Ok(Table::from_rows(rows)?)
+pub(crate) fn table_of<T: Serialize + Default>(rows: &[T]) -> Result<Table, Error> {
+    Ok(Table::from_rows_or_schema(rows)?)
 }
 
 /// Rows of a serde struct as a table, without the `account` column (the corpus's internal account
 /// index, meaningless outside one process: `id` and `handle` name the account).
-pub(crate) fn people_table<T: Serialize>(rows: &[T]) -> Result<Table, Error> {
-    let mut t = Table::from_rows(rows)?;
+pub(crate) fn people_table<T: Serialize + Default>(rows: &[T]) -> Result<Table, Error> {
+    let mut t = Table::from_rows_or_schema(rows)?;
     t.take_column("account");
     Ok(t)
 }

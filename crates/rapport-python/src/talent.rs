@@ -161,7 +161,7 @@ impl PyCorpus {
 }
 
 /// One category of a bias audit, summarised.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 struct Summary<'a> {
     category: &'a str,
     groups: usize,

@@ -12,10 +12,11 @@ use crate::corpus::{Corpus, PostIdx};
 use crate::time::{median, quantile};
 
 /// What a post of the organisation achieved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BroadcastClass {
     /// No reply, quote or repost by anyone outside the organisation.
+    #[default]
     Void,
     /// Quotes or reposts by others, but no reply.
     Broadcast,
@@ -35,7 +36,7 @@ impl BroadcastClass {
 }
 
 /// One post of the organisation (an original or a quote, not a reply or a repost) and what followed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct BroadcastPost {
     /// The post id.
     pub post_id: String,
@@ -66,7 +67,7 @@ pub struct BroadcastPost {
 }
 
 /// Rates and times over a group of the organisation's posts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct BroadcastAggregate {
     /// The group: an account handle, a hashtag, a month `YYYY-MM`, or `all`.
     pub key: String,

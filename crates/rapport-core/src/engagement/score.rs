@@ -22,10 +22,11 @@ use crate::time::{DAY_MS, decay, median};
 /// - `responded`: the person replied to or mentioned the organisation;
 /// - `noticed`: the organisation replied to or mentioned the person;
 /// - `unaware`: none of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// No reply or mention either way.
+    #[default]
     Unaware,
     /// The organisation mentioned or replied to the person.
     Noticed,
@@ -202,7 +203,7 @@ pub const COMPONENT_NAMES: [&str; 9] = [
 /// One account's engagement with the organisation: every component, the stage and the score.
 ///
 /// Latencies are in milliseconds; `None` where there is nothing to measure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct EngagementRow {
     /// The account's index in the corpus.
     pub account: AccountIdx,

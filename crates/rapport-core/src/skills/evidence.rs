@@ -93,7 +93,7 @@ pub struct PeerValidation {
 }
 
 /// The evidence that one account has one skill.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct SkillEvidence {
     /// The account's id.
     pub account_id: String,

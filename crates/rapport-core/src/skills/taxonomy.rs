@@ -60,7 +60,7 @@ impl fmt::Display for Category {
 /// matched as words in text (multi-word, on word boundaries); the hashtags are matched as whole
 /// hashtags. A hashtag form is also derived from each short label, alias and keyword
 /// (`machine learning` → `#machinelearning`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SkillTag {
     /// Stable id: the ESCO concept URI where ESCO has the concept, else `rapport:<slug>`.
     pub id: String,
