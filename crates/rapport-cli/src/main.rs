@@ -54,6 +54,8 @@ enum Command {
     /// Erase a person from the store (posts, account, mentions, candidate records, derived data),
     /// leaving a salted-hash tombstone so a later sync does not bring them back.
     Forget(cmd::forget::Args),
+    /// Delete posts older than N days (storage limitation), recorded in the audit log.
+    Retain(cmd::retain::Args),
     /// Show or export the audit log (every scoring run, report, import and erasure).
     Audit(cmd::audit::Args),
 }
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Score(args) => cmd::score::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Forget(args) => cmd::forget::run(args),
+        Command::Retain(args) => cmd::retain::run(args),
         Command::Audit(args) => cmd::audit::run(args),
     };
     match result {

@@ -498,3 +498,52 @@ async fn watch_and_sync_resume_after_a_stop_between_pages() {
         "each CLI sync run is logged"
     );
 }
+
+#[test]
+fn retain_deletes_what_is_older_than_the_window_and_logs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, truth) = sample_store(dir.path());
+    let as_of = truth.newest;
+    let cutoff = as_of - chrono::Duration::days(30);
+    // Counted independently from the JSONL: every distinct post (data and includes.tweets) created
+    // before the cutoff.
+    let text = std::fs::read_to_string(dir.path().join("sample.jsonl")).unwrap();
+    let mut old = std::collections::BTreeSet::new();
+    let mut all = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let page: Value = serde_json::from_str(line).unwrap();
+        let data = page["data"].as_array().cloned().unwrap_or_default();
+        let included = page["includes"]["tweets"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for t in data.iter().chain(included.iter()) {
+            let id = t["id"].as_str().unwrap().to_owned();
+            let at: chrono::DateTime<chrono::Utc> =
+                t["created_at"].as_str().unwrap().parse().unwrap();
+            all.insert(id.clone());
+            if at < cutoff {
+                old.insert(id);
+            }
+        }
+    }
+    assert!(!old.is_empty() && old.len() < all.len());
+    let as_of_arg = as_of.to_rfc3339();
+    let r = ok(&[
+        "retain", "--days", "30", "--as-of", &as_of_arg, "--store", &store, "--json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["posts_deleted"].as_u64().unwrap() as usize, old.len());
+    assert!(audit_actions(&store).iter().any(|a| a == "retain"));
+    // Running it again deletes nothing more.
+    let r = ok(&[
+        "retain", "--days", "30", "--as-of", &as_of_arg, "--store", &store,
+    ]);
+    assert!(r.stdout.contains(" 0 post(s) older than"), "{}", r.stdout);
+    // A missing store is an error (exit 1), a missing --days a usage error (exit 2).
+    assert_eq!(
+        rapport(&["retain", "--days", "1", "--store", "/nonexistent/x.db"]).code,
+        1
+    );
+    assert_eq!(rapport(&["retain", "--store", &store]).code, 2);
+}

@@ -7,6 +7,7 @@ pub(crate) mod forget;
 pub(crate) mod import;
 pub(crate) mod quickstart;
 pub(crate) mod report;
+pub(crate) mod retain;
 pub(crate) mod score;
 pub(crate) mod sync;
 pub(crate) mod watch;
