@@ -547,3 +547,48 @@ fn retain_deletes_what_is_older_than_the_window_and_logs_it() {
     );
     assert_eq!(rapport(&["retain", "--store", &store]).code, 2);
 }
+
+#[test]
+fn kept_candidates_can_be_forgotten_by_hris_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, truth) = sample_store(dir.path());
+    let cands = dir.path().join("candidates.csv");
+    std::fs::write(
+        &cands,
+        format!(
+            "hris_id,name,x_handle\nE1,A,@{}\nE2,B,@{}\n",
+            truth.two_way[0], truth.two_way[1]
+        ),
+    )
+    .unwrap();
+    let mut args = vec![
+        "score",
+        "--store",
+        &store,
+        "--candidates",
+        cands.to_str().unwrap(),
+    ];
+    let org = org_args(&truth);
+    args.extend(org.iter().map(String::as_str));
+    // Without --keep-candidates the store holds no candidate record: forgetting by HRIS id says so.
+    ok(&args);
+    let f = rapport(&["forget", "--candidate", "E1", "--store", &store]);
+    assert_eq!(f.code, 1, "{}", f.stderr);
+    assert!(f.stderr.contains("--keep-candidates"), "{}", f.stderr);
+    // With it, both records are kept, and E1 is erased by its HRIS id.
+    args.push("--keep-candidates");
+    let r = ok(&args);
+    assert!(
+        r.stderr.contains("2 candidate record(s) kept"),
+        "{}",
+        r.stderr
+    );
+    let f = ok(&["forget", "--candidate", "E1", "--store", &store, "--json"]);
+    let v: Value = serde_json::from_str(&f.stdout).unwrap();
+    assert_eq!(v["candidates_deleted"], 1, "{}", f.stdout);
+    // E1 is gone; E2 is still kept.
+    assert_eq!(rapport(&["forget", "--candidate", "E1", "--store", &store]).code, 1);
+    let f = ok(&["forget", "--candidate", "E2", "--store", &store, "--json"]);
+    let v: Value = serde_json::from_str(&f.stdout).unwrap();
+    assert_eq!(v["candidates_deleted"], 1, "{}", f.stdout);
+}

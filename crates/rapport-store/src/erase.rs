@@ -116,7 +116,7 @@ impl Store {
             .map(|c: Candidate| c.handles.iter().map(Handle::key).collect())
             .unwrap_or_default();
         if handles.is_empty() && self.candidate(hris_id)?.is_none() {
-            return Err(StoreError::NotAPerson(hris_id.to_owned()));
+            return Err(StoreError::UnknownCandidate(hris_id.to_owned()));
         }
         self.forget_people(Vec::new(), &handles, Some(hris_id))
     }

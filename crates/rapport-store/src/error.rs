@@ -59,6 +59,12 @@ pub enum StoreError {
     /// A watch of that name exists already.
     #[error("store: a watch named {0:?} exists already")]
     WatchExists(String),
+    /// No candidate record with this HRIS id is kept in the store.
+    #[error(
+        "store: no candidate record with HRIS id {0:?} is kept in the store (records are kept by \
+         `rapport score --keep-candidates` or `Store::upsert_candidates`)"
+    )]
+    UnknownCandidate(String),
     /// Nothing in the store and nothing to forget was recognised in the request.
     #[error("store: {0:?} is neither an account id, a handle nor a profile URL")]
     NotAPerson(String),

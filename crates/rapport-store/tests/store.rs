@@ -535,7 +535,7 @@ fn forget_understands_ids_handles_urls_and_candidates() {
     assert_eq!((r.candidates_deleted, r.posts_deleted), (1, 2));
     assert!(matches!(
         s.forget_candidate("nobody"),
-        Err(StoreError::NotAPerson(_))
+        Err(StoreError::UnknownCandidate(_))
     ));
 }
 

@@ -46,6 +46,10 @@ pub(crate) struct Args {
     /// Half-life of the engagement decay, in days.
     #[arg(long, value_name = "DAYS", default_value_t = rapport_core::engagement::DEFAULT_HALF_LIFE_DAYS)]
     pub half_life: f64,
+    /// Also keep the candidate records in the store (so `rapport forget --candidate ID` can erase
+    /// them later). Off by default: the HRIS stays the system of record (data minimisation).
+    #[arg(long)]
+    pub keep_candidates: bool,
 }
 
 fn read_candidates(path: &PathBuf) -> Result<rapport_core::candidates::CandidateFile, CmdError> {
@@ -142,6 +146,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         ..ScoreOptions::default()
     };
     let scores = score_candidates(&corpus, &file.candidates, &org, &opts)?;
+    let kept = if args.keep_candidates {
+        Some(store.upsert_candidates(&file.candidates)?)
+    } else {
+        None
+    };
     let bytes = match args.format {
         Format::Csv => to_csv(&scores, args.explain)?,
         Format::Json => {
@@ -172,12 +181,24 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         "unknown_handles": scores.unknown.len(),
         "without_handles": scores.without_handles.len(),
         "ignored_columns": file.ignored_columns,
+        "candidates_kept": kept.as_ref().map(|k| k.written),
     });
     store.audit_append(&entry)?;
 
     match &args.output {
         Some(p) => std::fs::write(p, &bytes).map_err(|e| format!("{}: {e}", p.display()))?,
         None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    if let Some(k) = &kept {
+        eprintln!(
+            "rapport: {} candidate record(s) kept in the store{}",
+            k.written,
+            if k.skipped_forgotten > 0 {
+                format!(", {} skipped (forgotten)", k.skipped_forgotten)
+            } else {
+                String::new()
+            }
+        );
     }
     if !file.ignored_columns.is_empty() {
         eprintln!(
