@@ -55,6 +55,21 @@ impl StrColumn {
         self.spans.len()
     }
 
+    /// Whether every span lies inside the buffer on character boundaries (a loaded file may not).
+    pub(crate) fn is_valid(&self) -> bool {
+        self.spans.iter().all(|sp| {
+            let (Ok(start), Some(end)) = (
+                usize::try_from(sp.start),
+                usize::try_from(sp.start)
+                    .ok()
+                    .and_then(|s| s.checked_add(sp.len as usize)),
+            ) else {
+                return false;
+            };
+            self.buf.get(start..end).is_some()
+        })
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.buf.capacity() + self.spans.capacity() * std::mem::size_of::<Span>()
     }
@@ -97,6 +112,18 @@ impl<T: Copy> Ragged<T> {
         &self.items[s as usize..(s + l) as usize]
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether every row lies inside the items and every item passes `ok` (a loaded file may not).
+    pub(crate) fn is_valid(&self, ok: impl Fn(&T) -> bool) -> bool {
+        self.spans.iter().all(|&(s, l)| {
+            s.checked_add(l)
+                .is_some_and(|e| e as usize <= self.items.len())
+        }) && self.items.iter().all(ok)
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.items.capacity() * std::mem::size_of::<T>() + self.spans.capacity() * 8
     }
@@ -113,7 +140,9 @@ pub(crate) struct Interner {
 
 impl std::fmt::Debug for Interner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Interner").field("len", &self.len()).finish()
+        f.debug_struct("Interner")
+            .field("len", &self.len())
+            .finish()
     }
 }
 
@@ -126,9 +155,7 @@ impl Interner {
 
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
         let h = self.hash(s);
-        self.index
-            .find(h, |&id| self.strings.get(id) == s)
-            .copied()
+        self.index.find(h, |&id| self.strings.get(id) == s).copied()
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {

@@ -19,7 +19,9 @@ const NO_METRIC: u32 = u32::MAX;
 pub struct PostIdx(pub u32);
 
 /// The dense index of an account inside one corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub struct AccountIdx(pub u32);
 
 /// The dense index of a normalised hashtag inside one corpus.
@@ -137,32 +139,106 @@ impl Serialize for Corpus {
 impl<'de> Deserialize<'de> for Corpus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Store::deserialize(d)?;
-        let rows = s.row_key.len();
-        let consistent = [
-            s.author.len(),
-            s.created_ms.len(),
-            s.text.len(),
-            s.conversation.len(),
-            s.reply_to.len(),
-            s.reply_to_account.len(),
-            s.quoted.len(),
-            s.reposted.len(),
-            s.lang.len(),
-            s.metrics.len(),
-        ]
-        .iter()
-        .all(|&n| n == rows)
-            && s.key_row.len() == s.post_keys.len()
-            && s.alias.len() == s.accounts.len();
-        if !consistent {
-            return Err(serde::de::Error::custom(
-                "corpus columns have different lengths: the file is damaged",
-            ));
+        if let Some(problem) = s.problem() {
+            return Err(serde::de::Error::custom(format!(
+                "the saved corpus is damaged: {problem}"
+            )));
         }
         Ok(Corpus {
             s,
             indices: OnceLock::new(),
         })
+    }
+}
+
+impl Store {
+    /// What is wrong with columns read from a file, if anything: lengths that disagree, or an index
+    /// that points outside its table. Checked once on load so that no later access can panic.
+    fn problem(&self) -> Option<String> {
+        let rows = self.row_key.len();
+        let lengths = [
+            ("author", self.author.len()),
+            ("created_ms", self.created_ms.len()),
+            ("text", self.text.len()),
+            ("conversation", self.conversation.len()),
+            ("reply_to", self.reply_to.len()),
+            ("reply_to_account", self.reply_to_account.len()),
+            ("quoted", self.quoted.len()),
+            ("reposted", self.reposted.len()),
+            ("hashtags", self.hashtags.len()),
+            ("mentions", self.mentions.len()),
+            ("urls", self.urls.len()),
+            ("lang", self.lang.len()),
+            ("metrics", self.metrics.len()),
+        ];
+        if let Some((name, n)) = lengths.iter().find(|(_, n)| *n != rows) {
+            return Some(format!("column {name} has {n} rows, expected {rows}"));
+        }
+        let keys = self.post_keys.len();
+        let accounts = self.accounts.len();
+        if self.key_row.len() != keys {
+            return Some(format!(
+                "key_row has {} entries, expected {keys}",
+                self.key_row.len()
+            ));
+        }
+        if self.alias.len() != accounts {
+            return Some(format!(
+                "alias has {} entries, expected {accounts}",
+                self.alias.len()
+            ));
+        }
+        let key = |k: &u32| (*k as usize) < keys;
+        let key_or_none = |k: &u32| *k == NONE || key(k);
+        let account = |a: &u32| (*a as usize) < accounts;
+        let account_or_none = |a: &u32| *a == NONE || account(a);
+        let checks: [(&str, bool); 15] = [
+            ("row_key", self.row_key.iter().all(key)),
+            (
+                "key_row",
+                self.key_row
+                    .iter()
+                    .all(|r| *r == NONE || (*r as usize) < rows),
+            ),
+            ("author", self.author.iter().all(account)),
+            ("alias", self.alias.iter().all(account)),
+            ("conversation", self.conversation.iter().all(key_or_none)),
+            ("reply_to", self.reply_to.iter().all(key_or_none)),
+            ("quoted", self.quoted.iter().all(key_or_none)),
+            ("reposted", self.reposted.iter().all(key_or_none)),
+            (
+                "reply_to_account",
+                self.reply_to_account.iter().all(account_or_none),
+            ),
+            (
+                "lang",
+                self.lang
+                    .iter()
+                    .all(|l| *l == NONE || (*l as usize) < self.langs.len()),
+            ),
+            (
+                "hashtags",
+                self.hashtags.is_valid(|t| (*t as usize) < self.tags.len()),
+            ),
+            ("mentions", self.mentions.is_valid(account)),
+            (
+                "urls",
+                self.urls
+                    .is_valid(|u| (*u as usize) < self.url_strings.len()),
+            ),
+            ("text", self.text.is_valid()),
+            (
+                "account maps",
+                self.account_by_id
+                    .values()
+                    .chain(self.account_by_handle.values())
+                    .all(account),
+            ),
+        ];
+        checks
+            .iter()
+            .find(|(_, ok)| !ok)
+            .map(|(name, _)| format!("{name} points outside its table"))
     }
 }
 
@@ -367,10 +443,18 @@ impl Corpus {
             .iter()
             .map(|u| self.s.url_strings.intern(u))
             .collect();
-        let lang = post.lang.as_deref().map_or(NONE, |l| self.s.langs.intern(l));
+        let lang = post
+            .lang
+            .as_deref()
+            .map_or(NONE, |l| self.s.langs.intern(l));
         let m = post.metrics;
         let metrics = [
-            m.replies, m.reposts, m.likes, m.quotes, m.impressions, m.bookmarks,
+            m.replies,
+            m.reposts,
+            m.likes,
+            m.quotes,
+            m.impressions,
+            m.bookmarks,
         ]
         .map(|v| v.unwrap_or(NO_METRIC));
         let created = post.created_at.timestamp_millis();
@@ -651,12 +735,16 @@ impl<'a> PostRef<'a> {
 
     /// The platform's post id.
     pub fn id(&self) -> &'a str {
-        self.c.s.post_keys.resolve(self.c.s.row_key[self.row as usize])
+        self.c
+            .s
+            .post_keys
+            .resolve(self.c.s.row_key[self.row as usize])
     }
 
     /// The author.
     pub fn author(&self) -> AccountRef<'a> {
-        self.c.account(AccountIdx(self.c.s.author[self.row as usize]))
+        self.c
+            .account(AccountIdx(self.c.s.author[self.row as usize]))
     }
 
     /// The author's index.
@@ -868,7 +956,11 @@ impl<'a> AccountRef<'a> {
     /// The handle, or the id when the handle is unknown.
     pub fn handle_or_id(&self) -> &'a str {
         let r = self.row();
-        if r.handle.is_empty() { &r.id } else { &r.handle }
+        if r.handle.is_empty() {
+            &r.id
+        } else {
+            &r.handle
+        }
     }
 
     /// The display name.
@@ -1205,6 +1297,32 @@ mod tests {
         c.add_post(a);
         c.add_post(b);
         assert_eq!(c.indices().num_conversations(), 1);
+    }
+
+    #[test]
+    fn a_damaged_saved_corpus_is_an_error_not_a_panic() {
+        let mut c = Corpus::new();
+        let mut p = Post::new("1", "a", "hello", t(0));
+        p.hashtags = vec!["x".into()];
+        c.add_post(p);
+        let good = serde_json::to_value(&c).unwrap();
+        let back: Corpus = serde_json::from_value(good.clone()).unwrap();
+        assert_eq!(back.num_posts(), 1);
+        // Each damage: an author index past the accounts, a hashtag past the tags, a text span past
+        // the buffer, a missing row.
+        for (path, value) in [
+            ("/author/0", serde_json::json!(7)),
+            ("/hashtags/items/0", serde_json::json!(9)),
+            ("/text/spans/0/len", serde_json::json!(999)),
+            ("/created_ms", serde_json::json!([])),
+        ] {
+            let mut bad = good.clone();
+            *bad.pointer_mut(path).unwrap() = value;
+            let err = serde_json::from_value::<Corpus>(bad)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("damaged"), "{path}: {err}");
+        }
     }
 
     #[test]
