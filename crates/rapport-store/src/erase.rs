@@ -4,9 +4,10 @@
 //! their posts (a repost carries the original's text), their id in other posts' reply targets and
 //! mention lists, `@handle` in other posts' texts and in bios (replaced by
 //! [`REDACTED_MENTION`](crate::REDACTED_MENTION)), candidate records with their handle, derived
-//! results. It leaves only tombstones — salted hashes of the id and the handle — which later writes
-//! check so that a sync does not bring the person back, and one audit entry that holds pseudonyms and
-//! counts. Then it rewrites the file (`VACUUM`) and truncates the write-ahead log, so the bytes are gone
+//! results, and the watches that name them. It leaves only tombstones — keyed hashes (HMAC-SHA256
+//! under the store key, which is not in the file) of the id and the handle — which later writes check
+//! so that a sync does not bring the person back, and one audit entry that names them only by their
+//! pseudonymous key, whose mapping row it deletes. Then it rewrites the file (`VACUUM`) and truncates the write-ahead log, so the bytes are gone
 //! from disk, not only from queries; `secure_delete` (always on) zeroes deleted content in between.
 
 use std::collections::HashSet;
@@ -20,7 +21,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditEntry};
 use crate::error::{Result, StoreError};
-use crate::store::{Store, json as parse_json, now_text, pseudonym, redact};
+use crate::store::{Env, Store, json as parse_json, now_text, redact};
 
 /// What an erasure removed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -39,8 +40,12 @@ pub struct ForgetReport {
     pub candidates_deleted: usize,
     /// Derived results removed.
     pub derived_deleted: usize,
-    /// Whether the write-ahead log could be truncated (false while another connection holds an old
-    /// snapshot open; the next compaction finishes the job).
+    /// Watches removed because they named the person (their timeline or mentions, a search for
+    /// their handle or id, or a watch name containing their handle).
+    pub watches_removed: usize,
+    /// Whether the write-ahead log could be truncated. While it is false, the `-wal` file beside the
+    /// database may still hold the erased pages: another connection holds an old snapshot open, and
+    /// the erasure is complete on disk only after a later [`Store::compact`] returns true.
     pub wal_truncated: bool,
 }
 
@@ -124,9 +129,16 @@ impl Store {
     /// Whether an account id or handle has been forgotten.
     pub fn is_forgotten(&self, handle_or_id: &str) -> Result<bool> {
         let w = handle_or_id.trim();
-        let mut digests = vec![self.pseudonym_of_id(w)];
+        let mut values = vec![format!("id:{w}")];
         if let Ok(h) = Handle::parse_x(w) {
-            digests.push(self.pseudonym_of_handle(&h.handle));
+            values.push(format!("handle:{}", normalize_handle(&h.handle)));
+        }
+        let mut digests: Vec<String> = values
+            .iter()
+            .map(|v| crate::key::hmac_hex(&self.key, v.as_bytes()))
+            .collect();
+        if let Some(salt) = &self.legacy_salt {
+            digests.extend(values.iter().map(|v| crate::schema::legacy_digest(salt, v)));
         }
         for d in digests {
             let hit: Option<i64> = self
@@ -168,9 +180,9 @@ impl Store {
         handles: &[String],
         hris_id: Option<&str>,
     ) -> Result<ForgetReport> {
-        let tx = self.conn.transaction()?;
-        let mut report = erase(&tx, &self.salt, ids, handles, hris_id, &self.actor)?;
-        tx.commit()?;
+        let (tx, env) = self.begin()?;
+        let mut report = erase(&tx, &env, ids, handles, hris_id)?;
+        env.commit(tx)?;
         report.wal_truncated = self.compact()?;
         Ok(report)
     }
@@ -207,8 +219,16 @@ impl Store {
     /// assert_eq!(r.posts_deleted, 1);
     /// ```
     pub fn retain(&mut self, days: u32, as_of: DateTime<Utc>) -> Result<RetainReport> {
-        let cutoff = as_of - Duration::days(i64::from(days));
-        let tx = self.conn.transaction()?;
+        let cutoff = Duration::try_days(i64::from(days))
+            .and_then(|d| as_of.checked_sub_signed(d))
+            .ok_or_else(|| {
+                StoreError::BadArgument(format!(
+                    "a retention window of {days} days before {} reaches before the earliest \
+                     date this program can represent; give a smaller number of days",
+                    as_of.to_rfc3339()
+                ))
+            })?;
+        let (tx, env) = self.begin()?;
         let n = tx.execute(
             "DELETE FROM posts WHERE created_ms < ?1",
             [cutoff.timestamp_millis()],
@@ -220,8 +240,8 @@ impl Store {
             "cutoff": cutoff.to_rfc3339(),
             "posts_deleted": n,
         });
-        audit::append(&tx, &self.actor, &e, &[])?;
-        tx.commit()?;
+        audit::append(&tx, env.actor, &e)?;
+        env.commit(tx)?;
         self.checkpoint()?;
         Ok(RetainReport {
             cutoff,
@@ -241,11 +261,10 @@ enum Fix {
 /// The erasure itself, inside one transaction.
 fn erase(
     tx: &Transaction<'_>,
-    salt: &[u8],
+    env: &Env<'_>,
     mut ids: Vec<String>,
     handles: &[String],
     hris_id: Option<&str>,
-    actor: &str,
 ) -> Result<ForgetReport> {
     let mut report = ForgetReport::default();
     let mut hks: Vec<String> = handles.iter().map(|h| normalize_handle(h)).collect();
@@ -409,12 +428,15 @@ fn erase(
         }
     }
 
-    // Tombstones, then the audit entry (pseudonyms and counts only).
+    report.watches_removed = remove_watches(tx, &id_set, &hk_set)?;
+
+    // Tombstones (keyed hashes), then the audit entry: the person by their pseudonymous key, whose
+    // mapping row is deleted right after, and counts.
     let mut digests: Vec<String> = ids
         .iter()
-        .map(|id| pseudonym(salt, &format!("id:{id}")))
+        .map(|id| env.digest(&format!("id:{id}")))
         .collect();
-    digests.extend(hks.iter().map(|h| pseudonym(salt, &format!("handle:{h}"))));
+    digests.extend(hks.iter().map(|h| env.digest(&format!("handle:{h}"))));
     let at = now_text();
     for d in &digests {
         report.tombstones += tx.execute(
@@ -422,21 +444,74 @@ fn erase(
             params![d, at],
         )?;
     }
-    let cohort: Vec<String> = ids
-        .iter()
-        .map(|id| pseudonym(salt, &format!("id:{id}")))
-        .collect();
     let mut e = AuditEntry::new("forget");
+    e.cohort.clone_from(&ids);
     e.details = json!({
-        "tombstones": digests,
-        "candidate": hris_id.map(|h| pseudonym(salt, &format!("hris:{h}"))),
+        "tombstones_written": report.tombstones,
+        "candidate": hris_id.is_some(),
         "accounts_deleted": report.accounts_deleted,
         "posts_deleted": report.posts_deleted,
         "reposts_deleted": report.reposts_deleted,
         "posts_redacted": report.posts_redacted,
         "candidates_deleted": report.candidates_deleted,
         "derived_deleted": report.derived_deleted,
+        "watches_removed": report.watches_removed,
     });
-    audit::append(tx, actor, &e, &cohort)?;
+    audit::append(tx, env.actor, &e)?;
+    for id in &ids {
+        tx.execute("DELETE FROM audit_people WHERE account_id = ?1", [id])?;
+    }
     Ok(report)
+}
+
+/// The words of a watch's target or name: runs of letters, digits and `_` (what a handle or an id is
+/// made of), lower-cased.
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// Deletes (with their cursors) the watches that name a forgotten person: a timeline or mentions
+/// watch of their handle or id (or resolved to their id), a search whose query has their handle or
+/// id as a word (`from:ada`, `@ada`, `to:ada`), any watch whose name has their handle as a word.
+fn remove_watches(
+    tx: &Transaction<'_>,
+    ids: &HashSet<&str>,
+    handles: &HashSet<&str>,
+) -> Result<usize> {
+    let names_them =
+        |s: &str| words(s).any(|w| handles.contains(w.as_str()) || ids.contains(w.as_str()));
+    let mut doomed = Vec::new();
+    {
+        let mut st = tx.prepare("SELECT id, name, kind, target, options FROM watches")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let name: String = r.get(1)?;
+            let kind: String = r.get(2)?;
+            let target: String = r.get(3)?;
+            let options: String = r.get(4)?;
+            let resolved = serde_json::from_str::<serde_json::Value>(&options)
+                .ok()
+                .and_then(|o| o.pointer("/sync/user_id")?.as_str().map(str::to_owned));
+            let by_target = match kind.as_str() {
+                "timeline" | "mentions" => {
+                    ids.contains(target.trim())
+                        || handles.contains(normalize_handle(&target).as_str())
+                        || resolved.as_deref().is_some_and(|u| ids.contains(u))
+                }
+                "search" => names_them(&target),
+                _ => false,
+            };
+            let by_name = words(&name).any(|w| handles.contains(w.as_str()));
+            if by_target || by_name {
+                doomed.push(id);
+            }
+        }
+    }
+    for id in &doomed {
+        tx.execute("DELETE FROM watches WHERE id = ?1", [id])?;
+    }
+    Ok(doomed.len())
 }

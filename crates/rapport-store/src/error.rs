@@ -4,9 +4,17 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// SQLite refused (disk full, locked too long, corrupt file, constraint…).
+    /// SQLite refused (disk full, corrupt file, constraint…).
     #[error("store: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The file could not be opened as a store (not a SQLite database, no permission…).
+    #[error("store {path}: {source}")]
+    Open {
+        /// The database file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
     /// The file was written by a newer rapport than this one.
     #[error(
         "store {path}: schema version {found} is newer than this rapport supports ({supported}); upgrade rapport"
@@ -71,6 +79,49 @@ pub enum StoreError {
     /// Writing an export failed.
     #[error("store: writing the export failed: {0}")]
     Io(#[from] std::io::Error),
+    /// The store key (see [`crate::KEY_ENV`]) is missing, unreadable, too widely readable or not the
+    /// one this store was made with.
+    #[error("store key: {0}")]
+    Key(String),
+    /// Another connection held the write lock for longer than the busy timeout.
+    #[error(
+        "store {path} is locked by another writer (waited {waited_ms} ms): another rapport command          (sync, import, forget…) or program is writing to it; retry when it has finished"
+    )]
+    Locked {
+        /// The database file.
+        path: String,
+        /// How long this connection waited.
+        waited_ms: u64,
+    },
+    /// Another `rapport sync` is running on this store.
+    #[error(
+        "store {path}: a sync is already running (process {pid}, since {since}); wait for it to          finish. If that process no longer exists, run `rapport sync --break-lock`"
+    )]
+    SyncLocked {
+        /// The database file.
+        path: String,
+        /// The process that holds the sync lock.
+        pid: u32,
+        /// When it took it (RFC 3339).
+        since: String,
+    },
+    /// A later copy of a stored post disagrees with it on a field that cannot change (strict mode).
+    #[error(
+        "post {post_id}: the new copy has {field} {found:?} but the stored copy has {stored:?};          a post's {field} never changes, so one of the sources is wrong (use lenient mode to skip          such copies and count them)"
+    )]
+    Conflict {
+        /// The post id.
+        post_id: String,
+        /// `author_id` or `created_at`.
+        field: &'static str,
+        /// The stored value.
+        stored: String,
+        /// The value of the new copy.
+        found: String,
+    },
+    /// An argument out of range (a retention window reaching before year -262144…).
+    #[error("store: {0}")]
+    BadArgument(String),
     /// A failure injected by a test in the middle of a write.
     #[cfg(test)]
     #[error("store: injected failure after {0} posts")]

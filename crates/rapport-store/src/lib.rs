@@ -42,23 +42,30 @@
 //! ```
 
 mod audit;
+mod check;
 mod erase;
 mod error;
+mod key;
+mod lock;
 mod schema;
 mod store;
 
-pub use audit::{AuditEntry, AuditRecord};
+pub use audit::{AuditEntry, AuditRecord, ChainBreak};
+pub use check::CheckReport;
 pub use erase::{ForgetReport, RetainReport};
 pub use error::{Result, StoreError};
+pub use key::{KEY_ENV, key_path};
+pub use lock::SyncLock;
 pub use schema::SCHEMA_VERSION;
 pub use store::{
-    CandidateReport, Cursor, REDACTED_MENTION, SaveReport, Store, SyncCursor, Watch, WatchKind,
+    CandidateReport, Cursor, DEFAULT_BUSY_TIMEOUT, DuplicatePolicy, MAX_LISTED_CONFLICTS,
+    PostConflict, REDACTED_MENTION, SaveReport, Store, SyncCursor, Watch, WatchKind,
 };
 
 #[doc(hidden)]
 pub mod __private {
-    //! For the migration test: the SQL of schema version 1.
-    pub use crate::schema::V1_SQL;
+    //! For the migration tests: the SQL of schema version 1 and the v2 pseudonym.
+    pub use crate::schema::{V1_SQL, legacy_digest};
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [v1_initial, v2_watches_tombstones];
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] =
+    [v1_initial, v2_watches_tombstones, v3_keyed_erasure];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
 /// and its cursor were one row of `sync_state`.
@@ -152,6 +153,126 @@ CREATE TABLE derived (
     )
 }
 
+/// The append-only triggers of the audit log (dropped only by the v3 migration, which re-seals the
+/// log; see [`v3_keyed_erasure`]).
+const AUDIT_TRIGGERS: &str = "
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+/// Version 3: erasure that leaves nothing a copy of the file could reveal.
+///
+/// - The audit log names people only by pseudonymous keys (`p:` + 32 random hex digits); the key →
+///   account id mapping sits in `audit_people`, which erasure deletes from. Each row is sealed in a
+///   hash chain (`prev_hash`, `hash`).
+/// - Tombstones become keyed hashes (the key lives outside the file, see [`crate::KEY_ENV`]); the
+///   existing ones, salted with the in-file salt, cannot be re-keyed without knowing who they are,
+///   so they are kept and marked `legacy`, and the salt is kept only while any exist.
+/// - `sync_lock` holds the process that is syncing.
+///
+/// Old audit rows hold cohorts of salted hashes and, for erasures, the tombstone digests. Since an
+/// append-only log cannot be rewritten later, this one-time migration rewrites them once, then seals
+/// the whole log: each cohort hash that belongs to an account still in the store becomes that
+/// account's `p:` key (with a mapping row), every other one (people already forgotten) becomes a
+/// fresh key with no mapping at all; the tombstone digests and the candidate pseudonym of old
+/// erasures become counts. The migration adds `details.migrated_v3 = true` to each row it rewrote.
+fn v3_keyed_erasure(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        r"
+CREATE TABLE audit_people (
+    pkey       TEXT PRIMARY KEY,        -- 'p:' + random hex, as the audit log holds it
+    account_id TEXT NOT NULL UNIQUE
+);
+CREATE TABLE sync_lock (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    pid        INTEGER NOT NULL,
+    token      TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
+ALTER TABLE tombstones ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+UPDATE tombstones SET legacy = 1;
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+DROP TRIGGER audit_log_no_update;
+DROP TRIGGER audit_log_no_delete;
+",
+    )?;
+    let salt: Vec<u8> = tx.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
+        r.get(0)
+    })?;
+    // Old cohort hash -> account id, for the accounts the store still holds.
+    let mut known = std::collections::HashMap::new();
+    {
+        let mut st = tx.prepare(
+            "SELECT id FROM accounts WHERE id <> ''
+             UNION SELECT account_id FROM derived UNION SELECT author_id FROM posts",
+        )?;
+        for id in st.query_map([], |r| r.get::<_, String>(0))? {
+            let id = id?;
+            known.insert(legacy_digest(&salt, &format!("id:{id}")), id);
+        }
+    }
+    let rows: Vec<(i64, String, String, String)> = {
+        let mut st =
+            tx.prepare("SELECT seq, action, cohort, details FROM audit_log ORDER BY seq")?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (seq, action, cohort, details) in rows {
+        let old: Vec<String> = serde_json::from_str(&cohort).unwrap_or_default();
+        let mut new = Vec::with_capacity(old.len());
+        for h in old {
+            new.push(match known.get(&h) {
+                Some(id) => crate::audit::person_key(tx, id)?,
+                None => crate::audit::random_key(tx)?,
+            });
+        }
+        let mut d: serde_json::Value =
+            serde_json::from_str(&details).unwrap_or(serde_json::Value::Null);
+        if let Some(m) = d.as_object_mut() {
+            if action == "forget" {
+                if let Some(t) = m.remove("tombstones") {
+                    let n = t.as_array().map_or(0, Vec::len);
+                    m.insert("tombstones_written".into(), n.into());
+                }
+                if let Some(c) = m.remove("candidate") {
+                    m.insert("candidate".into(), (!c.is_null()).into());
+                }
+            }
+            m.insert("migrated_v3".into(), true.into());
+        }
+        tx.execute(
+            "UPDATE audit_log SET cohort = ?2, details = ?3 WHERE seq = ?1",
+            rusqlite::params![
+                seq,
+                serde_json::to_string(&new).unwrap_or_default(),
+                d.to_string()
+            ],
+        )?;
+    }
+    crate::audit::seal_all(tx)?;
+    tx.execute_batch(AUDIT_TRIGGERS)?;
+    tx.execute(
+        "DELETE FROM meta WHERE key = 'salt' AND NOT EXISTS (SELECT 1 FROM tombstones)",
+        [],
+    )?;
+    Ok(())
+}
+
+/// The salted SHA-256 of schema version 2 (`salt || 0 || value`), hex: how legacy tombstones and
+/// audit cohorts were made.
+pub fn legacy_digest(salt: &[u8], value: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::new()
+        .chain_update(salt)
+        .chain_update([0u8])
+        .chain_update(value.as_bytes())
+        .finalize();
+    crate::key::hex(&d)
+}
+
 /// Brings the database to [`SCHEMA_VERSION`], one transaction per step.
 pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -164,7 +285,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     }
     for from in found..SCHEMA_VERSION {
         let mut step = || -> rusqlite::Result<()> {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             MIGRATIONS[from as usize](&tx)?;
             tx.pragma_update(None, "user_version", from + 1)?;
             tx.commit()

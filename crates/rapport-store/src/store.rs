@@ -10,10 +10,9 @@ use rapport_core::{
     Account, AccountIdx, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics,
     normalize_handle,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 use crate::schema;
@@ -24,8 +23,14 @@ use crate::schema;
 /// writes (WAL mode): a reader sees the store as of its last committed write, never half of one.
 pub struct Store {
     pub(crate) conn: Connection,
-    pub(crate) salt: Vec<u8>,
+    /// The key of tombstones (never stored in the file, see [`crate::KEY_ENV`]).
+    pub(crate) key: Vec<u8>,
+    /// The in-file salt of schema version 2, kept only while legacy tombstones made with it exist.
+    pub(crate) legacy_salt: Option<Vec<u8>>,
     pub(crate) actor: String,
+    pub(crate) duplicates: DuplicatePolicy,
+    busy: Duration,
+    shown: String,
     path: Option<PathBuf>,
     #[cfg(test)]
     pub(crate) fail_after_posts: Option<usize>,
@@ -33,7 +38,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The salt is what keeps pseudonyms from being reversed by guessing: never print it.
+        // The key is what keeps tombstones from being reversed by guessing: never print it.
         f.debug_struct("Store")
             .field("path", &self.path)
             .field("actor", &self.actor)
@@ -41,8 +46,36 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// What to do when a later copy of a stored post disagrees with it on a field that cannot change
+/// (its author or, by more than a second, its creation time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatePolicy {
+    /// Fail the write ([`StoreError::Conflict`]); nothing of it is stored.
+    #[default]
+    Strict,
+    /// Keep the stored copy, skip the new one and count it ([`SaveReport::conflicts`]).
+    Lenient,
+}
+
+/// A later copy of a post skipped in lenient mode because it disagrees with the stored copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostConflict {
+    /// The post id.
+    pub post_id: String,
+    /// `author_id` or `created_at`.
+    pub field: &'static str,
+    /// The stored value.
+    pub stored: String,
+    /// The new copy's value.
+    pub found: String,
+}
+
+/// At most this many conflicts are listed in a [`SaveReport`] (all are counted).
+pub const MAX_LISTED_CONFLICTS: usize = 100;
+
 /// What a corpus write did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SaveReport {
     /// Posts inserted or updated.
     pub posts_written: usize,
@@ -54,6 +87,11 @@ pub struct SaveReport {
     pub accounts_skipped: usize,
     /// Mentions of forgotten accounts removed from the posts written (lists and `@handle` in text).
     pub mentions_removed: usize,
+    /// Later copies of stored posts skipped because they disagree on the author or the creation
+    /// time (lenient mode; in strict mode such a copy fails the write).
+    pub conflicts_skipped: usize,
+    /// The first [`MAX_LISTED_CONFLICTS`] of them.
+    pub conflicts: Vec<PostConflict>,
 }
 
 /// The kind of a watch: what the sync loop asks the platform for.
@@ -160,6 +198,60 @@ pub struct CandidateReport {
     pub skipped_forgotten: usize,
 }
 
+/// The busy timeout of a new store.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the key check value in `meta` is the HMAC of.
+const KEY_CHECK: &str = "rapport store key check v1";
+
+/// What a write transaction needs of its store, borrowed beside the connection.
+pub(crate) struct Env<'a> {
+    pub(crate) key: &'a [u8],
+    pub(crate) legacy_salt: Option<&'a [u8]>,
+    pub(crate) actor: &'a str,
+    pub(crate) duplicates: DuplicatePolicy,
+    pub(crate) shown: &'a str,
+    pub(crate) busy: Duration,
+    pub(crate) fail_after: Option<usize>,
+}
+
+impl Env<'_> {
+    /// Commits, naming the file if the commit could not get its lock.
+    pub(crate) fn commit(&self, tx: Transaction<'_>) -> Result<()> {
+        tx.commit().map_err(|e| locked(e, self.shown, self.busy))
+    }
+
+    pub(crate) fn tombstones(&self, conn: &Connection) -> Result<Tombstones<'_>> {
+        let mut st = conn.prepare_cached("SELECT digest FROM tombstones")?;
+        let set = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok(Tombstones {
+            key: self.key,
+            legacy_salt: self.legacy_salt,
+            set,
+        })
+    }
+
+    /// The tombstone digest of `value` (`id:…` or `handle:…`).
+    pub(crate) fn digest(&self, value: &str) -> String {
+        crate::key::hmac_hex(self.key, value.as_bytes())
+    }
+}
+
+/// A busy or locked database becomes [`StoreError::Locked`], naming the file.
+pub(crate) fn locked(e: rusqlite::Error, shown: &str, busy: Duration) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Locked {
+                path: shown.to_owned(),
+                waited_ms: busy.as_millis() as u64,
+            }
+        }
+        _ => StoreError::Sqlite(e),
+    }
+}
+
 pub(crate) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -250,7 +342,8 @@ pub const REDACTED_MENTION: &str = "@[forgotten]";
 
 /// The tombstones of a database, loaded for one write.
 pub(crate) struct Tombstones<'s> {
-    store_salt: &'s [u8],
+    key: &'s [u8],
+    legacy_salt: Option<&'s [u8]>,
     set: HashSet<String>,
 }
 
@@ -258,34 +351,21 @@ impl Tombstones<'_> {
     pub(crate) fn is_empty(&self) -> bool {
         self.set.is_empty()
     }
+    fn has(&self, value: &str) -> bool {
+        self.set
+            .contains(&crate::key::hmac_hex(self.key, value.as_bytes()))
+            || self
+                .legacy_salt
+                .is_some_and(|s| self.set.contains(&crate::schema::legacy_digest(s, value)))
+    }
     pub(crate) fn id(&self, id: &str) -> bool {
-        !id.is_empty()
-            && self
-                .set
-                .contains(&pseudonym(self.store_salt, &format!("id:{id}")))
+        !id.is_empty() && !self.set.is_empty() && self.has(&format!("id:{id}"))
     }
     pub(crate) fn handle(&self, handle: &str) -> bool {
         !handle.is_empty()
-            && self.set.contains(&pseudonym(
-                self.store_salt,
-                &format!("handle:{}", normalize_handle(handle)),
-            ))
+            && !self.set.is_empty()
+            && self.has(&format!("handle:{}", normalize_handle(handle)))
     }
-}
-
-/// Salted SHA-256, hex.
-pub(crate) fn pseudonym(salt: &[u8], value: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(salt);
-    h.update([0u8]);
-    h.update(value.as_bytes());
-    let d = h.finalize();
-    let mut s = String::with_capacity(64);
-    for byte in d {
-        use std::fmt::Write;
-        let _ = write!(s, "{byte:02x}");
-    }
-    s
 }
 
 /// Replaces every `@handle` of a forgotten handle in `text`; returns the new text and the count.
@@ -308,18 +388,35 @@ pub(crate) fn redact(text: &str, forgotten: impl Fn(&str) -> bool) -> (String, u
     (out, n)
 }
 
+// A later copy updates the stored post field by field: what it knows replaces, what it lacks (an
+// empty text, NULL) never wipes a known value. The author and the creation time are kept; a copy
+// that disagrees on them is caught before this statement (see `write_corpus`).
 const POST_UPSERT: &str =
     "INSERT INTO posts (id, author_id, text, created_ms, conversation_id, reply_to,
     reply_to_account, quoted, reposted, hashtags, mentions, urls, lang,
     replies, reposts, likes, quotes, impressions, bookmarks)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-ON CONFLICT(id) DO UPDATE SET author_id = excluded.author_id, text = excluded.text,
-    created_ms = excluded.created_ms, conversation_id = excluded.conversation_id,
-    reply_to = excluded.reply_to, reply_to_account = excluded.reply_to_account,
-    quoted = excluded.quoted, reposted = excluded.reposted, hashtags = excluded.hashtags,
-    mentions = excluded.mentions, urls = excluded.urls, lang = excluded.lang,
-    replies = excluded.replies, reposts = excluded.reposts, likes = excluded.likes,
-    quotes = excluded.quotes, impressions = excluded.impressions, bookmarks = excluded.bookmarks";
+ON CONFLICT(id) DO UPDATE SET
+    text = CASE WHEN excluded.text <> '' THEN excluded.text ELSE posts.text END,
+    conversation_id = coalesce(excluded.conversation_id, posts.conversation_id),
+    reply_to = coalesce(excluded.reply_to, posts.reply_to),
+    reply_to_account = coalesce(excluded.reply_to_account, posts.reply_to_account),
+    quoted = coalesce(excluded.quoted, posts.quoted),
+    reposted = coalesce(excluded.reposted, posts.reposted),
+    hashtags = coalesce(excluded.hashtags, posts.hashtags),
+    mentions = coalesce(excluded.mentions, posts.mentions),
+    urls = coalesce(excluded.urls, posts.urls),
+    lang = coalesce(nullif(excluded.lang, ''), posts.lang),
+    replies = coalesce(excluded.replies, posts.replies),
+    reposts = coalesce(excluded.reposts, posts.reposts),
+    likes = coalesce(excluded.likes, posts.likes),
+    quotes = coalesce(excluded.quotes, posts.quotes),
+    impressions = coalesce(excluded.impressions, posts.impressions),
+    bookmarks = coalesce(excluded.bookmarks, posts.bookmarks)";
+
+/// Two creation times of one post that are this close are the same instant at different precision
+/// (X's `created_at` has whole seconds, the snowflake id milliseconds).
+const SAME_INSTANT_MS: i64 = 1_000;
 
 // Fields the new copy knows override the old ones, as in `Corpus::add_account`.
 const ACCOUNT_UPSERT: &str = "INSERT INTO accounts (key, id, handle, handle_key, display_name, bio,
@@ -328,8 +425,8 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 ON CONFLICT(key) DO UPDATE SET
     handle = CASE WHEN excluded.handle <> '' THEN excluded.handle ELSE accounts.handle END,
     handle_key = CASE WHEN excluded.handle <> '' THEN excluded.handle_key ELSE accounts.handle_key END,
-    display_name = coalesce(excluded.display_name, accounts.display_name),
-    bio = coalesce(excluded.bio, accounts.bio),
+    display_name = coalesce(nullif(excluded.display_name, ''), accounts.display_name),
+    bio = coalesce(nullif(excluded.bio, ''), accounts.bio),
     created_ms = coalesce(excluded.created_ms, accounts.created_ms),
     followers = coalesce(excluded.followers, accounts.followers),
     following = coalesce(excluded.following, accounts.following),
@@ -345,14 +442,20 @@ impl Store {
     /// Opens (or creates) the store at `path` and brings its schema up to date.
     ///
     /// The file is put in WAL mode (readers do not block the writer), with `secure_delete` on (deleted
-    /// content is overwritten with zeros, which erasure relies on) and a 5 s busy timeout.
+    /// content is overwritten with zeros, which erasure relies on) and a 5 s busy timeout. The store
+    /// key is read from [`crate::KEY_ENV`] or the key file `<path>.key`, which is created (mode 0600)
+    /// when the store has no key yet.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
-        let conn = Connection::open(path)?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
         Store::init(conn, Some(path.to_path_buf()))
     }
 
-    /// A store in memory, gone when dropped (tests, one-off scripts).
+    /// A store in memory, gone when dropped (tests, one-off scripts). Its key is
+    /// [`crate::KEY_ENV`] when set, else a random one for this store.
     ///
     /// ```
     /// let store = rapport_store::Store::open_in_memory().unwrap();
@@ -363,28 +466,114 @@ impl Store {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(Duration::from_secs(5))?;
-        // journal_mode answers with the mode it is in; memory databases stay "memory".
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "secure_delete", "ON")?;
         let shown = path
             .as_ref()
             .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
-        schema::migrate(&mut conn, &shown)?;
-        let salt: Vec<u8> =
-            conn.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
-                r.get(0)
+        let busy = DEFAULT_BUSY_TIMEOUT;
+        let open_err = |source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        };
+        conn.busy_timeout(busy).map_err(open_err)?;
+        // journal_mode answers with the mode it is in; memory databases stay "memory". This is also
+        // the first read of the file: a file that is not a database fails here, named.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| locked(e, &shown, busy))
+            .map_err(|e| match e {
+                StoreError::Sqlite(source) => open_err(source),
+                other => other,
             })?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        schema::migrate(&mut conn, &shown)?;
+        let legacy_salt: Option<Vec<u8>> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let check: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'key_check'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let random = || -> Result<Vec<u8>> {
+            Ok(conn.query_row("SELECT randomblob(32)", [], |r| r.get(0))?)
+        };
+        let (key, source) = crate::key::load(path.as_deref(), check.is_none(), random)?;
+        let made = crate::key::hmac_hex(&key, KEY_CHECK.as_bytes());
+        match check {
+            Some(c) if c == made => {}
+            Some(_) => {
+                return Err(StoreError::Key(format!(
+                    "{source} is not the key store {shown} was made with; its tombstones could \
+                     not be recognised (forgotten people would come back). Use the store's own \
+                     key file or {}",
+                    crate::KEY_ENV
+                )));
+            }
+            None => {
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(|e| locked(e, &shown, busy))?;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('key_check', ?1)
+                     ON CONFLICT(key) DO NOTHING",
+                    [&made],
+                )?;
+                tx.commit().map_err(|e| locked(e, &shown, busy))?;
+            }
+        }
         Ok(Store {
             conn,
-            salt,
+            key,
+            legacy_salt,
             actor: "rapport".to_owned(),
+            duplicates: DuplicatePolicy::Strict,
+            busy,
+            shown,
             path,
             #[cfg(test)]
             fail_after_posts: None,
         })
+    }
+
+    /// How long a write waits for another connection's write lock before it fails with
+    /// [`StoreError::Locked`] (5 s unless set).
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        self.busy = timeout;
+        Ok(())
+    }
+
+    /// What a later copy of a stored post that disagrees with it does ([`DuplicatePolicy::Strict`]
+    /// unless set).
+    pub fn set_duplicate_policy(&mut self, policy: DuplicatePolicy) {
+        self.duplicates = policy;
+    }
+
+    /// Starts a write transaction with `BEGIN IMMEDIATE`: the write lock is taken at the start (waiting
+    /// up to the busy timeout), so a transaction that reads and then writes can never fail half-way
+    /// because another writer committed in between. Also returns what writes need of the store.
+    pub(crate) fn begin(&mut self) -> Result<(Transaction<'_>, Env<'_>)> {
+        let env = Env {
+            key: &self.key,
+            legacy_salt: self.legacy_salt.as_deref(),
+            actor: &self.actor,
+            duplicates: self.duplicates,
+            shown: &self.shown,
+            busy: self.busy,
+            #[cfg(test)]
+            fail_after: self.fail_after_posts,
+            #[cfg(not(test))]
+            fail_after: None,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| locked(e, &self.shown, self.busy))?;
+        Ok((tx, env))
     }
 
     /// The file, or `None` in memory.
@@ -405,28 +594,51 @@ impl Store {
         self.actor = actor.into();
     }
 
-    /// The salted pseudonym of an account id, as tombstones and audit cohorts hold it. The salt is
-    /// this database's own, so the same id has another pseudonym in another store.
+    /// The keyed hash of an account id, as tombstones hold it: HMAC-SHA256 under the store key,
+    /// which is not in the database file, so the file alone cannot tell whether someone was
+    /// forgotten.
     pub fn pseudonym_of_id(&self, account_id: &str) -> String {
-        pseudonym(&self.salt, &format!("id:{account_id}"))
+        crate::key::hmac_hex(&self.key, format!("id:{account_id}").as_bytes())
     }
 
-    /// The salted pseudonym of a handle (case-insensitive, with or without `@`).
+    /// The keyed hash of a handle (case-insensitive, with or without `@`), as tombstones hold it.
     pub fn pseudonym_of_handle(&self, handle: &str) -> String {
-        pseudonym(&self.salt, &format!("handle:{}", normalize_handle(handle)))
+        crate::key::hmac_hex(
+            &self.key,
+            format!("handle:{}", normalize_handle(handle)).as_bytes(),
+        )
     }
 
     // ----- corpus ---------------------------------------------------------------------------------
 
-    /// Writes every account and post of `corpus` in one transaction. Posts already stored are
-    /// replaced by the new copy; account fields the new copy knows override the stored ones.
-    /// Forgotten people (see [`Store::forget`]) are skipped.
+    /// Writes every account and post of `corpus` in one transaction.
+    ///
+    /// A post already stored is updated field by field: what the new copy knows replaces what is
+    /// stored, what it lacks (an empty text, no language, no metrics…) never wipes a known value,
+    /// and the creation time is kept. A copy that names another author, or a creation time more than
+    /// a second away, is a conflict: an error in [`DuplicatePolicy::Strict`] (nothing is written),
+    /// skipped and counted in [`DuplicatePolicy::Lenient`]. Account fields the new copy knows
+    /// override the stored ones. Forgotten people (see [`Store::forget`]) are skipped.
     pub fn save_corpus(&mut self, corpus: &Corpus) -> Result<SaveReport> {
-        let fail_after = self.fail_after();
-        let tx = self.conn.transaction()?;
-        let report = write_corpus(&tx, &self.salt, corpus, fail_after)?;
-        tx.commit()?;
+        let (tx, env) = self.begin()?;
+        let report = write_corpus(&tx, &env, corpus)?;
+        env.commit(tx)?;
         Ok(report)
+    }
+
+    /// [`Store::save_corpus`] and an audit entry in ONE transaction: the entry is logged exactly
+    /// when the data it describes is committed. The closure makes the entry from the write's report
+    /// (to log the counts). Returns the report and the entry's sequence number.
+    pub fn save_corpus_audited(
+        &mut self,
+        corpus: &Corpus,
+        entry: impl FnOnce(&SaveReport) -> crate::AuditEntry,
+    ) -> Result<(SaveReport, i64)> {
+        let (tx, env) = self.begin()?;
+        let report = write_corpus(&tx, &env, corpus)?;
+        let seq = crate::audit::append(&tx, env.actor, &entry(&report))?;
+        env.commit(tx)?;
+        Ok((report, seq))
     }
 
     /// Writes one page of a sync and moves the watch's cursor, in ONE transaction: the cursor moves
@@ -453,12 +665,11 @@ impl Store {
         watch: &str,
         new_cursor: &Cursor,
     ) -> Result<SaveReport> {
-        let fail_after = self.fail_after();
-        let tx = self.conn.transaction()?;
+        let (tx, env) = self.begin()?;
         let watch_id = watch_id(&tx, watch)?;
-        let report = write_corpus(&tx, &self.salt, page, fail_after)?;
+        let report = write_corpus(&tx, &env, page)?;
         put_cursor(&tx, watch_id, new_cursor)?;
-        tx.commit()?;
+        env.commit(tx)?;
         Ok(report)
     }
 
@@ -473,27 +684,16 @@ impl Store {
         new_cursor: &Cursor,
         options: &Value,
     ) -> Result<SaveReport> {
-        let fail_after = self.fail_after();
-        let tx = self.conn.transaction()?;
+        let (tx, env) = self.begin()?;
         let watch_id = watch_id(&tx, watch)?;
-        let report = write_corpus(&tx, &self.salt, page, fail_after)?;
+        let report = write_corpus(&tx, &env, page)?;
         put_cursor(&tx, watch_id, new_cursor)?;
         tx.execute(
             "UPDATE watches SET options = ?2 WHERE id = ?1",
             params![watch_id, options.to_string()],
         )?;
-        tx.commit()?;
+        env.commit(tx)?;
         Ok(report)
-    }
-
-    #[cfg(test)]
-    fn fail_after(&self) -> Option<usize> {
-        self.fail_after_posts
-    }
-    #[cfg(not(test))]
-    #[allow(clippy::unused_self)]
-    fn fail_after(&self) -> Option<usize> {
-        None
     }
 
     /// Reads everything back into a corpus: accounts first, then posts in the order they were first
@@ -599,8 +799,8 @@ impl Store {
     /// Inserts or replaces candidates by HRIS id, in one transaction. A candidate with a forgotten
     /// handle is not written (the HRIS asked for that person to be forgotten) and is counted.
     pub fn upsert_candidates(&mut self, candidates: &[Candidate]) -> Result<CandidateReport> {
-        let tx = self.conn.transaction()?;
-        let tomb = tombstones(&tx, &self.salt)?;
+        let (tx, env) = self.begin()?;
+        let tomb = env.tombstones(&tx)?;
         let mut report = CandidateReport::default();
         {
             let mut st = tx.prepare_cached(
@@ -622,7 +822,8 @@ impl Store {
                 report.written += 1;
             }
         }
-        tx.commit()?;
+        drop(tomb);
+        env.commit(tx)?;
         Ok(report)
     }
 
@@ -654,17 +855,18 @@ impl Store {
     /// Removes a candidate record (the person left the pipeline). This is not erasure: their posts
     /// stay and no tombstone is written; use [`Store::forget_candidate`] for that.
     pub fn remove_candidate(&mut self, hris_id: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM candidates WHERE hris_id = ?1", [hris_id])?
-            > 0)
+        let (tx, env) = self.begin()?;
+        let n = tx.execute("DELETE FROM candidates WHERE hris_id = ?1", [hris_id])?;
+        env.commit(tx)?;
+        Ok(n > 0)
     }
 
     // ----- watches and cursors --------------------------------------------------------------------
 
     /// Adds a watch; fails if the name is taken.
     pub fn add_watch(&mut self, watch: &Watch) -> Result<()> {
-        let n = self.conn.execute(
+        let (tx, env) = self.begin()?;
+        let n = tx.execute(
             "INSERT INTO watches (name, kind, target, options, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(name) DO NOTHING",
             params![
@@ -675,6 +877,7 @@ impl Store {
                 now_text()
             ],
         )?;
+        env.commit(tx)?;
         if n == 0 {
             return Err(StoreError::WatchExists(watch.name.clone()));
         }
@@ -684,7 +887,7 @@ impl Store {
     /// Changes a watch's definition. When its kind or target changes its cursor is cleared (the old
     /// position means nothing for the new query); a change of options keeps it.
     pub fn update_watch(&mut self, watch: &Watch) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let (tx, env) = self.begin()?;
         let id = watch_id(&tx, &watch.name)?;
         let (kind, target): (String, String) = tx.query_row(
             "SELECT kind, target FROM watches WHERE id = ?1",
@@ -703,16 +906,16 @@ impl Store {
         if kind != watch.kind.as_str() || target != watch.target {
             tx.execute("DELETE FROM cursors WHERE watch_id = ?1", [id])?;
         }
-        tx.commit()?;
+        env.commit(tx)?;
         Ok(())
     }
 
     /// Deletes a watch and its cursor (the posts it brought stay). Returns whether it existed.
     pub fn remove_watch(&mut self, name: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM watches WHERE name = ?1", [name])?
-            > 0)
+        let (tx, env) = self.begin()?;
+        let n = tx.execute("DELETE FROM watches WHERE name = ?1", [name])?;
+        env.commit(tx)?;
+        Ok(n > 0)
     }
 
     /// One watch by name.
@@ -766,10 +969,10 @@ impl Store {
     /// Sets a watch's cursor without data (for example to start a watch from a known id). A sync
     /// moves it with [`Store::add_page`] instead.
     pub fn set_cursor(&mut self, watch: &str, cursor: &Cursor) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let (tx, env) = self.begin()?;
         let id = watch_id(&tx, watch)?;
         put_cursor(&tx, id, cursor)?;
-        tx.commit()?;
+        env.commit(tx)?;
         Ok(())
     }
 
@@ -778,8 +981,8 @@ impl Store {
     /// Stores a derived result about an account (a score, its evidence) under an analysis name,
     /// replacing the previous one. Nothing is stored for a forgotten account; returns whether it was.
     pub fn put_derived(&mut self, account_id: &str, analysis: &str, data: &Value) -> Result<bool> {
-        let tx = self.conn.transaction()?;
-        if tombstones(&tx, &self.salt)?.id(account_id) {
+        let (tx, env) = self.begin()?;
+        if env.tombstones(&tx)?.id(account_id) {
             return Ok(false);
         }
         tx.execute(
@@ -788,7 +991,7 @@ impl Store {
                 data = excluded.data",
             params![account_id, analysis, now_text(), data.to_string()],
         )?;
-        tx.commit()?;
+        env.commit(tx)?;
         Ok(true)
     }
 
@@ -805,6 +1008,10 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn ms_text(ms: i64) -> String {
+    ms_time(ms).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 pub(crate) fn ms_time(ms: i64) -> DateTime<Utc> {
@@ -852,25 +1059,10 @@ fn put_cursor(tx: &Transaction<'_>, watch_id: i64, c: &Cursor) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn tombstones<'s>(conn: &Connection, salt: &'s [u8]) -> Result<Tombstones<'s>> {
-    let mut st = conn.prepare_cached("SELECT digest FROM tombstones")?;
-    let set = st
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<HashSet<String>>>()?;
-    Ok(Tombstones {
-        store_salt: salt,
-        set,
-    })
-}
-
 /// The body of `save_corpus` and `add_page`, inside the caller's transaction.
-fn write_corpus(
-    tx: &Transaction<'_>,
-    salt: &[u8],
-    corpus: &Corpus,
-    fail_after: Option<usize>,
-) -> Result<SaveReport> {
-    let tomb = tombstones(tx, salt)?;
+fn write_corpus(tx: &Transaction<'_>, env: &Env<'_>, corpus: &Corpus) -> Result<SaveReport> {
+    let tomb = env.tombstones(tx)?;
+    let fail_after = env.fail_after;
     let mut report = SaveReport::default();
 
     // Which accounts of this corpus are forgotten, by dense index (aliases included).
@@ -927,6 +1119,7 @@ fn write_corpus(
     }
 
     let mut upsert = tx.prepare_cached(POST_UPSERT)?;
+    let mut stored = tx.prepare_cached("SELECT author_id, created_ms FROM posts WHERE id = ?1")?;
     let mut tags: Vec<&str> = Vec::new();
     let mut urls: Vec<&str> = Vec::new();
     let mut mentions: Vec<(Option<&str>, &str)> = Vec::new();
@@ -940,6 +1133,39 @@ fn write_corpus(
                 .is_some_and(|o| is_blocked(o.author_idx()));
             if is_blocked(p.author_idx()) || reposts_forgotten {
                 report.posts_skipped += 1;
+                continue;
+            }
+        }
+        let known: Option<(String, i64)> = stored
+            .query_row([p.id()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((author, created)) = known {
+            let conflict = if !author.is_empty() && author != p.author().id() {
+                Some(("author_id", author, p.author().id().to_owned()))
+            } else if (created - p.created_ms()).abs() > SAME_INSTANT_MS {
+                Some(("created_at", ms_text(created), ms_text(p.created_ms())))
+            } else {
+                None
+            };
+            if let Some((field, stored, found)) = conflict {
+                let c = PostConflict {
+                    post_id: p.id().to_owned(),
+                    field,
+                    stored,
+                    found,
+                };
+                if env.duplicates == DuplicatePolicy::Strict {
+                    return Err(StoreError::Conflict {
+                        post_id: c.post_id,
+                        field: c.field,
+                        stored: c.stored,
+                        found: c.found,
+                    });
+                }
+                report.conflicts_skipped += 1;
+                if report.conflicts.len() < MAX_LISTED_CONFLICTS {
+                    report.conflicts.push(c);
+                }
                 continue;
             }
         }

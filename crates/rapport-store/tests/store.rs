@@ -228,7 +228,7 @@ fn a_version_1_file_is_migrated_with_its_data() {
     let path = dir.path().join("v1.db");
     make_v1(&path);
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), rapport_store::SCHEMA_VERSION);
 
     let c = s.load_corpus().unwrap();
     let p = c.post_by_id("11").unwrap();
@@ -261,8 +261,11 @@ fn a_version_1_file_is_migrated_with_its_data() {
     let log = s.audit_log().unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].actor, "hr-bot");
-    // The migration generated a salt: pseudonyms work and differ per value.
+    // The store got a key (in the key file beside it): pseudonyms work and differ per value.
     assert_ne!(s.pseudonym_of_id("2"), s.pseudonym_of_id("3"));
+    assert!(rapport_store::key_path(&path).exists());
+    // The migrated log is sealed and verifies.
+    assert_eq!(s.audit_verify().unwrap(), Ok(1));
     drop(s);
     // Opening again does not migrate twice.
     assert_eq!(
@@ -289,7 +292,7 @@ fn a_file_from_a_newer_rapport_is_refused() {
             err,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 2,
+                supported: rapport_store::SCHEMA_VERSION,
                 ..
             }
         ),
@@ -299,12 +302,12 @@ fn a_file_from_a_newer_rapport_is_refused() {
 }
 
 #[test]
-fn every_store_has_its_own_salt() {
+fn every_store_has_its_own_key() {
     let a = Store::open_in_memory().unwrap();
     let b = Store::open_in_memory().unwrap();
     assert_ne!(a.pseudonym_of_id("42"), b.pseudonym_of_id("42"));
     assert_eq!(a.pseudonym_of_handle("@Ada"), a.pseudonym_of_handle("ada"));
-    assert!(!format!("{a:?}").contains("salt"));
+    assert!(!format!("{a:?}").contains("key:"));
 }
 
 // ----- erasure ---------------------------------------------------------------------------------------
@@ -468,7 +471,14 @@ fn forget_leaves_no_trace_in_the_file() {
     // The erasure is in the audit log, with pseudonyms only.
     let log = s.audit_log().unwrap();
     let f = log.iter().find(|r| r.action == "forget").unwrap();
-    assert_eq!(f.cohort, [s.pseudonym_of_id(ADA_ID)]);
+    // Her pseudonymous key is the one the score entry used, and nothing maps it to her any more.
+    let score = log.iter().find(|r| r.action == "score").unwrap();
+    assert_eq!(f.cohort.len(), 1);
+    assert!(f.cohort[0].starts_with("p:"));
+    assert!(score.cohort.contains(&f.cohort[0]));
+    assert_eq!(s.audit_key_of(ADA_ID).unwrap(), None);
+    assert!(s.audit_key_of("555").unwrap().is_some());
+    assert_eq!(s.audit_verify().unwrap(), Ok(log.len() as u64));
     assert_eq!(f.details["posts_deleted"], 2);
     assert!(s.is_forgotten(ADA_ID).unwrap());
     assert!(s.is_forgotten("@ADA_QUIETCODER").unwrap());
@@ -610,7 +620,9 @@ fn the_audit_log_is_append_only_and_exports_jsonl() {
     assert_eq!(parsed, s.audit_log().unwrap());
     assert_eq!(parsed[0].actor, "hr-script@acme");
     assert_eq!(parsed[0].cohort_size, 3);
-    assert_eq!(parsed[0].cohort[0], s.pseudonym_of_id("42"));
+    assert_eq!(parsed[0].cohort[0], s.audit_key_of("42").unwrap().unwrap());
+    assert!(parsed[0].cohort[0].starts_with("p:"));
+    assert_eq!(parsed[1].prev_hash, parsed[0].hash);
     assert_eq!(parsed[0].config["weights"]["replies"], 2.0);
     assert!(parsed[1].version.starts_with("rapport-store "));
 }
