@@ -64,8 +64,8 @@ pub use store::{
 
 #[doc(hidden)]
 pub mod __private {
-    //! For the migration tests: the SQL of schema version 1 and the v2 pseudonym.
-    pub use crate::schema::{V1_SQL, legacy_digest};
+    //! For the migration tests: the SQL of schema versions 1 and 2, and the v2 pseudonym.
+    pub use crate::schema::{V1_SQL, V2_SQL, legacy_digest};
 }
 
 #[cfg(test)]

@@ -44,14 +44,14 @@ impl Store {
             )
             .optional()?
         };
-        if let Some((holder, since)) = held {
-            if alive(holder) != Some(false) {
-                return Err(StoreError::SyncLocked {
-                    path: env.shown.to_owned(),
-                    pid: holder,
-                    since,
-                });
-            }
+        if let Some((holder, since)) = held
+            && alive(holder) != Some(false)
+        {
+            return Err(StoreError::SyncLocked {
+                path: env.shown.to_owned(),
+                pid: holder,
+                since,
+            });
         }
         let token: String = tx.query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))?;
         tx.execute(

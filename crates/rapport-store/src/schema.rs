@@ -94,8 +94,11 @@ fn v1_initial(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// Version 2: watches apart from their cursors, metrics as columns (no JSON to parse per post on
 /// load), tombstones and the per-database salt, derived data per account.
 fn v2_watches_tombstones(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(
-        r"
+    tx.execute_batch(V2_SQL)
+}
+
+/// The SQL of migration 2 (for the migration tests).
+pub const V2_SQL: &str = r"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 -- The salt of every pseudonym in this file (tombstones, audit cohorts). SQLite's randomblob reads the
 -- operating system's random source.
@@ -149,9 +152,7 @@ CREATE TABLE derived (
     data        TEXT NOT NULL,   -- JSON
     PRIMARY KEY (account_id, analysis)
 );
-",
-    )
-}
+";
 
 /// The append-only triggers of the audit log (dropped only by the v3 migration, which re-seals the
 /// log; see [`v3_keyed_erasure`]).
