@@ -25,7 +25,12 @@
 //! - nothing is stored twice: pages already stored are never fetched again, and a post that does
 //!   come twice (X pages overlap when new posts arrive) replaces its stored copy (posts are keyed by
 //!   id);
-//! - forgotten people stay forgotten: the store drops them from every page it writes.
+//! - forgotten people stay forgotten: the store drops them from every page it writes;
+//! - one bad item does not stop a sync: a post without an id or an author, or a user without an id,
+//!   is dropped before the page reaches the store, counted by reason in [`WatchReport::skipped`],
+//!   and the sync goes on;
+//! - two syncs of one store do not run at once: [`sync_watches`] takes the store's sync lock
+//!   ([`Store::acquire_sync_lock`]) and a second one fails at once, naming the process that syncs.
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,6 +49,7 @@
 //! ```
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -52,7 +58,7 @@ use rapport_store::{Cursor, Store, StoreError, Watch, WatchKind};
 use rapport_twitter::XClient;
 use rapport_twitter::client::{ClientError, Endpoint, Page, Request};
 use rapport_twitter::convert::add_response;
-use rapport_twitter::models::{OneOrMany, TweetsResponse};
+use rapport_twitter::models::{OneOrMany, Tweet, TweetsResponse, User};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -109,6 +115,12 @@ pub struct WatchReport {
     pub posts_written: usize,
     /// Whether the sweep reached its end (nothing newer is left to fetch).
     pub complete: bool,
+    /// Items of the pages that were dropped, by reason (a post without an id or an author, a user
+    /// without an id…, and posts the converter could not place in time).
+    pub skipped: BTreeMap<String, usize>,
+    /// Later copies of stored posts skipped because they disagree with the stored copy on the author
+    /// or the creation time (the store's lenient duplicate policy; see `rapport_store`).
+    pub conflicts_skipped: usize,
     /// Why the run stopped early (a rate limit, a server error, the page limit), if it did.
     pub stopped: Option<String>,
     /// The cursor after the run.
@@ -136,6 +148,22 @@ impl SyncReport {
     /// New posts over all watches.
     pub fn posts_fetched(&self) -> usize {
         self.watches.iter().map(|w| w.posts_fetched).sum()
+    }
+
+    /// Dropped items over all watches, by reason.
+    pub fn skipped(&self) -> BTreeMap<String, usize> {
+        let mut all = BTreeMap::new();
+        for w in &self.watches {
+            for (k, n) in &w.skipped {
+                *all.entry(k.clone()).or_insert(0) += n;
+            }
+        }
+        all
+    }
+
+    /// Conflicting copies skipped over all watches.
+    pub fn conflicts_skipped(&self) -> usize {
+        self.watches.iter().map(|w| w.conflicts_skipped).sum()
     }
 }
 
@@ -239,7 +267,8 @@ pub async fn sync_all(
     sync_watches(client, store, &names, opts, progress).await
 }
 
-/// Syncs the named watches, in the order given.
+/// Syncs the named watches, in the order given, holding the store's sync lock for the whole run
+/// (a second sync of the same store fails with [`StoreError::SyncLocked`], naming this process).
 pub async fn sync_watches(
     client: &XClient,
     store: &mut Store,
@@ -247,13 +276,70 @@ pub async fn sync_watches(
     opts: &SyncOptions,
     progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
 ) -> Result<SyncReport, SyncError> {
+    let lock = store.acquire_sync_lock()?;
     let mut report = SyncReport::default();
+    let mut result = Ok(());
     for name in names {
-        report
-            .watches
-            .push(sync_watch(client, store, name, opts, progress).await?);
+        match sync_watch(client, store, name, opts, progress).await {
+            Ok(w) => report.watches.push(w),
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
     }
+    // Given back on errors too: a lock left behind would block the next run until its process is
+    // known to be gone.
+    let released = store.release_sync_lock(&lock);
+    result?;
+    released?;
     Ok(report)
+}
+
+/// Why an item of a page cannot be stored, if it cannot.
+fn tweet_problem(t: &Tweet) -> Option<&'static str> {
+    let id = t.id.trim();
+    if id.is_empty() {
+        Some("post without an id")
+    } else if !id.bytes().all(|c| c.is_ascii_digit()) {
+        Some("post whose id is not a decimal number")
+    } else if t.author_id.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        Some("post without an author_id")
+    } else {
+        None
+    }
+}
+
+fn user_problem(u: &User) -> Option<&'static str> {
+    if u.id.trim().is_empty() {
+        Some("user without an id")
+    } else if u.username.as_deref().is_none_or(|h| h.trim().is_empty()) {
+        Some("user without a username")
+    } else {
+        None
+    }
+}
+
+/// Drops the items of a page that cannot be stored, counting them by reason: one bad item must not
+/// fail the page (and with it the whole sync), and must never reach the store.
+pub fn drop_bad_items(body: &mut TweetsResponse, skipped: &mut BTreeMap<String, usize>) {
+    let mut count = |why: &'static str| *skipped.entry(why.to_owned()).or_insert(0) += 1;
+    if let Some(data) = body.data.take() {
+        let kept: Vec<Tweet> = match data {
+            OneOrMany::One(t) => vec![t],
+            OneOrMany::Many(v) => v,
+        }
+        .into_iter()
+        .filter(|t| tweet_problem(t).inspect(|w| count(w)).is_none())
+        .collect();
+        body.data = Some(OneOrMany::Many(kept));
+    }
+    if let Some(inc) = body.includes.as_mut() {
+        inc.tweets
+            .retain(|t| tweet_problem(t).inspect(|w| count(w)).is_none());
+        inc.users
+            .retain(|u| user_problem(u).inspect(|w| count(w)).is_none());
+    }
 }
 
 fn state_of(watch: &Watch) -> Result<SweepState, SyncError> {
@@ -403,6 +489,8 @@ pub async fn sync_watch(
         posts_fetched: 0,
         posts_written: 0,
         complete: false,
+        skipped: BTreeMap::new(),
+        conflicts_skipped: 0,
         stopped: None,
         cursor: cursor.clone(),
     };
@@ -447,8 +535,9 @@ pub async fn sync_watch(
         };
         let mut reached_cursor = false;
         let mut body = page.body.clone();
+        drop_bad_items(&mut body, &mut report.skipped);
         if watch.kind == WatchKind::List && since.is_some() {
-            let kept: Vec<_> = page
+            let kept: Vec<_> = body
                 .items()
                 .iter()
                 .filter(|t| {
@@ -465,7 +554,13 @@ pub async fn sync_watch(
             sweep_newest = max_id(sweep_newest, Some(t.id.as_str()));
         }
         let mut corpus = Corpus::new();
-        add_response(&mut corpus, &body);
+        let stats = add_response(&mut corpus, &body);
+        if stats.skipped_no_time > 0 {
+            *report
+                .skipped
+                .entry("post without a creation time".to_owned())
+                .or_insert(0) += stats.skipped_no_time as usize;
+        }
         let next = if reached_cursor {
             None
         } else {
@@ -499,6 +594,7 @@ pub async fn sync_watch(
         report.pages += 1;
         report.posts_fetched += fetched.len();
         report.posts_written += saved.posts_written;
+        report.conflicts_skipped += saved.conflicts_skipped;
         report.cursor = new_cursor;
         progress(SyncEvent::Page {
             watch: name,

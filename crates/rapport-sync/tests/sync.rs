@@ -347,3 +347,96 @@ async fn an_unknown_watch_is_a_clear_error() {
     .unwrap_err();
     assert!(err.to_string().contains("no watch named \"nope\""), "{err}");
 }
+
+#[tokio::test]
+async fn a_bad_item_is_skipped_counted_and_the_sync_goes_on() {
+    let s = server().await;
+    // Page 1: a good post, a post with an empty id, a post without an author, and an included user
+    // without an id. Page 2: good posts.
+    let mut p1 = page(&[109, 108], Some("t2"));
+    let data = p1["data"].as_array_mut().unwrap();
+    data.insert(
+        1,
+        json!({"id": "", "text": "no id", "author_id": "2",
+        "created_at": "2026-05-01T10:00:00.000Z"}),
+    );
+    data.push(json!({"id": "107", "text": "no author", "created_at": "2026-05-01T10:00:00.000Z"}));
+    p1["includes"]["users"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "", "username": "ghost", "name": "Ghost"}));
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param_is_missing("next_token"))
+        .respond_with(ok(&p1))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param("next_token", "t2"))
+        .respond_with(ok(&page(&[106, 105], None)))
+        .mount(&s)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut st = store_with_search(&dir, "bad.db");
+    let r = sync_watch(
+        &client(&s),
+        &mut st,
+        "jobs",
+        &SyncOptions::default(),
+        &mut no_progress(),
+    )
+    .await
+    .unwrap();
+    assert!(r.complete);
+    assert_eq!(r.pages, 2);
+    assert_eq!(r.posts_fetched, 4);
+    assert_eq!(post_ids(&st), ["105", "106", "108", "109"]);
+    let skipped: Vec<(&str, usize)> = r.skipped.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(
+        skipped,
+        [
+            ("post without an author_id", 1),
+            ("post without an id", 1),
+            ("user without an id", 1)
+        ]
+    );
+    assert_eq!(r.cursor.newest_id.as_deref(), Some("109"));
+}
+
+#[tokio::test]
+async fn a_second_sync_of_the_same_store_is_refused_naming_the_process() {
+    let s = server().await;
+    mount_three_pages(&s, ok(&page(&[103, 102, 101], None))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = store_with_search(&dir, "locked.db");
+    let held = first.acquire_sync_lock().unwrap();
+    let mut second = Store::open(dir.path().join("locked.db")).unwrap();
+    let err = sync_all(
+        &client(&s),
+        &mut second,
+        &SyncOptions::default(),
+        &mut no_progress(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("process {}", std::process::id())),
+        "{err}"
+    );
+    // Nothing was fetched by the refused run.
+    assert!(queries(&s).await.is_empty());
+    first.release_sync_lock(&held).unwrap();
+    // Once released, a sync runs, and gives the lock back when done (or failed).
+    let r = sync_all(
+        &client(&s),
+        &mut second,
+        &SyncOptions::default(),
+        &mut no_progress(),
+    )
+    .await
+    .unwrap();
+    assert!(r.is_complete());
+    first.acquire_sync_lock().unwrap();
+}
