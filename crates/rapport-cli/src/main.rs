@@ -51,13 +51,17 @@ enum Command {
     /// Write a self-contained HTML report: funnel, broadcast report, top candidates and mentors,
     /// with inline SVG charts. Logged in the audit log.
     Report(cmd::report::Args),
-    /// Erase a person from the store (posts, account, mentions, candidate records, derived data),
-    /// leaving a salted-hash tombstone so a later sync does not bring them back.
+    /// Erase a person from the store (posts, account, mentions, candidate records, derived data,
+    /// watches that name them), leaving a keyed-hash tombstone so a later sync does not bring them
+    /// back. Fails (exit 1) if another reader kept the write-ahead log from being truncated.
     Forget(cmd::forget::Args),
     /// Delete posts older than N days (storage limitation), recorded in the audit log.
     Retain(cmd::retain::Args),
     /// Show or export the audit log (every scoring run, report, import and erasure).
     Audit(cmd::audit::Args),
+    /// Check the store: SQLite integrity, foreign keys, schema version, the audit log's hash chain.
+    /// Exit code 0 when sound, 1 when not.
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Forget(args) => cmd::forget::run(args),
         Command::Retain(args) => cmd::retain::run(args),
         Command::Audit(args) => cmd::audit::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

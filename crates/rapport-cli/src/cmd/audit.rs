@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use rapport_store::AuditEntry;
+
 use super::{CmdError, Outcome, StoreArg};
 
 /// Arguments of `rapport audit`.
@@ -20,11 +22,18 @@ pub(crate) struct Args {
 
 /// Runs `rapport audit`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
-    let store = args.store.open_existing()?;
+    let mut store = args.store.open_existing()?;
     let mut out = std::io::stdout().lock();
     if let Some(path) = &args.export {
-        let f = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let n = store.audit_export_jsonl(std::io::BufWriter::new(f))?;
+        let mut bytes = Vec::new();
+        let n = store.audit_export_jsonl(&mut bytes)?;
+        super::write_atomic(path, &bytes)?;
+        // Logged only once the export exists: an entry for a file that was never written would
+        // claim a disclosure that did not happen.
+        let mut entry = super::audit_entry("audit-export");
+        entry.output_digest = Some(AuditEntry::digest(&bytes));
+        entry.details = serde_json::json!({ "records": n });
+        store.audit_append(&entry)?;
         writeln!(out, "exported {n} audit record(s) to {}", path.display())?;
         return Ok(Outcome::Done);
     }

@@ -35,20 +35,28 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     } else {
         writeln!(
             out,
-            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s); {} tombstone(s) written{}",
+            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s), {} watch(es); {} tombstone(s) written",
             report.accounts_deleted,
             report.posts_deleted,
             report.reposts_deleted,
             report.posts_redacted,
             report.candidates_deleted,
             report.derived_deleted,
+            report.watches_removed,
             report.tombstones,
-            if report.wal_truncated {
-                ""
-            } else {
-                " (another reader holds the file open: run `rapport forget` again later to compact it)"
-            }
         )?;
+    }
+    if !report.wal_truncated {
+        // The erasure is committed, but until the write-ahead log is truncated its old pages may
+        // still hold the person's data on disk: that is not erasure yet, so it is not success.
+        let wal = format!("{}-wal", args.store.store.display());
+        return Err(format!(
+            "the erasure is committed, but {wal} could not be truncated: another process holds a \
+             read snapshot of the store open, and that file may still hold the erased data. Close \
+             the other readers (notebooks, reports, other rapport commands on this store) and run \
+             the same `rapport forget` again to finish"
+        )
+        .into());
     }
     Ok(Outcome::Done)
 }

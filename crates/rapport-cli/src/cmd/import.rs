@@ -1,12 +1,14 @@
-//! `rapport import FILE... --store PATH [--lenient]`: files into the store, one transaction per
-//! file, logged in the audit log.
+//! `rapport import FILE... --store PATH [--lenient]`: files into the store. Each file is one
+//! transaction holding its data AND its audit entry, so the log says exactly what was committed: when
+//! a later file fails, the earlier ones stay imported (and audited), and the message says which.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use rapport_store::{DuplicatePolicy, Store};
 use rapport_twitter::import::{ImportOptions, import_path};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{CmdError, Outcome, StoreArg};
 
@@ -18,7 +20,8 @@ pub(crate) struct Args {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArg,
-    /// Skip bad lines (and list them; exit code 3) instead of refusing the file at the first.
+    /// Skip bad lines, and later copies of stored posts that disagree with them on the author or
+    /// the creation time (and list them; exit code 3), instead of refusing the file at the first.
     #[arg(long)]
     pub lenient: bool,
     /// Print the result as JSON.
@@ -35,57 +38,104 @@ struct FileResult {
     accounts: usize,
     posts_written: usize,
     posts_skipped_forgotten: usize,
+    /// Later copies of stored posts that disagree with them, skipped (lenient mode).
+    conflicts_skipped: usize,
     skipped_lines: Vec<String>,
+    /// The importer's whole report (counts, skipped lines with reasons, conversion statistics):
+    /// serialised as it is, so what the importer adds shows up here without a change.
+    import: Value,
+    /// The sequence number of this file's audit entry.
+    audit_seq: i64,
+}
+
+fn import_one(
+    store: &mut Store,
+    path: &Path,
+    opts: &ImportOptions,
+    lenient: bool,
+) -> Result<FileResult, CmdError> {
+    let report = import_path(path, opts)?;
+    let import = serde_json::to_value(&report)?;
+    let skipped_lines: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|s| format!("line {}: {}", s.line, s.reason))
+        .collect();
+    let (saved, seq) = store.save_corpus_audited(&report.corpus, |saved| {
+        let mut entry = super::audit_entry("import");
+        entry.config = json!({ "lenient": lenient });
+        // Counts only: a file name can name a person (an archive is someone's).
+        entry.details = json!({
+            "bytes": report.bytes,
+            "lines": report.lines,
+            "posts_written": saved.posts_written,
+            "accounts_written": saved.accounts_written,
+            "posts_skipped_forgotten": saved.posts_skipped,
+            "conflicts_skipped": saved.conflicts_skipped,
+            "skipped_lines": report.skipped.len(),
+        });
+        entry
+    })?;
+    Ok(FileResult {
+        file: path.display().to_string(),
+        lines: report.lines,
+        posts: report.corpus.num_posts(),
+        accounts: report.corpus.num_accounts(),
+        posts_written: saved.posts_written,
+        posts_skipped_forgotten: saved.posts_skipped,
+        conflicts_skipped: saved.conflicts_skipped,
+        skipped_lines: skipped_lines
+            .into_iter()
+            .chain(saved.conflicts.iter().map(|c| {
+                format!(
+                    "post {}: {} {} conflicts with the stored {} (skipped)",
+                    c.post_id, c.field, c.found, c.stored
+                )
+            }))
+            .collect(),
+        import,
+        audit_seq: seq,
+    })
 }
 
 /// Runs `rapport import`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let mut store = args.store.open()?;
+    if args.lenient {
+        store.set_duplicate_policy(DuplicatePolicy::Lenient);
+    }
     let opts = ImportOptions {
         strict: !args.lenient,
         ..ImportOptions::default()
     };
     let mut results = Vec::new();
-    for path in &args.files {
-        let report = import_path(path, &opts).map_err(|e| format!("{}: {e}", path.display()))?;
-        let saved = store.save_corpus(&report.corpus)?;
-        results.push(FileResult {
-            file: path.display().to_string(),
-            lines: report.lines,
-            posts: report.corpus.num_posts(),
-            accounts: report.corpus.num_accounts(),
-            posts_written: saved.posts_written,
-            posts_skipped_forgotten: saved.posts_skipped,
-            skipped_lines: report
-                .skipped
-                .iter()
-                .map(|s| format!("line {}: {}", s.line, s.reason))
-                .collect(),
-        });
+    let mut failure = None;
+    for (i, path) in args.files.iter().enumerate() {
+        match import_one(&mut store, path, &opts, args.lenient) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                failure = Some((i, e));
+                break;
+            }
+        }
     }
     let total_posts = store.num_posts()?;
-    let mut entry = super::audit_entry("import");
-    entry.config = json!({ "lenient": args.lenient });
-    entry.details = json!({
-        "files": results.len(),
-        "posts_written": results.iter().map(|r| r.posts_written).sum::<usize>(),
-        "skipped_lines": results.iter().map(|r| r.skipped_lines.len()).sum::<usize>(),
-        "store_posts": total_posts,
-    });
-    store.audit_append(&entry)?;
 
     let mut out = std::io::stdout().lock();
     if args.json {
+        let failed = failure.as_ref().map(
+            |(i, e)| json!({"file": args.files[*i].display().to_string(), "error": e.to_string()}),
+        );
         serde_json::to_writer_pretty(
             &mut out,
-            &json!({"files": results, "store_posts": total_posts}),
+            &json!({"files": results, "failed": failed, "store_posts": total_posts}),
         )?;
         writeln!(out)?;
     } else {
         for r in &results {
             writeln!(
                 out,
-                "{}: {} posts, {} accounts from {} lines; {} posts written{}",
+                "{}: {} posts, {} accounts from {} lines; {} posts written{}{}",
                 r.file,
                 r.posts,
                 r.accounts,
@@ -98,10 +148,43 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
                     )
                 } else {
                     String::new()
+                },
+                if r.conflicts_skipped > 0 {
+                    format!(", {} conflicting copies skipped", r.conflicts_skipped)
+                } else {
+                    String::new()
                 }
             )?;
         }
         writeln!(out, "The store holds {total_posts} posts.")?;
+    }
+    if let Some((i, e)) = failure {
+        let committed = if results.is_empty() {
+            "nothing was committed".to_owned()
+        } else {
+            format!(
+                "committed and audited before it: {}",
+                results
+                    .iter()
+                    .map(|r| format!("{} ({} posts written)", r.file, r.posts_written))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let rest: Vec<String> = args.files[i + 1..]
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let not_tried = if rest.is_empty() {
+            String::new()
+        } else {
+            format!("; not attempted: {}", rest.join(", "))
+        };
+        return Err(format!(
+            "{}: import failed, nothing of it was stored: {e}\n  {committed}{not_tried}",
+            args.files[i].display()
+        )
+        .into());
     }
     let skipped: Vec<String> = results
         .iter()
@@ -115,7 +198,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         Ok(Outcome::Done)
     } else {
         Ok(Outcome::Partial(format!(
-            "{} bad line(s) skipped:\n  {}",
+            "{} bad line(s) or conflicting copies skipped:\n  {}",
             skipped.len(),
             skipped.join("\n  ")
         )))

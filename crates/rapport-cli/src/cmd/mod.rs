@@ -3,6 +3,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod audit;
+pub(crate) mod check;
 pub(crate) mod forget;
 pub(crate) mod import;
 pub(crate) mod quickstart;
@@ -67,7 +68,16 @@ impl StoreArg {
 }
 
 fn open_store(path: &Path) -> Result<Store, CmdError> {
-    let mut s = Store::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut s = Store::open(path).map_err(|e| {
+        let msg = e.to_string();
+        let shown = path.display().to_string();
+        // Most store errors name the file already; say it once.
+        if msg.contains(&shown) {
+            msg
+        } else {
+            format!("{shown}: {msg}")
+        }
+    })?;
     s.set_actor(format!("rapport-cli {}", env!("CARGO_PKG_VERSION")));
     Ok(s)
 }
@@ -81,4 +91,44 @@ pub(crate) fn audit_entry(action: &str) -> AuditEntry {
         version: VERSION.to_owned(),
         ..AuditEntry::new(action)
     }
+}
+
+/// Writes `bytes` to `path` so that the file is either the old one or the whole new one: into a
+/// temporary file in the same directory (so the rename stays on one file system), flushed to disk,
+/// then renamed over `path`. A command audits an output only after this returned.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CmdError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with a function that writes the content.
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), CmdError> {
+    use std::io::Write as _;
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{shown}: not a file name"))?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let f = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()?;
+        drop(w);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("{shown}: {e} (nothing was written)").into());
+    }
+    Ok(())
 }

@@ -278,8 +278,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     };
     let (a, _) = analyse(&corpus, &args.org, &plan)?;
     let doc = html(&a, "rapport report");
-    std::fs::write(&args.output, doc.as_bytes())
-        .map_err(|e| format!("{}: {e}", args.output.display()))?;
+    super::write_atomic(&args.output, doc.as_bytes())?;
 
     let mut entry = super::audit_entry("report");
     entry.analysis = Some("engagement+ranking+mentors".into());

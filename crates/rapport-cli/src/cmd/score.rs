@@ -146,11 +146,6 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         ..ScoreOptions::default()
     };
     let scores = score_candidates(&corpus, &file.candidates, &org, &opts)?;
-    let kept = if args.keep_candidates {
-        Some(store.upsert_candidates(&file.candidates)?)
-    } else {
-        None
-    };
     let bytes = match args.format {
         Format::Csv => to_csv(&scores, args.explain)?,
         Format::Json => {
@@ -160,6 +155,17 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         }
     };
 
+    // The output first: a run whose output could not be written did not happen, so it keeps no
+    // candidates and leaves no audit entry.
+    match &args.output {
+        Some(p) => super::write_atomic(p, &bytes)?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    let kept = if args.keep_candidates {
+        Some(store.upsert_candidates(&file.candidates)?)
+    } else {
+        None
+    };
     let mut entry = super::audit_entry("score");
     entry.analysis = Some("engagement".into());
     entry.config = json!({
@@ -184,11 +190,6 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         "candidates_kept": kept.as_ref().map(|k| k.written),
     });
     store.audit_append(&entry)?;
-
-    match &args.output {
-        Some(p) => std::fs::write(p, &bytes).map_err(|e| format!("{}: {e}", p.display()))?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
-    }
     if let Some(k) = &kept {
         eprintln!(
             "rapport: {} candidate record(s) kept in the store{}",

@@ -43,6 +43,10 @@ pub(crate) struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Remove a sync lock left by a process that no longer runs (on systems where rapport cannot
+    /// tell that by itself), then sync.
+    #[arg(long)]
+    pub break_lock: bool,
 }
 
 /// Runs `rapport sync`.
@@ -65,6 +69,14 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     }
     let client = builder.build()?;
     let mut store = args.store.open()?;
+    // The API is the source: a copy that disagrees with a stored one is skipped and counted, not a
+    // reason to stop the whole sync.
+    store.set_duplicate_policy(rapport_store::DuplicatePolicy::Lenient);
+    if args.break_lock
+        && let Some(pid) = store.break_sync_lock()?
+    {
+        eprintln!("rapport: removed the sync lock of process {pid}");
+    }
     let names: Vec<String> = if args.watches.is_empty() {
         store.watches()?.into_iter().map(|w| w.name).collect()
     } else {
@@ -103,10 +115,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         }
         SyncEvent::WatchDone(r) => {
             bar.println(format!(
-                "{}: {} page(s), {} new post(s){}",
+                "{}: {} page(s), {} new post(s){}{}",
                 r.name,
                 r.pages,
                 r.posts_fetched,
+                skipped_text(&r.skipped, r.conflicts_skipped),
                 if r.complete { "" } else { " (incomplete)" }
             ));
         }
@@ -124,10 +137,22 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     bar.finish_and_clear();
     let report = result?;
 
+    // Each page was committed with its cursor as it came; this entry sums up the run. Watch names
+    // are not logged (a name can be a person's); their kinds and count are.
     let mut entry = super::audit_entry("sync");
-    entry.config =
-        json!({ "watches": names, "max_pages": args.max_pages, "page_size": args.page_size });
-    entry.details = json!({ "pages": report.pages(), "posts": report.posts_fetched(), "complete": report.is_complete() });
+    entry.config = json!({
+        "watches": report.watches.len(),
+        "kinds": report.watches.iter().map(|w| w.kind.as_str()).collect::<Vec<_>>(),
+        "max_pages": args.max_pages,
+        "page_size": args.page_size,
+    });
+    entry.details = json!({
+        "pages": report.pages(),
+        "posts": report.posts_fetched(),
+        "complete": report.is_complete(),
+        "items_skipped": report.skipped(),
+        "conflicts_skipped": report.conflicts_skipped(),
+    });
     store.audit_append(&entry)?;
 
     let mut out = std::io::stdout().lock();
@@ -138,10 +163,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         for w in &report.watches {
             writeln!(
                 out,
-                "{}: {} page(s), {} new post(s); newest id {}; {}",
+                "{}: {} page(s), {} new post(s){}; newest id {}; {}",
                 w.name,
                 w.pages,
                 w.posts_fetched,
+                skipped_text(&w.skipped, w.conflicts_skipped),
                 w.cursor.newest_id.as_deref().unwrap_or("-"),
                 if w.complete {
                     "up to date"
@@ -164,4 +190,17 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             stopped.join("\n  ")
         )))
     }
+}
+
+/// `, 2 item(s) skipped (post without an id: 1, …)` or nothing.
+fn skipped_text(skipped: &std::collections::BTreeMap<String, usize>, conflicts: usize) -> String {
+    let mut parts: Vec<String> = skipped.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    if conflicts > 0 {
+        parts.push(format!("conflicting copy of a stored post: {conflicts}"));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    let n: usize = skipped.values().sum::<usize>() + conflicts;
+    format!(", {n} item(s) skipped ({})", parts.join(", "))
 }

@@ -1,0 +1,74 @@
+//! `rapport check --store PATH [--json]`: is the store sound? Exit code 0 when it is, 1 when not.
+
+use std::io::Write;
+
+use super::{CmdError, Outcome, StoreArg};
+
+/// Arguments of `rapport check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `rapport check`.
+pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
+    let store = args.store.open_existing()?;
+    let r = store.check()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &r)?;
+        writeln!(out)?;
+    } else {
+        let mark = |ok: bool| if ok { "ok  " } else { "FAIL" };
+        writeln!(
+            out,
+            "{} integrity_check{}",
+            mark(r.integrity.is_empty()),
+            r.integrity
+                .iter()
+                .map(|p| format!("\n       {p}"))
+                .collect::<String>()
+        )?;
+        writeln!(
+            out,
+            "{} foreign keys{}",
+            mark(r.foreign_keys.is_empty()),
+            r.foreign_keys
+                .iter()
+                .map(|p| format!("\n       {p}"))
+                .collect::<String>()
+        )?;
+        writeln!(
+            out,
+            "{} schema version {} (this rapport writes {})",
+            mark(r.schema_version == r.supported_version),
+            r.schema_version,
+            r.supported_version
+        )?;
+        match &r.audit_break {
+            None => writeln!(
+                out,
+                "ok   audit log hash chain ({} record(s))",
+                r.audit_rows
+            )?,
+            Some(b) => writeln!(
+                out,
+                "FAIL audit log hash chain breaks at record {}: {}",
+                b.seq, b.reason
+            )?,
+        }
+    }
+    if r.is_ok() {
+        Ok(Outcome::Done)
+    } else {
+        Err(format!(
+            "store {} failed its check (see above)",
+            args.store.store.display()
+        )
+        .into())
+    }
+}
