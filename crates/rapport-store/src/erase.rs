@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditEntry};
 use crate::error::{Result, StoreError};
-use crate::store::{Env, Store, json as parse_json, now_text, redact};
+use crate::store::{Env, Store, json as parse_json, now_text, redact, redact_urls, url_handle};
 
 /// What an erasure removed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -254,8 +254,8 @@ impl Store {
 enum Fix {
     /// A repost of their post: delete by `seq`.
     Delete(i64),
-    /// `seq`, the new reply target account, mention list and text.
-    Update(i64, Option<String>, Option<String>, String),
+    /// `seq`, the new reply target account, mention list, text and URL list.
+    Update(i64, Option<String>, Option<String>, String, Option<String>),
 }
 
 /// The erasure itself, inside one transaction.
@@ -313,9 +313,9 @@ fn erase(
     let mut fixes = Vec::new();
     {
         let mut st = tx.prepare(
-            "SELECT seq, reposted, reply_to_account, mentions, text FROM posts
+            "SELECT seq, reposted, reply_to_account, mentions, text, urls FROM posts
              WHERE reposted IS NOT NULL OR reply_to_account IS NOT NULL OR mentions IS NOT NULL
-                OR instr(text, '@') > 0",
+                OR urls IS NOT NULL OR instr(text, '@') > 0 OR instr(text, '.com/') > 0",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -356,9 +356,29 @@ fn erase(
                 }
                 None => None,
             };
-            let (text, n) = redact(&text, |h| hk_set.contains(normalize_handle(h).as_str()));
-            if changed || n > 0 {
-                fixes.push(Fix::Update(seq, rta, mentions, text));
+            let forgotten = |h: &str| hk_set.contains(normalize_handle(h).as_str());
+            let (text, n) = redact(&text, forgotten);
+            let (text, m) = redact_urls(&text, forgotten);
+            let urls: Option<String> = r.get(5)?;
+            let urls = match urls {
+                Some(u) => {
+                    let list: Vec<String> = parse_json("posts", "urls", &u)?;
+                    let n = list.len();
+                    let kept: Vec<String> = list
+                        .into_iter()
+                        .filter(|u| !url_handle(u).is_some_and(forgotten))
+                        .collect();
+                    if kept.len() == n {
+                        Some(u)
+                    } else {
+                        changed = true;
+                        (!kept.is_empty()).then(|| serde_json::to_string(&kept).unwrap_or_default())
+                    }
+                }
+                None => None,
+            };
+            if changed || n > 0 || m > 0 {
+                fixes.push(Fix::Update(seq, rta, mentions, text, urls));
             }
         }
     }
@@ -367,10 +387,11 @@ fn erase(
             Fix::Delete(seq) => {
                 report.reposts_deleted += tx.execute("DELETE FROM posts WHERE seq = ?1", [seq])?;
             }
-            Fix::Update(seq, rta, m, text) => {
+            Fix::Update(seq, rta, m, text, urls) => {
                 tx.execute(
-                    "UPDATE posts SET reply_to_account = ?2, mentions = ?3, text = ?4 WHERE seq = ?1",
-                    params![seq, rta, m, text],
+                    "UPDATE posts SET reply_to_account = ?2, mentions = ?3, text = ?4, urls = ?5
+                     WHERE seq = ?1",
+                    params![seq, rta, m, text, urls],
                 )?;
                 report.posts_redacted += 1;
             }
@@ -380,13 +401,17 @@ fn erase(
     // Bios of other accounts that name them.
     {
         let mut bios = Vec::new();
-        let mut st = tx.prepare("SELECT key, bio FROM accounts WHERE instr(bio, '@') > 0")?;
+        let mut st = tx.prepare(
+            "SELECT key, bio FROM accounts WHERE instr(bio, '@') > 0 OR instr(bio, '.com/') > 0",
+        )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let key: String = r.get(0)?;
             let bio: String = r.get(1)?;
-            let (new, n) = redact(&bio, |h| hk_set.contains(normalize_handle(h).as_str()));
-            if n > 0 {
+            let forgotten = |h: &str| hk_set.contains(normalize_handle(h).as_str());
+            let (new, n) = redact(&bio, forgotten);
+            let (new, m) = redact_urls(&new, forgotten);
+            if n + m > 0 {
                 bios.push((key, new));
             }
         }

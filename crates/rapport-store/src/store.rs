@@ -391,6 +391,59 @@ pub(crate) fn redact(text: &str, forgotten: impl Fn(&str) -> bool) -> (String, u
 // A later copy updates the stored post field by field: what it knows replaces, what it lacks (an
 // empty text, NULL) never wipes a known value. The author and the creation time are kept; a copy
 // that disagrees on them is caught before this statement (see `write_corpus`).
+/// The handle an X profile or post URL names (`https://x.com/ada/status/1` → `ada`).
+pub(crate) fn url_handle(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (host, path) = rest.split_once('/')?;
+    let host = host.to_ascii_lowercase();
+    let host = host
+        .strip_prefix("www.")
+        .or_else(|| host.strip_prefix("mobile."))
+        .unwrap_or(&host);
+    if host != "x.com" && host != "twitter.com" {
+        return None;
+    }
+    let seg = path.split(['/', '?', '#']).next()?;
+    (!seg.is_empty()).then_some(seg)
+}
+
+/// Replaces the handle of forgotten people in X profile and post URLs inside a text
+/// (`twitter.com/ada/status/1` → `twitter.com/[forgotten]/status/1`); returns the text and the count.
+pub(crate) fn redact_urls(text: &str, forgotten: impl Fn(&str) -> bool) -> (String, usize) {
+    let lower = text.to_ascii_lowercase();
+    let b = text.as_bytes();
+    let mut cuts = Vec::new();
+    for host in ["twitter.com/", "x.com/"] {
+        let mut from = 0;
+        while let Some(off) = lower[from..].find(host) {
+            let at = from + off;
+            from = at + host.len();
+            let prev_ok = at == 0 || !(b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'-');
+            let start = at + host.len();
+            let mut end = start;
+            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                end += 1;
+            }
+            if prev_ok && end > start && forgotten(&text[start..end]) {
+                cuts.push((start, end));
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return (text.to_owned(), 0);
+    }
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for &(s, e) in &cuts {
+        out.push_str(&text[last..s]);
+        out.push_str("[forgotten]");
+        last = e;
+    }
+    out.push_str(&text[last..]);
+    (out, cuts.len())
+}
+
 const POST_UPSERT: &str =
     "INSERT INTO posts (id, author_id, text, created_ms, conversation_id, reply_to,
     reply_to_account, quoted, reposted, hashtags, mentions, urls, lang,
@@ -1172,7 +1225,13 @@ fn write_corpus(tx: &Transaction<'_>, env: &Env<'_>, corpus: &Corpus) -> Result<
         tags.clear();
         tags.extend(p.hashtags());
         urls.clear();
-        urls.extend(p.urls());
+        for u in p.urls() {
+            if !tomb.is_empty() && url_handle(u).is_some_and(|h| tomb.handle(h)) {
+                report.mentions_removed += 1;
+            } else {
+                urls.push(u);
+            }
+        }
         mentions.clear();
         for m in p.mentions() {
             if is_blocked(m.idx()) {
@@ -1188,11 +1247,12 @@ fn write_corpus(tx: &Transaction<'_>, env: &Env<'_>, corpus: &Corpus) -> Result<
             .filter(|a| !is_blocked(a.idx()))
             .map(|a| a.id())
             .filter(|id| !id.is_empty());
-        let text = if tomb.is_empty() || !p.text().contains('@') {
+        let text = if tomb.is_empty() || !(p.text().contains('@') || p.text().contains(".com/")) {
             std::borrow::Cow::Borrowed(p.text())
         } else {
             let (t, n) = redact(p.text(), |h| tomb.handle(h));
-            report.mentions_removed += n;
+            let (t, m) = redact_urls(&t, |h| tomb.handle(h));
+            report.mentions_removed += n + m;
             std::borrow::Cow::Owned(t)
         };
         let m = p.metrics();

@@ -3,7 +3,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use rapport_core::{Account, Corpus, Mention, Post};
 
-use crate::store::{at_tokens, redact};
+use crate::store::{at_tokens, redact, redact_urls, url_handle};
 use crate::{Cursor, Store, StoreError, Watch, WatchKind};
 
 /// Page `n` (0-based) of a search: posts n*4+1 ..= n*4+5 — five posts, so consecutive pages overlap by
@@ -151,4 +151,22 @@ fn add_page_with_options_moves_page_cursor_and_options_together_or_not_at_all() 
     assert_eq!(s.num_posts().unwrap(), 5);
     assert_eq!(s.watch("jobs").unwrap().unwrap().options, opts0);
     assert_eq!(s.cursor("jobs").unwrap().unwrap().cursor, cur0);
+}
+
+#[test]
+fn x_urls_that_name_a_forgotten_handle_are_found_and_redacted() {
+    assert_eq!(url_handle("https://twitter.com/Ada/status/1"), Some("Ada"));
+    assert_eq!(url_handle("http://www.x.com/ada?s=20"), Some("ada"));
+    assert_eq!(url_handle("https://mobile.twitter.com/ada"), Some("ada"));
+    assert_eq!(url_handle("https://dropbox.com/ada"), None);
+    assert_eq!(url_handle("https://x.com/"), None);
+    let (t, n) = redact_urls(
+        "see https://x.com/Ada/status/9 and dropbox.com/ada and twitter.com/ada_10",
+        |h| h.eq_ignore_ascii_case("ada"),
+    );
+    assert_eq!(n, 1);
+    assert_eq!(
+        t,
+        "see https://x.com/[forgotten]/status/9 and dropbox.com/ada and twitter.com/ada_10"
+    );
 }
