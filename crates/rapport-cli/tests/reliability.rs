@@ -199,7 +199,12 @@ fn an_output_that_cannot_be_written_is_not_audited() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|n| Path::new(n).extension().is_some_and(|e| e == "tmp")),
+        "{names:?}"
+    );
 }
 
 #[test]

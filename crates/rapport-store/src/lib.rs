@@ -10,13 +10,20 @@
 //! writer syncs.
 //!
 //! The guarantees, each tested:
-//! - **Writes are transactions.** [`Store::add_page`] stores a page and moves its watch's cursor in
-//!   one transaction, so an interrupted sync loses nothing and repeats nothing.
-//! - **The schema is versioned** (`PRAGMA user_version`) and migrated in order on open.
+//! - **Writes are transactions**, started with `BEGIN IMMEDIATE` so that a concurrent writer makes
+//!   them wait (up to the busy timeout), never fail half-way. [`Store::add_page`] stores a page and
+//!   moves its watch's cursor in one transaction, so an interrupted sync loses nothing and repeats
+//!   nothing; [`Store::save_corpus_audited`] commits data with its audit entry. One sync at a time
+//!   ([`Store::acquire_sync_lock`]).
+//! - **A later copy of a post never wipes what is known** ([`DuplicatePolicy`]).
+//! - **The schema is versioned** (`PRAGMA user_version`) and migrated in order on open;
+//!   [`Store::check`] verifies a whole file.
 //! - **Erasure is complete.** [`Store::forget`] removes the person's posts, account, every mention of
-//!   them, their candidate records and derived data, leaves a salted-hash tombstone that later writes
-//!   respect, logs the erasure, and rewrites the file so the bytes are gone.
-//! - **The audit log is append-only**, enforced by triggers, and holds pseudonyms, not ids.
+//!   them, their candidate records, derived data and the watches that name them, leaves a keyed-hash
+//!   tombstone (the key is outside the file: [`KEY_ENV`] or [`key_path`]) that later writes respect,
+//!   logs the erasure, and rewrites the file so the bytes are gone.
+//! - **The audit log is append-only**, enforced by triggers, hash-chained, and names people only by
+//!   random pseudonyms whose mapping erasure deletes.
 //!
 //! ```
 //! use rapport_store::{Store, Watch, WatchKind, Cursor};

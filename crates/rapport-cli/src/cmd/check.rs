@@ -24,24 +24,14 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         writeln!(out)?;
     } else {
         let mark = |ok: bool| if ok { "ok  " } else { "FAIL" };
-        writeln!(
-            out,
-            "{} integrity_check{}",
-            mark(r.integrity.is_empty()),
-            r.integrity
-                .iter()
-                .map(|p| format!("\n       {p}"))
-                .collect::<String>()
-        )?;
-        writeln!(
-            out,
-            "{} foreign keys{}",
-            mark(r.foreign_keys.is_empty()),
-            r.foreign_keys
-                .iter()
-                .map(|p| format!("\n       {p}"))
-                .collect::<String>()
-        )?;
+        writeln!(out, "{} integrity_check", mark(r.integrity.is_empty()))?;
+        for p in &r.integrity {
+            writeln!(out, "       {p}")?;
+        }
+        writeln!(out, "{} foreign keys", mark(r.foreign_keys.is_empty()))?;
+        for p in &r.foreign_keys {
+            writeln!(out, "       {p}")?;
+        }
         writeln!(
             out,
             "{} schema version {} (this rapport writes {})",
