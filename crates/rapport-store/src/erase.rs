@@ -190,7 +190,9 @@ impl Store {
     /// Rewrites the file without free pages (`VACUUM`) and truncates the write-ahead log. Returns
     /// whether the log could be truncated (another connection reading an old snapshot prevents it).
     pub fn compact(&mut self) -> Result<bool> {
-        self.conn.execute_batch("VACUUM")?;
+        self.conn
+            .execute_batch("VACUUM")
+            .map_err(|e| self.locked(e))?;
         self.checkpoint()
     }
 
@@ -199,7 +201,8 @@ impl Store {
     pub fn checkpoint(&mut self) -> Result<bool> {
         let busy: i64 = self
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| self.locked(e))?;
         Ok(busy == 0)
     }
 

@@ -134,8 +134,12 @@ pub(crate) fn load(
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
             let key = random()?;
-            write_new(&path, &hex(&key))?;
-            Ok((key, KeySource::File(path)))
+            if write_new(&path, &hex(&key))? {
+                Ok((key, KeySource::File(path)))
+            } else {
+                // Another process opening the same new store made the key first: use theirs.
+                load(Some(db), false, unreachable_random)
+            }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Key(format!(
             "{} is missing, and this store's tombstones were made with a key: restore the key \
@@ -169,22 +173,50 @@ fn check_permissions(_: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_new(path: &Path, text: &str) -> Result<()> {
+fn unreachable_random() -> Result<Vec<u8>> {
+    Err(StoreError::Key(
+        "internal: a second key was asked for while reading the first".into(),
+    ))
+}
+
+/// Writes a new key file atomically: to a private temporary file (mode 0600), then hard-linked to
+/// `path`, which fails if `path` exists — so a concurrent opener never reads a half-written key and
+/// never replaces another's. Returns false when another process made the key file first.
+fn write_new(path: &Path, text: &str) -> Result<bool> {
     use std::io::Write;
+    let err =
+        |what: &str, e: std::io::Error| StoreError::Key(format!("{what} {}: {e}", path.display()));
+    let mut tmp = path.as_os_str().to_owned();
+    // The pid and part of the new key: unique per opener, also for threads of one process.
+    tmp.push(format!(
+        ".{}.{}.tmp",
+        std::process::id(),
+        &text[..12.min(text.len())]
+    ));
+    let tmp = PathBuf::from(tmp);
     let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
+    o.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    let mut f = o
-        .open(path)
-        .map_err(|e| StoreError::Key(format!("creating {}: {e}", path.display())))?;
-    f.write_all(text.as_bytes())
-        .and_then(|()| f.write_all(b"\n"))
-        .and_then(|()| f.sync_all())
-        .map_err(|e| StoreError::Key(format!("writing {}: {e}", path.display())))
+    let written = o.open(&tmp).and_then(|mut f| {
+        f.write_all(text.as_bytes())?;
+        f.write_all(b"\n")?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err("creating", e));
+    }
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(err("creating", e)),
+    }
 }
 
 #[cfg(test)]

@@ -284,19 +284,36 @@ pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for from in found..SCHEMA_VERSION {
-        let mut step = || -> rusqlite::Result<()> {
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Each step re-reads the version inside its own write transaction: another connection opening
+    // the same file at the same moment may have run the step already.
+    loop {
+        let mut from = found;
+        let mut step = || -> rusqlite::Result<bool> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            from = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if from >= SCHEMA_VERSION {
+                return Ok(false);
+            }
             MIGRATIONS[from as usize](&tx)?;
             tx.pragma_update(None, "user_version", from + 1)?;
-            tx.commit()
+            tx.commit()?;
+            Ok(true)
         };
-        step().map_err(|source| StoreError::Migration {
-            path: path.to_owned(),
-            from,
-            to: from + 1,
-            source,
-        })?;
+        match step() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(source) => {
+                return Err(StoreError::Migration {
+                    path: path.to_owned(),
+                    from,
+                    to: from + 1,
+                    source,
+                });
+            }
+        }
     }
     Ok(())
 }

@@ -629,6 +629,11 @@ impl Store {
         Ok((tx, env))
     }
 
+    /// A busy or locked error as [`StoreError::Locked`], naming this store.
+    pub(crate) fn locked(&self, e: rusqlite::Error) -> StoreError {
+        locked(e, &self.shown, self.busy)
+    }
+
     /// The file, or `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
