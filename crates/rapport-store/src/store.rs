@@ -922,8 +922,29 @@ impl Store {
     // ----- watches and cursors --------------------------------------------------------------------
 
     /// Adds a watch; fails if the name is taken.
+    ///
+    /// A watch that names a forgotten person (a timeline or mentions watch of them, a search with
+    /// their handle or id as a word) is refused: it would fetch what the store must drop.
     pub fn add_watch(&mut self, watch: &Watch) -> Result<()> {
         let (tx, env) = self.begin()?;
+        let tomb = env.tombstones(&tx)?;
+        let names_forgotten = match watch.kind {
+            WatchKind::Timeline | WatchKind::Mentions => {
+                tomb.id(watch.target.trim()) || tomb.handle(&watch.target)
+            }
+            WatchKind::Search => watch
+                .target
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| tomb.handle(w) || tomb.id(w)),
+            WatchKind::List => false,
+        };
+        drop(tomb);
+        if names_forgotten {
+            return Err(StoreError::BadArgument(format!(
+                "watch {:?} names a person who was forgotten (rapport forget): it is not added",
+                watch.name
+            )));
+        }
         let n = tx.execute(
             "INSERT INTO watches (name, kind, target, options, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(name) DO NOTHING",

@@ -196,6 +196,15 @@ fn forget_removes_watches_that_name_the_person_and_leaves_no_byte_of_them() {
     assert!(r.wal_truncated);
     let names: Vec<String> = s.watches().unwrap().into_iter().map(|w| w.name).collect();
     assert_eq!(names, ["jobs", "team"]);
+    // Nor can such a watch be added again.
+    for w in [
+        Watch::new("again", WatchKind::Mentions, "@ADA_QUIETCODER"),
+        Watch::new("again", WatchKind::Timeline, ADA_ID),
+        Watch::new("again", WatchKind::Search, "to:ada_quietcoder"),
+    ] {
+        let err = s.add_watch(&w).unwrap_err();
+        assert!(err.to_string().contains("was forgotten"), "{err}");
+    }
 
     let mut export = Vec::new();
     s.audit_export_jsonl(&mut export).unwrap();
