@@ -13,7 +13,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
-use crate::store::{Store, json, now_text, parse_time};
+use crate::store::{Env, Store, json, now_text, parse_time};
 
 /// One event to log. Ids in `cohort` are given in clear and stored only as pseudonymous keys
 /// (`p:` + random hex), whose mapping to ids erasure deletes.
@@ -233,16 +233,23 @@ pub(crate) fn verify(conn: &Connection) -> Result<std::result::Result<u64, Chain
 
 /// Appends inside the caller's transaction, which must be a write transaction (`BEGIN IMMEDIATE`,
 /// so no other writer can append between reading the last hash and inserting). The ids of `cohort`
-/// are replaced by their pseudonymous keys.
-pub(crate) fn append(conn: &Connection, actor: &str, entry: &AuditEntry) -> Result<i64> {
+/// are replaced by their pseudonymous keys; a forgotten id gets a fresh key linked to nothing (a
+/// mapping row would put the id back in the file).
+pub(crate) fn append(conn: &Connection, env: &Env<'_>, entry: &AuditEntry) -> Result<i64> {
+    let actor = env.actor;
     let version = if entry.version.is_empty() {
         concat!("rapport-store ", env!("CARGO_PKG_VERSION")).to_owned()
     } else {
         entry.version.clone()
     };
+    let tomb = env.tombstones(conn)?;
     let mut cohort = Vec::with_capacity(entry.cohort.len());
     for id in &entry.cohort {
-        cohort.push(person_key(conn, id)?);
+        cohort.push(if tomb.id(id) {
+            random_key(conn)?
+        } else {
+            person_key(conn, id)?
+        });
     }
     let (seq, prev): (i64, String) = conn.query_row(
         "SELECT coalesce(max(seq), 0) + 1,
@@ -300,7 +307,7 @@ impl Store {
     /// its sequence number. There is no way to change or delete it afterwards.
     pub fn audit_append(&mut self, entry: &AuditEntry) -> Result<i64> {
         let (tx, env) = self.begin()?;
-        let seq = append(&tx, env.actor, entry)?;
+        let seq = append(&tx, &env, entry)?;
         env.commit(tx)?;
         Ok(seq)
     }

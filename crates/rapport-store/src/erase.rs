@@ -243,7 +243,7 @@ impl Store {
             "cutoff": cutoff.to_rfc3339(),
             "posts_deleted": n,
         });
-        audit::append(&tx, env.actor, &e)?;
+        audit::append(&tx, &env, &e)?;
         env.commit(tx)?;
         self.checkpoint()?;
         Ok(RetainReport {
@@ -458,20 +458,25 @@ fn erase(
 
     report.watches_removed = remove_watches(tx, &id_set, &hk_set)?;
 
-    // Tombstones (keyed hashes), then the audit entry: the person by their pseudonymous key, whose
-    // mapping row is deleted right after, and counts.
-    let mut digests: Vec<String> = ids
+    // The audit entry first, under the person's pseudonymous key (so the log shows which earlier
+    // entries concerned the person now erased), then the tombstones (keyed hashes), then the key's
+    // mapping goes: from then on the key points at nobody.
+    let digests: Vec<String> = ids
         .iter()
         .map(|id| env.digest(&format!("id:{id}")))
+        .chain(hks.iter().map(|h| env.digest(&format!("handle:{h}"))))
         .collect();
-    digests.extend(hks.iter().map(|h| env.digest(&format!("handle:{h}"))));
-    let at = now_text();
-    for d in &digests {
-        report.tombstones += tx.execute(
-            "INSERT INTO tombstones (digest, at) VALUES (?1, ?2) ON CONFLICT(digest) DO NOTHING",
-            params![d, at],
-        )?;
-    }
+    let existing: usize = {
+        let mut st = tx.prepare("SELECT 1 FROM tombstones WHERE digest = ?1")?;
+        let mut n = 0;
+        for d in &digests {
+            if st.exists([d])? {
+                n += 1;
+            }
+        }
+        n
+    };
+    report.tombstones = digests.len() - existing;
     let mut e = AuditEntry::new("forget");
     e.cohort.clone_from(&ids);
     e.details = json!({
@@ -485,7 +490,14 @@ fn erase(
         "derived_deleted": report.derived_deleted,
         "watches_removed": report.watches_removed,
     });
-    audit::append(tx, env.actor, &e)?;
+    audit::append(tx, env, &e)?;
+    let at = now_text();
+    for d in &digests {
+        tx.execute(
+            "INSERT INTO tombstones (digest, at) VALUES (?1, ?2) ON CONFLICT(digest) DO NOTHING",
+            params![d, at],
+        )?;
+    }
     for id in &ids {
         tx.execute("DELETE FROM audit_people WHERE account_id = ?1", [id])?;
     }

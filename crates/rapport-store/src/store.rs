@@ -694,7 +694,7 @@ impl Store {
     ) -> Result<(SaveReport, i64)> {
         let (tx, env) = self.begin()?;
         let report = write_corpus(&tx, &env, corpus)?;
-        let seq = crate::audit::append(&tx, env.actor, &entry(&report))?;
+        let seq = crate::audit::append(&tx, &env, &entry(&report))?;
         env.commit(tx)?;
         Ok((report, seq))
     }

@@ -206,6 +206,13 @@ fn forget_removes_watches_that_name_the_person_and_leaves_no_byte_of_them() {
         assert!(err.to_string().contains("was forgotten"), "{err}");
     }
 
+    // A later run whose cohort names her (a caller passing a stale id) does not link her again.
+    let mut late = AuditEntry::new("score");
+    late.cohort = vec![ADA_ID.into()];
+    s.audit_append(&late).unwrap();
+    assert_eq!(s.audit_key_of(ADA_ID).unwrap(), None);
+    assert!(s.checkpoint().unwrap());
+
     let mut export = Vec::new();
     s.audit_export_jsonl(&mut export).unwrap();
     let db = std::fs::read(&path).unwrap();
@@ -216,7 +223,7 @@ fn forget_removes_watches_that_name_the_person_and_leaves_no_byte_of_them() {
         assert!(!contains(&export, n), "{n:?} is still in the audit export");
     }
     // The log still verifies, and her key in it is linked to nothing.
-    assert_eq!(s.audit_verify().unwrap(), Ok(2));
+    assert_eq!(s.audit_verify().unwrap(), Ok(3));
     assert_eq!(s.audit_key_of(ADA_ID).unwrap(), None);
 
     // The tombstones are keyed: the file does not hold the key, and a store opened with another key
