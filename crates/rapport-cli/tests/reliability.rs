@@ -379,7 +379,7 @@ async fn run_async(args: Vec<String>, env: Vec<(&'static str, String)>) -> Run {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bad_item_from_the_api_is_skipped_reported_and_audited() {
+async fn sync_names_the_lock_holder_then_skips_a_bad_api_item_reports_and_audits_it() {
     let s = MockServer::start().await;
     let post = |id: &str| {
         json!({"id": id, "text": format!("post {id}"), "author_id": "2",
@@ -408,12 +408,47 @@ async fn a_bad_item_from_the_api_is_skipped_reported_and_audited() {
     )
     .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // A sync lock held by a running process (pid 1 always runs) refuses the sync, naming it.
+    let raw = rusqlite::Connection::open(&store).unwrap();
+    raw.execute(
+        "INSERT INTO sync_lock (id, pid, token, started_at) VALUES (1, 1, 't', '2026-05-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let token = || vec![("X_BEARER_TOKEN", "test-token-not-secret-123".to_owned())];
     let r = run_async(
-        v(&["sync", "--store", &store, "--base-url", &s.uri(), "--json"]),
-        vec![("X_BEARER_TOKEN", "test-token-not-secret-123".to_owned())],
+        v(&["sync", "--store", &store, "--base-url", &s.uri()]),
+        token(),
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("a sync is already running (process 1,"),
+        "{}",
+        r.stderr
+    );
+    assert!(s.received_requests().await.unwrap().is_empty());
+    // --break-lock removes it and syncs.
+    let r = run_async(
+        v(&[
+            "sync",
+            "--store",
+            &store,
+            "--base-url",
+            &s.uri(),
+            "--json",
+            "--break-lock",
+        ]),
+        token(),
     )
     .await;
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("removed the sync lock of process 1"),
+        "{}",
+        r.stderr
+    );
     let out: Value = serde_json::from_str(&r.stdout).unwrap();
     let w = &out["watches"][0];
     assert_eq!(w["posts_fetched"], 2);
