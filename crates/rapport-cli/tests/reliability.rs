@@ -459,3 +459,52 @@ async fn sync_names_the_lock_holder_then_skips_a_bad_api_item_reports_and_audits
     assert_eq!(sync["details"]["items_skipped"]["post without an id"], 1);
     assert_eq!(Store::open(&store).unwrap().num_posts().unwrap(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_that_fails_after_storing_pages_is_still_audited() {
+    let s = MockServer::start().await;
+    let post = |id: &str| {
+        json!({"id": id, "text": format!("post {id}"), "author_id": "2",
+        "created_at": "2026-05-01T09:00:00.000Z"})
+    };
+    Mock::given(method("GET"))
+        .and(path("/2/tweets/search/recent"))
+        .and(query_param_is_missing("next_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [post("12"), post("11")],
+            "includes": {"users": [{"id": "2", "username": "ada", "name": "Ada"}]},
+            "meta": {"result_count": 2, "next_token": "p2"}
+        })))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/2/tweets/search/recent"))
+        .and(query_param("next_token", "p2"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "title": "Forbidden", "detail": "not allowed", "type": "about:blank", "status": 403
+        })))
+        .mount(&s)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("f.db").to_str().unwrap().to_owned();
+    let v = |a: &[&str]| a.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let r = run_async(
+        v(&[
+            "watch", "add", "jobs", "--kind", "search", "--target", "#hiring", "--store", &store,
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_async(
+        v(&["sync", "--store", &store, "--base-url", &s.uri()]),
+        vec![("X_BEARER_TOKEN", "test-token-not-secret-123".to_owned())],
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(Store::open(&store).unwrap().num_posts().unwrap(), 2);
+    let log = audit(&store);
+    let sync = log.iter().find(|e| e["action"] == "sync").unwrap();
+    assert_eq!(sync["details"]["failed"], true);
+    assert_eq!(sync["details"]["pages_in_failed_watch"], 1);
+}

@@ -135,7 +135,24 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         &mut progress,
     ));
     bar.finish_and_clear();
-    let report = result?;
+    let report = match result {
+        Ok(r) => r,
+        // Pages stored before the error were committed: the run is logged as failed, with how
+        // many, unless it never started (another sync holds the lock) or the store itself failed.
+        Err(e @ rapport_sync::SyncError::Client { .. }) => {
+            let pages = match &e {
+                rapport_sync::SyncError::Client { pages, .. } => *pages,
+                _ => 0,
+            };
+            let mut entry = super::audit_entry("sync");
+            entry.config = json!({ "max_pages": args.max_pages, "page_size": args.page_size });
+            entry.details =
+                json!({ "complete": false, "failed": true, "pages_in_failed_watch": pages });
+            store.audit_append(&entry)?;
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
 
     // Each page was committed with its cursor as it came; this entry sums up the run. Watch names
     // are not logged (a name can be a person's); their kinds and count are.
