@@ -29,6 +29,7 @@
 
 pub mod audit;
 pub mod candidates;
+pub mod compliance;
 mod columns;
 mod conversation;
 mod corpus;
