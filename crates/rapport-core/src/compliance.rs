@@ -319,6 +319,9 @@ mod tests {
             ComplianceTarget::Account,
             ComplianceAction::Reactivate,
         )]);
-        assert_eq!((r.unchanged, r.posts_removed, c.num_posts()), (1, 0, before));
+        assert_eq!(
+            (r.unchanged, r.posts_removed, c.num_posts()),
+            (1, 0, before)
+        );
     }
 }

@@ -306,10 +306,12 @@ impl Corpus {
         accounts: impl IntoIterator<Item = Account>,
         posts: impl IntoIterator<Item = Post>,
     ) -> Result<Self, Error> {
-        let record = |what, index| move |e| Error::Record {
-            what,
-            index,
-            source: Box::new(e),
+        let record = |what, index| {
+            move |e| Error::Record {
+                what,
+                index,
+                source: Box::new(e),
+            }
         };
         let mut c = Corpus::new();
         for (i, a) in accounts.into_iter().enumerate() {
@@ -1504,12 +1506,17 @@ mod tests {
     fn empty_and_odd_ids_are_refused_not_a_panic() {
         let mut c = Corpus::new();
         for (id, author) in [("", "a"), ("1", ""), ("   ", "a"), ("1\u{0}", "a")] {
-            let err = c.try_add_post(Post::new(id, author, "x", t(0))).unwrap_err();
+            let err = c
+                .try_add_post(Post::new(id, author, "x", t(0)))
+                .unwrap_err();
             assert!(matches!(err, Error::InvalidId { .. }), "{err}");
             assert!(c.add_post(Post::new(id, author, "x", t(0))).is_none());
         }
         let long = "9".repeat(300);
-        let err = c.try_add_post(Post::new(&long, "a", "x", t(0))).unwrap_err().to_string();
+        let err = c
+            .try_add_post(Post::new(&long, "a", "x", t(0)))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("… (300 bytes)"), "{err}");
         let mut bad_ref = Post::new("2", "a", "x", t(0));
         bad_ref.reply_to = Some(" ".into());
@@ -1553,15 +1560,35 @@ mod tests {
     fn a_copy_with_another_author_or_time_is_refused_and_the_first_kept() {
         let mut c = Corpus::new();
         c.add_post(Post::new("1", "a", "first", t(0)));
-        let err = c.try_add_post(Post::new("1", "b", "second", t(0))).unwrap_err();
+        let err = c
+            .try_add_post(Post::new("1", "b", "second", t(0)))
+            .unwrap_err();
         assert!(
-            matches!(&err, Error::ConflictingCopy { field: "author", .. }),
+            matches!(
+                &err,
+                Error::ConflictingCopy {
+                    field: "author",
+                    ..
+                }
+            ),
             "{err}"
         );
-        assert!(err.to_string().contains("the first copy has 'a', this one 'b'"), "{err}");
-        let err = c.try_add_post(Post::new("1", "a", "third", t(2))).unwrap_err();
         assert!(
-            matches!(err, Error::ConflictingCopy { field: "created_at", .. }),
+            err.to_string()
+                .contains("the first copy has 'a', this one 'b'"),
+            "{err}"
+        );
+        let err = c
+            .try_add_post(Post::new("1", "a", "third", t(2)))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::ConflictingCopy {
+                    field: "created_at",
+                    ..
+                }
+            ),
             "{err}"
         );
         assert!(c.add_post(Post::new("1", "b", "fourth", t(0))).is_none());
