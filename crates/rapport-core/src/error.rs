@@ -172,12 +172,20 @@ pub fn cut_quoted(message: &str) -> std::borrow::Cow<'_, str> {
     let mut rest = message;
     // Splits on quote characters: the odd pieces are quoted values; a piece of any kind that is too
     // long (an unterminated quote, or a value written without quotes) is cut too.
+    // A piece already cut by `cut` (200 characters and `… (N bytes)`) is left alone.
+    fn recut(piece: &str) -> std::borrow::Cow<'_, str> {
+        if piece.chars().count() > MAX_SHOWN_CHARS + 32 {
+            cut(piece)
+        } else {
+            std::borrow::Cow::Borrowed(piece)
+        }
+    }
     while let Some(i) = rest.find(['"', '`', '\'']) {
-        out.push_str(&cut(&rest[..i]));
+        out.push_str(&recut(&rest[..i]));
         out.push_str(&rest[i..=i]);
         rest = &rest[i + 1..];
     }
-    out.push_str(&cut(rest));
+    out.push_str(&recut(rest));
     std::borrow::Cow::Owned(out)
 }
 

@@ -446,6 +446,17 @@ pub(crate) fn add_views(
         }
     };
     for u in users {
+        if u.id.is_empty() {
+            // An account with a handle only is fine in a corpus, but a user object without its id
+            // is broken data.
+            stats.skipped_invalid_id += 1;
+            issues.push(Issue {
+                path: u.at.to_string(),
+                kind: SkipReason::InvalidId,
+                message: "expected a user with a non-empty `id`".to_owned(),
+            });
+            continue;
+        }
         match corpus.try_add_account(u.to_account()) {
             Ok(_) => stats.accounts += 1,
             Err(e) => issues.push(refused(&mut stats, u.at, e)),

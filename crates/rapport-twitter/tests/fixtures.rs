@@ -581,7 +581,10 @@ fn every_payload_imports_through_import_path() {
             Err(e) => {
                 assert!(r.skip_counts.no_author > 0, "{name}: {e}");
                 let e = e.to_string();
-                assert!(e.contains(":1: at `data[") && e.contains("author_id"), "{e}");
+                assert!(
+                    e.contains(":1: at `data[") && e.contains("author_id"),
+                    "{e}"
+                );
             }
         }
     }

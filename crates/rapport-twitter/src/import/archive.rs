@@ -80,16 +80,23 @@ pub fn import_archive(
     }
 
     let mut report = ImportReport::default();
-    report
-        .corpus
-        .try_add_account(owner.clone())
-        .map_err(|e| TwitterError::Parse {
-            file: account.name.clone(),
-            line: 1,
-            column: 0,
-            path: "[0].account.accountId".to_owned(),
-            message: e.to_string(),
-        })?;
+    let owner_id = if owner.id.is_empty() {
+        // A handle alone would do for another account, not for the author of every tweet.
+        Err(rapport_core::Error::InvalidId {
+            field: "account id",
+            found: String::new(),
+            expected: "the archive owner's non-empty `accountId`",
+        })
+    } else {
+        report.corpus.try_add_account(owner.clone())
+    };
+    owner_id.map_err(|e| TwitterError::Parse {
+        file: account.name.clone(),
+        line: 1,
+        column: 0,
+        path: "[0].account.accountId".to_owned(),
+        message: e.to_string(),
+    })?;
     report.stats.accounts += 1;
     // One part at a time: a large account's archive is split in parts so that no reader has to hold
     // them all.
