@@ -165,13 +165,6 @@ pub fn cut(value: &str) -> std::borrow::Cow<'_, str> {
 /// assert!(short.len() < 300 && short.ends_with("… (5000 bytes)\", expected u64"), "{short}");
 /// ```
 pub fn cut_quoted(message: &str) -> std::borrow::Cow<'_, str> {
-    if message.chars().count() <= MAX_SHOWN_CHARS {
-        return std::borrow::Cow::Borrowed(message);
-    }
-    let mut out = String::with_capacity(MAX_SHOWN_CHARS * 2);
-    let mut rest = message;
-    // Splits on quote characters: the odd pieces are quoted values; a piece of any kind that is too
-    // long (an unterminated quote, or a value written without quotes) is cut too.
     // A piece already cut by `cut` (200 characters and `… (N bytes)`) is left alone.
     fn recut(piece: &str) -> std::borrow::Cow<'_, str> {
         if piece.chars().count() > MAX_SHOWN_CHARS + 32 {
@@ -180,6 +173,13 @@ pub fn cut_quoted(message: &str) -> std::borrow::Cow<'_, str> {
             std::borrow::Cow::Borrowed(piece)
         }
     }
+    if message.chars().count() <= MAX_SHOWN_CHARS {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(MAX_SHOWN_CHARS * 2);
+    let mut rest = message;
+    // Splits on quote characters: the odd pieces are quoted values; a piece of any kind that is too
+    // long (an unterminated quote, or a value written without quotes) is cut too.
     while let Some(i) = rest.find(['"', '`', '\'']) {
         out.push_str(&recut(&rest[..i]));
         out.push_str(&rest[i..=i]);

@@ -439,7 +439,22 @@ impl PyCorpus {
                     ("metrics", "{}"),
                 ],
             )?;
-            Ok(Corpus::from_parts(accounts, posts))
+            // A record the corpus refuses (an empty id, a copy with another author) is the caller's
+            // input error, raised with where it is, never skipped in silence.
+            Corpus::try_from_parts(accounts, posts).map_err(|e| {
+                let json_path = match &e {
+                    rapport_core::Error::Record { what, index, .. } => {
+                        Some(format!("{what}[{index}]"))
+                    }
+                    _ => None,
+                };
+                Error::Parse {
+                    message: e.to_string(),
+                    path: None,
+                    line: None,
+                    json_path,
+                }
+            })
         })?;
         Ok(PyCorpus::new(c))
     }

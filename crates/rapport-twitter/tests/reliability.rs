@@ -412,6 +412,37 @@ fn compliance_lines_become_typed_events() {
     );
 }
 
+// ----- cases that already held ------------------------------------------------------------------
+
+#[test]
+fn invalid_utf8_and_deep_nesting_are_errors_with_a_line() {
+    let mut bytes = format!("{GOOD}\n").into_bytes();
+    bytes.extend_from_slice(b"{\"data\":[{\"id\":\"1\",\"text\":\"\xff\xfe\"}]}\n");
+    let e = import_jsonl_reader(&bytes[..], "t.jsonl", &strict())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("t.jsonl:2:") && e.contains("invalid UTF-8"),
+        "{e}"
+    );
+    let r = import_jsonl_reader(&bytes[..], "t.jsonl", &lenient()).unwrap();
+    assert_eq!((r.corpus.num_posts(), r.skip_counts.malformed), (1, 1));
+    // 100,000 nested arrays and objects: a type error or serde_json's depth limit, not a stack
+    // overflow.
+    for deep in [
+        format!(
+            "{{\"data\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+        format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000)),
+    ] {
+        let e = run(&deep, &strict()).unwrap_err().to_string();
+        assert!(e.starts_with("t.jsonl:1:"), "{}", &e[..e.len().min(300)]);
+        assert_eq!(run(&deep, &lenient()).unwrap().skip_counts.malformed, 1);
+    }
+}
+
 // ----- no panics ----------------------------------------------------------------------------------
 
 /// A valid line with one byte changed, cut, or doubled.

@@ -167,7 +167,7 @@ fn safe_entry_name(name: &str) -> bool {
         && name
             .split('/')
             .enumerate()
-            .all(|(i, c)| !matches!(c, "" | "." | "..") && !(i == 0 && c.contains(':')))
+            .all(|(i, c)| !(matches!(c, "" | "." | "..") || i == 0 && c.contains(':')))
 }
 
 impl Archive {
@@ -280,10 +280,7 @@ impl Archive {
             // Archive data is `data/<file>`, possibly under one top folder (an unpacked and re-zipped
             // archive).
             let parts: Vec<&str> = full.split('/').collect();
-            let in_data = match parts.as_slice() {
-                ["data", _] | [_, "data", _] => true,
-                _ => false,
-            };
+            let in_data = matches!(parts.as_slice(), ["data", _] | [_, "data", _]);
             if in_data {
                 self.entries.push(Entry {
                     name: format!("{}!{full}", file_name(&self.path)),
