@@ -887,7 +887,10 @@ fn parse_records<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         Error::Parse {
-            message: format!("{what}: at `{path}`: {}", e.inner()),
+            message: format!(
+                "{what}: at `{path}`: {}",
+                rapport_core::error::cut_quoted(&e.inner().to_string())
+            ),
             path: None,
             line: None,
             json_path: Some(if path == "." {

@@ -187,6 +187,12 @@ fn tweets_without_author_are_reported_not_silently_dropped() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["skip_counts"]["no_author"], 3);
     assert_eq!(json["skipped"][0]["kind"], "no_author");
+    // No created_at and an id too old to be a snowflake: no time.
+    let no_time = r#"{"data":[{"id":"20","text":"old","author_id":"7"}]}"#;
+    let e = run(no_time, &strict()).unwrap_err();
+    assert_eq!(e.skip_reason(), SkipReason::NoTime);
+    assert!(e.to_string().contains("expected a tweet with `created_at`"), "{e}");
+    assert_eq!(run(no_time, &lenient()).unwrap().skip_counts.no_time, 1);
 }
 
 // ----- 4. huge values in errors ------------------------------------------------------------------

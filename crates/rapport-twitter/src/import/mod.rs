@@ -5,11 +5,13 @@
 //! | twarc2 JSONL: one API page per line (`__twarc` metadata), stream messages, or flattened tweets (`twarc2 flatten`) | [`import_jsonl`], [`import_jsonl_reader`] | streamed one line at a time |
 //! | one API v2 response (`.json`, pretty-printed or not) | [`import_response_file`] | |
 //! | the X account archive (`.zip` or unpacked folder, `data/tweets.js` + parts, owner from `data/account.js`) | [`import_archive`] | |
+//! | X batch compliance results (`{"id", "action", "reason", …}` per line) | the JSONL functions | events in [`ImportReport::compliance`] |
 //! | any of the above | [`import_path`] | picks by content |
 //!
 //! **Strict** mode (the default) stops at the first bad line with a [`TwitterError`] naming the file, the
-//! 1-based line, the JSON path and what was expected. **Lenient** mode skips the bad line, records it in
-//! [`ImportReport::skipped`] and goes on. Either way nothing panics on bad input; blank lines, a UTF-8
+//! 1-based line, the JSON path and what was expected. **Lenient** mode skips the bad line (or the bad
+//! tweet or user of a page), records it in [`ImportReport::skipped`], counts it per [`SkipReason`] in
+//! [`ImportReport::skip_counts`] and goes on. Either way nothing panics on bad input; blank lines, a UTF-8
 //! BOM and CRLF line ends are accepted; a line longer than [`ImportOptions::max_line_bytes`] is
 //! reported without being held in memory.
 //!
