@@ -191,7 +191,10 @@ fn tweets_without_author_are_reported_not_silently_dropped() {
     let no_time = r#"{"data":[{"id":"20","text":"old","author_id":"7"}]}"#;
     let e = run(no_time, &strict()).unwrap_err();
     assert_eq!(e.skip_reason(), SkipReason::NoTime);
-    assert!(e.to_string().contains("expected a tweet with `created_at`"), "{e}");
+    assert!(
+        e.to_string().contains("expected a tweet with `created_at`"),
+        "{e}"
+    );
     assert_eq!(run(no_time, &lenient()).unwrap().skip_counts.no_time, 1);
 }
 
