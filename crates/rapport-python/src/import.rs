@@ -25,13 +25,8 @@ impl From<TwitterError> for Error {
             },
             TwitterError::Parse {
                 file, line, path, ..
-            } => Error::Parse {
-                message,
-                path: Some(file),
-                line: Some(line),
-                json_path: Some(path),
-            },
-            TwitterError::Invalid {
+            }
+            | TwitterError::Invalid {
                 file, line, path, ..
             } => Error::Parse {
                 message,
