@@ -679,7 +679,8 @@ impl PyCorpus {
         json_to_py(py, &value)
     }
 
-    /// A new corpus with the posts and accounts of both (a post in both: `other`'s copy wins).
+    /// A new corpus with the posts and accounts of both (a post in both: `other`'s copy updates what
+    /// it knows, field by field; a copy with another author or creation time is left out).
     ///
     /// ```python
     /// >>> more = rapport.Corpus.from_records([{"id": "900", "author_id": "3", "text": "hi", "created_at": "2024-06-01T00:00:00Z"}])
@@ -836,7 +837,8 @@ impl PyCorpus {
     }
 
     /// What the import that made this corpus saw (`lines`, `pages`, `bytes`, `skipped` lines with their
-    /// reasons, `partial_errors`, the archive `owner`), or `None` for a corpus not read from a file.
+    /// `kind` and reason, `skip_counts` per kind, `compliance_events` read, `partial_errors`, the
+    /// archive `owner`), or `None` for a corpus not read from a file.
     ///
     /// ```python
     /// >>> rapport.Corpus.sample(posts=200).import_report["skipped"]
