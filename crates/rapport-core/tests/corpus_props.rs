@@ -147,3 +147,57 @@ proptest! {
         prop_assert_eq!(c.num_conversations(), back.num_conversations());
     }
 }
+
+/// Ids as bad input brings them: empty, blank, with control characters, long, or ordinary.
+fn odd_id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("  ".to_owned()),
+        Just("1\u{0}".to_owned()),
+        Just("9".repeat(300)),
+        "[0-3]",
+        "\\PC{0,3}",
+    ]
+}
+
+proptest! {
+    /// No id makes the corpus panic: a post is added exactly when its ids pass the checks, and
+    /// every index and conversation can be built afterwards.
+    #[test]
+    fn odd_ids_never_panic(rows in prop::collection::vec(
+        (odd_id(), odd_id(), prop::option::of(odd_id()), prop::option::of(odd_id()), 0i64..3),
+        0..30,
+    )) {
+        let t0 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let mut c = Corpus::new();
+        for (id, author, reply_to, mention, minutes) in rows {
+            let mut p = Post::new(id, author, "x", t0 + Duration::minutes(minutes));
+            p.reply_to = reply_to;
+            p.mentions = mention.into_iter().map(|m| Mention { id: Some(m.clone()), handle: m }).collect();
+            let before = c.num_posts();
+            let known = c.post_by_id(&p.id).is_some();
+            match c.try_add_post(p.clone()) {
+                Ok(_) => prop_assert_eq!(c.num_posts(), before + usize::from(!known)),
+                Err(_) => {
+                    prop_assert_eq!(c.num_posts(), before);
+                    prop_assert!(c.add_post(p).is_none());
+                }
+            }
+            c.add_account(Account::new(last_post_id(&c), ""));
+        }
+        let n = c.indices().num_conversations();
+        prop_assert!(n <= c.num_posts());
+        for i in 0..n {
+            let id = c.indices().conversation_id(&c, i).to_owned();
+            let _ = c.conversation(&id);
+        }
+    }
+}
+
+/// The id of the last post, used as an account id too (ids of any kind must not clash).
+fn last_post_id(c: &Corpus) -> String {
+    c.posts()
+        .last()
+        .map(|p| p.id().to_owned())
+        .unwrap_or_default()
+}
