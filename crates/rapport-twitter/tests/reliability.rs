@@ -366,6 +366,42 @@ fn a_zip_bomb_is_refused_by_the_ratio_cap() {
     assert!(e.contains("over the limit of 50 bytes"), "{e}");
 }
 
+#[test]
+fn a_zip_that_understates_an_entry_is_stopped_while_inflating() {
+    // A 16 MiB entry of spaces whose headers are patched to declare 100 kB: it passes the checks on
+    // the declared sizes, and the reading itself stops at the ratio limit.
+    let dir = tempfile::tempdir().unwrap();
+    let z = dir.path().join("liar.zip");
+    let mut body = b"window.YTD.tweets.part0 = [".to_vec();
+    body.resize(16 << 20, b' ');
+    body.push(b']');
+    {
+        let f = std::fs::File::create(&z).unwrap();
+        let mut w = zip::ZipWriter::new(f);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("data/tweets.js", opts).unwrap();
+        w.write_all(&body).unwrap();
+        w.start_file("data/account.js", opts).unwrap();
+        w.write_all(ACCOUNT_JS.as_bytes()).unwrap();
+        w.finish().unwrap();
+    }
+    let mut bytes = std::fs::read(&z).unwrap();
+    let declared = 100_000u32.to_le_bytes();
+    // The local header of the first entry (uncompressed size at offset 22) and its central
+    // directory record (at offset 24 from its `PK\x01\x02` signature).
+    assert_eq!(&bytes[..4], b"PK\x03\x04");
+    bytes[22..26].copy_from_slice(&declared);
+    let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&declared);
+    std::fs::write(&z, &bytes).unwrap();
+    let e = import_archive(&z, &lenient()).unwrap_err().to_string();
+    assert!(
+        e.contains("inflates past") && e.contains("declares 100000"),
+        "{e}"
+    );
+}
+
 // ----- 9. compliance events ----------------------------------------------------------------------
 
 #[test]
