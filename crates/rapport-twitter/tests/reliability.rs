@@ -366,6 +366,53 @@ fn a_zip_bomb_is_refused_by_the_ratio_cap() {
     assert!(e.contains("over the limit of 50 bytes"), "{e}");
 }
 
+/// The peak resident memory of this process so far, in bytes (Linux), if known.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The tester's case at full size: 1 GiB of spaces in a zip of about 1 MB. Slow in a debug build
+/// (deflating 1 GiB), so run on request: `cargo test --release -p rapport-twitter --test reliability
+/// -- --ignored one_gigabyte`.
+#[test]
+#[ignore = "deflates 1 GiB: run with --release --ignored"]
+fn one_gigabyte_of_spaces_is_refused_without_being_inflated() {
+    let dir = tempfile::tempdir().unwrap();
+    let z = dir.path().join("bomb.zip");
+    {
+        let f = std::fs::File::create(&z).unwrap();
+        let mut w = zip::ZipWriter::new(std::io::BufWriter::new(f));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        w.start_file("data/account.js", opts).unwrap();
+        w.write_all(ACCOUNT_JS.as_bytes()).unwrap();
+        w.start_file("data/tweets.js", opts).unwrap();
+        w.write_all(b"window.YTD.tweets.part0 = [").unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..1024 {
+            w.write_all(&chunk).unwrap();
+        }
+        w.write_all(b"]").unwrap();
+        w.finish().unwrap();
+    }
+    let size = std::fs::metadata(&z).unwrap().len();
+    let before = peak_rss();
+    let t = std::time::Instant::now();
+    let e = import_archive(&z, &lenient()).unwrap_err().to_string();
+    let took = t.elapsed();
+    let after = peak_rss();
+    eprintln!("zip {size} bytes; refused in {took:?}; peak RSS {before:?} -> {after:?}: {e}");
+    assert!(size < 2 << 20, "{size}");
+    assert!(e.contains("a ratio over the limit of 200"), "{e}");
+    if let (Some(b), Some(a)) = (before, after) {
+        assert!(a - b < 64 << 20, "peak memory grew by {} bytes", a - b);
+    }
+}
+
 #[test]
 fn a_zip_that_understates_an_entry_is_stopped_while_inflating() {
     // A 16 MiB entry of spaces whose headers are patched to declare 100 kB: it passes the checks on

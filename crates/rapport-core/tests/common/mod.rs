@@ -101,3 +101,4 @@ pub(crate) fn synthetic(n: usize, accounts: u64) -> Corpus {
     }
     c
 }
+
