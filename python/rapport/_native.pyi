@@ -139,6 +139,10 @@ class Corpus:
     @staticmethod
     def from_jsonl(path: _PathLike, strict: bool = True) -> Corpus:
         """Reads a twarc2 JSONL file (one X API v2 response page per line)."""
+    def apply_compliance(
+        self, events: Union[_PathLike, Sequence[dict[str, Any]]]
+    ) -> tuple[Corpus, dict[str, Any]]:
+        """The corpus without the posts and accounts X compliance events remove, and the counts."""
     @staticmethod
     def from_archive(path: _PathLike, strict: bool = True) -> Corpus:
         """Reads an X account archive (.zip or unpacked folder)."""

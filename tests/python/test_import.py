@@ -146,7 +146,16 @@ def test_every_recorded_page_loads() -> None:
         if not all("text" in x for x in items):
             continue  # users, counts
         complete = {x["id"] for x in items if "author_id" in x and "created_at" in x}
-        c = rapport.Corpus.from_file(path)
+        if len(complete) < len(items):
+            # Pages requested without `author_id`: strict mode names the first such tweet; lenient
+            # mode skips and counts each.
+            with pytest.raises(rapport.ParseError, match="author_id"):
+                rapport.Corpus.from_file(path)
+            with pytest.warns(UserWarning, match="skipped"):
+                c = rapport.Corpus.from_file(path, strict=False)
+            assert c.import_report["skip_counts"]["no_author"] >= len(items) - len(complete)
+        else:
+            c = rapport.Corpus.from_file(path)
         assert set(c.posts()["id"]) >= complete, path.name
         checked += 1
     assert checked >= 10
@@ -162,3 +171,48 @@ def test_sample_is_deterministic() -> None:
     assert a.num_conversations > 0
     # the organisation's accounts are in it and its summary works
     assert pickle.loads(pickle.dumps(a)).num_posts == a.num_posts
+
+
+def test_empty_ids_raise_a_rapport_error_not_an_internal_one(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(page(tweet(1), {"id": "", "text": "x", "author_id": "7", "created_at": "2024-05-01T09:00:00Z"}) + "\n")
+    with pytest.raises(rapport.ParseError) as e:
+        rapport.Corpus.from_jsonl(bad)
+    assert (e.value.line, e.value.json_path) == (1, "data[1]")
+    assert "invalid post id ''" in str(e.value)
+    with pytest.warns(UserWarning, match="skipped 1"):
+        c = rapport.Corpus.from_jsonl(bad, strict=False)
+    assert c.num_posts == 1
+    assert c.import_report["skip_counts"]["invalid_id"] == 1
+    assert c.import_report["skipped"][0]["kind"] == "invalid_id"
+    with pytest.raises(rapport.ParseError) as e:
+        rapport.Corpus.from_records(
+            [{"id": "1", "author_id": "7", "text": "a", "created_at": "2024-05-01T09:00:00Z"},
+             {"id": "", "author_id": "7", "text": "b", "created_at": "2024-05-01T09:00:00Z"}]
+        )
+    assert e.value.json_path == "posts[1]"
+    assert "internal error" not in str(e.value)
+    with pytest.raises(rapport.RapportError, match="invalid account id"):
+        rapport.Corpus.from_records([], [{"id": "", "handle": ""}])
+
+
+def test_apply_compliance_from_a_file_and_from_dicts(tmp_path: Path) -> None:
+    src = tmp_path / "pages.jsonl"
+    src.write_text(page(tweet(1), tweet(2), tweet(3, author="8"), users=[ADA, {"id": "8", "username": "bob"}]) + "\n")
+    corpus = rapport.Corpus.from_jsonl(src)
+    events = tmp_path / "compliance.jsonl"
+    events.write_text(
+        '{"id":"1","action":"delete","created_at":"2024-05-01T09:00:00.000Z","redacted_at":"2024-06-01T00:00:00.000Z","reason":"deleted"}\n'
+        '{"id":"8","action":"suspend","reason":"suspended"}\n'
+        '{"id":"99","action":"delete","type":"tweet"}\n'
+    )
+    kept, counts = corpus.apply_compliance(events)
+    assert (counts["posts_removed"], counts["accounts_removed"], counts["not_found"]) == (2, 1, 1)
+    assert counts["by_action"] == {"delete": 2, "suspend": 1}
+    assert kept.num_posts == 1 and corpus.num_posts == 3
+    kept2, counts2 = corpus.apply_compliance([{"id": "7", "action": "protect"}])
+    assert (kept2.num_posts, counts2["posts_removed"], counts2["accounts_removed"]) == (1, 2, 1)
+    with pytest.raises(rapport.ParseError, match="unknown compliance action 'like'"):
+        corpus.apply_compliance([{"id": "7", "action": "like"}])
+    with pytest.raises(rapport.ParseError, match="expected compliance events"):
+        corpus.apply_compliance(src)

@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
 use crate::columns::{Interner, Ragged, StrColumn};
+use crate::error::check_id;
 use crate::model::{
     Account, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics, normalize_handle,
     normalize_hashtag,
@@ -83,13 +85,24 @@ struct Store {
     account_by_id: hashbrown::HashMap<String, u32>,
     account_by_handle: hashbrown::HashMap<String, u32>,
     replaced_posts: u64,
+    /// Posts and accounts that [`Corpus::add_post`] and [`Corpus::add_account`] refused.
+    #[serde(default)]
+    refused: u64,
 }
 
 /// All posts and accounts of a collection, deduplicated and indexed.
 ///
-/// Posts are deduplicated by id: pages overlap, and a later copy of a post replaces the earlier one.
-/// Accounts are deduplicated by id, and by handle for accounts only known from a mention; a later copy
-/// fills in and overrides what was known.
+/// Posts are deduplicated by id: pages overlap, and a later copy of a post updates the earlier one
+/// field by field. What the later copy knows (a non-empty text, a reference, a language, non-empty
+/// entity lists, each metric) replaces the old value; what it lacks never wipes a known value. The
+/// author and the creation time identify a post: a copy that disagrees on them is refused and the
+/// first copy kept (times within the same second agree, since X rounds `created_at` to the second
+/// while a snowflake id carries milliseconds). Accounts are deduplicated by id, and by handle for
+/// accounts only known from a mention; a later copy fills in and overrides what was known.
+///
+/// Ids are checked: an empty, blank, over-long (more than [`MAX_ID_BYTES`](crate::error::MAX_ID_BYTES))
+/// or control-character id is refused. [`Corpus::try_add_post`] says why; [`Corpus::add_post`] counts
+/// the refusal in [`Corpus::num_refused`]. No input makes either panic.
 ///
 /// Inside, the corpus is columnar: one text buffer, ids interned to dense integers, references as
 /// integers. A million posts take a few hundred MB.
@@ -101,10 +114,13 @@ struct Store {
 /// let mut corpus = Corpus::new();
 /// corpus.add_account(Account::new("1", "acme_careers"));
 /// corpus.add_post(Post::new("100", "1", "We are #hiring", t));
-/// corpus.add_post(Post::new("100", "1", "We are #hiring!", t)); // a later copy wins
+/// corpus.add_post(Post::new("100", "1", "We are #hiring!", t)); // a later copy updates it
+/// corpus.add_post(Post::new("100", "1", "", t)); // ... but a sparse one wipes nothing
 /// assert_eq!(corpus.num_posts(), 1);
 /// assert_eq!(corpus.post_by_id("100").unwrap().text(), "We are #hiring!");
 /// assert_eq!(corpus.account_by_handle("@ACME_careers").unwrap().id(), "1");
+/// assert!(corpus.add_post(Post::new("", "1", "no id", t)).is_none());
+/// assert_eq!(corpus.num_refused(), 1);
 /// ```
 #[derive(Default)]
 pub struct Corpus {
@@ -259,6 +275,8 @@ impl Corpus {
     }
 
     /// A corpus of the given posts and accounts (accounts first, so posts find their authors' handles).
+    /// Records that [`Corpus::add_post`] or [`Corpus::add_account`] refuse are left out and counted in
+    /// [`Corpus::num_refused`]; [`Corpus::try_from_parts`] stops at the first instead.
     pub fn from_parts(
         accounts: impl IntoIterator<Item = Account>,
         posts: impl IntoIterator<Item = Post>,
@@ -271,6 +289,38 @@ impl Corpus {
             c.add_post(p);
         }
         c
+    }
+
+    /// Like [`Corpus::from_parts`], but the first refused record is an error naming its list and
+    /// position ([`Error::Record`]).
+    ///
+    /// ```
+    /// use rapport_core::{Account, Corpus, Post};
+    /// use chrono::{TimeZone, Utc};
+    /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+    /// let err = Corpus::try_from_parts([Account::new("1", "ada")], [Post::new("7", "1", "hi", t), Post::new("", "1", "x", t)])
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "posts[1]: invalid post id '': expected a non-empty id of at most 256 bytes without control characters");
+    /// ```
+    pub fn try_from_parts(
+        accounts: impl IntoIterator<Item = Account>,
+        posts: impl IntoIterator<Item = Post>,
+    ) -> Result<Self, Error> {
+        let record = |what, index| {
+            move |e| Error::Record {
+                what,
+                index,
+                source: Box::new(e),
+            }
+        };
+        let mut c = Corpus::new();
+        for (i, a) in accounts.into_iter().enumerate() {
+            c.try_add_account(a).map_err(record("accounts", i))?;
+        }
+        for (i, p) in posts.into_iter().enumerate() {
+            c.try_add_post(p).map_err(record("posts", i))?;
+        }
+        Ok(c)
     }
 
     fn touch(&mut self) {
@@ -351,8 +401,30 @@ impl Corpus {
     }
 
     /// Adds an account, or updates the one with the same id (or, for an id-less account, handle).
-    /// Fields the new copy knows override the old ones.
-    pub fn add_account(&mut self, account: Account) -> AccountIdx {
+    /// Fields the new copy knows override the old ones. `None` when the account is refused (see
+    /// [`Corpus::try_add_account`]); the refusal is counted in [`Corpus::num_refused`].
+    pub fn add_account(&mut self, account: Account) -> Option<AccountIdx> {
+        let r = self.try_add_account(account);
+        if r.is_err() {
+            self.s.refused += 1;
+        }
+        r.ok()
+    }
+
+    /// Adds or updates an account, or says why it is refused: an account needs an id or a handle, and
+    /// an id must pass the checks of [`Error::InvalidId`].
+    pub fn try_add_account(&mut self, account: Account) -> Result<AccountIdx, Error> {
+        if account.id.is_empty() {
+            if normalize_handle(&account.handle).is_empty() {
+                return Err(Error::InvalidId {
+                    field: "account id",
+                    found: account.handle,
+                    expected: "an account with an id or a handle",
+                });
+            }
+        } else {
+            check_id("account id", &account.id)?;
+        }
         self.touch();
         let idx = if account.id.is_empty() {
             let m = Mention {
@@ -384,7 +456,7 @@ impl Corpus {
             listed: c.listed.or(row.counts.listed),
         };
         row.platform = account.platform;
-        AccountIdx(idx)
+        Ok(AccountIdx(idx))
     }
 
     // ----- posts ----------------------------------------------------------------------------------
@@ -402,10 +474,71 @@ impl Corpus {
         }
     }
 
-    /// Adds a post, or replaces the earlier copy with the same id. Returns its index.
+    /// Adds a post, or updates the earlier copy with the same id (see the [type docs](Corpus) for
+    /// what a later copy changes). Returns its index, or `None` when the post is refused (see
+    /// [`Corpus::try_add_post`]); the refusal is counted in [`Corpus::num_refused`].
+    pub fn add_post(&mut self, post: Post) -> Option<PostIdx> {
+        let r = self.try_add_post(post);
+        if r.is_err() {
+            self.s.refused += 1;
+        }
+        r.ok()
+    }
+
+    /// Adds or updates a post, or says why it is refused: an invalid post, author or referenced id
+    /// ([`Error::InvalidId`]; an empty reference counts as none), or a copy whose author or creation
+    /// time disagrees with the first copy ([`Error::ConflictingCopy`]). A refused post changes nothing.
     // Taking the post by value keeps the door open to moving its strings in without copies.
     #[allow(clippy::needless_pass_by_value)]
-    pub fn add_post(&mut self, post: Post) -> PostIdx {
+    pub fn try_add_post(&mut self, post: Post) -> Result<PostIdx, Error> {
+        check_id("post id", &post.id)?;
+        check_id("author id", &post.author_id)?;
+        for (field, r) in [
+            ("conversation id", &post.conversation_id),
+            ("reply_to id", &post.reply_to),
+            ("reply_to_account id", &post.reply_to_account),
+            ("quoted id", &post.quoted),
+            ("reposted id", &post.reposted),
+        ] {
+            if let Some(r) = r.as_deref().filter(|r| !r.is_empty()) {
+                check_id(field, r)?;
+            }
+        }
+        for m in &post.mentions {
+            if let Some(id) = m.id.as_deref().filter(|r| !r.is_empty()) {
+                check_id("mention id", id)?;
+            }
+        }
+        let created = post.created_at.timestamp_millis();
+        if let Some(k) = self.s.post_keys.get(&post.id)
+            && let Some(row) = opt(self.s.key_row[k as usize])
+        {
+            let r = row as usize;
+            let author = &self.s.accounts[self.canonical(self.s.author[r]) as usize];
+            let same_author = author.id == post.author_id
+                || self
+                    .s
+                    .account_by_id
+                    .get(post.author_id.as_str())
+                    .is_some_and(|&a| self.canonical(a) == self.canonical(self.s.author[r]));
+            if !same_author {
+                return Err(Error::ConflictingCopy {
+                    id: post.id.clone(),
+                    field: "author",
+                    kept: author.id.clone(),
+                    found: post.author_id.clone(),
+                });
+            }
+            let kept = self.s.created_ms[r];
+            if kept.div_euclid(1000) != created.div_euclid(1000) {
+                return Err(Error::ConflictingCopy {
+                    id: post.id.clone(),
+                    field: "created_at",
+                    kept: ms_to_datetime(kept).to_rfc3339(),
+                    found: post.created_at.to_rfc3339(),
+                });
+            }
+        }
         self.touch();
         let author = self.account_for_id(&post.author_id);
         let key = self.key(Some(&post.id));
@@ -457,7 +590,6 @@ impl Corpus {
             m.bookmarks,
         ]
         .map(|v| v.unwrap_or(NO_METRIC));
-        let created = post.created_at.timestamp_millis();
 
         let existing = self.s.key_row[key as usize];
         let s = &mut self.s;
@@ -478,28 +610,44 @@ impl Corpus {
             s.urls.push(&urls);
             s.lang.push(lang);
             s.metrics.push(metrics);
-            PostIdx(row)
+            Ok(PostIdx(row))
         } else {
+            // A later copy updates field by field: what it lacks keeps the known value. The author and
+            // the time were checked to agree above; the first copy's stay (a snowflake time carries
+            // milliseconds that `created_at` rounds away).
             let r = existing as usize;
             s.replaced_posts += 1;
-            s.author[r] = author;
-            s.created_ms[r] = created;
-            s.text.set(existing, &post.text);
-            s.conversation[r] = conversation;
-            s.reply_to[r] = reply_to;
-            s.reply_to_account[r] = reply_to_account;
-            s.quoted[r] = quoted;
-            s.reposted[r] = reposted;
-            s.hashtags.set(existing, &tags);
-            s.mentions.set(existing, &mentions);
-            s.urls.set(existing, &urls);
-            s.lang[r] = lang;
-            s.metrics[r] = metrics;
-            PostIdx(existing)
+            if !post.text.is_empty() {
+                s.text.set(existing, &post.text);
+            }
+            let keep = |new: u32, old: u32| if new == NONE { old } else { new };
+            s.conversation[r] = keep(conversation, s.conversation[r]);
+            s.reply_to[r] = keep(reply_to, s.reply_to[r]);
+            s.reply_to_account[r] = keep(reply_to_account, s.reply_to_account[r]);
+            s.quoted[r] = keep(quoted, s.quoted[r]);
+            s.reposted[r] = keep(reposted, s.reposted[r]);
+            if !tags.is_empty() {
+                s.hashtags.set(existing, &tags);
+            }
+            if !mentions.is_empty() {
+                s.mentions.set(existing, &mentions);
+            }
+            if !urls.is_empty() {
+                s.urls.set(existing, &urls);
+            }
+            s.lang[r] = keep(lang, s.lang[r]);
+            for (old, new) in s.metrics[r].iter_mut().zip(metrics) {
+                if new != NO_METRIC {
+                    *old = new;
+                }
+            }
+            Ok(PostIdx(existing))
         }
     }
 
-    /// Adds every post and account of `other` to this corpus (accounts first). Copies in `other` win.
+    /// Adds every post and account of `other` to this corpus (accounts first), by the rules of
+    /// [`Corpus::add_post`] and [`Corpus::add_account`]: what `other` knows updates this corpus, and a
+    /// post of `other` that conflicts with one here is refused (counted in [`Corpus::num_refused`]).
     pub fn merge(&mut self, other: &Corpus) {
         for a in other.accounts() {
             self.add_account(a.to_account());
@@ -526,9 +674,20 @@ impl Corpus {
             .count()
     }
 
-    /// How many times a post arrived again and replaced its earlier copy.
+    /// How many times a post arrived again and updated its earlier copy.
     pub fn num_replaced(&self) -> u64 {
         self.s.replaced_posts
+    }
+
+    /// How many posts and accounts [`Corpus::add_post`] and [`Corpus::add_account`] refused (invalid
+    /// ids, conflicting copies). The `try_` forms return the reason instead and do not count.
+    pub fn num_refused(&self) -> u64 {
+        self.s.refused
+    }
+
+    pub(crate) fn set_counters(&mut self, replaced: u64, refused: u64) {
+        self.s.replaced_posts = replaced;
+        self.s.refused = refused;
     }
 
     /// Whether the corpus holds no post and no account.
@@ -1331,7 +1490,7 @@ mod tests {
         let mut p = Post::new("1", "a", "x #One", t(0));
         p.hashtags = vec!["One".into()];
         c.add_post(p);
-        let mut q = Post::new("1", "a", "y #Two", t(5));
+        let mut q = Post::new("1", "a", "y #Two", t(0));
         q.hashtags = vec!["Two".into()];
         q.metrics.likes = Some(3);
         c.add_post(q);
@@ -1341,5 +1500,101 @@ mod tests {
         assert_eq!(p.metrics().replies, None);
         assert_eq!(c.num_replaced(), 1);
         assert_eq!(c.indices().by_tag(c.tag_idx("one").unwrap()).len(), 0);
+    }
+
+    #[test]
+    fn empty_and_odd_ids_are_refused_not_a_panic() {
+        let mut c = Corpus::new();
+        for (id, author) in [("", "a"), ("1", ""), ("   ", "a"), ("1\u{0}", "a")] {
+            let err = c
+                .try_add_post(Post::new(id, author, "x", t(0)))
+                .unwrap_err();
+            assert!(matches!(err, Error::InvalidId { .. }), "{err}");
+            assert!(c.add_post(Post::new(id, author, "x", t(0))).is_none());
+        }
+        let long = "9".repeat(300);
+        let err = c
+            .try_add_post(Post::new(&long, "a", "x", t(0)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("… (300 bytes)"), "{err}");
+        let mut bad_ref = Post::new("2", "a", "x", t(0));
+        bad_ref.reply_to = Some(" ".into());
+        assert!(c.try_add_post(bad_ref).is_err());
+        assert!(c.try_add_account(Account::new("", "")).is_err());
+        assert!(c.add_account(Account::new("", "@")).is_none());
+        assert_eq!(c.num_refused(), 5);
+        assert!(c.is_empty());
+        // An empty reference is no reference.
+        let mut ok = Post::new("3", "a", "x", t(0));
+        ok.quoted = Some(String::new());
+        assert!(c.try_add_post(ok).is_ok());
+    }
+
+    #[test]
+    fn a_sparse_later_copy_wipes_nothing() {
+        let mut c = Corpus::new();
+        let mut full = Post::new("1", "a", "full text #Rust", t(0));
+        full.hashtags = vec!["Rust".into()];
+        full.lang = Some("en".into());
+        full.conversation_id = Some("1".into());
+        full.metrics.likes = Some(3);
+        full.metrics.replies = Some(1);
+        c.add_post(full);
+        // A later copy with milliseconds (a snowflake time) in the same second, no text, no entities,
+        // one newer metric.
+        let mut sparse = Post::new("1", "a", "", t(0) + Duration::milliseconds(250));
+        sparse.metrics.likes = Some(5);
+        assert!(c.try_add_post(sparse).is_ok());
+        let p = c.post_by_id("1").unwrap();
+        assert_eq!(p.text(), "full text #Rust");
+        assert_eq!(p.created_at(), t(0));
+        assert_eq!(p.hashtags().collect::<Vec<_>>(), vec!["rust"]);
+        assert_eq!(p.lang(), Some("en"));
+        assert_eq!(p.conversation_id(), Some("1"));
+        assert_eq!((p.metrics().likes, p.metrics().replies), (Some(5), Some(1)));
+        assert_eq!(c.num_replaced(), 1);
+    }
+
+    #[test]
+    fn a_copy_with_another_author_or_time_is_refused_and_the_first_kept() {
+        let mut c = Corpus::new();
+        c.add_post(Post::new("1", "a", "first", t(0)));
+        let err = c
+            .try_add_post(Post::new("1", "b", "second", t(0)))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::ConflictingCopy {
+                    field: "author",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("the first copy has 'a', this one 'b'"),
+            "{err}"
+        );
+        let err = c
+            .try_add_post(Post::new("1", "a", "third", t(2)))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::ConflictingCopy {
+                    field: "created_at",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(c.add_post(Post::new("1", "b", "fourth", t(0))).is_none());
+        assert_eq!(c.num_refused(), 1);
+        let p = c.post_by_id("1").unwrap();
+        assert_eq!((p.text(), p.author().id()), ("first", "a"));
+        assert_eq!(c.num_accounts(), 1, "a refused copy adds no account");
     }
 }

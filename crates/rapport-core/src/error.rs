@@ -88,6 +88,124 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
+    /// An id (of a post, its author, an account or a referenced post) that cannot identify anything:
+    /// empty, blank, longer than [`MAX_ID_BYTES`] or holding control characters.
+    #[error("invalid {field} {}: expected {expected}", quoted(.found))]
+    InvalidId {
+        /// Which id: `post id`, `author id`, `account id`, `reply_to id`, ….
+        field: &'static str,
+        /// The id as given (cut to [`MAX_SHOWN_CHARS`] characters when shown).
+        found: String,
+        /// What an id must look like.
+        expected: &'static str,
+    },
+    /// A post arrived again with another author or creation time than its first copy. The first copy
+    /// is kept.
+    #[error(
+        "post {} arrived again with another {field}: the first copy has {}, this one {}; expected \
+         every copy of a post to have the same {field} (the first copy is kept)",
+        quoted(.id), quoted(.kept), quoted(.found)
+    )]
+    ConflictingCopy {
+        /// The post id.
+        id: String,
+        /// `author` or `created_at`.
+        field: &'static str,
+        /// The value of the first copy (kept).
+        kept: String,
+        /// The value of the refused copy.
+        found: String,
+    },
+    /// A record of a list given to [`Corpus::try_from_parts`](crate::Corpus::try_from_parts) is
+    /// refused.
+    #[error("{what}[{index}]: {source}")]
+    Record {
+        /// `posts` or `accounts`.
+        what: &'static str,
+        /// 0-based position in the list.
+        index: usize,
+        /// Why it is refused.
+        source: Box<Error>,
+    },
+}
+
+/// The longest id, in bytes, a corpus accepts (X ids have at most 19 digits; other platforms' ids and
+/// URIs fit easily).
+pub const MAX_ID_BYTES: usize = 256;
+
+/// How many characters of an offending value an error message shows.
+pub const MAX_SHOWN_CHARS: usize = 200;
+
+/// A value as error messages show it: whole when short, else its first [`MAX_SHOWN_CHARS`] characters
+/// followed by `… (N bytes)`, so that a 10 MB field never ends up in a log line.
+///
+/// ```
+/// use rapport_core::error::cut;
+/// assert_eq!(cut("abc"), "abc");
+/// let long = "x".repeat(10_000);
+/// assert_eq!(cut(&long), format!("{}… (10000 bytes)", "x".repeat(200)));
+/// ```
+pub fn cut(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(MAX_SHOWN_CHARS) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((end, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} bytes)", &value[..end], value.len()))
+        }
+    }
+}
+
+/// A message with every quoted or back-quoted part longer than [`MAX_SHOWN_CHARS`] characters cut by
+/// [`cut`]: for messages of other libraries (serde's `invalid type: string "…"`) that embed the
+/// offending value whole. A message with no long part is returned as is.
+///
+/// ```
+/// use rapport_core::error::cut_quoted;
+/// let msg = format!("invalid type: string \"{}\", expected u64", "y".repeat(5000));
+/// let short = cut_quoted(&msg);
+/// assert!(short.len() < 300 && short.ends_with("… (5000 bytes)\", expected u64"), "{short}");
+/// ```
+pub fn cut_quoted(message: &str) -> std::borrow::Cow<'_, str> {
+    // A piece already cut by `cut` (200 characters and `… (N bytes)`) is left alone.
+    fn recut(piece: &str) -> std::borrow::Cow<'_, str> {
+        if piece.chars().count() > MAX_SHOWN_CHARS + 32 {
+            cut(piece)
+        } else {
+            std::borrow::Cow::Borrowed(piece)
+        }
+    }
+    if message.chars().count() <= MAX_SHOWN_CHARS {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(MAX_SHOWN_CHARS * 2);
+    let mut rest = message;
+    // Splits on quote characters: the odd pieces are quoted values; a piece of any kind that is too
+    // long (an unterminated quote, or a value written without quotes) is cut too.
+    while let Some(i) = rest.find(['"', '`', '\'']) {
+        out.push_str(&recut(&rest[..i]));
+        out.push_str(&rest[i..=i]);
+        rest = &rest[i + 1..];
+    }
+    out.push_str(&recut(rest));
+    std::borrow::Cow::Owned(out)
+}
+
+/// A value in single quotes, cut by [`cut`].
+fn quoted(v: &str) -> String {
+    format!("'{}'", cut(v))
+}
+
+/// Checks an id: not empty or blank, at most [`MAX_ID_BYTES`] bytes, no control characters.
+pub(crate) fn check_id(field: &'static str, id: &str) -> Result<(), Error> {
+    let ok = !id.trim().is_empty() && id.len() <= MAX_ID_BYTES && !id.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidId {
+            field,
+            found: id.to_owned(),
+            expected: "a non-empty id of at most 256 bytes without control characters",
+        })
+    }
 }
 
 fn fmt_handles(unknown: &[String]) -> String {

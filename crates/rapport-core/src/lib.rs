@@ -30,6 +30,7 @@
 pub mod audit;
 pub mod candidates;
 mod columns;
+pub mod compliance;
 mod conversation;
 mod corpus;
 pub mod engagement;

@@ -11,12 +11,12 @@ use rapport_core::{Account, Corpus, Mention, Post};
 fn posts_strategy() -> impl Strategy<Value = Vec<Post>> {
     prop::collection::vec(
         (
-            0u32..8,                                 // author
-            prop::option::of(0u32..60),              // reply-to (may point at a missing post)
-            0i64..10_000,                            // minutes
-            prop::collection::vec(0u8..5, 0..3),     // hashtags
-            prop::collection::vec(0u32..8, 0..3),    // mentions
-            any::<bool>(),                           // carries a conversation id
+            0u32..8,                              // author
+            prop::option::of(0u32..60),           // reply-to (may point at a missing post)
+            0i64..10_000,                         // minutes
+            prop::collection::vec(0u8..5, 0..3),  // hashtags
+            prop::collection::vec(0u32..8, 0..3), // mentions
+            any::<bool>(),                        // carries a conversation id
         ),
         0..40,
     )
@@ -44,11 +44,10 @@ fn posts_strategy() -> impl Strategy<Value = Vec<Post>> {
                     p.reply_to = Some(parent.to_string());
                     if with_conv {
                         // The platform's conversation id is the root of the parent's chain when known.
-                        let root = posts
-                            .get(parent)
-                            .map_or_else(|| parent.to_string(), |pp| {
-                                pp.conversation_id.clone().unwrap_or_else(|| pp.id.clone())
-                            });
+                        let root = posts.get(parent).map_or_else(
+                            || parent.to_string(),
+                            |pp| pp.conversation_id.clone().unwrap_or_else(|| pp.id.clone()),
+                        );
                         p.conversation_id = Some(root);
                     }
                 }
@@ -147,4 +146,58 @@ proptest! {
         prop_assert_eq!(canonical(&c), canonical(&back));
         prop_assert_eq!(c.num_conversations(), back.num_conversations());
     }
+}
+
+/// Ids as bad input brings them: empty, blank, with control characters, long, or ordinary.
+fn odd_id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("  ".to_owned()),
+        Just("1\u{0}".to_owned()),
+        Just("9".repeat(300)),
+        "[0-3]",
+        "\\PC{0,3}",
+    ]
+}
+
+proptest! {
+    /// No id makes the corpus panic: a post is added exactly when its ids pass the checks, and
+    /// every index and conversation can be built afterwards.
+    #[test]
+    fn odd_ids_never_panic(rows in prop::collection::vec(
+        (odd_id(), odd_id(), prop::option::of(odd_id()), prop::option::of(odd_id()), 0i64..3),
+        0..30,
+    )) {
+        let t0 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let mut c = Corpus::new();
+        for (id, author, reply_to, mention, minutes) in rows {
+            let mut p = Post::new(id, author, "x", t0 + Duration::minutes(minutes));
+            p.reply_to = reply_to;
+            p.mentions = mention.into_iter().map(|m| Mention { id: Some(m.clone()), handle: m }).collect();
+            let before = c.num_posts();
+            let known = c.post_by_id(&p.id).is_some();
+            match c.try_add_post(p.clone()) {
+                Ok(_) => prop_assert_eq!(c.num_posts(), before + usize::from(!known)),
+                Err(_) => {
+                    prop_assert_eq!(c.num_posts(), before);
+                    prop_assert!(c.add_post(p).is_none());
+                }
+            }
+            c.add_account(Account::new(last_post_id(&c), ""));
+        }
+        let n = c.indices().num_conversations();
+        prop_assert!(n <= c.num_posts());
+        for i in 0..n {
+            let id = c.indices().conversation_id(&c, i).to_owned();
+            let _ = c.conversation(&id);
+        }
+    }
+}
+
+/// The id of the last post, used as an account id too (ids of any kind must not clash).
+fn last_post_id(c: &Corpus) -> String {
+    c.posts()
+        .last()
+        .map(|p| p.id().to_owned())
+        .unwrap_or_default()
 }

@@ -439,7 +439,22 @@ impl PyCorpus {
                     ("metrics", "{}"),
                 ],
             )?;
-            Ok(Corpus::from_parts(accounts, posts))
+            // A record the corpus refuses (an empty id, a copy with another author) is the caller's
+            // input error, raised with where it is, never skipped in silence.
+            Corpus::try_from_parts(accounts, posts).map_err(|e| {
+                let json_path = match &e {
+                    rapport_core::Error::Record { what, index, .. } => {
+                        Some(format!("{what}[{index}]"))
+                    }
+                    _ => None,
+                };
+                Error::Parse {
+                    message: e.to_string(),
+                    path: None,
+                    line: None,
+                    json_path,
+                }
+            })
         })?;
         Ok(PyCorpus::new(c))
     }
@@ -664,7 +679,8 @@ impl PyCorpus {
         json_to_py(py, &value)
     }
 
-    /// A new corpus with the posts and accounts of both (a post in both: `other`'s copy wins).
+    /// A new corpus with the posts and accounts of both (a post in both: `other`'s copy updates what
+    /// it knows, field by field; a copy with another author or creation time is left out).
     ///
     /// ```python
     /// >>> more = rapport.Corpus.from_records([{"id": "900", "author_id": "3", "text": "hi", "created_at": "2024-06-01T00:00:00Z"}])
@@ -821,7 +837,8 @@ impl PyCorpus {
     }
 
     /// What the import that made this corpus saw (`lines`, `pages`, `bytes`, `skipped` lines with their
-    /// reasons, `partial_errors`, the archive `owner`), or `None` for a corpus not read from a file.
+    /// `kind` and reason, `skip_counts` per kind, `compliance_events` read, `partial_errors`, the
+    /// archive `owner`), or `None` for a corpus not read from a file.
     ///
     /// ```python
     /// >>> rapport.Corpus.sample(posts=200).import_report["skipped"]
@@ -872,7 +889,10 @@ fn parse_records<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         Error::Parse {
-            message: format!("{what}: at `{path}`: {}", e.inner()),
+            message: format!(
+                "{what}: at `{path}`: {}",
+                rapport_core::error::cut_quoted(&e.inner().to_string())
+            ),
             path: None,
             line: None,
             json_path: Some(if path == "." {

@@ -5,6 +5,7 @@
 //! import report, and the mapping of rapport-twitter's errors.
 
 use pyo3::prelude::*;
+use rapport_core::compliance::ComplianceEvent;
 use rapport_twitter::TwitterError;
 use rapport_twitter::client::ClientError;
 use rapport_twitter::import::{ImportOptions, ImportReport};
@@ -23,6 +24,9 @@ impl From<TwitterError> for Error {
                 source,
             },
             TwitterError::Parse {
+                file, line, path, ..
+            }
+            | TwitterError::Invalid {
                 file, line, path, ..
             } => Error::Parse {
                 message,
@@ -91,8 +95,10 @@ pub(crate) fn report_json(r: &ImportReport) -> serde_json::Value {
         "pages": r.pages,
         "bytes": r.bytes,
         "skipped": r.skipped.iter().map(|s| serde_json::json!({
-            "file": s.file, "line": s.line, "reason": s.reason,
+            "file": s.file, "line": s.line, "kind": s.kind, "reason": s.reason,
         })).collect::<Vec<_>>(),
+        "skip_counts": r.skip_counts,
+        "compliance_events": r.compliance.len(),
         "partial_errors": r.partial_errors.len(),
         "owner": r.owner.as_ref().map(|a| a.handle.clone()),
     })
@@ -115,6 +121,91 @@ pub(crate) fn finish(py: Python<'_>, r: ImportReport) -> PyResult<PyCorpus> {
     }
     let report = report_json(&r);
     Ok(PyCorpus::with_report(r.corpus, report))
+}
+
+#[pymethods]
+impl PyCorpus {
+    /// Applies X compliance events: deleted and protected posts leave, and deleted, protected,
+    /// suspended and deactivated accounts leave with all their posts. `events` is the path of a
+    /// compliance file (the JSONL of a twarc2 batch compliance job: one
+    /// `{"id": …, "action": …, "reason": …}` per line) or a list of such dicts (`"type": "tweet"` or
+    /// `"user"` says which kind of id when the action does not).
+    ///
+    /// A corpus never changes (tables and other handles share it), so this returns the corpus without
+    /// the removed posts and accounts, and the counts: `events`, `by_action`, `posts_removed`,
+    /// `accounts_removed`, `not_found`, `unchanged`.
+    ///
+    /// ```python
+    /// >>> kept, counts = corpus.apply_compliance([{"id": "ada_id_unknown", "action": "suspend"}])
+    /// >>> counts["not_found"], kept.num_posts == corpus.num_posts
+    /// (1, True)
+    ///
+    /// ```
+    fn apply_compliance<'py>(
+        &self,
+        py: Python<'py>,
+        events: &Bound<'py, PyAny>,
+    ) -> PyResult<(PyCorpus, Bound<'py, PyAny>)> {
+        let source =
+            if events.is_instance_of::<pyo3::types::PyString>() || events.hasattr("__fspath__")? {
+                Events::Path(crate::corpus::path_string(events)?)
+            } else {
+                let json = py.import("json")?;
+                let kwargs = pyo3::types::PyDict::new(py);
+                let iso = py.eval(c"lambda o: o.isoformat()", None, None)?;
+                kwargs.set_item("default", iso)?;
+                let mut lines = String::new();
+                for item in events.try_iter()? {
+                    let line: String = json
+                        .call_method("dumps", (item?,), Some(&kwargs))?
+                        .extract()?;
+                    lines.push_str(&line);
+                    lines.push('\n');
+                }
+                Events::Lines(lines)
+            };
+        let corpus = self.inner.clone();
+        let (next, report) = crate::guarded(py, move || {
+            let events = compliance_events(&source)?;
+            let mut next = (*corpus).clone();
+            let report = next.apply_compliance(&events);
+            let json = serde_json::to_value(&report).map_err(|e| Error::Internal(e.to_string()))?;
+            Ok((next, json))
+        })?;
+        Ok((
+            PyCorpus::new(next),
+            crate::conversion::json_to_py(py, &report)?,
+        ))
+    }
+}
+
+enum Events {
+    Path(String),
+    Lines(String),
+}
+
+/// The compliance events of a file or of JSON lines; anything else in them is an error.
+fn compliance_events(source: &Events) -> Result<Vec<ComplianceEvent>, Error> {
+    let opts = ImportOptions::strict();
+    let (report, name) = match source {
+        Events::Path(p) => (rapport_twitter::import::import_jsonl(p, &opts)?, p.as_str()),
+        Events::Lines(l) => (
+            rapport_twitter::import::import_jsonl_reader(l.as_bytes(), "events", &opts)?,
+            "events",
+        ),
+    };
+    if report.corpus.num_posts() > 0 || report.corpus.num_accounts() > 0 || report.pages > 0 {
+        return Err(Error::Parse {
+            message: format!(
+                "{name}: expected compliance events (`id` and `action` on each line), found posts \
+                 or pages"
+            ),
+            path: Some(name.to_owned()),
+            line: None,
+            json_path: None,
+        });
+    }
+    Ok(report.compliance)
 }
 
 pub(crate) fn options(strict: bool) -> ImportOptions {

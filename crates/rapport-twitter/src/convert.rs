@@ -43,6 +43,11 @@ pub struct ConvertStats {
     pub skipped_no_author: u64,
     /// Tweets without `created_at` whose id is not a snowflake: not added.
     pub skipped_no_time: u64,
+    /// Tweets and users with an empty or unusable id: not added.
+    pub skipped_invalid_id: u64,
+    /// Copies of a tweet whose author or creation time disagree with the copy already in the corpus:
+    /// not added (the first copy is kept).
+    pub skipped_conflict: u64,
     /// Retweets whose full text came from the original in `includes.tweets`.
     pub reposts_full_text: u64,
     /// Retweets whose original was missing: their text stays truncated.
@@ -57,6 +62,8 @@ impl std::ops::AddAssign for ConvertStats {
         self.accounts += o.accounts;
         self.skipped_no_author += o.skipped_no_author;
         self.skipped_no_time += o.skipped_no_time;
+        self.skipped_invalid_id += o.skipped_invalid_id;
+        self.skipped_conflict += o.skipped_conflict;
         self.reposts_full_text += o.reposts_full_text;
         self.reposts_truncated += o.reposts_truncated;
         self.partial_errors += o.partial_errors;
@@ -84,10 +91,10 @@ impl std::ops::AddAssign for ConvertStats {
 /// assert_eq!(rt.created_ms() % 1000, 123);
 /// ```
 pub fn add_response(corpus: &mut Corpus, page: &Response) -> ConvertStats {
-    let users: Vec<UserView<'_>> = page.included_users().iter().map(UserView::from).collect();
-    let included: Vec<TweetView<'_>> = page.included_tweets().iter().map(TweetView::from).collect();
-    let data: Vec<TweetView<'_>> = page.items().iter().map(TweetView::from).collect();
-    let mut stats = add_views(corpus, &users, &included, &data);
+    let users = user_views(page.included_users(), "includes.users");
+    let included = tweet_views(page.included_tweets(), "includes.tweets");
+    let data = tweet_views(page.items(), "data");
+    let mut stats = add_views(corpus, &users, &included, &data, &mut Vec::new());
     stats.partial_errors += page.errors.len() as u64;
     stats
 }
@@ -105,12 +112,28 @@ pub fn add_response(corpus: &mut Corpus, page: &Response) -> ConvertStats {
 /// assert_eq!(corpus.account_by_handle("ada").unwrap().bio(), Some("#rustlang"));
 /// ```
 pub fn add_users_response(corpus: &mut Corpus, page: &UsersResponse) -> ConvertStats {
-    let mut users: Vec<UserView<'_>> = page.included_users().iter().map(UserView::from).collect();
-    users.extend(page.items().iter().map(UserView::from));
-    let included: Vec<TweetView<'_>> = page.included_tweets().iter().map(TweetView::from).collect();
-    let mut stats = add_views(corpus, &users, &included, &[]);
+    let mut users = user_views(page.included_users(), "includes.users");
+    users.extend(user_views(page.items(), "data"));
+    let included = tweet_views(page.included_tweets(), "includes.tweets");
+    let mut stats = add_views(corpus, &users, &included, &[], &mut Vec::new());
     stats.partial_errors += page.errors.len() as u64;
     stats
+}
+
+fn tweet_views<'a>(tweets: &'a [Tweet], section: &'static str) -> Vec<TweetView<'a>> {
+    let view = |(i, t)| TweetView {
+        at: At::new(section, i),
+        ..TweetView::from(t)
+    };
+    tweets.iter().enumerate().map(view).collect()
+}
+
+fn user_views<'a>(users: &'a [User], section: &'static str) -> Vec<UserView<'a>> {
+    let view = |(i, u)| UserView {
+        at: At::new(section, i),
+        ..UserView::from(u)
+    };
+    users.iter().enumerate().map(view).collect()
 }
 
 /// Converts one user to a core account.
@@ -144,8 +167,8 @@ pub fn tweet_to_post(tweet: &Tweet, includes: Option<&crate::models::Includes>) 
         .map(|i| i.tweets.iter().map(TweetView::from).collect())
         .unwrap_or_default();
     let ctx = PageCtx::new(&users, &included);
-    let mut stats = ConvertStats::default();
-    ctx.post(&TweetView::from(tweet), &mut stats)
+    ctx.post(&TweetView::from(tweet), &mut ConvertStats::default())
+        .ok()
 }
 
 /// The slice of `text` between code-point offsets `start` (inclusive) and `end` (exclusive), as X
@@ -199,6 +222,49 @@ pub fn snowflake_time(id: &str) -> Option<DateTime<Utc>> {
 // ----- views: the fields conversion needs, borrowed from either the full models or the import path's
 // ----- lean structs, so both paths share one conversion.
 
+/// Where a tweet or user view sits in its page, for error messages: `data[3]`,
+/// `includes.tweets[0]`, `data[1].author`; `.` for a flattened tweet (the line itself).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct At {
+    section: &'static str,
+    index: usize,
+    sub: &'static str,
+}
+
+impl At {
+    pub(crate) fn new(section: &'static str, index: usize) -> Self {
+        At {
+            section,
+            index,
+            sub: "",
+        }
+    }
+
+    pub(crate) fn sub(self, sub: &'static str) -> Self {
+        At { sub, ..self }
+    }
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.section, self.sub) {
+            ("", "") => f.write_str("."),
+            ("", sub) => f.write_str(sub.trim_start_matches('.')),
+            (section, sub) => write!(f, "{section}[{}]{sub}", self.index),
+        }
+    }
+}
+
+/// A tweet or user of a page that could not be added, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Issue {
+    /// The JSON path inside the page.
+    pub(crate) path: String,
+    pub(crate) kind: crate::import::SkipReason,
+    /// What was expected and found.
+    pub(crate) message: String,
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TweetView<'a> {
     pub(crate) id: &'a str,
@@ -215,6 +281,7 @@ pub(crate) struct TweetView<'a> {
     /// `note_tweet.text` and its entities.
     pub(crate) note: Option<(&'a str, Ents<'a>)>,
     pub(crate) metrics: PublicMetrics,
+    pub(crate) at: At,
 }
 
 /// Entities from the full models or from the import path's lean structs.
@@ -316,6 +383,7 @@ pub(crate) struct UserView<'a> {
     pub(crate) description: Option<&'a str>,
     pub(crate) created_at: Option<DateTime<Utc>>,
     pub(crate) metrics: UserPublicMetrics,
+    pub(crate) at: At,
 }
 
 impl<'a> From<&'a User> for UserView<'a> {
@@ -327,6 +395,7 @@ impl<'a> From<&'a User> for UserView<'a> {
             description: u.description.as_deref(),
             created_at: u.created_at,
             metrics: u.public_metrics.unwrap_or_default(),
+            at: At::default(),
         }
     }
 }
@@ -351,26 +420,73 @@ impl UserView<'_> {
     }
 }
 
-/// Adds accounts, then included tweets, then data tweets.
+/// Adds accounts, then included tweets, then data tweets. What cannot be added (no author, no time,
+/// an unusable id, a conflicting copy) is counted in the stats and described in `issues`.
 pub(crate) fn add_views(
     corpus: &mut Corpus,
     users: &[UserView<'_>],
     included: &[TweetView<'_>],
     data: &[TweetView<'_>],
+    issues: &mut Vec<Issue>,
 ) -> ConvertStats {
+    use crate::import::SkipReason;
     let mut stats = ConvertStats::default();
+    let refused = |stats: &mut ConvertStats, at: At, e: rapport_core::Error| {
+        let kind = if matches!(e, rapport_core::Error::ConflictingCopy { .. }) {
+            stats.skipped_conflict += 1;
+            SkipReason::ConflictingCopy
+        } else {
+            stats.skipped_invalid_id += 1;
+            SkipReason::InvalidId
+        };
+        Issue {
+            path: at.to_string(),
+            kind,
+            message: e.to_string(),
+        }
+    };
     for u in users {
         if u.id.is_empty() {
+            // An account with a handle only is fine in a corpus, but a user object without its id
+            // is broken data.
+            stats.skipped_invalid_id += 1;
+            issues.push(Issue {
+                path: u.at.to_string(),
+                kind: SkipReason::InvalidId,
+                message: "expected a user with a non-empty `id`".to_owned(),
+            });
             continue;
         }
-        corpus.add_account(u.to_account());
-        stats.accounts += 1;
+        match corpus.try_add_account(u.to_account()) {
+            Ok(_) => stats.accounts += 1,
+            Err(e) => issues.push(refused(&mut stats, u.at, e)),
+        }
     }
     let ctx = PageCtx::new(users, included);
     for t in included.iter().chain(data) {
-        if let Some(p) = ctx.post(t, &mut stats) {
-            corpus.add_post(p);
-            stats.posts += 1;
+        match ctx.post(t, &mut stats) {
+            Ok(p) => match corpus.try_add_post(p) {
+                Ok(_) => stats.posts += 1,
+                Err(e) => issues.push(refused(&mut stats, t.at, e)),
+            },
+            Err(kind) => {
+                let message = match kind {
+                    SkipReason::NoAuthor => {
+                        stats.skipped_no_author += 1;
+                        "expected a tweet with `author_id` (request `author_id` in tweet.fields): \
+                         a tweet without its author cannot be a post"
+                    }
+                    _ => {
+                        stats.skipped_no_time += 1;
+                        "expected a tweet with `created_at` (or a snowflake id that carries the time)"
+                    }
+                };
+                issues.push(Issue {
+                    path: t.at.to_string(),
+                    kind,
+                    message: message.to_owned(),
+                });
+            }
         }
     }
     stats
@@ -421,14 +537,17 @@ impl<'v, 'a> PageCtx<'v, 'a> {
         Some(self.users[*i].id)
     }
 
-    fn post(&self, t: &TweetView<'a>, stats: &mut ConvertStats) -> Option<Post> {
+    /// The post of a tweet view, or why there is none (no author, no time).
+    fn post(
+        &self,
+        t: &TweetView<'a>,
+        stats: &mut ConvertStats,
+    ) -> Result<Post, crate::import::SkipReason> {
         let Some(author) = t.author_id.filter(|a| !a.is_empty()) else {
-            stats.skipped_no_author += 1;
-            return None;
+            return Err(crate::import::SkipReason::NoAuthor);
         };
         let Some(created_at) = t.created_at.or_else(|| snowflake_time(t.id)) else {
-            stats.skipped_no_time += 1;
-            return None;
+            return Err(crate::import::SkipReason::NoTime);
         };
 
         let mut hashtags = Vec::new();
@@ -466,7 +585,7 @@ impl<'v, 'a> PageCtx<'v, 'a> {
 
         let m = t.metrics;
         let clamp = |v: Option<u64>| v.map(|v| u32::try_from(v).unwrap_or(u32::MAX));
-        Some(Post {
+        Ok(Post {
             id: t.id.to_owned(),
             author_id: author.to_owned(),
             text: text.into_owned(),

@@ -51,6 +51,21 @@ pub enum TwitterError {
         /// What the parser expected and found, as serde_json words it.
         message: String,
     },
+    /// A tweet, user or compliance event that parsed but cannot be imported: no author, no time, an
+    /// empty or unusable id, a copy that disagrees with the first one on its author or time.
+    #[error("{file}:{line}: at `{path}`: {message}")]
+    Invalid {
+        /// The file name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// JSON path of the tweet or user, like `data[3]` (`.` for the line itself).
+        path: String,
+        /// The kind of problem (what lenient mode counts it as).
+        kind: crate::import::SkipReason,
+        /// What was expected and found.
+        message: String,
+    },
     /// A line is longer than [`ImportOptions::max_line_bytes`](crate::import::ImportOptions).
     #[error(
         "{file}:{line}: line is longer than the limit of {max} bytes (raise `max_line_bytes` if the file is trusted)"
@@ -108,6 +123,7 @@ impl TwitterError {
             TwitterError::Io { .. }
             | TwitterError::Parse { .. }
             | TwitterError::LineTooLong { .. }
+            | TwitterError::Invalid { .. }
             | TwitterError::ErrorDocument { .. }
             | TwitterError::Archive { .. }
             | TwitterError::UnknownFormat { .. } => false,
@@ -119,9 +135,21 @@ impl TwitterError {
     pub fn line(&self) -> Option<u64> {
         match self {
             TwitterError::Parse { line, .. }
+            | TwitterError::Invalid { line, .. }
             | TwitterError::LineTooLong { line, .. }
             | TwitterError::ErrorDocument { line, .. } => Some(*line),
             _ => None,
+        }
+    }
+
+    /// What lenient mode counts this error as when it skips it.
+    pub fn skip_reason(&self) -> crate::import::SkipReason {
+        use crate::import::SkipReason;
+        match self {
+            TwitterError::Invalid { kind, .. } => *kind,
+            TwitterError::LineTooLong { .. } => SkipReason::LineTooLong,
+            TwitterError::ErrorDocument { .. } => SkipReason::ErrorDocument,
+            _ => SkipReason::Malformed,
         }
     }
 

@@ -164,7 +164,7 @@ fn wrong_types_name_the_json_path() {
 #[test]
 fn over_long_lines_are_reported_not_held() {
     let long = format!(
-        r#"{{"data":[{{"id":"1","text":"{}"}}]}}"#,
+        r#"{{"data":[{{"id":"1","text":"{}","author_id":"7","created_at":"2024-05-01T09:00:00Z"}}]}}"#,
         "x".repeat(10_000)
     );
     let text = format!("{}\n{long}\n{}\n", page(1), page(2));

@@ -10,10 +10,10 @@
 //! `RT @x: …` text and are not marked as reposts; replies keep `reply_to` and `reply_to_account`.
 
 use super::jsonl::{json_error, path_error};
-use super::{ImportOptions, ImportReport, Skipped, file_name, strip_bom};
+use super::{ImportOptions, ImportReport, SkipReason, file_name, strip_bom};
 use crate::TwitterError;
 use crate::convert::unescape;
-use crate::models::{de_id, de_opt_id};
+use crate::models::{de_id, de_opt_id, de_time};
 use chrono::{DateTime, Utc};
 use rapport_core::{Account, Mention, Platform, Post, PublicMetrics};
 use serde::{Deserialize, Deserializer};
@@ -46,10 +46,12 @@ pub fn import_archive(
     opts: &ImportOptions,
 ) -> Result<ImportReport, TwitterError> {
     let path = path.as_ref();
-    let files = read_archive_files(path)?;
-    let mut tweets: Vec<(usize, &ArchiveFile)> = files
+    let mut archive = Archive::open(path, opts)?;
+    let mut tweets: Vec<(usize, usize)> = archive
+        .entries
         .iter()
-        .filter_map(|f| tweet_part(&f.base).map(|p| (p, f)))
+        .enumerate()
+        .filter_map(|(i, e)| tweet_part(&e.base).map(|p| (p, i)))
         .collect();
     if tweets.is_empty() {
         return Err(TwitterError::Archive {
@@ -57,26 +59,50 @@ pub fn import_archive(
             message: "no `data/tweets.js` (or `tweet.js`, `tweets-part1.js`, …) found".to_owned(),
         });
     }
-    tweets.sort_by_key(|(p, _)| *p);
-    let account = files
-        .iter()
-        .find(|f| f.base == "account.js")
-        .ok_or_else(|| TwitterError::Archive {
+    tweets.sort_unstable();
+    let Some(account) = archive.find("account.js") else {
+        let message = if archive.single {
+            "this is the tweets file of an X account archive (`window.YTD.tweets`); the author of its \
+             tweets is in the archive's `account.js`, which is not beside it: import the whole archive \
+             (the .zip or its folder), or put `account.js` next to this file"
+        } else {
+            "no `data/account.js`: the archive's owner (the author of its tweets) is unknown"
+        };
+        return Err(TwitterError::Archive {
             path: path.to_owned(),
-            message:
-                "no `data/account.js`: the archive's owner (the author of its tweets) is unknown"
-                    .to_owned(),
-        })?;
-    let mut owner = parse_account(account)?;
-    if let Some(profile) = files.iter().find(|f| f.base == "profile.js") {
-        owner.bio = parse_bio(profile)?.or(owner.bio);
+            message: message.to_owned(),
+        });
+    };
+    let account = archive.read(account)?;
+    let mut owner = parse_account(&account)?;
+    if let Some(profile) = archive.find("profile.js") {
+        owner.bio = parse_bio(&archive.read(profile)?)?.or(owner.bio);
     }
 
     let mut report = ImportReport::default();
-    report.corpus.add_account(owner.clone());
+    let owner_id = if owner.id.is_empty() {
+        // A handle alone would do for another account, not for the author of every tweet.
+        Err(rapport_core::Error::InvalidId {
+            field: "account id",
+            found: String::new(),
+            expected: "the archive owner's non-empty `accountId`",
+        })
+    } else {
+        report.corpus.try_add_account(owner.clone())
+    };
+    owner_id.map_err(|e| TwitterError::Parse {
+        file: account.name.clone(),
+        line: 1,
+        column: 0,
+        path: "[0].account.accountId".to_owned(),
+        message: e.to_string(),
+    })?;
     report.stats.accounts += 1;
-    for (_, f) in tweets {
-        import_tweets_file(f, &owner, opts, &mut report)?;
+    // One part at a time: a large account's archive is split in parts so that no reader has to hold
+    // them all.
+    for (_, i) in tweets {
+        let f = archive.read(i)?;
+        import_tweets_file(&f, &owner, opts, &mut report)?;
     }
     report.owner = Some(owner);
     Ok(report)
@@ -85,13 +111,36 @@ pub fn import_archive(
 struct ArchiveFile {
     /// Shown in errors: the file, or `archive.zip!data/tweets.js`.
     name: String,
-    /// The file name without folders, lower case.
-    base: String,
     text: String,
 }
 
+/// A file of the archive, not read yet.
+struct Entry {
+    /// Shown in errors.
+    name: String,
+    /// The file name without folders, lower case.
+    base: String,
+    at: EntryAt,
+}
+
+enum EntryAt {
+    File(PathBuf),
+    Zip(usize),
+}
+
+/// An opened archive: its wanted files listed, read one at a time.
+struct Archive {
+    path: PathBuf,
+    zip: Option<zip::ZipArchive<std::io::BufReader<std::fs::File>>>,
+    entries: Vec<Entry>,
+    /// A lone tweets file (not a folder or a zip).
+    single: bool,
+    max_entry: u64,
+    max_ratio: u64,
+}
+
 /// `tweets.js` → 0, `tweets-part3.js` → 3; `None` for other files.
-fn tweet_part(base: &str) -> Option<usize> {
+pub(crate) fn tweet_part(base: &str) -> Option<usize> {
     let stem = base.strip_suffix(".js")?;
     let rest = stem
         .strip_prefix("tweets")
@@ -106,118 +155,241 @@ fn wanted(base: &str) -> bool {
     tweet_part(base).is_some() || base == "account.js" || base == "profile.js"
 }
 
-fn read_archive_files(path: &Path) -> Result<Vec<ArchiveFile>, TwitterError> {
-    let io = |p: &Path| {
-        let p = p.to_owned();
-        move |e| TwitterError::io(p, e)
-    };
-    let meta = std::fs::metadata(path).map_err(io(path))?;
-    let mut out = Vec::new();
-    if meta.is_dir() {
-        let data = path.join("data");
-        let dir = if data.is_dir() { data } else { path.to_owned() };
-        for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
-            let entry = entry.map_err(io(&dir))?;
-            let base = entry.file_name().to_string_lossy().to_ascii_lowercase();
-            if wanted(&base) {
-                let p = entry.path();
-                out.push(ArchiveFile {
+/// Entries below this size skip the compression ratio check: small, repetitive files (an
+/// `account.js`) compress very well without being bombs.
+const RATIO_FLOOR: u64 = 1 << 20;
+
+/// Whether a zip entry name is a plain relative path: no absolute path, drive letter, backslash, `.`,
+/// `..` or empty component. Anything else could name a file outside the archive.
+fn safe_entry_name(name: &str) -> bool {
+    !name.starts_with('/')
+        && !name.contains('\\')
+        && name
+            .split('/')
+            .enumerate()
+            .all(|(i, c)| !(matches!(c, "" | "." | "..") || i == 0 && c.contains(':')))
+}
+
+impl Archive {
+    fn open(path: &Path, opts: &ImportOptions) -> Result<Archive, TwitterError> {
+        let io = |p: &Path| {
+            let p = p.to_owned();
+            move |e| TwitterError::io(p, e)
+        };
+        let mut archive = Archive {
+            path: path.to_owned(),
+            zip: None,
+            entries: Vec::new(),
+            single: false,
+            max_entry: opts.max_entry_bytes,
+            max_ratio: opts.max_compression_ratio,
+        };
+        let meta = std::fs::metadata(path).map_err(io(path))?;
+        if meta.is_dir() {
+            let data = path.join("data");
+            let dir = if data.is_dir() { data } else { path.to_owned() };
+            for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
+                let entry = entry.map_err(io(&dir))?;
+                let base = entry.file_name().to_string_lossy().to_ascii_lowercase();
+                if wanted(&base) {
+                    let p = entry.path();
+                    archive.entries.push(Entry {
+                        name: file_name(&p),
+                        base,
+                        at: EntryAt::File(p),
+                    });
+                }
+            }
+            return Ok(archive);
+        }
+        let mut magic = [0u8; 4];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut magic))
+            .map_err(io(path))?;
+        if n == 4 && &magic == b"PK\x03\x04" {
+            archive.list_zip()?;
+            return Ok(archive);
+        }
+        // A single tweets.js: its siblings account.js and profile.js come along.
+        archive.single = true;
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_owned);
+        let own_base = path
+            .file_name()
+            .map(|b| b.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        archive.entries.push(Entry {
+            name: file_name(path),
+            base: if tweet_part(&own_base).is_some() {
+                own_base
+            } else {
+                "tweets.js".to_owned()
+            },
+            at: EntryAt::File(path.to_owned()),
+        });
+        for sib in ["account.js", "profile.js"] {
+            let p = dir.join(sib);
+            if p.is_file() {
+                archive.entries.push(Entry {
                     name: file_name(&p),
-                    base,
-                    text: read_text(&p)?,
+                    base: sib.to_owned(),
+                    at: EntryAt::File(p),
                 });
             }
         }
-        return Ok(out);
+        Ok(archive)
     }
-    let mut magic = [0u8; 4];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut magic))
-        .map_err(io(path))?;
-    if n == 4 && &magic == b"PK\x03\x04" {
-        return read_zip(path);
-    }
-    // A single tweets.js: its siblings account.js and profile.js (and parts) come along.
-    let dir = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_owned);
-    let own_base = path
-        .file_name()
-        .map(|b| b.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    out.push(ArchiveFile {
-        name: file_name(path),
-        base: if tweet_part(&own_base).is_some() {
-            own_base
-        } else {
-            "tweets.js".to_owned()
-        },
-        text: read_text(path)?,
-    });
-    for sib in ["account.js", "profile.js"] {
-        let p = dir.join(sib);
-        if p.is_file() {
-            out.push(ArchiveFile {
-                name: file_name(&p),
-                base: sib.to_owned(),
-                text: read_text(&p)?,
-            });
-        }
-    }
-    Ok(out)
-}
 
-fn read_text(p: &Path) -> Result<String, TwitterError> {
-    let bytes = std::fs::read(p).map_err(|e| TwitterError::io(p, e))?;
-    String::from_utf8(bytes).map_err(|e| TwitterError::Archive {
-        path: p.to_owned(),
-        message: format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
-    })
-}
-
-fn read_zip(path: &Path) -> Result<Vec<ArchiveFile>, TwitterError> {
-    let zerr = |e: zip::result::ZipError| TwitterError::Archive {
-        path: path.to_owned(),
-        message: format!("cannot read the zip: {e}"),
-    };
-    let f = std::fs::File::open(path).map_err(|e| TwitterError::io(path, e))?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(zerr)?;
-    let mut out = Vec::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(zerr)?;
-        if !entry.is_file() {
-            continue;
+    fn zip_error(&self, e: &zip::result::ZipError) -> TwitterError {
+        TwitterError::Archive {
+            path: self.path.clone(),
+            message: format!("cannot read the zip: {e}"),
         }
-        let full = entry.name().to_owned();
-        let mut parts = full.rsplit('/');
-        let base = parts.next().unwrap_or("").to_ascii_lowercase();
-        // Only files in a `data` folder (at any depth) are archive data.
-        if parts.next() != Some("data") || !wanted(&base) {
-            continue;
-        }
-        let mut text = String::new();
-        entry
-            .read_to_string(&mut text)
-            .map_err(|e| TwitterError::Archive {
-                path: path.to_owned(),
-                message: format!("cannot read `{full}` from the zip: {e}"),
-            })?;
-        out.push(ArchiveFile {
-            name: format!("{}!{full}", file_name(path)),
-            base,
-            text,
-        });
     }
-    Ok(out)
+
+    fn list_zip(&mut self) -> Result<(), TwitterError> {
+        let f = std::fs::File::open(&self.path).map_err(|e| TwitterError::io(&self.path, e))?;
+        let mut zip =
+            zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|e| self.zip_error(&e))?;
+        for i in 0..zip.len() {
+            let entry = zip.by_index_raw(i).map_err(|e| self.zip_error(&e))?;
+            if !entry.is_file() {
+                continue;
+            }
+            let full = entry.name().to_owned();
+            let base = full
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !wanted(&base) {
+                continue;
+            }
+            if !safe_entry_name(&full) {
+                return Err(TwitterError::Archive {
+                    path: self.path.clone(),
+                    message: format!(
+                        "unsafe entry name `{}` in the zip: expected a relative path like \
+                         `data/tweets.js` (an absolute path or `..` names a file outside the \
+                         archive)",
+                        rapport_core::error::cut(&full)
+                    ),
+                });
+            }
+            // Archive data is `data/<file>`, possibly under one top folder (an unpacked and re-zipped
+            // archive).
+            let parts: Vec<&str> = full.split('/').collect();
+            let in_data = matches!(parts.as_slice(), ["data", _] | [_, "data", _]);
+            if in_data {
+                self.entries.push(Entry {
+                    name: format!("{}!{full}", file_name(&self.path)),
+                    base,
+                    at: EntryAt::Zip(i),
+                });
+            }
+        }
+        self.zip = Some(zip);
+        Ok(())
+    }
+
+    fn find(&self, base: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.base == base)
+    }
+
+    /// Reads one entry, within the size and ratio limits.
+    fn read(&mut self, i: usize) -> Result<ArchiveFile, TwitterError> {
+        let entry = &self.entries[i];
+        let name = entry.name.clone();
+        let too_big = |size: u64| TwitterError::Archive {
+            path: PathBuf::from(&name),
+            message: format!(
+                "{size} bytes uncompressed, over the limit of {} bytes (raise `max_entry_bytes` \
+                 if the archive is trusted)",
+                self.max_entry
+            ),
+        };
+        let bytes = match &entry.at {
+            EntryAt::File(p) => {
+                let len = std::fs::metadata(p)
+                    .map_err(|e| TwitterError::io(p, e))?
+                    .len();
+                if len > self.max_entry {
+                    return Err(too_big(len));
+                }
+                std::fs::read(p).map_err(|e| TwitterError::io(p, e))?
+            }
+            EntryAt::Zip(index) => {
+                let zip = self.zip.as_mut().ok_or_else(|| TwitterError::Archive {
+                    path: self.path.clone(),
+                    message: "the zip is not open".to_owned(),
+                })?;
+                let zerr = |e: zip::result::ZipError| TwitterError::Archive {
+                    path: self.path.clone(),
+                    message: format!("cannot read the zip: {e}"),
+                };
+                let file = zip.by_index(*index).map_err(zerr)?;
+                let (size, packed) = (file.size(), file.compressed_size());
+                if size > self.max_entry {
+                    return Err(too_big(size));
+                }
+                let ratio_cap = packed.saturating_mul(self.max_ratio).max(RATIO_FLOOR);
+                if size > ratio_cap {
+                    return Err(TwitterError::Archive {
+                        path: PathBuf::from(&name),
+                        message: format!(
+                            "{size} bytes uncompressed from {packed} compressed, a ratio over the \
+                             limit of {} (a zip bomb?; raise `max_compression_ratio` if the \
+                             archive is trusted)",
+                            self.max_ratio
+                        ),
+                    });
+                }
+                // The declared size can lie: the reading itself stops at the limits.
+                let limit = self.max_entry.min(ratio_cap);
+                let mut buf = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
+                file.take(limit + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| TwitterError::Archive {
+                        path: PathBuf::from(&name),
+                        message: format!("cannot read it from the zip: {e}"),
+                    })?;
+                if buf.len() as u64 > limit {
+                    return Err(TwitterError::Archive {
+                        path: PathBuf::from(&name),
+                        message: format!(
+                            "inflates past {limit} bytes although the zip declares {size}: \
+                             refused (the entry size or compression ratio limit)"
+                        ),
+                    });
+                }
+                buf
+            }
+        };
+        let text = String::from_utf8(bytes).map_err(|e| TwitterError::Archive {
+            path: PathBuf::from(&name),
+            message: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        Ok(ArchiveFile { name, text })
+    }
 }
 
 /// The JSON array of a `window.YTD.<name>.partN = [...]` file and the line/column its `[` is at.
 fn ytd_array(f: &ArchiveFile) -> Result<(&str, u64, u64), TwitterError> {
     let text = std::str::from_utf8(strip_bom(f.text.as_bytes())).unwrap_or(&f.text);
     let start = text.trim_start();
+    if start.starts_with('[') {
+        // The array alone, its `window.YTD` prefix cut off by hand.
+        let open = text.len() - start.len();
+        let before = &text[..open];
+        let line = 1 + memchr::memchr_iter(b'\n', before.as_bytes()).count() as u64;
+        let col = open - before.rfind('\n').map_or(0, |i| i + 1);
+        let body = start.trim_end().trim_end_matches(';');
+        return Ok((body, line, col as u64));
+    }
     if !start.starts_with("window.YTD.") {
         return Err(TwitterError::Parse {
             file: f.name.clone(),
@@ -267,7 +439,7 @@ struct AccountJs {
     username: String,
     #[serde(default)]
     account_display_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de_time")]
     created_at: Option<DateTime<Utc>>,
 }
 
@@ -375,35 +547,38 @@ fn import_tweets_file(
     report.lines += f.text.lines().count() as u64;
     let (items, body, line, col) = parse_array(f)?;
     for (i, raw) in items.iter().enumerate() {
+        let (l, c) = position(body, raw.get(), line, col);
+        let invalid = |kind, message: String| TwitterError::Invalid {
+            file: f.name.clone(),
+            line: l,
+            path: format!("[{i}].tweet"),
+            kind,
+            message,
+        };
         let res = serde_json::from_str::<ArchiveEntry>(raw.get()).map_err(|e| {
-            let (l, c) = position(body, raw.get(), line, col);
             prefixed(
                 path_error::<ArchiveEntry>(raw.get().as_bytes(), e, &f.name, l, c),
                 i,
             )
         });
         let post = res.and_then(|entry| {
-            entry.into_post(owner).ok_or_else(|| {
-                let (l, c) = position(body, raw.get(), line, col);
-                TwitterError::Parse {
-                    file: f.name.clone(),
-                    line: l,
-                    column: c + 1,
-                    path: format!("[{i}].tweet"),
-                    message: "expected a tweet with `id_str` (or `id`) and `created_at`".to_owned(),
-                }
+            entry
+                .into_post(owner)
+                .map_err(|(kind, message)| invalid(kind, message.to_owned()))
+        });
+        let added = post.and_then(|p| {
+            report.corpus.try_add_post(p).map_err(|e| {
+                let kind = if matches!(e, rapport_core::Error::ConflictingCopy { .. }) {
+                    SkipReason::ConflictingCopy
+                } else {
+                    SkipReason::InvalidId
+                };
+                invalid(kind, e.to_string())
             })
         });
-        match post {
-            Ok(p) => {
-                report.corpus.add_post(p);
-                report.stats.posts += 1;
-            }
-            Err(e) if !opts.strict => report.skipped.push(Skipped {
-                file: f.name.clone(),
-                line: e.line().unwrap_or(line),
-                reason: e.to_string(),
-            }),
+        match added {
+            Ok(_) => report.stats.posts += 1,
+            Err(e) if !opts.strict => report.skip(&f.name, e.line().unwrap_or(line), &e),
             Err(e) => return Err(e),
         }
     }
@@ -480,7 +655,8 @@ fn archive_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>
         .map(|t| Some(t.with_timezone(&Utc)))
         .map_err(|_| {
             serde::de::Error::custom(format!(
-                "invalid date `{s}`, expected like `Wed Oct 10 20:19:24 +0000 2018`"
+                "invalid date `{}`, expected like `Wed Oct 10 20:19:24 +0000 2018`",
+                rapport_core::error::cut(&s)
             ))
         })
 }
@@ -496,21 +672,29 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     match Option::<C>::deserialize(d)? {
         None => Ok(None),
         Some(C::N(n)) => Ok(Some(n)),
-        Some(C::S(s)) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| serde::de::Error::custom(format!("expected a count, found `{s}`"))),
+        Some(C::S(s)) => s.trim().parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "expected a count, found `{}`",
+                rapport_core::error::cut(&s)
+            ))
+        }),
     }
 }
 
 impl ArchiveEntry {
-    fn into_post(self, owner: &Account) -> Option<Post> {
-        let t = self.tweet?;
-        let id = t.id_str.or(t.id).filter(|s| !s.is_empty())?;
-        let created_at = t.created_at?;
+    fn into_post(self, owner: &Account) -> Result<Post, (SkipReason, &'static str)> {
+        let t = self
+            .tweet
+            .ok_or((SkipReason::Malformed, "expected an object with a `tweet`"))?;
+        let id = t.id_str.or(t.id).filter(|s| !s.is_empty()).ok_or((
+            SkipReason::InvalidId,
+            "expected a tweet with a non-empty `id_str` (or `id`)",
+        ))?;
+        let created_at = t
+            .created_at
+            .ok_or((SkipReason::NoTime, "expected a tweet with `created_at`"))?;
         let clamp = |v: Option<u64>| v.map(|v| u32::try_from(v).unwrap_or(u32::MAX));
-        Some(Post {
+        Ok(Post {
             text: unescape(t.full_text.as_deref().or(t.text.as_deref()).unwrap_or("")).into_owned(),
             author_id: owner.id.clone(),
             created_at,

@@ -78,7 +78,7 @@ pub fn import_jsonl_reader(
         }
         match parse_node(bytes, name, line_no, 0) {
             Ok(node) => {
-                if let Err(e) = add_node(&mut report, node, name, line_no) {
+                if let Err(e) = add_node(&mut report, node, name, line_no, opts) {
                     skip_or_fail(&mut report, opts, name, line_no, e)?;
                 }
             }
@@ -182,7 +182,7 @@ pub fn import_response_file(
     if body.trim_ascii().is_empty() {
         return Ok(report);
     }
-    let res = parse_node(body, &name, 1, 0).and_then(|n| add_node(&mut report, n, &name, 1));
+    let res = parse_node(body, &name, 1, 0).and_then(|n| add_node(&mut report, n, &name, 1, opts));
     if let Err(e) = res {
         let line = e.line().unwrap_or(1);
         skip_or_fail(&mut report, opts, &name, line, e)?;
@@ -209,11 +209,7 @@ fn skip_or_fail(
     if opts.strict {
         return Err(e);
     }
-    report.skipped.push(super::Skipped {
-        file: name.to_owned(),
-        line,
-        reason: e.to_string(),
-    });
+    report.skip(name, line, &e);
     Ok(())
 }
 
@@ -250,8 +246,45 @@ pub(crate) fn parse_node<'b>(
     };
     match serde_json::from_str::<Node<'b>>(text) {
         Ok(n) => Ok(n),
-        Err(e) => Err(path_error::<Node<'b>>(bytes, e, name, line_base, col_base)),
+        Err(e) => Err(not_an_object(text, name, line_base, col_base)
+            .unwrap_or_else(|| path_error::<Node<'b>>(bytes, e, name, line_base, col_base))),
     }
+}
+
+/// The error for a document that is not a JSON object at all: an account archive file (named as
+/// such), or an array (serde would read it as a struct written as a list and blame its first item).
+fn not_an_object(text: &str, name: &str, line: u64, col_base: u64) -> Option<TwitterError> {
+    let start = text.trim_start();
+    let message = if start.starts_with("window.YTD.") {
+        "this is a file of an X account archive (`window.YTD.<name>.part0 = [...]`), not JSON: \
+         import the archive (the .zip, its folder, or `tweets.js` with `account.js` beside it)"
+            .to_owned()
+    } else if start.starts_with('[') {
+        let head: String = start
+            .chars()
+            .take(200)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let hint = if head.starts_with("[{\"tweet\"") {
+            ": this looks like the tweets of an X account archive (`tweets.js` without its \
+             `window.YTD` prefix): import the archive (the .zip or its folder) instead"
+        } else {
+            ""
+        };
+        format!(
+            "expected a JSON object (a twarc2 page, a stream message, a tweet or a compliance \
+             event), found a JSON array{hint}"
+        )
+    } else {
+        return None;
+    };
+    Some(TwitterError::Parse {
+        file: name.to_owned(),
+        line,
+        column: col_base + 1,
+        path: ".".to_owned(),
+        message,
+    })
 }
 
 /// The detailed error for input that failed to parse as `T` with error `first`: parsed again with
@@ -281,9 +314,11 @@ pub(crate) fn json_error(
 ) -> TwitterError {
     let full = err.to_string();
     let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
-        None => full,
+        Some(i) => &full[..i],
+        None => &full,
     };
+    // serde quotes the offending value whole: a 10 MB string must not become a 10 MB message.
+    let message = rapport_core::error::cut_quoted(message).into_owned();
     let line = err.line() as u64;
     let (line, column) = if line <= 1 {
         (line_base, col_base + err.column() as u64)
@@ -313,16 +348,31 @@ fn add_node(
     node: Node<'_>,
     name: &str,
     line: u64,
+    opts: &ImportOptions,
 ) -> Result<(), TwitterError> {
+    use rapport_core::error::cut;
     match node.kind() {
         Kind::Page => report.pages += 1,
         Kind::FlatTweet => report.flat_tweets += 1,
+        Kind::Compliance => {
+            let event = node
+                .compliance_event()
+                .map_err(|message| TwitterError::Invalid {
+                    file: name.to_owned(),
+                    line,
+                    path: ".".to_owned(),
+                    kind: super::SkipReason::BadComplianceEvent,
+                    message,
+                })?;
+            report.compliance.push(event);
+            return Ok(());
+        }
         Kind::Problem(title, detail) => {
             return Err(TwitterError::ErrorDocument {
                 file: name.to_owned(),
                 line,
-                title,
-                detail,
+                title: cut(&title).into_owned(),
+                detail: cut(&detail).into_owned(),
             });
         }
         Kind::Unknown => {
@@ -331,17 +381,28 @@ fn add_node(
                 line,
                 column: 1,
                 path: ".".to_owned(),
-                message:
-                    "expected a twarc2 page (`data`, `includes`, `errors` or `meta`), a stream \
-                          message or a tweet (`id` and `text`), found an object with none of these"
-                        .to_owned(),
+                message: "expected a twarc2 page (`data`, `includes`, `errors` or `meta`), a \
+                          stream message, a tweet (`id` and `text`) or a compliance event (`id` \
+                          and `action`), found an object with none of these"
+                    .to_owned(),
             });
         }
     }
     let (users, included, data) = node.views();
-    report.stats += add_views(&mut report.corpus, &users, &included, &data);
+    let mut issues = Vec::new();
+    report.stats += add_views(&mut report.corpus, &users, &included, &data, &mut issues);
     report.stats.partial_errors += node.errors.len() as u64;
     report.partial_errors.extend(node.errors);
+    for issue in issues {
+        let e = TwitterError::Invalid {
+            file: name.to_owned(),
+            line,
+            path: issue.path,
+            kind: issue.kind,
+            message: issue.message,
+        };
+        skip_or_fail(report, opts, name, line, e)?;
+    }
     Ok(())
 }
 

@@ -8,9 +8,10 @@
 //! `flatten` (which would buffer every object). The full [`models`](crate::models) are for faithful
 //! round trips.
 
-use crate::convert::{Ents, TweetView, UserView};
-use crate::models::{OneOrMany, Problem, PublicMetrics, UserPublicMetrics, de_opt_num};
+use crate::convert::{At, Ents, TweetView, UserView};
+use crate::models::{OneOrMany, Problem, PublicMetrics, UserPublicMetrics, de_opt_num, de_time};
 use chrono::{DateTime, Utc};
+use rapport_core::compliance::{ComplianceAction, ComplianceEvent, ComplianceTarget};
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
@@ -71,6 +72,7 @@ pub(crate) struct Node<'a> {
     pub(crate) text: Option<Str<'a>>,
     #[serde(borrow, deserialize_with = "opt_id")]
     pub(crate) author_id: Option<Str<'a>>,
+    #[serde(deserialize_with = "de_time")]
     pub(crate) created_at: Option<DateTime<Utc>>,
     #[serde(borrow, deserialize_with = "opt_id")]
     pub(crate) conversation_id: Option<Str<'a>>,
@@ -108,6 +110,13 @@ pub(crate) struct Node<'a> {
     #[serde(deserialize_with = "null_default")]
     pub(crate) errors: Vec<Problem>,
     pub(crate) meta: Option<IgnoredAny>,
+    // compliance job result line
+    #[serde(borrow)]
+    pub(crate) action: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) reason: Option<Str<'a>>,
+    #[serde(deserialize_with = "de_time")]
+    pub(crate) redacted_at: Option<DateTime<Utc>>,
     // request-level problem document
     #[serde(borrow)]
     pub(crate) title: Option<Str<'a>>,
@@ -219,6 +228,8 @@ pub(crate) enum Kind {
     FlatTweet,
     /// An RFC 7807 problem document (title, detail).
     Problem(String, String),
+    /// A compliance job result line (`id`, `action`, …).
+    Compliance,
     /// None of the above.
     Unknown,
 }
@@ -238,6 +249,8 @@ impl<'a> Node<'a> {
         }
         if has_page || !self.errors.is_empty() {
             Kind::Page
+        } else if self.action.is_some() && self.text.is_none() {
+            Kind::Compliance
         } else if self.id.is_some() && (self.text.is_some() || self.author_id.is_some()) {
             Kind::FlatTweet
         } else {
@@ -245,11 +258,48 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The compliance event of a [`Kind::Compliance`] line, or what is wrong with it.
+    pub(crate) fn compliance_event(&self) -> Result<ComplianceEvent, String> {
+        let id = self
+            .id
+            .as_deref()
+            .filter(|i| !i.trim().is_empty())
+            .ok_or("expected a compliance event with a non-empty `id`")?;
+        let name = self.action.as_deref().unwrap_or_default();
+        let action = ComplianceAction::parse(name).ok_or_else(|| {
+            let all: Vec<&str> = ComplianceAction::ALL.iter().map(|a| a.as_str()).collect();
+            format!(
+                "unknown compliance action '{}': expected one of {}",
+                rapport_core::error::cut(name),
+                all.join(", ")
+            )
+        })?;
+        let target = match self.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("tweet" | "post") => ComplianceTarget::Post,
+            Some("user" | "account") => ComplianceTarget::Account,
+            _ => match action {
+                // Only a `delete` (and the country and geo actions) can be about a post or a user.
+                ComplianceAction::Delete
+                | ComplianceAction::Withhold
+                | ComplianceAction::ScrubGeo => ComplianceTarget::Unknown,
+                _ => ComplianceTarget::Account,
+            },
+        };
+        Ok(ComplianceEvent {
+            id: id.to_owned(),
+            target,
+            action,
+            created_at: self.created_at,
+            redacted_at: self.redacted_at,
+            reason: self.reason.as_deref().map(str::to_owned),
+        })
+    }
+
     fn is_user(&self) -> bool {
         self.text.is_none() && self.username.is_some()
     }
 
-    pub(crate) fn tweet_view(&'a self) -> TweetView<'a> {
+    pub(crate) fn tweet_view(&'a self, at: At) -> TweetView<'a> {
         let m = self.public_metrics.as_deref().copied().unwrap_or_default();
         let mut v = TweetView {
             id: self.id.as_deref().unwrap_or(""),
@@ -272,6 +322,7 @@ impl<'a> Node<'a> {
                 impression_count: m.impression_count,
                 bookmark_count: m.bookmark_count,
             },
+            at,
             ..TweetView::default()
         };
         if v.author_id.is_none() {
@@ -285,7 +336,7 @@ impl<'a> Node<'a> {
         v
     }
 
-    pub(crate) fn user_view(&'a self) -> UserView<'a> {
+    pub(crate) fn user_view(&'a self, at: At) -> UserView<'a> {
         let m = self.public_metrics.as_deref().copied().unwrap_or_default();
         UserView {
             id: self.id.as_deref().unwrap_or(""),
@@ -300,6 +351,7 @@ impl<'a> Node<'a> {
                 listed_count: m.listed_count,
                 like_count: None,
             },
+            at,
         }
     }
 
@@ -309,42 +361,58 @@ impl<'a> Node<'a> {
         let mut included = Vec::new();
         let mut data = Vec::new();
         if let Some(inc) = &self.includes {
-            users.extend(inc.users.iter().map(Node::user_view));
-            for t in &inc.tweets {
-                push_tweet(t, &mut users, &mut included);
+            users.extend(
+                inc.users
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| u.user_view(At::new("includes.users", i))),
+            );
+            for (i, t) in inc.tweets.iter().enumerate() {
+                push_tweet(t, At::new("includes.tweets", i), &mut users, &mut included);
             }
         }
-        let items: &[Node<'a>] = match &self.data {
-            Some(d) => d.as_slice(),
-            None if matches!(self.kind(), Kind::FlatTweet) => std::slice::from_ref(self),
-            None => &[],
+        let (items, section): (&[Node<'a>], _) = match &self.data {
+            Some(d) => (d.as_slice(), "data"),
+            None if matches!(self.kind(), Kind::FlatTweet) => (std::slice::from_ref(self), ""),
+            None => (&[], ""),
         };
-        for item in items {
+        for (i, item) in items.iter().enumerate() {
             if item.id.is_none() {
                 // Not a tweet or user (e.g. a counts bucket): nothing to convert.
                 continue;
             }
+            let at = At::new(section, i);
             if item.is_user() {
-                users.push(item.user_view());
+                users.push(item.user_view(at));
             } else {
                 // Full referenced tweets inlined by `twarc2 flatten` are posts too.
                 for r in &item.referenced_tweets {
                     if r.text.is_some() {
-                        push_tweet(r, &mut users, &mut included);
+                        push_tweet(r, at.sub(".referenced_tweets"), &mut users, &mut included);
                     }
                 }
-                push_tweet(item, &mut users, &mut data);
+                push_tweet(item, at, &mut users, &mut data);
             }
         }
         (users, included, data)
     }
 }
 
-fn push_tweet<'a>(t: &'a Node<'a>, users: &mut Vec<UserView<'a>>, out: &mut Vec<TweetView<'a>>) {
-    for u in [&t.author, &t.in_reply_to_user].into_iter().flatten() {
-        if u.id.is_some() {
-            users.push(u.user_view());
+fn push_tweet<'a>(
+    t: &'a Node<'a>,
+    at: At,
+    users: &mut Vec<UserView<'a>>,
+    out: &mut Vec<TweetView<'a>>,
+) {
+    for (u, sub) in [
+        (&t.author, ".author"),
+        (&t.in_reply_to_user, ".in_reply_to_user"),
+    ] {
+        if let Some(u) = u
+            && u.id.is_some()
+        {
+            users.push(u.user_view(at.sub(sub)));
         }
     }
-    out.push(t.tweet_view());
+    out.push(t.tweet_view(at));
 }

@@ -5,11 +5,13 @@
 //! | twarc2 JSONL: one API page per line (`__twarc` metadata), stream messages, or flattened tweets (`twarc2 flatten`) | [`import_jsonl`], [`import_jsonl_reader`] | streamed one line at a time |
 //! | one API v2 response (`.json`, pretty-printed or not) | [`import_response_file`] | |
 //! | the X account archive (`.zip` or unpacked folder, `data/tweets.js` + parts, owner from `data/account.js`) | [`import_archive`] | |
+//! | X batch compliance results (`{"id", "action", "reason", …}` per line) | the JSONL functions | events in [`ImportReport::compliance`] |
 //! | any of the above | [`import_path`] | picks by content |
 //!
 //! **Strict** mode (the default) stops at the first bad line with a [`TwitterError`] naming the file, the
-//! 1-based line, the JSON path and what was expected. **Lenient** mode skips the bad line, records it in
-//! [`ImportReport::skipped`] and goes on. Either way nothing panics on bad input; blank lines, a UTF-8
+//! 1-based line, the JSON path and what was expected. **Lenient** mode skips the bad line (or the bad
+//! tweet or user of a page), records it in [`ImportReport::skipped`], counts it per [`SkipReason`] in
+//! [`ImportReport::skip_counts`] and goes on. Either way nothing panics on bad input; blank lines, a UTF-8
 //! BOM and CRLF line ends are accepted; a line longer than [`ImportOptions::max_line_bytes`] is
 //! reported without being held in memory.
 //!
@@ -29,6 +31,7 @@ pub use jsonl::{
 use crate::TwitterError;
 use crate::convert::ConvertStats;
 use crate::models::Problem;
+use rapport_core::compliance::ComplianceEvent;
 use rapport_core::{Account, Corpus};
 use serde::Serialize;
 use std::io::Read;
@@ -38,9 +41,10 @@ use std::path::Path;
 ///
 /// ```
 /// use rapport_twitter::import::ImportOptions;
-/// let o = ImportOptions::lenient().with_max_line_bytes(1 << 20);
+/// let o = ImportOptions::lenient().with_max_line_bytes(1 << 20).with_max_entry_bytes(1 << 30);
 /// assert!(!o.strict);
 /// assert!(ImportOptions::default().strict);
+/// assert_eq!(ImportOptions::default().max_compression_ratio, 200);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ImportOptions {
@@ -49,6 +53,14 @@ pub struct ImportOptions {
     /// The longest line accepted, in bytes (default 64 MiB). Longer lines are an error (strict) or
     /// skipped (lenient), and are never held in memory whole.
     pub max_line_bytes: usize,
+    /// The largest archive file read, in bytes once uncompressed (default 2 GiB): a zip entry or a
+    /// file of an unpacked archive. A larger one is an error before anything is read.
+    pub max_entry_bytes: u64,
+    /// The largest compression ratio (uncompressed / compressed size) of a zip entry over 1 MiB
+    /// (default 200; text compresses 5-20 times). A higher ratio is a zip bomb: an error before the
+    /// entry is inflated, and the inflating stops as soon as the bytes read pass the ratio, whatever
+    /// the zip declares.
+    pub max_compression_ratio: u64,
 }
 
 impl Default for ImportOptions {
@@ -56,6 +68,8 @@ impl Default for ImportOptions {
         ImportOptions {
             strict: true,
             max_line_bytes: 64 << 20,
+            max_entry_bytes: 2 << 30,
+            max_compression_ratio: 200,
         }
     }
 }
@@ -80,15 +94,106 @@ impl ImportOptions {
         self.max_line_bytes = max;
         self
     }
+
+    /// The same options with another archive entry size limit.
+    #[must_use]
+    pub fn with_max_entry_bytes(mut self, max: u64) -> Self {
+        self.max_entry_bytes = max;
+        self
+    }
+
+    /// The same options with another compression ratio limit.
+    #[must_use]
+    pub fn with_max_compression_ratio(mut self, max: u64) -> Self {
+        self.max_compression_ratio = max;
+        self
+    }
 }
 
-/// A line (or archive entry) that lenient mode skipped.
+/// Why lenient mode skipped something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// Not the JSON expected: a syntax error, a truncated line, invalid UTF-8, a wrong type, a bad
+    /// timestamp, an object of no known shape.
+    Malformed,
+    /// A line over [`ImportOptions::max_line_bytes`].
+    LineTooLong,
+    /// An X API error response instead of data.
+    ErrorDocument,
+    /// A tweet without `author_id`.
+    NoAuthor,
+    /// A tweet without `created_at` and without a snowflake id.
+    NoTime,
+    /// A tweet or user with an empty or unusable id.
+    InvalidId,
+    /// A copy of a tweet whose author or creation time disagrees with the first copy (kept).
+    ConflictingCopy,
+    /// A compliance line with no id or an unknown action.
+    BadComplianceEvent,
+}
+
+/// How many things lenient mode skipped, per [`SkipReason`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[allow(clippy::struct_field_names)]
+pub struct SkipCounts {
+    /// [`SkipReason::Malformed`].
+    pub malformed: u64,
+    /// [`SkipReason::LineTooLong`].
+    pub line_too_long: u64,
+    /// [`SkipReason::ErrorDocument`].
+    pub error_document: u64,
+    /// [`SkipReason::NoAuthor`].
+    pub no_author: u64,
+    /// [`SkipReason::NoTime`].
+    pub no_time: u64,
+    /// [`SkipReason::InvalidId`].
+    pub invalid_id: u64,
+    /// [`SkipReason::ConflictingCopy`].
+    pub conflicting_copy: u64,
+    /// [`SkipReason::BadComplianceEvent`].
+    pub bad_compliance_event: u64,
+}
+
+impl SkipCounts {
+    /// Counts one more skip for `reason`.
+    pub fn add(&mut self, reason: SkipReason) {
+        let n = match reason {
+            SkipReason::Malformed => &mut self.malformed,
+            SkipReason::LineTooLong => &mut self.line_too_long,
+            SkipReason::ErrorDocument => &mut self.error_document,
+            SkipReason::NoAuthor => &mut self.no_author,
+            SkipReason::NoTime => &mut self.no_time,
+            SkipReason::InvalidId => &mut self.invalid_id,
+            SkipReason::ConflictingCopy => &mut self.conflicting_copy,
+            SkipReason::BadComplianceEvent => &mut self.bad_compliance_event,
+        };
+        *n += 1;
+    }
+
+    /// All skips.
+    pub fn total(&self) -> u64 {
+        self.malformed
+            + self.line_too_long
+            + self.error_document
+            + self.no_author
+            + self.no_time
+            + self.invalid_id
+            + self.conflicting_copy
+            + self.bad_compliance_event
+    }
+}
+
+/// A line, a tweet or user of a page, or an archive entry that lenient mode skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
     /// The file it is in.
     pub file: String,
     /// 1-based line number.
     pub line: u64,
+    /// The kind of problem.
+    pub kind: SkipReason,
     /// Why, with the JSON path and what was expected (the strict-mode error message).
     pub reason: String,
 }
@@ -109,8 +214,14 @@ pub struct ImportReport {
     pub blank_lines: u64,
     /// Bytes read.
     pub bytes: u64,
-    /// Lines skipped in lenient mode, with the reason.
+    /// What lenient mode skipped, with the reason, in file order.
     pub skipped: Vec<Skipped>,
+    /// What lenient mode skipped, counted per reason (`skipped.len()` is their total).
+    pub skip_counts: SkipCounts,
+    /// Compliance events read (X batch compliance job results: deleted, protected, suspended, …
+    /// posts and accounts), in file order. Apply them with
+    /// [`Corpus::apply_compliance`](rapport_core::Corpus::apply_compliance).
+    pub compliance: Vec<ComplianceEvent>,
     /// Partial errors of the pages (items X could not return), in file order.
     pub partial_errors: Vec<Problem>,
     /// Conversion counts.
@@ -121,7 +232,8 @@ pub struct ImportReport {
 
 /// Imports a file or folder, picking the importer by content:
 ///
-/// * a folder, a zip (`PK` magic) or a file starting with `window.YTD.` → [`import_archive`];
+/// * a folder, a zip (`PK` magic), a file starting with `window.YTD.` or named like an archive's
+///   tweets file (`tweets.js`, `tweet.js`, `tweets-part1.js`) → [`import_archive`];
 /// * `.jsonl`/`.ndjson` → [`import_jsonl`];
 /// * otherwise, when the first non-blank line is a complete JSON value → [`import_jsonl`] (a
 ///   one-line response file is a one-line JSONL file), else → [`import_response_file`] (a
@@ -152,7 +264,14 @@ pub fn import_path(
         .map_err(|e| TwitterError::io(path, e))?;
     let body = strip_bom(&head);
     let trimmed = body.trim_ascii_start();
-    if head.starts_with(b"PK\x03\x04") || trimmed.starts_with(b"window.YTD.") {
+    let base = path
+        .file_name()
+        .map(|b| b.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if head.starts_with(b"PK\x03\x04")
+        || trimmed.starts_with(b"window.YTD.")
+        || archive::tweet_part(&base).is_some()
+    {
         return import_archive(path, opts);
     }
     let ext = path
@@ -166,6 +285,20 @@ pub fn import_path(
         import_jsonl(path, opts)
     } else {
         import_response_file(path, opts)
+    }
+}
+
+impl ImportReport {
+    /// Records something lenient mode skipped.
+    pub(crate) fn skip(&mut self, file: &str, line: u64, e: &TwitterError) {
+        let kind = e.skip_reason();
+        self.skip_counts.add(kind);
+        self.skipped.push(Skipped {
+            file: file.to_owned(),
+            line,
+            kind,
+            reason: e.to_string(),
+        });
     }
 }
 

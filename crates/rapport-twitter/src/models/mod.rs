@@ -18,7 +18,7 @@ pub use response::{
     TweetsResponse, UsersResponse,
 };
 pub use serde_util::OneOrMany;
-pub(crate) use serde_util::{id as de_id, opt_id as de_opt_id, opt_num as de_opt_num};
+pub(crate) use serde_util::{de_time, id as de_id, opt_id as de_opt_id, opt_num as de_opt_num};
 pub use tweet::{
     Annotation, Attachments, ContextAnnotation, ContextEntity, EditControls, Entities, Extra, Geo,
     MentionEntity, NoteTweet, PublicMetrics, ReferenceType, ReferencedTweet, TagEntity, Tweet,

@@ -89,9 +89,42 @@ pub(crate) fn ser_time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result
     }
 }
 
-/// Deserializes an optional RFC 3339 timestamp (`null` and absence are `None`).
+/// Deserializes an optional RFC 3339 timestamp (`null` and absence are `None`). A string that is not
+/// one is an error that shows it (cut to 200 characters) next to an example of the expected form:
+/// chrono's own words for `2024-01-01 00:00:00` ("premature end of input") tell a user nothing.
 pub(crate) fn de_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    Option::<DateTime<Utc>>::deserialize(d)
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<DateTime<Utc>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an RFC 3339 timestamp like 2024-01-01T00:00:00Z")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            parse_time(v).map(Some).map_err(E::custom)
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// Parses an RFC 3339 timestamp into UTC, or says what was expected and what was found.
+pub(crate) fn parse_time(v: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "expected an RFC 3339 timestamp like 2024-01-01T00:00:00Z, found '{}'",
+                rapport_core::error::cut(v)
+            )
+        })
 }
 
 /// Deserializes a value where `null` means the default (X sends `null` for some empty lists).
