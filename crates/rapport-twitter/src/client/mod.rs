@@ -37,7 +37,9 @@ use std::sync::{Arc, Mutex};
 
 pub use auth::{Auth, SecretToken};
 pub use clock::{Clock, FakeClock, SleepFuture, SystemClock};
-pub use config::{ClientBuilder, ClientConfig, DEFAULT_BASE_URL, StreamConfig};
+pub use config::{
+    ClientBuilder, ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES, StreamConfig,
+};
 pub use conversation::{ConversationFetch, ConversationRequest, PartFailure};
 pub use endpoints::{
     ByIdParams, CountsAll, CountsParams, CountsRecent, Endpoint, Followers, Following, LikingUsers,

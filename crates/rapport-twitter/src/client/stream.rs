@@ -23,7 +23,7 @@ use super::config::StreamConfig;
 use super::error::ClientError;
 use super::page::Page;
 use super::ratelimit::RateLimitInfo;
-use super::transport::Call;
+use super::transport::{Call, ERROR_BODY_LIMIT, read_capped};
 use crate::models::{Problem, TweetsResponse};
 
 mod bytes_stream {
@@ -244,6 +244,8 @@ enum Kind {
 struct Conn {
     body: ByteStream,
     buf: Vec<u8>,
+    /// Inside a line longer than `max_line_bytes`: bytes are dropped up to its newline.
+    discarding: bool,
     rate_limit: RateLimitInfo,
     url: String,
 }
@@ -314,10 +316,28 @@ impl State {
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
+        let max = self.cfg.max_line_bytes;
         let mut events = Vec::new();
         let mut disconnect: Option<String> = None;
-        while let Some(pos) = conn.buf.iter().position(|&b| b == b'\n') {
+        if conn.discarding {
+            match memchr::memchr(b'\n', &conn.buf) {
+                Some(pos) => {
+                    conn.buf.drain(..=pos);
+                    conn.discarding = false;
+                }
+                None => conn.buf.clear(),
+            }
+        }
+        while !conn.discarding
+            && let Some(pos) = memchr::memchr(b'\n', &conn.buf)
+        {
             let line: Vec<u8> = conn.buf.drain(..=pos).collect();
+            if line.len() > max {
+                events.push(Ok(StreamEvent::Skipped {
+                    error: too_long(max),
+                }));
+                continue;
+            }
             let text = String::from_utf8_lossy(&line);
             let text = text.trim();
             if text.is_empty() {
@@ -356,6 +376,15 @@ impl State {
                     error: e.to_string(),
                 })),
             }
+        }
+        if !conn.discarding && conn.buf.len() > max {
+            // What is left is the start of a line already over the cap: drop it and what follows of
+            // it, so one runaway line cannot grow the buffer without bound.
+            conn.buf.clear();
+            conn.discarding = true;
+            events.push(Ok(StreamEvent::Skipped {
+                error: too_long(max),
+            }));
         }
         if events
             .iter()
@@ -407,13 +436,17 @@ impl State {
                     self.conn = Some(Conn {
                         body,
                         buf: Vec::new(),
+                        discarding: false,
                         rate_limit,
                         url: url.to_string(),
                     });
                     self.pending
                         .push_back(Ok(StreamEvent::Connected { attempt }));
                 } else {
-                    let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                    // Only summarised: the first KiBs are enough and a huge error body costs nothing.
+                    let body = read_capped(resp, ERROR_BODY_LIMIT, true)
+                        .await
+                        .unwrap_or_default();
                     let err = ClientError::from_status(
                         STREAM,
                         status,
@@ -453,6 +486,10 @@ impl State {
             }
         }
     }
+}
+
+fn too_long(max: usize) -> String {
+    format!("a line longer than the {max}-byte cap (StreamConfig::max_line_bytes) was dropped")
 }
 
 impl StreamRequest {
