@@ -18,12 +18,12 @@ use bytes_stream::ByteStream;
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::XClient;
-use super::config::StreamConfig;
-use super::error::ClientError;
-use super::page::Page;
-use super::ratelimit::RateLimitInfo;
-use super::transport::{Call, ERROR_BODY_LIMIT, read_capped};
+use crate::client::XClient;
+use crate::client::config::StreamConfig;
+use crate::client::error::ClientError;
+use crate::client::page::Page;
+use crate::client::ratelimit::RateLimitInfo;
+use crate::client::transport::{Call, ERROR_BODY_LIMIT, read_capped};
 use crate::models::{Problem, TweetsResponse};
 
 mod bytes_stream {
@@ -142,7 +142,7 @@ impl XClient {
                 ));
             }
             for id in ids {
-                super::params::check_id(RULES_GET, "ids", id)?;
+                crate::client::params::check_id(RULES_GET, "ids", id)?;
             }
             query.push(("ids".to_owned(), ids.join(",")));
         }
@@ -170,7 +170,7 @@ impl XClient {
             ));
         }
         for r in rules {
-            super::params::check_query(RULES, &r.value, self.config().max_query_len)?;
+            crate::client::params::check_query(RULES, &r.value, self.config().max_query_len)?;
         }
         self.rules_call(serde_json::json!({ "add": rules }), dry_run)
             .await
@@ -190,7 +190,7 @@ impl XClient {
             ));
         }
         for id in ids {
-            super::params::check_id(RULES, "delete.ids", id)?;
+            crate::client::params::check_id(RULES, "delete.ids", id)?;
         }
         self.rules_call(serde_json::json!({ "delete": { "ids": ids } }), dry_run)
             .await
@@ -520,7 +520,7 @@ impl StreamRequest {
             self.client
                 .config()
                 .fields
-                .query(super::params::Returns::Tweets),
+                .query(crate::client::params::Returns::Tweets),
         );
         let state = State {
             cfg: self.client.config().stream.clone(),
