@@ -289,10 +289,13 @@ fn report_writes_one_self_contained_html_file() {
     assert!(!doc.contains("<script"));
     assert!(!doc.contains("src="));
     assert!(!doc.contains("href="));
+    assert!(!doc.contains("https:"));
     assert_eq!(
-        doc.matches("http").count(),
+        doc.matches("http:").count(),
         doc.matches("http://www.w3.org/2000/svg").count()
     );
+    // And the page forbids anything else to the browser.
+    assert!(doc.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
     // The org's posts, as the generator counted them.
     assert!(
         doc.contains(&format!("<p>{} posts by the organisation", truth.org_posts)),
@@ -587,7 +590,10 @@ fn kept_candidates_can_be_forgotten_by_hris_id() {
     let v: Value = serde_json::from_str(&f.stdout).unwrap();
     assert_eq!(v["candidates_deleted"], 1, "{}", f.stdout);
     // E1 is gone; E2 is still kept.
-    assert_eq!(rapport(&["forget", "--candidate", "E1", "--store", &store]).code, 1);
+    assert_eq!(
+        rapport(&["forget", "--candidate", "E1", "--store", &store]).code,
+        1
+    );
     let f = ok(&["forget", "--candidate", "E2", "--store", &store, "--json"]);
     let v: Value = serde_json::from_str(&f.stdout).unwrap();
     assert_eq!(v["candidates_deleted"], 1, "{}", f.stdout);
