@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use rapport_twitter::sample::{SampleConfig, SampleTruth, write_sample_file};
+use rapport_sample::{SampleConfig, SampleTruth, write_sample_file};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};

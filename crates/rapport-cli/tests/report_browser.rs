@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rapport_twitter::sample::{SampleConfig, write_sample_file};
+use rapport_sample::{SampleConfig, write_sample_file};
 
 fn find_chromium() -> Option<PathBuf> {
     let known = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
