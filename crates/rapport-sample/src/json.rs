@@ -179,6 +179,7 @@ impl<'w> Writer<'w> {
 
     /// Page `k` as the API (and twarc) would have returned it, and the accounts whose `User` it
     /// borrowed from the cache (see [`Writer::give_back`]).
+    #[allow(clippy::many_single_char_names)] // k, a, b, i: page, slice bounds, post, as in the plan
     pub(crate) fn page(&mut self, plan: &Plan, k: usize) -> (TweetsResponse, Vec<u32>) {
         let world = self.world;
         let page = k as u32;
@@ -243,12 +244,14 @@ impl<'w> Writer<'w> {
                 "retrieved_at": iso_seconds(end + 600_000 + k as i64 * 1_100),
             }),
         );
-        TweetsResponse {
+        // Each account is listed once per page, so its cached `User` can be moved onto the page
+        // and back instead of cloned: most of a page's bytes are its users.
+        let page = TweetsResponse {
             data: Some(OneOrMany::Many(data)),
             includes: Some(Includes {
                 users: users
                     .iter()
-                    .map(|&u| self.users[u as usize].clone())
+                    .map(|&u| std::mem::take(&mut self.users[u as usize]))
                     .collect(),
                 tweets: included,
                 ..Includes::default()
@@ -257,14 +260,24 @@ impl<'w> Writer<'w> {
             meta: Some(meta),
             matching_rules: Vec::new(),
             extra,
+        };
+        (page, users)
+    }
+
+    /// Returns the `User`s a page borrowed to the cache.
+    pub(crate) fn give_back(&mut self, page: TweetsResponse, accounts: &[u32]) {
+        let users = page.includes.map(|i| i.users).unwrap_or_default();
+        for (&a, user) in accounts.iter().zip(users) {
+            self.users[a as usize] = user;
         }
     }
 
     /// Page `k` as one JSONL line.
     pub(crate) fn write_page(&mut self, out: &mut Vec<u8>, plan: &Plan, k: usize) {
-        let page = self.page(plan, k);
+        let (page, accounts) = self.page(plan, k);
         write_json(out, &page, self.cfg.ascii_escape);
         out.push(b'\n');
+        self.give_back(page, &accounts);
     }
 
     fn request_url(&self, k: usize) -> String {
