@@ -470,5 +470,5 @@ pub fn write_sample_file(config: &SampleConfig, path: impl AsRef<Path>) -> io::R
 
 // The code blocks of the sample-corpus guide run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../../../docs/sample-corpus.md")]
+#[doc = include_str!("../../../docs/sample-corpus.md")]
 struct SampleGuide;
