@@ -21,6 +21,8 @@ fn chromium() -> Result<PathBuf, String> {
     if let Some(p) = find_chromium() {
         return Ok(p);
     }
+    // A fresh machine has no package lists yet: update them first (failure shows in the install).
+    let _ = Command::new("apt-get").args(["update", "-qq"]).output();
     let install = Command::new("apt-get")
         .args(["install", "-y", "-qq", "chromium"])
         .env("DEBIAN_FRONTEND", "noninteractive")
