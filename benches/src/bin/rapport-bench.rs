@@ -1,6 +1,6 @@
 //! `rapport-bench`: rapport's side of the benchmark, one process per run.
 //!
-//! * `rapport-bench gen --posts N --out FILE` writes the sample corpus (`rapport_twitter::sample`).
+//! * `rapport-bench gen --posts N --out FILE` writes the sample corpus (`rapport_sample`).
 //! * `rapport-bench run FILE [--stages all|load|parse] [--answers OUT]` runs the stages on the file and
 //!   prints one JSON object: seconds per stage, the peak RSS after each stage, and with `--answers`
 //!   writes the answers the driver compares with the Python reference.
@@ -17,7 +17,7 @@ use rapport_benches::{
 };
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
 use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
-use rapport_twitter::sample::{SampleConfig, write_sample_file};
+use rapport_sample::{SampleConfig, write_sample_file};
 use serde_json::{Value, json};
 
 #[derive(Parser)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use rapport_twitter::sample::{SampleConfig, SampleTruth, write_sample_file};
+use rapport_sample::{SampleConfig, SampleTruth, write_sample_file};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -289,10 +289,13 @@ fn report_writes_one_self_contained_html_file() {
     assert!(!doc.contains("<script"));
     assert!(!doc.contains("src="));
     assert!(!doc.contains("href="));
+    assert!(!doc.contains("https:"));
     assert_eq!(
-        doc.matches("http").count(),
+        doc.matches("http:").count(),
         doc.matches("http://www.w3.org/2000/svg").count()
     );
+    // And the page forbids anything else to the browser.
+    assert!(doc.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
     // The org's posts, as the generator counted them.
     assert!(
         doc.contains(&format!("<p>{} posts by the organisation", truth.org_posts)),

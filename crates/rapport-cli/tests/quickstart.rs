@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use rapport_twitter::sample::{Sample, SampleConfig, SampleTruth, write_sample_file};
+use rapport_sample::{Sample, SampleConfig, SampleTruth, write_sample_file};
 use serde_json::Value;
 
 fn rapport(args: &[&str]) -> (bool, String, String) {

@@ -24,7 +24,7 @@ use crate::table::PyTable;
 use rapport_twitter::import::{
     ImportOptions, import_archive, import_jsonl, import_jsonl_reader, import_path,
 };
-use rapport_twitter::sample::{SampleConfig, sample_jsonl_string};
+use rapport_sample::{SampleConfig, sample_jsonl_string};
 
 /// The name of the JSON member inside a saved corpus (a zip container, deflated).
 const SAVED_MEMBER: &str = "rapport-corpus-v1.json";

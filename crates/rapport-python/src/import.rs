@@ -238,8 +238,8 @@ pub(crate) fn write_sample<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let path = crate::corpus::path_string(path)?;
     let truth = crate::guarded(py, move || {
-        let truth = rapport_twitter::sample::write_sample_file(
-            &rapport_twitter::sample::SampleConfig::new(posts, seed),
+        let truth = rapport_sample::write_sample_file(
+            &rapport_sample::SampleConfig::new(posts, seed),
             &path,
         )
         .map_err(|source| Error::Io { path, source })?;

@@ -31,7 +31,6 @@ pub mod convert;
 pub mod error;
 pub mod import;
 pub mod models;
-pub mod sample;
 
 pub use client::{ClientError, XClient};
 pub use error::TwitterError;

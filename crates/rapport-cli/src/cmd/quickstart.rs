@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use rapport_core::summary::CorpusSummary;
+use rapport_sample::{Sample, SampleConfig};
 use rapport_twitter::import::{ImportOptions, import_jsonl_reader, import_path};
-use rapport_twitter::sample::{Sample, SampleConfig};
 use serde::Serialize;
 
 use super::analysis::{Analyses, DEFAULT_TOPIC, Plan, analyse, sample_job};

@@ -1,12 +1,17 @@
 //! `rapport report --store PATH --org HANDLE... -o report.html`: one self-contained HTML file (no
 //! script, no external asset: inline CSS and SVG) with the funnel, the broadcast report, the most
 //! engaged accounts, the top candidates for a job and the mentors of a topic. Logged in the audit log.
+//!
+//! The page is `templates/report.html` rendered by minijinja, which escapes every value (handles,
+//! explanations and job titles come from strangers' profiles); the charts are drawn by plotters'
+//! SVG backend and inlined.
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
-use rapport_core::engagement::Stage;
+use minijinja::Environment;
+use plotters::prelude::*;
+use rapport_core::engagement::{BroadcastAggregate, Stage};
 use rapport_store::AuditEntry;
 use serde_json::json;
 
@@ -36,231 +41,301 @@ pub(crate) struct Args {
     pub top: usize,
 }
 
-/// Escapes text for HTML.
-pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+/// The page, with automatic HTML escaping (minijinja escapes every value in a `.html` template; only
+/// the charts, SVG drawn by plotters, which escapes its own text, are marked `safe`).
+const TEMPLATE: &str = include_str!("../../templates/report.html");
+
+/// Colours of the charts (the page's palette).
+const TEAL: RGBColor = RGBColor(0x2a, 0x9d, 0x8f);
+const SAND: RGBColor = RGBColor(0xe9, 0xc4, 0x6a);
+const CORAL: RGBColor = RGBColor(0xe7, 0x6f, 0x51);
+const INK: RGBColor = RGBColor(0x26, 0x46, 0x53);
+
+/// One bar of a horizontal bar chart: its label, its value and the value as shown.
+struct Bar {
+    label: String,
+    value: f64,
+    shown: String,
 }
 
-/// A horizontal bar chart as inline SVG.
-fn bars(rows: &[(String, f64, String)], color: &str) -> String {
-    let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1e-9);
-    let h = 26 * rows.len() + 10;
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{h}" role="img" viewBox="0 0 640 {h}">"#
-    );
-    for (i, (label, v, shown)) in rows.iter().enumerate() {
-        let y = 5 + 26 * i;
-        let w = (v / max * 400.0).max(if *v > 0.0 { 1.0 } else { 0.0 });
-        let _ = write!(
-            s,
-            r#"<text x="130" y="{ty}" text-anchor="end" font-size="13">{l}</text><rect x="140" y="{y}" width="{w:.1}" height="20" fill="{color}"><title>{l}: {sh}</title></rect><text x="{tx:.1}" y="{ty}" font-size="12">{sh}</text>"#,
-            ty = y + 15,
-            l = esc(label),
-            sh = esc(shown),
-            tx = 146.0 + w,
-        );
-    }
-    s.push_str("</svg>");
-    s
+fn chart_error<E: std::fmt::Debug>(e: E) -> CmdError {
+    format!("drawing a chart of the report: {e:?}").into()
 }
 
-/// Void / broadcast / conversation per month as stacked columns.
-fn months(analyses: &Analyses) -> String {
-    let m = &analyses.broadcast.by_month;
-    if m.is_empty() {
-        return "<p>No posts by the organisation.</p>".into();
+/// A horizontal bar chart as an SVG document (first row at the top), or `None` with no rows. `counts`
+/// labels the axis in whole numbers.
+fn bars(rows: &[Bar], color: RGBColor, counts: bool) -> Result<Option<String>, CmdError> {
+    if rows.is_empty() {
+        return Ok(None);
     }
-    let max = m.iter().map(|x| x.posts).max().unwrap_or(1).max(1) as f64;
-    let col = (600 / m.len()).clamp(8, 60);
-    let width = 40 + col * m.len();
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="230" role="img" viewBox="0 0 {width} 230">"#
-    );
-    for (i, x) in m.iter().enumerate() {
-        let x0 = 30 + col * i;
-        let mut y = 200.0;
-        for (n, color, what) in [
-            (x.conversation, "#2a9d8f", "conversation"),
-            (x.broadcast, "#e9c46a", "broadcast"),
-            (x.void, "#e76f51", "void"),
-        ] {
-            let h = n as f64 / max * 180.0;
-            y -= h;
-            let _ = write!(
-                svg,
-                r#"<rect x="{x0}" y="{y:.1}" width="{w}" height="{h:.1}" fill="{color}"><title>{k}: {n} {what}</title></rect>"#,
-                w = col.saturating_sub(2),
-                k = esc(&x.key),
-            );
-        }
-        if i % (m.len() / 12 + 1) == 0 {
-            let _ = write!(
-                svg,
-                r#"<text x="{x0}" y="218" font-size="10">{}</text>"#,
-                esc(&x.key)
-            );
-        }
+    let n = rows.len();
+    let max = rows.iter().map(|r| r.value).fold(0.0_f64, f64::max);
+    // Room to the right of the longest bar for its value.
+    let x_max = match (max > 0.0, counts) {
+        (false, _) => 1.0,
+        // Whole numbers, one tick per unit at most, so small counts get no "0, 0, 1, 1" axis.
+        (true, true) => (max * 1.2).ceil(),
+        (true, false) => max * 1.2,
+    };
+    let ticks = if counts {
+        (x_max as usize).min(10) + 1
+    } else {
+        11
+    };
+    let height = 50 + 28 * n as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(24)
+            .y_label_area_size(170)
+            // An integer range is inclusive in plotters: `0..n - 1` is n segments.
+            .build_cartesian_2d(0.0..x_max, (0..n - 1).into_segmented())
+            .map_err(chart_error)?;
+        // Row i is drawn in segment n-1-i, so the first row is on top.
+        let label_of = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) if *i < n => rows[n - 1 - i].label.clone(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .y_labels(n)
+            .x_labels(ticks)
+            .y_label_formatter(&label_of)
+            .x_label_formatter(&|x: &f64| {
+                if counts {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.2}")
+                }
+            })
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(chart_error)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let seg = n - 1 - i;
+                let mut bar = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(seg)),
+                        (r.value, SegmentValue::Exact(seg + 1)),
+                    ],
+                    color.filled(),
+                );
+                bar.set_margin(4, 4, 0, 0);
+                bar
+            }))
+            .map_err(chart_error)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                Text::new(
+                    r.shown.clone(),
+                    (r.value + x_max * 0.01, SegmentValue::CenterOf(n - 1 - i)),
+                    ("sans-serif", 12).into_font().color(&BLACK),
+                )
+            }))
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
     }
-    svg.push_str("</svg>");
-    svg
+    Ok(Some(svg))
+}
+
+/// Where one layer of a stacked column starts and ends.
+type Span = fn(&BroadcastAggregate) -> (u32, u32);
+
+/// Conversation / broadcast / void posts per month as stacked columns with a legend, or `None`
+/// when the organisation has no posts.
+fn months(by_month: &[BroadcastAggregate]) -> Result<Option<String>, CmdError> {
+    if by_month.is_empty() {
+        return Ok(None);
+    }
+    let n = by_month.len();
+    let max = by_month.iter().map(|x| x.posts).max().unwrap_or(1).max(1);
+    // Headroom for the legend.
+    let y_max = max + max / 4 + 1;
+    // About twelve month labels whatever the span.
+    let every = n / 12 + 1;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0..y_max)
+            .map_err(chart_error)?;
+        let key_of = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) if *i < n && i % every == 0 => by_month[*i].key.clone(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&key_of)
+            .y_desc("posts")
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(chart_error)?;
+        // Stacked bottom-up: conversation, then broadcast, then void.
+        let layers: [(&str, RGBColor, Span); 3] = [
+            ("conversation", TEAL, |x| (0, x.conversation)),
+            ("broadcast", SAND, |x| {
+                (x.conversation, x.conversation + x.broadcast)
+            }),
+            ("void", CORAL, |x| {
+                (
+                    x.conversation + x.broadcast,
+                    x.conversation + x.broadcast + x.void,
+                )
+            }),
+        ];
+        for (name, color, span) in layers {
+            chart
+                .draw_series(by_month.iter().enumerate().map(|(i, x)| {
+                    let (lo, hi) = span(x);
+                    let mut col = Rectangle::new(
+                        [
+                            (SegmentValue::Exact(i), lo),
+                            (SegmentValue::Exact(i + 1), hi),
+                        ],
+                        color.filled(),
+                    );
+                    col.set_margin(0, 0, 1, 1);
+                    col
+                }))
+                .map_err(chart_error)?
+                .label(name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(Some(svg))
 }
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// The report as one HTML document.
-pub(crate) fn html(a: &Analyses, title: &str) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px}}th{{background:#f4f4f4}}.note{{color:#555;font-size:13px}}.num{{text-align:right}}</style></head><body>
-<h1>{t}</h1><p class="note">Organisation: {org}. Scores are advisory: a person decides, with the explanation. Follower counts and other popularity measures take no part in any score.</p>"#,
-        t = esc(title),
-        org = esc(&a
-            .org
-            .iter()
-            .map(|h| format!("@{h}"))
-            .collect::<Vec<_>>()
-            .join(", ")),
-    );
-
-    s.push_str("<h2>Engagement funnel</h2><p class=\"note\">Accounts outside the organisation per stage of the conversation funnel.</p>");
-    let funnel: Vec<(String, f64, String)> = Stage::ALL
+/// The report as one HTML document: no script, no external resource (inline CSS and SVG).
+pub(crate) fn html(a: &Analyses, title: &str) -> Result<String, CmdError> {
+    let funnel: Vec<Bar> = Stage::ALL
         .iter()
         .map(|&st| {
             let n = a.funnel.get(st);
-            (st.as_str().to_owned(), n as f64, n.to_string())
+            Bar {
+                label: st.as_str().to_owned(),
+                value: n as f64,
+                shown: n.to_string(),
+            }
         })
         .collect();
-    s.push_str(&bars(&funnel, "#264653"));
-
-    let o = &a.broadcast.overall;
-    let _ = write!(
-        s,
-        "<h2>Broadcast report</h2><p>{} posts by the organisation: <b>void rate {}</b> ({} with no reply, quote or repost by others), {} broadcast, {} conversation.</p>",
-        o.posts,
-        pct(o.void_rate),
-        o.void,
-        o.broadcast,
-        o.conversation
-    );
-    s.push_str(
-        "<p class=\"note\">Per month: conversation (green), broadcast (yellow), void (red).</p>",
-    );
-    s.push_str(&months(a));
-    s.push_str("<table><tr><th>account</th><th class=num>posts</th><th class=num>void rate</th><th class=num>conversation rate</th><th class=num>answered rate</th></tr>");
-    for x in &a.broadcast.by_account {
-        let _ = write!(
-            s,
-            "<tr><td>@{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td></tr>",
-            esc(&x.key),
-            x.posts,
-            pct(x.void_rate),
-            pct(x.conversation_rate),
-            x.answered_rate.map_or("-".into(), pct)
-        );
-    }
-    s.push_str("</table>");
-
-    s.push_str("<h2>Most engaged accounts</h2><table><tr><th>#</th><th>account</th><th class=num>score</th><th>stage</th><th>why</th></tr>");
-    for e in &a.most_engaged {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>@{}</td><td class=num>{:.1}</td><td>{}</td><td>{}</td></tr>",
-            e.rank,
-            esc(&e.handle),
-            e.score,
-            e.stage.as_str(),
-            esc(&e.explanation)
-        );
-    }
-    s.push_str("</table>");
-
-    let _ = write!(
-        s,
-        "<h2>Top skills of the most engaged people</h2><p class=\"note\">Over the {} people at the conversing or engaged stage; built-in taxonomy, sensitive terms filtered before counting.</p>",
-        a.skills_of
-    );
-    let sk: Vec<(String, f64, String)> = a
+    let skills: Vec<Bar> = a
         .top_skills
         .iter()
-        .map(|k| {
-            (
-                k.label.clone(),
-                k.people as f64,
-                format!("{} people", k.people),
-            )
+        .map(|k| Bar {
+            label: k.label.clone(),
+            value: k.people as f64,
+            shown: format!("{} people", k.people),
         })
         .collect();
-    s.push_str(&bars(&sk, "#2a9d8f"));
-
     let c = &a.candidates;
-    let _ = write!(
-        s,
-        "<h2>Top candidates: {}</h2><p class=\"note\">Skills: {}. {} people show evidence; the organisation's accounts are never candidates. Fit is skill evidence only; engagement is shown beside it, not mixed in.</p>",
-        esc(&c.job),
-        esc(&c.skills.join(", ")),
-        c.considered
-    );
-    let cb: Vec<(String, f64, String)> = c
+    let fits: Vec<Bar> = c
         .rows
         .iter()
-        .map(|r| (format!("@{}", r.handle), r.fit, format!("{:.2}", r.fit)))
+        .map(|r| Bar {
+            label: format!("@{}", r.handle),
+            value: r.fit,
+            shown: format!("{:.2}", r.fit),
+        })
         .collect();
-    s.push_str(&bars(&cb, "#e9c46a"));
-    s.push_str("<table><tr><th>#</th><th>account</th><th class=num>fit</th><th class=num>required coverage</th><th class=num>engagement</th><th>stage</th><th>evidence</th></tr>");
-    for r in &c.rows {
-        let ev: Vec<String> = r
-            .skills
-            .iter()
-            .filter(|k| k.posts > 0)
-            .map(|k| format!("{} ({} posts)", k.label, k.posts))
-            .collect();
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>@{}</td><td class=num>{:.2}</td><td class=num>{}</td><td class=num>{:.1}</td><td>{}</td><td>{}</td></tr>",
-            r.rank,
-            esc(&r.handle),
-            r.fit,
-            pct(r.required_coverage),
-            r.engagement,
-            r.stage.as_str(),
-            esc(&ev.join(", "))
-        );
-    }
-    s.push_str("</table>");
+    let o = &a.broadcast.overall;
+    let ctx = json!({
+        "title": title,
+        "org": a.org.iter().map(|h| format!("@{h}")).collect::<Vec<_>>(),
+        "charts": {
+            "funnel": bars(&funnel, INK, true)?,
+            "months": months(&a.broadcast.by_month)?,
+            "skills": bars(&skills, TEAL, true)?,
+            "candidates": bars(&fits, SAND, false)?,
+        },
+        "broadcast": {
+            "posts": o.posts,
+            "void_rate": pct(o.void_rate),
+            "void": o.void,
+            "broadcast": o.broadcast,
+            "conversation": o.conversation,
+            "by_account": a.broadcast.by_account.iter().map(|x| json!({
+                "handle": x.key,
+                "posts": x.posts,
+                "void_rate": pct(x.void_rate),
+                "conversation_rate": pct(x.conversation_rate),
+                "answered_rate": x.answered_rate.map_or("-".into(), pct),
+            })).collect::<Vec<_>>(),
+        },
+        "most_engaged": a.most_engaged.iter().map(|e| json!({
+            "rank": e.rank,
+            "handle": e.handle,
+            "score": format!("{:.1}", e.score),
+            "stage": e.stage.as_str(),
+            "explanation": e.explanation,
+        })).collect::<Vec<_>>(),
+        "skills_of": a.skills_of,
+        "candidates": {
+            "job": c.job,
+            "skills": c.skills,
+            "considered": c.considered,
+            "rows": c.rows.iter().map(|r| json!({
+                "rank": r.rank,
+                "handle": r.handle,
+                "fit": format!("{:.2}", r.fit),
+                "required_coverage": pct(r.required_coverage),
+                "engagement": format!("{:.1}", r.engagement),
+                "stage": r.stage.as_str(),
+                "evidence": r.skills.iter().filter(|k| k.posts > 0)
+                    .map(|k| format!("{} ({} posts)", k.label, k.posts)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        },
+        "mentors": {
+            "topic": a.mentors.topic,
+            "rows": a.mentors.rows.iter().map(|m| json!({
+                "rank": m.rank,
+                "handle": m.handle,
+                "score": format!("{:.2}", m.score),
+                "answers": m.answers,
+                "reach": m.reach,
+            })).collect::<Vec<_>>(),
+        },
+    });
+    render(&ctx)
+}
 
-    let _ = write!(
-        s,
-        "<h2>Mentors of {}</h2><p class=\"note\">For learning and development only: influence is never a hiring criterion.</p><table><tr><th>#</th><th>account</th><th class=num>score</th><th class=num>answers</th><th class=num>reach</th></tr>",
-        esc(&a.mentors.topic)
-    );
-    for m in &a.mentors.rows {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>@{}</td><td class=num>{:.2}</td><td class=num>{}</td><td class=num>{}</td></tr>",
-            m.rank,
-            esc(&m.handle),
-            m.score,
-            m.answers,
-            m.reach
-        );
-    }
-    s.push_str("</table></body></html>\n");
-    s
+/// Renders the template with a context. The template is part of the binary, so a failure here is a
+/// bug in it, reported with minijinja's line and reason.
+fn render(ctx: &serde_json::Value) -> Result<String, CmdError> {
+    let mut env = Environment::new();
+    // Missing fields are errors, not empty strings: a renamed field must not blank a column.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.add_template("report.html", TEMPLATE)?;
+    let doc = env
+        .get_template("report.html")?
+        .render(minijinja::value::Serde(ctx))?;
+    Ok(doc)
 }
 
 /// Runs `rapport report`.
@@ -277,7 +352,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         topic: &args.topic,
     };
     let (a, _) = analyse(&corpus, &args.org, &plan)?;
-    let doc = html(&a, "rapport report");
+    let doc = html(&a, "rapport report")?;
     super::write_atomic(&args.output, doc.as_bytes())?;
 
     let mut entry = super::audit_entry("report");
@@ -298,4 +373,79 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         doc.len() / 1024
     )?;
     Ok(Outcome::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A context with hostile text wherever a stranger's words can land.
+    fn context(evil: &str) -> serde_json::Value {
+        let row = json!({ "rank": 1, "handle": evil, "score": "1.0", "stage": "engaged", "explanation": evil });
+        json!({
+            "title": "rapport report",
+            "org": [format!("@{evil}")],
+            "charts": { "funnel": "<svg></svg>", "months": null, "skills": null, "candidates": null },
+            "broadcast": { "posts": 0, "void_rate": "0.0%", "void": 0, "broadcast": 0, "conversation": 0,
+                "by_account": [{ "handle": evil, "posts": 1, "void_rate": "0.0%", "conversation_rate": "0.0%", "answered_rate": "-" }] },
+            "most_engaged": [row],
+            "skills_of": 0,
+            "candidates": { "job": evil, "skills": [evil], "considered": 1,
+                "rows": [{ "rank": 1, "handle": evil, "fit": "0.50", "required_coverage": "50.0%", "engagement": "1.0", "stage": "unaware", "evidence": [evil] }] },
+            "mentors": { "topic": evil, "rows": [{ "rank": 1, "handle": evil, "score": "0.10", "answers": 1, "reach": 2 }] },
+        })
+    }
+
+    #[test]
+    fn every_value_is_escaped_and_only_charts_are_markup() {
+        let evil = "<img src=x onerror=alert(1)>&\"'";
+        let doc = render(&context(evil)).unwrap();
+        assert!(!doc.contains("<img"), "{doc}");
+        // Handles, explanation, org, job, skills, evidence, topic and mentors: each escaped.
+        assert!(
+            doc.matches("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#x27;")
+                .count()
+                >= 10
+        );
+        // The chart is inlined as markup; the empty ones leave their notes.
+        assert!(doc.contains("<figure><svg></svg></figure>"));
+        assert!(doc.contains("No posts by the organisation.") && doc.contains("No skills found."));
+    }
+
+    #[test]
+    fn a_missing_field_is_an_error_not_a_blank() {
+        let mut ctx = context("x");
+        ctx["mentors"]["rows"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("reach");
+        let err = render(&ctx).unwrap_err().to_string();
+        assert!(err.contains("undefined"), "{err}");
+    }
+
+    #[test]
+    fn charts_are_svg_with_escaped_labels() {
+        let rows = [
+            Bar {
+                label: "<b>x</b>".into(),
+                value: 3.0,
+                shown: "3".into(),
+            },
+            Bar {
+                label: "y".into(),
+                value: 1.0,
+                shown: "1".into(),
+            },
+        ];
+        let svg = bars(&rows, TEAL, true).unwrap().unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && !svg.contains("<b>"));
+        assert_eq!(
+            svg.matches("fill=\"#2A9D8F\"").count() + svg.matches("fill=\"#2a9d8f\"").count(),
+            2,
+            "{svg}"
+        );
+        assert!(bars(&[], TEAL, true).unwrap().is_none());
+        assert!(months(&[]).unwrap().is_none());
+    }
 }

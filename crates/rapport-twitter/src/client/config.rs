@@ -32,6 +32,10 @@ pub struct StreamConfig {
     pub rate_limit_backoff_start: Duration,
     /// Reconnections allowed in a row without a message in between; `None` for no limit. Default 50.
     pub max_reconnects: Option<u32>,
+    /// The longest line (one message) kept in memory, in bytes. A longer line is dropped as it
+    /// arrives and reported as [`StreamEvent::Skipped`](super::StreamEvent::Skipped); the stream goes
+    /// on. Default 4 MiB (a message with every expansion is a few tens of KiB).
+    pub max_line_bytes: usize,
 }
 
 impl Default for StreamConfig {
@@ -44,6 +48,7 @@ impl Default for StreamConfig {
             http_backoff_max: Duration::from_secs(320),
             rate_limit_backoff_start: Duration::from_secs(60),
             max_reconnects: Some(50),
+            max_line_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -70,7 +75,14 @@ pub struct ClientConfig {
     pub fields: Fields,
     /// The filtered stream's timings.
     pub stream: StreamConfig,
+    /// The largest response body read, in bytes; a larger one fails with
+    /// [`ClientError::BodyTooLarge`] without being kept. Default 64 MiB ([`DEFAULT_MAX_BODY_BYTES`]).
+    pub max_body_bytes: usize,
 }
+
+/// The default cap on a response body: 64 MiB, far above the largest page X sends (a 500-post
+/// full-archive page with every expansion is a few MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Builds an [`XClient`].
 ///
@@ -108,6 +120,7 @@ impl Default for ClientBuilder {
                 max_query_len: 512,
                 fields: Fields::default(),
                 stream: StreamConfig::default(),
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             },
             clock: Arc::new(SystemClock),
         }
@@ -189,7 +202,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Filtered-stream timings.
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_BODY_BYTES`]). A larger
+    /// answer fails with [`ClientError::BodyTooLarge`], naming the URL and the cap.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.config.max_body_bytes = limit;
+        self
+    }
+
+    /// Filtered-stream timings and the line cap.
     pub fn stream_config(mut self, stream: StreamConfig) -> Self {
         self.config.stream = stream;
         self
@@ -213,6 +233,11 @@ impl ClientBuilder {
         let parsed = url::Url::parse(&self.config.base_url).map_err(|e| {
             ClientError::Config(format!("base URL {:?}: {e}", self.config.base_url))
         })?;
+        if self.config.max_body_bytes == 0 || self.config.stream.max_line_bytes == 0 {
+            return Err(ClientError::Config(
+                "max_body_bytes and stream.max_line_bytes must be at least 1".to_owned(),
+            ));
+        }
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ClientError::Config(format!(
                 "base URL {:?}: expected http or https",

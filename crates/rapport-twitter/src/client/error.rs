@@ -154,6 +154,23 @@ pub enum ClientError {
         message: String,
     },
 
+    /// An answer's body was larger than the client's cap ([`ClientBuilder::max_body_bytes`]); nothing of
+    /// it is kept or quoted. Not retryable: the same request brings the same body.
+    ///
+    /// [`ClientBuilder::max_body_bytes`]: super::ClientBuilder::max_body_bytes
+    #[error(
+        "{endpoint}: the response from {url} is larger than the {limit}-byte cap; ask for fewer \
+         results per page or raise the cap with ClientBuilder::max_body_bytes"
+    )]
+    BodyTooLarge {
+        /// The endpoint.
+        endpoint: String,
+        /// The request URL (no credentials: the token travels in a header).
+        url: String,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+
     /// The filtered stream failed for good (reconnect budget spent, or a fatal answer).
     #[error("filtered stream: {0}")]
     Stream(String),
@@ -351,9 +368,21 @@ impl ProblemBody {
             if text.is_empty() {
                 return "(empty body)".to_owned();
             }
-            return text.chars().take(200).collect();
+            return clip(text);
         }
-        parts.join(": ")
+        clip(&parts.join(": "))
+    }
+}
+
+/// The most characters of a server's body (or of a decoder message quoting it) an error carries.
+pub(crate) const QUOTE_LIMIT: usize = 200;
+
+/// Cuts text quoted from a body to [`QUOTE_LIMIT`] characters, marking the cut, so an error message
+/// stays readable and never carries a whole payload.
+pub(crate) fn clip(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_LIMIT) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", &text[..at]),
     }
 }
 
@@ -404,6 +433,23 @@ mod tests {
         assert!(msg.contains("JSON doesn't match expected schema"), "{msg}");
         assert!(msg.contains("parameters: delete="), "{msg}");
         assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn quoted_bodies_are_cut_to_200_characters() {
+        let long = "é".repeat(5000);
+        let err = ClientError::from_status("GET /2/x", 404, long.as_bytes(), None);
+        let ClientError::NotFound { detail, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(detail.chars().count(), QUOTE_LIMIT + 1, "{detail}");
+        assert!(detail.ends_with('…'));
+        // A problem document's own detail is cut the same way.
+        let problem =
+            serde_json::json!({ "title": "Bad", "detail": "x".repeat(10_000) }).to_string();
+        let err = ClientError::from_status("GET /2/x", 400, problem.as_bytes(), None);
+        assert!(err.to_string().chars().count() < 400, "{err}");
+        assert_eq!(clip("short"), "short");
     }
 
     #[test]

@@ -29,7 +29,6 @@ mod params;
 mod ratelimit;
 mod retry;
 mod source;
-mod stream;
 mod transport;
 
 use std::collections::HashMap;
@@ -37,8 +36,11 @@ use std::sync::{Arc, Mutex};
 
 pub use auth::{Auth, SecretToken};
 pub use clock::{Clock, FakeClock, SleepFuture, SystemClock};
-pub use config::{ClientBuilder, ClientConfig, DEFAULT_BASE_URL, StreamConfig};
+pub use config::{
+    ClientBuilder, ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES, StreamConfig,
+};
 pub use conversation::{ConversationFetch, ConversationRequest, PartFailure};
+pub use endpoints::stream::{Rule, RuleSpec, RulesResponse, StreamEvent, StreamRequest};
 pub use endpoints::{
     ByIdParams, CountsAll, CountsParams, CountsRecent, Endpoint, Followers, Following, LikingUsers,
     ListMembers, ListTweets, QuoteTweets, Request, RetweetedBy, SearchAll, SearchParams,
@@ -53,7 +55,6 @@ pub use pagination::Collected;
 pub use params::{Fields, Returns};
 pub use ratelimit::{Decision, RateLimit, RateLimitInfo, RateLimitPolicy};
 pub use retry::RetryPolicy;
-pub use stream::{Rule, RuleSpec, RulesResponse, StreamEvent, StreamRequest};
 
 /// The X API v2 client. Cheap to clone (the state is shared); `Send + Sync`, and its futures and
 /// streams are `'static`, so it can be driven from any runtime thread (the Python binding does).

@@ -1,9 +1,11 @@
 //! Retries of transient failures: 5xx answers and transport errors (connect, reset, timeout) are
 //! retried with capped exponential backoff and jitter; 4xx answers never are (a 429 goes to the
-//! rate-limit policy instead).
+//! rate-limit policy instead). The schedule is `backon`'s exponential backoff, so the client has no
+//! retry arithmetic or random number generator of its own.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
 
 /// How transient failures are retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,36 +57,35 @@ impl RetryPolicy {
         self.base.saturating_mul(factor).min(self.max_backoff)
     }
 
-    /// The backoff to sleep before retry number `attempt`, with jitter if enabled.
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let nominal = self.nominal_backoff(attempt);
-        if !self.jitter {
-            return nominal;
-        }
-        let half = nominal / 2;
-        let extra = (half.as_nanos() as f64 * unit_random()) as u64;
-        half + Duration::from_nanos(extra)
+    /// The sequence of backoffs, one per retry, ending after `max_retries`.
+    ///
+    /// `backon` adds a jitter of up to the current delay on top of it (`[d, 2d)`); starting from half
+    /// the base and capping at half the maximum turns that into "equal jitter", `[d/2, d)` of the
+    /// nominal `d`, as documented on [`RetryPolicy::jitter`].
+    ///
+    /// ```
+    /// use rapport_twitter::client::RetryPolicy;
+    /// use std::time::Duration;
+    /// let fixed = RetryPolicy { max_retries: 3, jitter: false, ..RetryPolicy::default() };
+    /// let waits: Vec<Duration> = fixed.backoffs().collect();
+    /// assert_eq!(waits, [1, 2, 4].map(Duration::from_secs));
+    /// ```
+    pub fn backoffs(&self) -> impl Iterator<Item = Duration> + Send + Sync + Unpin + use<> {
+        let builder = ExponentialBuilder::default()
+            .with_factor(2.0)
+            .with_max_times(self.max_retries as usize);
+        let builder = if self.jitter {
+            builder
+                .with_min_delay(self.base / 2)
+                .with_max_delay(self.max_backoff / 2)
+                .with_jitter()
+        } else {
+            builder
+                .with_min_delay(self.base)
+                .with_max_delay(self.max_backoff)
+        };
+        builder.build()
     }
-}
-
-/// A uniform number in [0, 1) from a process-wide splitmix64 sequence seeded by the time. Jitter
-/// needs spread, not cryptographic quality, so no dependency is pulled in for it.
-fn unit_random() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let mut seed = STATE.load(Ordering::Relaxed);
-    if seed == 0 {
-        seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0x9E37_79B9_7F4A_7C15, |d| d.as_nanos() as u64)
-            | 1;
-    }
-    let next = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    STATE.store(next, Ordering::Relaxed);
-    let mut z = next;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
@@ -93,22 +94,43 @@ mod tests {
 
     #[test]
     fn jitter_stays_between_half_and_full() {
-        let p = RetryPolicy::default();
+        let p = RetryPolicy {
+            max_retries: 3,
+            ..RetryPolicy::default()
+        };
         let mut distinct = std::collections::HashSet::new();
         for _ in 0..200 {
-            let b = p.backoff(2); // nominal 4 s
-            assert!(
-                b >= Duration::from_secs(2) && b <= Duration::from_secs(4),
-                "{b:?}"
-            );
-            distinct.insert(b);
+            let waits: Vec<Duration> = p.backoffs().collect();
+            assert_eq!(waits.len(), 3);
+            for (i, w) in waits.iter().enumerate() {
+                let nominal = p.nominal_backoff(i as u32);
+                assert!(*w >= nominal / 2 && *w <= nominal, "retry {i}: {w:?}");
+            }
+            distinct.insert(waits[2]); // nominal 4 s
         }
         assert!(
             distinct.len() > 100,
             "jitter should spread the backoffs, got {}",
             distinct.len()
         );
-        let fixed = RetryPolicy { jitter: false, ..p };
-        assert_eq!(fixed.backoff(2), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn backoff_is_capped_and_counted() {
+        let p = RetryPolicy {
+            max_retries: 9,
+            base: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            jitter: false,
+        };
+        let waits: Vec<u64> = p.backoffs().map(|d| d.as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        for (i, w) in waits.iter().enumerate() {
+            assert_eq!(p.nominal_backoff(i as u32).as_secs(), *w);
+        }
+        assert_eq!(RetryPolicy::none().backoffs().count(), 0);
+        // Jittered, the cap holds too.
+        let j = RetryPolicy { jitter: true, ..p };
+        assert!(j.backoffs().all(|d| d <= Duration::from_secs(60)));
     }
 }

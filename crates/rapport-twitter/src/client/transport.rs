@@ -2,12 +2,17 @@
 //! Endpoints describe a [`Call`]; [`XClient::execute`](super::XClient) turns it into a
 //! [`RawResponse`] or a typed [`ClientError`].
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use backon::Retryable;
 use chrono::{DateTime, Utc};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
 use super::XClient;
-use super::clock::until;
-use super::error::ClientError;
+use super::clock::{Clock, SleepFuture, until};
+use super::error::{ClientError, clip};
 use super::ratelimit::{Decision, RateLimitInfo};
 
 /// One HTTP call, as an endpoint describes it.
@@ -47,14 +52,60 @@ pub(crate) struct RawResponse {
     pub(crate) retrieved_at: DateTime<Utc>,
 }
 
-enum Failure {
-    Timeout(String),
-    Transport(String),
+/// What the retry loops of one call share.
+struct Shared {
+    client: XClient,
+    call: Call,
+    url: url::Url,
+    /// Attempts started (transient retries; 429 waits repeat an attempt).
+    attempts: AtomicU32,
+    /// 429s waited out so far in this call.
+    waits: AtomicU32,
 }
 
-fn describe(err: &reqwest::Error) -> Failure {
-    // The chain of sources says "connection reset by peer" where the top level only says "error
-    // sending request". The URL has no credentials, so it may stay.
+/// Why one attempt did not return a 2xx answer, as the retry policy sees it.
+enum Failure {
+    /// 5xx, timeout, connection error: retried with backoff (the error is final once retries run out).
+    Transient(ClientError),
+    /// A 429 that the rate-limit policy chose to wait out (the error stands should the wait not happen).
+    Wait(Duration, ClientError),
+    /// Anything else (4xx, a 429 not waited out, an oversized body): returned at once.
+    Fatal(ClientError),
+}
+
+impl Failure {
+    fn error(&self) -> &ClientError {
+        match self {
+            Failure::Transient(e) | Failure::Wait(_, e) | Failure::Fatal(e) => e,
+        }
+    }
+
+    fn is_wait(&self) -> bool {
+        matches!(self, Failure::Wait(..))
+    }
+
+    fn is_transient(&self) -> bool {
+        matches!(self, Failure::Transient(_))
+    }
+
+    /// The rate-limit wait replaces the (zero) backoff of the wait loop.
+    fn wait(&self, _backoff: Option<Duration>) -> Option<Duration> {
+        match self {
+            Failure::Wait(wait, _) => Some(*wait),
+            _ => None,
+        }
+    }
+
+    fn into_error(self) -> ClientError {
+        match self {
+            Failure::Transient(e) | Failure::Wait(_, e) | Failure::Fatal(e) => e,
+        }
+    }
+}
+
+/// The error of a failed send: the chain of sources says "connection reset by peer" where the top
+/// level only says "error sending request". The URL has no credentials, so it may stay.
+fn transport_error(endpoint: &str, attempts: u32, err: &reqwest::Error) -> ClientError {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -62,11 +113,60 @@ fn describe(err: &reqwest::Error) -> Failure {
         message.push_str(&s.to_string());
         source = s.source();
     }
+    let endpoint = endpoint.to_owned();
     if err.is_timeout() {
-        Failure::Timeout(message)
+        ClientError::Timeout {
+            endpoint,
+            attempts,
+            message,
+        }
     } else {
-        Failure::Transport(message)
+        ClientError::Transport {
+            endpoint,
+            attempts,
+            message,
+        }
     }
+}
+
+/// An error body is only read for its problem summary; a few KiB hold any real one.
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Why a body could not be read.
+pub(crate) enum BodyError {
+    /// The body is larger than the cap (by its `Content-Length` or as it arrived).
+    TooLarge,
+    /// The connection failed while reading.
+    Read(reqwest::Error),
+}
+
+/// Reads a body chunk by chunk and stops as soon as it passes `limit` bytes, so a runaway or hostile
+/// answer costs at most `limit` bytes of memory. With `truncate` the first `limit` bytes are kept
+/// instead of failing (error bodies, which are only summarised).
+pub(crate) async fn read_capped(
+    mut resp: reqwest::Response,
+    limit: usize,
+    truncate: bool,
+) -> Result<Vec<u8>, BodyError> {
+    if !truncate && resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::with_capacity(
+        resp.content_length()
+            .map_or(0, |n| n.min(limit as u64) as usize),
+    );
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            if truncate {
+                body.extend_from_slice(&chunk[..room]);
+                return Ok(body);
+            }
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl XClient {
@@ -135,120 +235,44 @@ impl XClient {
     }
 
     /// Sends a call with pacing, the 429 policy and retries; returns the 2xx answer or a typed error.
-    pub(crate) async fn execute(&self, call: &Call) -> Result<RawResponse, ClientError> {
-        self.auth_header()?;
-        let url = self.url_for(&call.path, &call.query)?;
-        let cfg = &self.inner.config;
-        let clock = &self.inner.clock;
-        let mut retries = 0u32;
-        let mut waits = 0u32;
-        loop {
-            if call.paced {
-                self.pace(call.endpoint).await;
-            }
-            let attempt = retries + 1;
-            tracing::debug!(endpoint = call.endpoint, %url, attempt, "request");
-            let outcome = match self.send_once(&self.inner.http, call, &url).await {
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let rate_limit = RateLimitInfo::from_headers(resp.headers());
-                    self.remember(call.endpoint, &rate_limit);
-                    match resp.bytes().await {
-                        Ok(body) => Ok((status, rate_limit, body.to_vec())),
-                        Err(e) => Err(describe(&e)),
-                    }
-                }
-                Err(e) => Err(describe(&e)),
-            };
-            let (status, rate_limit, body) = match outcome {
-                Ok(parts) => parts,
-                Err(failure) => {
-                    if retries < cfg.retry.max_retries {
-                        let backoff = cfg.retry.backoff(retries);
-                        tracing::warn!(
-                            endpoint = call.endpoint,
-                            attempt,
-                            backoff_ms = backoff.as_millis() as u64,
-                            "transport error, retrying"
-                        );
-                        clock.sleep(backoff).await;
-                        retries += 1;
-                        continue;
-                    }
-                    let endpoint = call.endpoint.to_owned();
-                    return Err(match failure {
-                        Failure::Timeout(message) => ClientError::Timeout {
-                            endpoint,
-                            attempts: attempt,
-                            message,
-                        },
-                        Failure::Transport(message) => ClientError::Transport {
-                            endpoint,
-                            attempts: attempt,
-                            message,
-                        },
-                    });
-                }
-            };
-            tracing::debug!(endpoint = call.endpoint, status, "response");
-            if (200..300).contains(&status) {
-                return Ok(RawResponse {
-                    rate_limit,
-                    body,
-                    url: url.to_string(),
-                    retrieved_at: clock.now(),
-                });
-            }
-            if status == 429 {
-                let err = ClientError::from_status(
-                    call.endpoint,
-                    status,
-                    &body,
-                    rate_limit.blocking_reset(),
-                );
-                if matches!(err, ClientError::UsageCapped { .. }) {
-                    return Err(err);
-                }
-                match cfg.rate_limit.decide(&rate_limit, clock.now(), waits) {
-                    Decision::Wait(wait) => {
-                        tracing::warn!(
-                            endpoint = call.endpoint,
-                            wait_s = wait.as_secs_f64(),
-                            per_second = rate_limit.is_per_second_limit(),
-                            "rate limited, waiting"
-                        );
-                        clock.sleep(wait).await;
-                        waits += 1;
-                        continue;
-                    }
-                    Decision::GiveUp(reset_at) => {
-                        return Err(ClientError::RateLimited {
-                            endpoint: call.endpoint.to_owned(),
-                            reset_at,
-                        });
-                    }
-                }
-            }
-            if status >= 500 && retries < cfg.retry.max_retries {
-                let backoff = cfg.retry.backoff(retries);
-                tracing::warn!(
-                    endpoint = call.endpoint,
-                    status,
-                    attempt,
-                    backoff_ms = backoff.as_millis() as u64,
-                    "server error, retrying"
-                );
-                clock.sleep(backoff).await;
-                retries += 1;
-                continue;
-            }
-            let mut err =
-                ClientError::from_status(call.endpoint, status, &body, rate_limit.blocking_reset());
-            if let ClientError::Server { attempts, .. } = &mut err {
-                *attempts = attempt;
-            }
-            return Err(err);
+    ///
+    /// Two `backon` loops, one inside the other: the inner one waits out 429s as the
+    /// [`RateLimitPolicy`](super::RateLimitPolicy) decides (its wait count spans the whole call), the
+    /// outer one retries transient failures on the [`RetryPolicy`](super::RetryPolicy)'s backoff.
+    /// Both sleep on the client's [`Clock`](super::Clock), so tests see every wait.
+    ///
+    /// The future is boxed here, where its concrete type is known: proving `Send` for the nested retry
+    /// futures from the callers' side trips the compiler's higher-ranked lifetime check.
+    pub(crate) fn execute(
+        &self,
+        call: &Call,
+    ) -> futures::future::BoxFuture<'static, Result<RawResponse, ClientError>> {
+        let url = match self
+            .auth_header()
+            .and_then(|_| self.url_for(&call.path, &call.query))
+        {
+            Ok(url) => url,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
+        // The loops own what their futures use (the client is one `Arc`), so the futures are
+        // `'static` and `Send` without borrowing across the retry closures.
+        let shared = Arc::new(Shared {
+            client: self.clone(),
+            call: call.clone(),
+            url,
+            attempts: AtomicU32::new(0),
+            waits: AtomicU32::new(0),
+        });
+        let sleeper = ClockSleeper(self.inner.clock.clone());
+        let retried = {
+            let sleeper = sleeper.clone();
+            move || wait_out_rate_limits(shared.clone(), sleeper.clone())
         }
+        .retry(self.inner.config.retry.backoffs())
+        .sleep(sleeper)
+        .when(Failure::is_transient)
+        .notify(log_retry);
+        Box::pin(async move { retried.await.map_err(Failure::into_error) })
     }
 
     /// Decodes a JSON body, naming the JSON path where it fails.
@@ -262,8 +286,138 @@ impl XClient {
             ClientError::Malformed {
                 endpoint: endpoint.to_owned(),
                 path,
-                message: e.into_inner().to_string(),
+                message: clip(&e.into_inner().to_string()),
             }
         })
     }
+}
+
+/// Sleeps on the client's clock, so tests on a [`FakeClock`](super::FakeClock) see every wait.
+#[derive(Clone)]
+struct ClockSleeper(Arc<dyn Clock>);
+
+impl backon::Sleeper for ClockSleeper {
+    type Sleep = SleepFuture;
+
+    fn sleep(&self, dur: Duration) -> SleepFuture {
+        self.0.sleep(dur)
+    }
+}
+
+fn log_retry(failure: &Failure, backoff: Duration) {
+    tracing::warn!(
+        backoff_ms = backoff.as_millis() as u64,
+        error = %failure.error(),
+        "transient failure, retrying"
+    );
+}
+
+fn log_wait(failure: &Failure, wait: Duration) {
+    tracing::warn!(
+        wait_s = wait.as_secs_f64(),
+        error = %failure.error(),
+        "rate limited, waiting"
+    );
+}
+
+/// One attempt of the outer loop: a send, repeated while the rate-limit policy waits out 429s.
+fn wait_out_rate_limits(
+    shared: Arc<Shared>,
+    sleeper: ClockSleeper,
+) -> futures::future::BoxFuture<'static, Result<RawResponse, Failure>> {
+    let n = shared.attempts.fetch_add(1, Ordering::Relaxed) + 1;
+    // The policy bounds the waits (`max_waits`, `max_wait`), so the zero backoff never runs out.
+    let retried = (move || attempt(shared.clone(), n))
+        .retry(std::iter::repeat(Duration::ZERO))
+        .sleep(sleeper)
+        .when(Failure::is_wait)
+        .adjust(Failure::wait)
+        .notify(log_wait);
+    Box::pin(retried)
+}
+
+/// One send: pacing, the request, the status classified for the retry policy. `n` is the 1-based
+/// attempt number the final error reports.
+fn attempt(
+    shared: Arc<Shared>,
+    n: u32,
+) -> futures::future::BoxFuture<'static, Result<RawResponse, Failure>> {
+    // Boxed for the same reason as `execute`'s future.
+    Box::pin(async move {
+        let Shared {
+            client,
+            call,
+            url,
+            waits,
+            ..
+        } = &*shared;
+        let clock = &client.inner.clock;
+        let cfg = &client.inner.config;
+        if call.paced {
+            client.pace(call.endpoint).await;
+        }
+        tracing::debug!(endpoint = call.endpoint, %url, attempt = n, "request");
+        let resp = client
+            .send_once(&client.inner.http, call, url)
+            .await
+            .map_err(|e| Failure::Transient(transport_error(call.endpoint, n, &e)))?;
+        let status = resp.status().as_u16();
+        let rate_limit = RateLimitInfo::from_headers(resp.headers());
+        client.remember(call.endpoint, &rate_limit);
+        tracing::debug!(endpoint = call.endpoint, status, "response");
+        let success = (200..300).contains(&status);
+        let (limit, truncate) = if success {
+            (cfg.max_body_bytes, false)
+        } else {
+            (ERROR_BODY_LIMIT.min(cfg.max_body_bytes), true)
+        };
+        let body = match read_capped(resp, limit, truncate).await {
+            Ok(body) => body,
+            Err(BodyError::Read(e)) => {
+                return Err(Failure::Transient(transport_error(call.endpoint, n, &e)));
+            }
+            Err(BodyError::TooLarge) => {
+                return Err(Failure::Fatal(ClientError::BodyTooLarge {
+                    endpoint: call.endpoint.to_owned(),
+                    url: url.to_string(),
+                    limit,
+                }));
+            }
+        };
+        if success {
+            return Ok(RawResponse {
+                rate_limit,
+                body,
+                url: url.to_string(),
+                retrieved_at: clock.now(),
+            });
+        }
+        let err =
+            ClientError::from_status(call.endpoint, status, &body, rate_limit.blocking_reset());
+        match err {
+            ClientError::RateLimited { .. } => {
+                let so_far = waits.fetch_add(1, Ordering::Relaxed);
+                match cfg.rate_limit.decide(&rate_limit, clock.now(), so_far) {
+                    Decision::Wait(wait) => Err(Failure::Wait(wait, err)),
+                    Decision::GiveUp(reset_at) => Err(Failure::Fatal(ClientError::RateLimited {
+                        endpoint: call.endpoint.to_owned(),
+                        reset_at,
+                    })),
+                }
+            }
+            ClientError::Server {
+                endpoint,
+                status,
+                detail,
+                ..
+            } => Err(Failure::Transient(ClientError::Server {
+                endpoint,
+                status,
+                attempts: n,
+                detail,
+            })),
+            // 4xx (usage caps among them) are never retried.
+            other => Err(Failure::Fatal(other)),
+        }
+    })
 }

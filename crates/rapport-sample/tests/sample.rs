@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rapport_twitter::sample::{OrgConfig, SampleConfig, SampleTruth, write_sample_jsonl};
+use rapport_sample::{OrgConfig, SampleConfig, SampleTruth, write_sample_jsonl};
 use serde_json::Value;
 
 fn generate(config: &SampleConfig) -> (Vec<Value>, SampleTruth, Vec<u8>) {

@@ -18,12 +18,12 @@ use bytes_stream::ByteStream;
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::XClient;
-use super::config::StreamConfig;
-use super::error::ClientError;
-use super::page::Page;
-use super::ratelimit::RateLimitInfo;
-use super::transport::Call;
+use crate::client::XClient;
+use crate::client::config::StreamConfig;
+use crate::client::error::ClientError;
+use crate::client::page::Page;
+use crate::client::ratelimit::RateLimitInfo;
+use crate::client::transport::{Call, ERROR_BODY_LIMIT, read_capped};
 use crate::models::{Problem, TweetsResponse};
 
 mod bytes_stream {
@@ -142,7 +142,7 @@ impl XClient {
                 ));
             }
             for id in ids {
-                super::params::check_id(RULES_GET, "ids", id)?;
+                crate::client::params::check_id(RULES_GET, "ids", id)?;
             }
             query.push(("ids".to_owned(), ids.join(",")));
         }
@@ -170,7 +170,7 @@ impl XClient {
             ));
         }
         for r in rules {
-            super::params::check_query(RULES, &r.value, self.config().max_query_len)?;
+            crate::client::params::check_query(RULES, &r.value, self.config().max_query_len)?;
         }
         self.rules_call(serde_json::json!({ "add": rules }), dry_run)
             .await
@@ -190,7 +190,7 @@ impl XClient {
             ));
         }
         for id in ids {
-            super::params::check_id(RULES, "delete.ids", id)?;
+            crate::client::params::check_id(RULES, "delete.ids", id)?;
         }
         self.rules_call(serde_json::json!({ "delete": { "ids": ids } }), dry_run)
             .await
@@ -244,6 +244,8 @@ enum Kind {
 struct Conn {
     body: ByteStream,
     buf: Vec<u8>,
+    /// Inside a line longer than `max_line_bytes`: bytes are dropped up to its newline.
+    discarding: bool,
     rate_limit: RateLimitInfo,
     url: String,
 }
@@ -314,10 +316,28 @@ impl State {
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
+        let max = self.cfg.max_line_bytes;
         let mut events = Vec::new();
         let mut disconnect: Option<String> = None;
-        while let Some(pos) = conn.buf.iter().position(|&b| b == b'\n') {
+        if conn.discarding {
+            match memchr::memchr(b'\n', &conn.buf) {
+                Some(pos) => {
+                    conn.buf.drain(..=pos);
+                    conn.discarding = false;
+                }
+                None => conn.buf.clear(),
+            }
+        }
+        while !conn.discarding
+            && let Some(pos) = memchr::memchr(b'\n', &conn.buf)
+        {
             let line: Vec<u8> = conn.buf.drain(..=pos).collect();
+            if line.len() > max {
+                events.push(Ok(StreamEvent::Skipped {
+                    error: too_long(max),
+                }));
+                continue;
+            }
             let text = String::from_utf8_lossy(&line);
             let text = text.trim();
             if text.is_empty() {
@@ -356,6 +376,15 @@ impl State {
                     error: e.to_string(),
                 })),
             }
+        }
+        if !conn.discarding && conn.buf.len() > max {
+            // What is left is the start of a line already over the cap: drop it and what follows of
+            // it, so one runaway line cannot grow the buffer without bound.
+            conn.buf.clear();
+            conn.discarding = true;
+            events.push(Ok(StreamEvent::Skipped {
+                error: too_long(max),
+            }));
         }
         if events
             .iter()
@@ -407,13 +436,17 @@ impl State {
                     self.conn = Some(Conn {
                         body,
                         buf: Vec::new(),
+                        discarding: false,
                         rate_limit,
                         url: url.to_string(),
                     });
                     self.pending
                         .push_back(Ok(StreamEvent::Connected { attempt }));
                 } else {
-                    let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                    // Only summarised: the first KiBs are enough and a huge error body costs nothing.
+                    let body = read_capped(resp, ERROR_BODY_LIMIT, true)
+                        .await
+                        .unwrap_or_default();
                     let err = ClientError::from_status(
                         STREAM,
                         status,
@@ -455,6 +488,10 @@ impl State {
     }
 }
 
+fn too_long(max: usize) -> String {
+    format!("a line longer than the {max}-byte cap (StreamConfig::max_line_bytes) was dropped")
+}
+
 impl StreamRequest {
     /// Asks X to replay up to `minutes` (0..=5) missed on reconnection.
     pub fn backfill_minutes(mut self, minutes: u32) -> Self {
@@ -483,7 +520,7 @@ impl StreamRequest {
             self.client
                 .config()
                 .fields
-                .query(super::params::Returns::Tweets),
+                .query(crate::client::params::Returns::Tweets),
         );
         let state = State {
             cfg: self.client.config().stream.clone(),

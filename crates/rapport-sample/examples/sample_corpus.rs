@@ -1,7 +1,7 @@
 //! Writes the sample corpus and reports the generation speed.
 //!
 //! ```text
-//! cargo run --release -p rapport-twitter --example sample_corpus -- [POSTS] [SEED] [OUT.jsonl]
+//! cargo run --release -p rapport-sample --example sample_corpus -- [POSTS] [SEED] [OUT.jsonl]
 //! ```
 //! Without OUT it writes to a sink, so only generation is measured. The ground truth is printed as
 //! JSON on stderr.
@@ -9,7 +9,7 @@
 use std::io;
 use std::time::Instant;
 
-use rapport_twitter::sample::{Sample, SampleConfig};
+use rapport_sample::{Sample, SampleConfig};
 
 fn main() -> io::Result<()> {
     let mut args = std::env::args().skip(1);

@@ -20,11 +20,13 @@
 //!   replied to or reposted, long posts with `note_tweet`, edited posts.
 //!
 //! The generator is deterministic by seed: it uses its own small PRNG (SplitMix64 and xoshiro256**),
-//! never a crate's, so the bytes of a seed never change with a dependency update. What it planted
+//! never a crate's, so the world a seed makes never changes with a dependency update. The pages are
+//! rapport-twitter's wire models ([`rapport_twitter::models::TweetsResponse`]) written by their
+//! `Serialize`, so the sample has exactly the shape the importers read. What it planted
 //! comes back as a [`SampleTruth`], so an analysis can be checked against it.
 //!
 //! ```
-//! use rapport_twitter::sample::{SampleConfig, sample_jsonl_string};
+//! use rapport_sample::{SampleConfig, sample_jsonl_string};
 //!
 //! let config = SampleConfig { posts: 500, ..SampleConfig::default() };
 //! let jsonl = sample_jsonl_string(&config).unwrap();
@@ -70,7 +72,7 @@ impl OrgConfig {
     /// `<name>_people`.
     ///
     /// ```
-    /// let org = rapport_twitter::sample::OrgConfig::named("globex");
+    /// let org = rapport_sample::OrgConfig::named("globex");
     /// assert_eq!(org.handles(), ["globex_careers", "globex_eng", "globex_people"]);
     /// assert_eq!(org.display_name, "Globex");
     /// ```
@@ -298,13 +300,13 @@ impl Sample {
     /// Writes the twarc2 JSONL, one page per line, newest posts first.
     pub fn write_jsonl(&self, mut out: impl Write) -> io::Result<WriteStats> {
         let mut writer = json::Writer::new(&self.world, &self.config);
-        let mut buf = json::Out::new(self.config.ascii_escape);
+        let mut buf = Vec::with_capacity(1 << 20);
         let mut bytes = 0u64;
         for k in 0..self.plan.pages.len() {
-            buf.buf.clear();
-            writer.page(&mut buf, &self.plan, k);
-            out.write_all(&buf.buf)?;
-            bytes += buf.buf.len() as u64;
+            buf.clear();
+            writer.write_page(&mut buf, &self.plan, k);
+            out.write_all(&buf)?;
+            bytes += buf.len() as u64;
         }
         out.flush()?;
         Ok(WriteStats {
@@ -432,7 +434,7 @@ impl Sample {
 /// Writes the sample corpus of `config` as twarc2 JSONL to `out` and returns its ground truth.
 ///
 /// ```
-/// use rapport_twitter::sample::{SampleConfig, write_sample_jsonl};
+/// use rapport_sample::{SampleConfig, write_sample_jsonl};
 ///
 /// let mut buf = Vec::new();
 /// let truth = write_sample_jsonl(&SampleConfig::new(1_000, 1), &mut buf).unwrap();
@@ -468,5 +470,5 @@ pub fn write_sample_file(config: &SampleConfig, path: impl AsRef<Path>) -> io::R
 
 // The code blocks of the sample-corpus guide run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../../../docs/sample-corpus.md")]
+#[doc = include_str!("../../../docs/sample-corpus.md")]
 struct SampleGuide;
