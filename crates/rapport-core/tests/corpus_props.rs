@@ -11,12 +11,12 @@ use rapport_core::{Account, Corpus, Mention, Post};
 fn posts_strategy() -> impl Strategy<Value = Vec<Post>> {
     prop::collection::vec(
         (
-            0u32..8,                                 // author
-            prop::option::of(0u32..60),              // reply-to (may point at a missing post)
-            0i64..10_000,                            // minutes
-            prop::collection::vec(0u8..5, 0..3),     // hashtags
-            prop::collection::vec(0u32..8, 0..3),    // mentions
-            any::<bool>(),                           // carries a conversation id
+            0u32..8,                              // author
+            prop::option::of(0u32..60),           // reply-to (may point at a missing post)
+            0i64..10_000,                         // minutes
+            prop::collection::vec(0u8..5, 0..3),  // hashtags
+            prop::collection::vec(0u32..8, 0..3), // mentions
+            any::<bool>(),                        // carries a conversation id
         ),
         0..40,
     )
@@ -44,11 +44,10 @@ fn posts_strategy() -> impl Strategy<Value = Vec<Post>> {
                     p.reply_to = Some(parent.to_string());
                     if with_conv {
                         // The platform's conversation id is the root of the parent's chain when known.
-                        let root = posts
-                            .get(parent)
-                            .map_or_else(|| parent.to_string(), |pp| {
-                                pp.conversation_id.clone().unwrap_or_else(|| pp.id.clone())
-                            });
+                        let root = posts.get(parent).map_or_else(
+                            || parent.to_string(),
+                            |pp| pp.conversation_id.clone().unwrap_or_else(|| pp.id.clone()),
+                        );
                         p.conversation_id = Some(root);
                     }
                 }
