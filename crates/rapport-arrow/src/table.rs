@@ -86,6 +86,7 @@ pub fn record_batch<T: Serialize + Default>(rows: &[T]) -> Result<RecordBatch, E
     let fields = Vec::<FieldRef>::from_samples(&samples, opts).map_err(|e| Error::Rows {
         message: e.to_string(),
     })?;
+    let fields: Vec<FieldRef> = fields.iter().map(|f| Arc::new(unit_enums_as_strings(f))).collect();
     let batch = serde_arrow::to_record_batch(&fields, &rows).map_err(|e| Error::Rows {
         message: e.to_string(),
     })?;
@@ -106,6 +107,39 @@ pub fn record_batch_without<T: Serialize + Default>(
         }
         Err(_) => b,
     })
+}
+
+/// A field with every union of data-less variants turned into a string (dictionary) field.
+///
+/// `serde_arrow` traces a unit-only enum as strings only when the samples show every variant;
+/// results rarely do (no row is `Stage::Engaged` today), so the unions are rewritten here.
+fn unit_enums_as_strings(f: &Field) -> Field {
+    let t = match f.data_type() {
+        DataType::Union(variants, _)
+            if variants
+                .iter()
+                .all(|(_, v)| matches!(v.data_type(), DataType::Null)) =>
+        {
+            DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8))
+        }
+        DataType::Struct(children) => DataType::Struct(
+            children
+                .iter()
+                .map(|c| Arc::new(unit_enums_as_strings(c)))
+                .collect(),
+        ),
+        DataType::List(item) => DataType::List(Arc::new(unit_enums_as_strings(item))),
+        DataType::LargeList(item) => DataType::LargeList(Arc::new(unit_enums_as_strings(item))),
+        other => other.clone(),
+    };
+    let nullable = f.is_nullable() || matches!(f.data_type(), DataType::Union(..));
+    Field::new(f.name(), t, nullable).with_metadata(
+        f.metadata()
+            .iter()
+            .filter(|(k, _)| !k.starts_with("SERDE_ARROW"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }
 
 /// The rows followed by the probe, serialised as one sequence for schema tracing.
@@ -472,6 +506,9 @@ mod tests {
         #[default]
         Noticed,
         Conversing,
+        // never in a row: a union of unit variants must still become strings
+        #[allow(dead_code)]
+        Engaged,
     }
 
     #[derive(Serialize, Default)]

@@ -58,6 +58,9 @@ enum Command {
     Retain(cmd::retain::Args),
     /// Show or export the audit log (every scoring run, report, import and erasure).
     Audit(cmd::audit::Args),
+    /// Export the stored corpus as a rapport corpus file (Parquet) or twarc2-style JSONL, or one of
+    /// its tables (posts, accounts, conversations, interactions) as CSV, JSON, JSONL or Parquet.
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Forget(args) => cmd::forget::run(args),
         Command::Retain(args) => cmd::retain::run(args),
         Command::Audit(args) => cmd::audit::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),
