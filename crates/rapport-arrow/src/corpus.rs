@@ -4,8 +4,8 @@
 //! These are the *display* tables that `Corpus.posts()` and friends return (handles next to ids,
 //! the post kind spelled out); the corpus *file* has its own schema, in [`crate::files`].
 
-use rapport_core::Corpus;
 use rapport_core::engagement::Interactions;
+use rapport_core::{AccountRef, Corpus};
 
 use crate::Error;
 use crate::table::{StrListBuilder, batch_of, bools, f64s, i64s, nulls, strings, timestamps};
@@ -94,8 +94,11 @@ pub fn accounts(c: &Corpus) -> Result<RecordBatch, Error> {
     batch_of(vec![
         ("id", strings(a.iter().map(|x| Some(x.id())))),
         ("handle", strings(a.iter().map(|x| Some(x.handle())))),
-        ("display_name", strings(a.iter().map(|x| x.display_name()))),
-        ("bio", strings(a.iter().map(|x| x.bio()))),
+        (
+            "display_name",
+            strings(a.iter().map(AccountRef::display_name)),
+        ),
+        ("bio", strings(a.iter().map(AccountRef::bio))),
         (
             "created_at",
             timestamps(

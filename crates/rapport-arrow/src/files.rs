@@ -338,7 +338,7 @@ fn read_corpus<R: parquet::file::reader::ChunkReader + 'static>(
     let mut row = 0_usize;
     for batch in reader {
         let batch = batch?;
-        read_rows(&batch, row, &mut accounts, &mut posts).map_err(|m| bad(m))?;
+        read_rows(&batch, row, &mut accounts, &mut posts).map_err(&bad)?;
         row += batch.num_rows();
     }
     if want_posts.is_some_and(|n| n != posts.len())
@@ -426,12 +426,12 @@ fn str_list(l: &ListArray, i: usize) -> Result<Vec<String>, String> {
 }
 
 fn read_rows(
-    b: &RecordBatch,
+    batch: &RecordBatch,
     first_row: usize,
     accounts: &mut Vec<Account>,
     posts: &mut Vec<Post>,
 ) -> Result<(), String> {
-    let c = Cols { batch: b };
+    let c = Cols { batch };
     let record = c.str("record")?;
     let id = c.str("id")?;
     let created = c.ts("created_at")?;
@@ -479,7 +479,7 @@ fn read_rows(
         .iter()
         .map(|n| c.i64(n))
         .collect::<Result<Vec<_>, _>>()?;
-    for i in 0..b.num_rows() {
+    for i in 0..batch.num_rows() {
         let row = first_row + i;
         match record.value(i) {
             "account" => accounts.push(Account {
@@ -494,11 +494,11 @@ fn read_rows(
                     posts: opt_u64(tweets, i),
                     listed: opt_u64(listed, i),
                 },
-                platform: match platform
-                    .is_null(i)
-                    .then_some("x")
-                    .unwrap_or(platform.value(i))
-                {
+                platform: match if platform.is_null(i) {
+                    "x"
+                } else {
+                    platform.value(i)
+                } {
                     "other" => Platform::Other,
                     _ => Platform::X,
                 },

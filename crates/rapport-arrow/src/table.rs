@@ -86,7 +86,10 @@ pub fn record_batch<T: Serialize + Default>(rows: &[T]) -> Result<RecordBatch, E
     let fields = Vec::<FieldRef>::from_samples(&samples, opts).map_err(|e| Error::Rows {
         message: e.to_string(),
     })?;
-    let fields: Vec<FieldRef> = fields.iter().map(|f| Arc::new(unit_enums_as_strings(f))).collect();
+    let fields: Vec<FieldRef> = fields
+        .iter()
+        .map(|f| Arc::new(unit_enums_as_strings(f)))
+        .collect();
     let batch = serde_arrow::to_record_batch(&fields, &rows).map_err(|e| Error::Rows {
         message: e.to_string(),
     })?;
@@ -331,26 +334,27 @@ pub fn ms_to_rfc3339(ms: i64) -> String {
 
 /// Row `row` of column `c` (of a normalised batch) as a [`Cell`]; a type outside the normalised set
 /// reads as its display text.
-pub fn cell(c: &dyn Array, row: usize) -> Cell<'_> {
-    if row >= c.len() || c.is_null(row) {
+pub fn cell(col: &dyn Array, row: usize) -> Cell<'_> {
+    if row >= col.len() || col.is_null(row) {
         return Cell::Null;
     }
-    match c.data_type() {
-        DataType::Boolean => Cell::Bool(c.as_boolean().value(row)),
-        DataType::Int64 => Cell::I64(c.as_primitive::<arrow::datatypes::Int64Type>().value(row)),
-        DataType::Float64 => {
-            Cell::F64(c.as_primitive::<arrow::datatypes::Float64Type>().value(row))
-        }
-        DataType::Utf8 => Cell::Str(c.as_string::<i32>().value(row)),
+    match col.data_type() {
+        DataType::Boolean => Cell::Bool(col.as_boolean().value(row)),
+        DataType::Int64 => Cell::I64(col.as_primitive::<arrow::datatypes::Int64Type>().value(row)),
+        DataType::Float64 => Cell::F64(
+            col.as_primitive::<arrow::datatypes::Float64Type>()
+                .value(row),
+        ),
+        DataType::Utf8 => Cell::Str(col.as_string::<i32>().value(row)),
         DataType::Timestamp(TimeUnit::Millisecond, _) => Cell::Timestamp(
-            c.as_primitive::<arrow::datatypes::TimestampMillisecondType>()
+            col.as_primitive::<arrow::datatypes::TimestampMillisecondType>()
                 .value(row),
         ),
         DataType::List(_) => {
-            let l = c.as_list::<i32>();
-            let offsets = l.value_offsets();
+            let list = col.as_list::<i32>();
+            let offsets = list.value_offsets();
             let (a, b) = (offsets[row] as usize, offsets[row + 1] as usize);
-            let values = l.values();
+            let values = list.values();
             match values.as_string_opt::<i32>() {
                 Some(s) => Cell::StrList(
                     (a..b)

@@ -587,7 +587,10 @@ fn kept_candidates_can_be_forgotten_by_hris_id() {
     let v: Value = serde_json::from_str(&f.stdout).unwrap();
     assert_eq!(v["candidates_deleted"], 1, "{}", f.stdout);
     // E1 is gone; E2 is still kept.
-    assert_eq!(rapport(&["forget", "--candidate", "E1", "--store", &store]).code, 1);
+    assert_eq!(
+        rapport(&["forget", "--candidate", "E1", "--store", &store]).code,
+        1
+    );
     let f = ok(&["forget", "--candidate", "E2", "--store", &store, "--json"]);
     let v: Value = serde_json::from_str(&f.stdout).unwrap();
     assert_eq!(v["candidates_deleted"], 1, "{}", f.stdout);

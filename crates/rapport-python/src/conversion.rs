@@ -55,61 +55,64 @@ fn null_mask<'py>(py: Python<'py>, c: &dyn Array) -> Option<Bound<'py, PyBytes>>
 /// - `null_mask` is `None` without nulls, else a `bytes` with 1 where the value is null.
 ///
 /// With pyarrow installed, the conversions take the whole table through the Arrow C stream instead.
-pub(crate) fn column_buffers<'py>(py: Python<'py>, c: &dyn Array) -> PyResult<Bound<'py, PyTuple>> {
-    let kind = dtype_name(c.data_type());
+pub(crate) fn column_buffers<'py>(
+    py: Python<'py>,
+    col: &dyn Array,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let kind = dtype_name(col.data_type());
     let none = || py.None().into_bound(py);
-    let mask = null_mask(py, c).map_or_else(none, Bound::into_any);
-    let n = c.len();
-    let data: Bound<'py, PyAny> = match c.data_type() {
+    let mask = null_mask(py, col).map_or_else(none, Bound::into_any);
+    let rows = col.len();
+    let data: Bound<'py, PyAny> = match col.data_type() {
         DataType::Boolean => {
-            let a = c.as_boolean();
-            let v: Vec<u8> = (0..n)
+            let a = col.as_boolean();
+            let v: Vec<u8> = (0..rows)
                 .map(|i| u8::from(a.is_valid(i) && a.value(i)))
                 .collect();
             PyBytes::new(py, &v).into_any()
         }
         DataType::Int64 => {
-            let a = c.as_primitive::<Int64Type>();
-            let mut v = Vec::with_capacity(n * 8);
-            for i in 0..n {
+            let a = col.as_primitive::<Int64Type>();
+            let mut v = Vec::with_capacity(rows * 8);
+            for i in 0..rows {
                 let x = if a.is_valid(i) { a.value(i) } else { 0 };
                 v.extend_from_slice(&x.to_le_bytes());
             }
             PyBytes::new(py, &v).into_any()
         }
         DataType::Timestamp(TimeUnit::Millisecond, _) => {
-            let a = c.as_primitive::<TimestampMillisecondType>();
-            let mut v = Vec::with_capacity(n * 8);
-            for i in 0..n {
+            let a = col.as_primitive::<TimestampMillisecondType>();
+            let mut v = Vec::with_capacity(rows * 8);
+            for i in 0..rows {
                 let x = if a.is_valid(i) { a.value(i) } else { 0 };
                 v.extend_from_slice(&x.to_le_bytes());
             }
             PyBytes::new(py, &v).into_any()
         }
         DataType::Float64 => {
-            let a = c.as_primitive::<Float64Type>();
-            let mut v = Vec::with_capacity(n * 8);
-            for i in 0..n {
+            let a = col.as_primitive::<Float64Type>();
+            let mut v = Vec::with_capacity(rows * 8);
+            for i in 0..rows {
                 let x = if a.is_valid(i) { a.value(i) } else { f64::NAN };
                 v.extend_from_slice(&x.to_le_bytes());
             }
             PyBytes::new(py, &v).into_any()
         }
         DataType::Utf8 => {
-            let a = c.as_string::<i32>();
+            let a = col.as_string::<i32>();
             PyList::new(py, a.iter())?.into_any()
         }
         DataType::List(_) => {
             // Offsets into one flat list of strings, so no per-row list is made here (building a
             // million small lists costs more than everything else together).
-            let l = c.as_list::<i32>();
+            let l = col.as_list::<i32>();
             let values = l.values();
             let s = values.as_string::<i32>();
-            let mut offsets: Vec<u8> = Vec::with_capacity((n + 1) * 8);
+            let mut offsets: Vec<u8> = Vec::with_capacity((rows + 1) * 8);
             let mut flat: Vec<&str> = Vec::new();
             offsets.extend_from_slice(&0_i64.to_le_bytes());
             let o = l.value_offsets();
-            for i in 0..n {
+            for i in 0..rows {
                 if l.is_valid(i) {
                     for j in o[i] as usize..o[i + 1] as usize {
                         flat.push(if s.is_valid(j) { s.value(j) } else { "" });
@@ -126,7 +129,7 @@ pub(crate) fn column_buffers<'py>(py: Python<'py>, c: &dyn Array) -> PyResult<Bo
             )?
             .into_any()
         }
-        _ => n.into_bound_py_any(py)?,
+        _ => rows.into_bound_py_any(py)?,
     };
     PyTuple::new(py, [kind.into_bound_py_any(py)?, data, mask])
 }

@@ -65,7 +65,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         None => match args.format {
             Format::Parquet => {
                 if to_stdout {
-                    return Err("the Parquet corpus file needs a file name: -o corpus.parquet".into());
+                    return Err(
+                        "the Parquet corpus file needs a file name: -o corpus.parquet".into(),
+                    );
                 }
                 rapport_arrow::save_corpus(&corpus, &args.output).map_err(werr)?;
             }
@@ -74,8 +76,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
                     rapport_arrow::corpus_to_jsonl(&corpus, std::io::stdout().lock())
                         .map_err(werr)?;
                 } else {
-                    let f = std::fs::File::create(&args.output)
-                        .map_err(|e| format!("{name}: {e}"))?;
+                    let f =
+                        std::fs::File::create(&args.output).map_err(|e| format!("{name}: {e}"))?;
                     rapport_arrow::corpus_to_jsonl(&corpus, std::io::BufWriter::new(f))
                         .map_err(werr)?;
                 }
