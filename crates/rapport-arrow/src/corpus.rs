@@ -8,7 +8,7 @@ use rapport_core::engagement::Interactions;
 use rapport_core::{AccountRef, Corpus};
 
 use crate::Error;
-use crate::table::{StrListBuilder, batch_of, bools, f64s, i64s, nulls, strings, timestamps};
+use crate::table::{StrListBuilder, batch_of, bools, f64s, i64s, strings, timestamps};
 use arrow::record_batch::RecordBatch;
 
 /// One row per post: `id`, `author_id`, `author` (handle), `created_at`, `kind`, `text`,
@@ -188,11 +188,6 @@ pub fn interactions(c: &Corpus) -> Result<RecordBatch, Error> {
         ),
         ("at", timestamps(rows.iter().map(|i| Some(i.at_ms)))),
     ])
-}
-
-/// A batch of `n` rows whose every column is null-typed, for tables that have no row type.
-pub fn all_null(names: &[&str], n: usize) -> Result<RecordBatch, Error> {
-    batch_of(names.iter().map(|name| (*name, nulls(n))).collect())
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, NullArray,
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray,
     RecordBatch, RecordBatchOptions, StringArray, StringBuilder, TimestampMillisecondArray,
     make_array,
 };
@@ -438,10 +438,6 @@ pub(crate) fn bools(v: impl Iterator<Item = Option<bool>>) -> ArrayRef {
 
 pub(crate) fn timestamps(v: impl Iterator<Item = Option<i64>>) -> ArrayRef {
     Arc::new(v.collect::<TimestampMillisecondArray>().with_timezone(UTC))
-}
-
-pub(crate) fn nulls(n: usize) -> ArrayRef {
-    Arc::new(NullArray::new(n))
 }
 
 /// A `List(Utf8)` column built from per-row string lists.
