@@ -126,7 +126,10 @@ fn files(input: &std::path::Path, out: Option<PathBuf>) -> Result<(), Box<dyn st
     let back = t.stage("parquet_load", || rapport_arrow::load_corpus(&pq))?;
     let same = back.num_posts() == c.num_posts()
         && back.num_accounts() == c.num_accounts()
-        && back.posts().zip(c.posts()).all(|(a, b)| a.to_post() == b.to_post());
+        && back
+            .posts()
+            .zip(c.posts())
+            .all(|(a, b)| a.to_post() == b.to_post());
     if !same {
         return Err("the Parquet round trip changed the corpus".into());
     }

@@ -38,9 +38,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray,
-    RecordBatch, RecordBatchOptions, StringArray, StringBuilder, TimestampMillisecondArray,
-    make_array,
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, RecordBatch,
+    RecordBatchOptions, StringArray, StringBuilder, TimestampMillisecondArray, make_array,
 };
 use arrow::buffer::NullBuffer;
 use arrow::compute::cast;
