@@ -5,7 +5,7 @@
 
 CANDIDATES.csv has an ``hris_id`` column and X handles (``x_handle``, ``handle`` …; see
 docs/hris.md). CORPUS is a rapport store (``.db``, the SQLite file of ``rapport sync``), a saved corpus
-(``corpus.save``, ``.rapport``), a twarc2 JSONL file or any file ``rapport.Corpus.from_file`` reads. The output has one row per candidate, keyed by ``hris_id``, with
+(``corpus.save``: ``.parquet``, or ``.rapport`` from older versions), a twarc2 JSONL file or any file ``rapport.Corpus.from_file`` reads. The output has one row per candidate, keyed by ``hris_id``, with
 the advisory engagement score, the stage and the match status. Exit code 0 when every candidate was
 found, 1 when some were not (the file is still written), 2 on bad input.
 """
@@ -22,7 +22,7 @@ import rapport
 def load_corpus(path: Path) -> rapport.Corpus:
     if path.suffix in (".db", ".sqlite", ".sqlite3"):
         return rapport.Corpus.from_store(path)  # the SQLite store of `rapport sync` / `rapport import`
-    if path.suffix == ".rapport":
+    if path.suffix in (".parquet", ".rapport"):
         return rapport.Corpus.load(path)
     return rapport.Corpus.from_file(path)
 
@@ -30,7 +30,7 @@ def load_corpus(path: Path) -> rapport.Corpus:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("candidates", type=Path, help="candidates CSV or JSON")
-    p.add_argument("corpus", type=Path, help="a rapport store (.db), a saved corpus (.rapport) or an X data file")
+    p.add_argument("corpus", type=Path, help="a rapport store (.db), a saved corpus (.parquet) or an X data file")
     p.add_argument("--org", action="append", required=True, help="an organisation handle (repeat)")
     p.add_argument("-o", "--output", type=Path, required=True, help="where to write the scores CSV")
     p.add_argument("--half-life-days", type=float, default=30.0)

@@ -74,7 +74,11 @@ class UnknownAccountError(RapportError):
 
 @final
 class Table:
-    """A columnar result table: named, typed, nullable columns of equal length."""
+    """A columnar result table: named, typed, nullable columns of equal length, held as Arrow memory.
+
+    Implements the Arrow PyCapsule interface: ``pyarrow.table(t)`` and ``polars.from_arrow(t)`` read
+    it without a copy.
+    """
 
     def __len__(self) -> int: ...
     @property
@@ -107,7 +111,10 @@ class Table:
     def to_polars(self) -> Any:
         """A ``polars.DataFrame`` (needs ``pip install rapport[polars]``)."""
     def _column_buffers(self, name: str) -> tuple[str, Any, Optional[bytes]]: ...
-    def _column_arrow(self, name: str) -> Optional[tuple[Any, ...]]: ...
+    def __arrow_c_schema__(self) -> Any:
+        """The Arrow schema as a PyCapsule (the Arrow PyCapsule interface)."""
+    def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any:
+        """The table as an Arrow C stream PyCapsule (the Arrow PyCapsule interface)."""
     def _repr_html_(self) -> str: ...
 
 @final
@@ -159,7 +166,9 @@ class Corpus:
     def load(path: _PathLike) -> Corpus:
         """Loads a corpus written by ``save``."""
     def save(self, path: _PathLike) -> None:
-        """Writes the corpus to a compact file."""
+        """Writes the corpus to a rapport corpus file (Parquet, see docs/files.md)."""
+    def to_jsonl(self, path: _PathLike) -> int:
+        """Writes the corpus as twarc2-style JSONL; returns the number of lines."""
     def to_bytes(self) -> bytes:
         """The corpus as bytes (what ``save`` writes)."""
     @staticmethod
@@ -179,6 +188,8 @@ class Corpus:
         """The posts, one row each."""
     def accounts(self) -> Table:
         """The accounts, one row each."""
+    def interactions(self) -> Table:
+        """Who addressed whom: src, dst, src_id, dst_id, kind, post, at."""
     def conversations(self) -> Table:
         """The conversations, one row each."""
     def summary(self, org: Optional[_Names] = None, top: int = 10) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Conversions of :class:`rapport.Table` to pandas, Arrow and polars, and its text and HTML views.
 
-The native table hands each column over in one piece (``Table._column_buffers``): numbers and
-timestamps as one ``bytes`` buffer read by ``numpy.frombuffer``, strings as one list. Nothing here
-builds a dict per row, which is what keeps a million-row ``to_pandas()`` well under a second.
+The native table is an Arrow record batch. With pyarrow installed it goes over whole through the
+Arrow C stream interface (``Table.__arrow_c_stream__``), sharing its buffers. Without pyarrow, each
+column comes over in one piece (``Table._column_buffers``): numbers and timestamps as one ``bytes``
+buffer read by ``numpy.frombuffer``, strings as one list. Nothing here builds a dict per row.
 """
 
 from __future__ import annotations
@@ -62,22 +63,12 @@ def _optional(module: str) -> Any:
         return None
 
 
-def _arrow_strings(pa: Any, table: Table, name: str, n: int) -> Any:
-    """A ``str`` or ``list[str]`` column as a pyarrow array, straight from Rust's buffers."""
-    parts = table._column_arrow(name)
-    assert parts is not None
-
-    def buf(b: Optional[bytes]) -> Any:
-        return None if b is None else pa.py_buffer(b)
-
-    if len(parts) == 3:
-        validity, offsets, data = parts
-        arr = pa.Array.from_buffers(pa.large_string(), n, [buf(validity), buf(offsets), buf(data)])
-        return arr.cast(pa.string())
-    validity, list_offsets, offsets, data = parts
-    values = pa.Array.from_buffers(pa.large_string(), len(offsets) // 8 - 1, [None, buf(offsets), buf(data)])
-    lists = pa.Array.from_buffers(pa.large_list(pa.large_string()), n, [buf(validity), buf(list_offsets)], children=[values])
-    return lists.cast(pa.list_(pa.string()))
+def _arrow_table(pa: Any, table: Table) -> Any:
+    """The table as a ``pyarrow.Table`` through the Arrow C stream: the buffers are shared, not copied."""
+    try:
+        return pa.table(table)
+    except TypeError:  # pyarrow < 15: pa.table() does not know the PyCapsule interface yet
+        return pa.RecordBatchReader._import_from_c_capsule(table.__arrow_c_stream__()).read_all()
 
 
 def _pandas_string_dtype(pd: Any, np: Any) -> Any:
@@ -99,29 +90,63 @@ def to_pandas(table: Table) -> Any:
     """The table as a ``pandas.DataFrame``.
 
     ``i64`` columns become ``int64`` (``Int64`` when they hold nulls), ``bool`` columns ``bool``
-    (``boolean`` with nulls), timestamps ``datetime64[ns, UTC]``. With pyarrow installed, text columns
-    are pandas' Arrow-backed ``str`` and lists of strings ``list<string>[pyarrow]`` (each cell reads
-    back as a Python list), handed over without converting a value; without it, Python objects.
+    (``boolean`` with nulls), timestamps ``datetime64[ns, UTC]``. With pyarrow installed, the table
+    goes over as Arrow memory (the C stream interface): text columns are pandas' Arrow-backed ``str``
+    and lists of strings ``list<string>[pyarrow]`` (each cell reads back as a Python list), without
+    converting a value; without it, Python objects.
     """
     pd = _require("pandas", "to_pandas")
     np = _require("numpy", "to_pandas")
     with _no_gc():
+        pa = _optional("pyarrow")
+        if pa is not None:
+            return _to_pandas_arrow(table, pd, np, pa)
         return _to_pandas(table, pd, np)
+
+
+def _values_and_mask(pa: Any, np: Any, arr: Any, fill: Any) -> tuple[Any, Any]:
+    """A primitive Arrow array as a numpy array (nulls filled) and a boolean null mask (or None)."""
+    if arr.null_count == 0:
+        return arr.to_numpy(zero_copy_only=False), None
+    mask = arr.is_null().to_numpy(zero_copy_only=False)
+    return arr.fill_null(fill).to_numpy(zero_copy_only=False), mask
+
+
+def _to_pandas_arrow(table: Table, pd: Any, np: Any, pa: Any) -> Any:
+    at = _arrow_table(pa, table)
+    columns: dict[str, Any] = {}
+    for name, chunked in zip(at.column_names, at.columns):
+        arr = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+        t = arr.type
+        if pa.types.is_string(t):
+            columns[name] = pd.Series(arr, dtype=_pandas_string_dtype(pd, np))
+        elif pa.types.is_list(t):
+            columns[name] = pd.Series(arr, dtype=pd.ArrowDtype(t))
+        elif pa.types.is_int64(t):
+            values, m = _values_and_mask(pa, np, arr, 0)
+            columns[name] = pd.Series(values) if m is None else pd.Series(pd.arrays.IntegerArray(values, m))
+        elif pa.types.is_float64(t):
+            columns[name] = pd.Series(arr.to_numpy(zero_copy_only=False))
+        elif pa.types.is_boolean(t):
+            values, m = _values_and_mask(pa, np, arr, False)
+            columns[name] = pd.Series(values) if m is None else pd.Series(pd.arrays.BooleanArray(values, m))
+        elif pa.types.is_timestamp(t):
+            ms = arr.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[ms]")
+            if arr.null_count:
+                ms[arr.is_null().to_numpy(zero_copy_only=False)] = np.datetime64("NaT")
+            columns[name] = pd.Series(ms.astype("datetime64[ns]")).dt.tz_localize("UTC")
+        elif pa.types.is_null(t):
+            columns[name] = pd.Series([None] * len(arr), dtype=object)
+        else:
+            columns[name] = pd.Series(arr.to_pylist(), dtype=object)
+    if not columns:
+        return pd.DataFrame()
+    return pd.DataFrame(columns, copy=False)
 
 
 def _to_pandas(table: Table, pd: Any, np: Any) -> Any:
     columns: dict[str, Any] = {}
-    pa = _optional("pyarrow")
-    kinds = dict(table.dtypes)
     for name in table.columns:
-        if pa is not None and kinds[name] in ("str", "list[str]"):
-            # Text goes to pandas as Arrow memory: no Python string is made for any value.
-            arr = _arrow_strings(pa, table, name, len(table))
-            if kinds[name] == "str":
-                columns[name] = pd.Series(arr, dtype=_pandas_string_dtype(pd, np))
-            else:
-                columns[name] = pd.Series(arr, dtype=pd.ArrowDtype(arr.type))
-            continue
         kind, data, mask = table._column_buffers(name)
         m = None if mask is None else np.frombuffer(mask, dtype=np.uint8).astype(bool)
         if kind == "i64":
@@ -150,44 +175,22 @@ def _to_pandas(table: Table, pd: Any, np: Any) -> Any:
 
 
 def to_arrow(table: Table) -> Any:
-    """The table as a ``pyarrow.Table`` (timestamps as ``timestamp[ms, tz=UTC]``)."""
+    """The table as a ``pyarrow.Table`` (timestamps as ``timestamp[ms, tz=UTC]``), through the Arrow C
+    stream interface: no value is copied or converted."""
     pa = _require("pyarrow", "to_arrow")
-    np = _require("numpy", "to_arrow")
-    with _no_gc():
-        return pa.table(_arrow_arrays(table, pa, np))
-
-
-def _arrow_arrays(table: Table, pa: Any, np: Any) -> dict[str, Any]:
-    arrays: dict[str, Any] = {}
-    kinds = dict(table.dtypes)
-    for name in table.columns:
-        if kinds[name] in ("str", "list[str]"):
-            arrays[name] = _arrow_strings(pa, table, name, len(table))
-            continue
-        kind, data, mask = table._column_buffers(name)
-        m = None if mask is None else np.frombuffer(mask, dtype=np.uint8).astype(bool)
-        if kind in ("i64", "f64", "bool"):
-            arrays[name] = pa.array(_numeric(np, kind, data), mask=m)
-        elif kind.startswith("timestamp"):
-            arrays[name] = pa.array(_numeric(np, "i64", data), type=pa.timestamp("ms", tz="UTC"), mask=m)
-        elif kind == "null":
-            arrays[name] = pa.nulls(data)
-        else:
-            raise AssertionError(f"unexpected column type {kind}")
-    return arrays
+    return _arrow_table(pa, table)
 
 
 def to_polars(table: Table) -> Any:
     """The table as a ``polars.DataFrame`` (timestamps as ``Datetime("ms", "UTC")``)."""
     pl = _require("polars", "to_polars")
+    pa = _optional("pyarrow")
+    if pa is not None:
+        # Through Arrow memory, polars takes the columns without converting a single value.
+        return pl.from_arrow(_arrow_table(pa, table))
     np = _require("numpy", "to_polars")
     with _no_gc():
-        try:
-            pa = importlib.import_module("pyarrow")
-        except ImportError:
-            return _to_polars(table, pl, np)
-        # Through Arrow, polars takes the columns without converting a single value in Python.
-        return pl.from_arrow(pa.table(_arrow_arrays(table, pa, np)))
+        return _to_polars(table, pl, np)
 
 
 def _to_polars(table: Table, pl: Any, np: Any) -> Any:

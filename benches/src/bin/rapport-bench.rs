@@ -4,6 +4,9 @@
 //! * `rapport-bench run FILE [--stages all|load|parse] [--answers OUT]` runs the stages on the file and
 //!   prints one JSON object: seconds per stage, the peak RSS after each stage, and with `--answers`
 //!   writes the answers the driver compares with the Python reference.
+//! * `rapport-bench files FILE [--out DIR]` loads the JSONL, then times the Arrow tables and files of
+//!   rapport-arrow: the posts table as a record batch, the Parquet corpus file written and read back
+//!   (with its size, and the check that the corpus is unchanged), and the twarc2 JSONL export.
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
@@ -61,6 +64,15 @@ enum Cmd {
         #[arg(long)]
         answers: Option<PathBuf>,
     },
+    /// Time the Arrow tables and the corpus files of rapport-arrow on a twarc2 JSONL file.
+    Files {
+        /// The JSONL file.
+        input: PathBuf,
+        /// Where to write the Parquet and JSONL files (deleted afterwards); the input's folder by
+        /// default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 struct Timer {
@@ -91,8 +103,59 @@ fn main() {
     }
 }
 
+/// `rapport-bench files`: posts table, Parquet save and load (with the equality check), JSONL export.
+fn files(input: &std::path::Path, out: Option<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {
+    let mut t = Timer {
+        times: BTreeMap::new(),
+        cpu: BTreeMap::new(),
+        peaks: BTreeMap::new(),
+    };
+    let c = import_jsonl(input, &ImportOptions::default())?.corpus;
+    let dir = out.unwrap_or_else(|| {
+        input
+            .parent()
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+    });
+    let pq = dir.join("rapport-bench-corpus.parquet");
+    let jl = dir.join("rapport-bench-export.jsonl");
+    let batch = t.stage("posts_table", || rapport_arrow::corpus::posts(&c))?;
+    let rows = batch.num_rows();
+    drop(batch);
+    t.stage("parquet_save", || rapport_arrow::save_corpus(&c, &pq))?;
+    let parquet_bytes = std::fs::metadata(&pq)?.len();
+    let back = t.stage("parquet_load", || rapport_arrow::load_corpus(&pq))?;
+    let same = back.num_posts() == c.num_posts()
+        && back.num_accounts() == c.num_accounts()
+        && back
+            .posts()
+            .zip(c.posts())
+            .all(|(a, b)| a.to_post() == b.to_post());
+    if !same {
+        return Err("the Parquet round trip changed the corpus".into());
+    }
+    drop(back);
+    t.stage("jsonl_export", || {
+        let f = std::fs::File::create(&jl)?;
+        rapport_arrow::corpus_to_jsonl(&c, std::io::BufWriter::new(f))
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })?;
+    let jsonl_bytes = std::fs::metadata(&jl)?.len();
+    std::fs::remove_file(&pq)?;
+    std::fs::remove_file(&jl)?;
+    println!(
+        "{}",
+        json!({"posts": c.num_posts(), "accounts": c.num_accounts(), "table_rows": rows,
+               "input_bytes": std::fs::metadata(input)?.len(), "parquet_bytes": parquet_bytes,
+               "jsonl_export_bytes": jsonl_bytes, "round_trip_equal": same,
+               "times": t.times, "cpu": t.cpu, "peak_rss": t.peaks})
+    );
+    std::mem::forget(c);
+    Ok(())
+}
+
 fn real_main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().cmd {
+        Cmd::Files { input, out } => files(&input, out)?,
         Cmd::Gen { posts, seed, out } => {
             let truth = write_sample_file(&SampleConfig::new(posts, seed), &out)?;
             println!(

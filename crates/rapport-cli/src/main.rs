@@ -62,6 +62,9 @@ enum Command {
     /// Check the store: SQLite integrity, foreign keys, schema version, the audit log's hash chain.
     /// Exit code 0 when sound, 1 when not.
     Check(cmd::check::Args),
+    /// Export the stored corpus as a rapport corpus file (Parquet) or twarc2-style JSONL, or one of
+    /// its tables (posts, accounts, conversations, interactions) as CSV, JSON, JSONL or Parquet.
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Retain(args) => cmd::retain::run(args),
         Command::Audit(args) => cmd::audit::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

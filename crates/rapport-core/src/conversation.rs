@@ -232,7 +232,11 @@ impl Conversation {
                 turns += 1;
                 reply_pairs.insert((a, to));
             }
-            if Some(a) != root_author && root_ms.is_some() && first_reply.is_none() && post.reply_to_id().is_some() {
+            if Some(a) != root_author
+                && root_ms.is_some()
+                && first_reply.is_none()
+                && post.reply_to_id().is_some()
+            {
                 first_reply = Some(post.created_ms() - root_ms.unwrap_or_default());
             }
         }

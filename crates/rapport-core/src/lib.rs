@@ -41,17 +41,16 @@ pub mod graph;
 pub mod hris;
 pub mod learning;
 pub mod mentors;
-pub mod ranking;
 mod model;
+pub mod ranking;
+pub mod skills;
 pub mod source;
 pub mod summary;
-pub mod skills;
-pub mod table;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};
-pub use error::Error;
 pub use corpus::{AccountIdx, AccountRef, Corpus, Csr, Indices, PostIdx, PostRef, TagIdx};
+pub use error::Error;
 pub use model::{
     Account, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics, normalize_handle,
     normalize_hashtag,

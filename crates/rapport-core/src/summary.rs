@@ -54,7 +54,12 @@ impl CorpusSummary {
     pub fn of(corpus: &Corpus, org: &[&str], top: usize) -> CorpusSummary {
         let ix = corpus.indices();
         let mut by_kind = BTreeMap::new();
-        for k in [PostKind::Original, PostKind::Reply, PostKind::Quote, PostKind::Repost] {
+        for k in [
+            PostKind::Original,
+            PostKind::Reply,
+            PostKind::Quote,
+            PostKind::Repost,
+        ] {
             by_kind.insert(k.as_str().to_owned(), 0);
         }
         let mut authors = HashSet::new();
@@ -143,9 +148,21 @@ impl CorpusSummary {
         for (k, n) in &self.by_kind {
             let _ = writeln!(s, "    {k:<14} {n:>10}");
         }
-        let _ = writeln!(s, "  accounts         {:>10}  ({} wrote posts)", self.accounts, self.authors);
-        let _ = writeln!(s, "  conversations    {:>10}  ({} with replies)", self.conversations, self.threads);
-        let _ = writeln!(s, "  missing parents  {:>10}  (placeholders in reply trees)", self.missing_parents);
+        let _ = writeln!(
+            s,
+            "  accounts         {:>10}  ({} wrote posts)",
+            self.accounts, self.authors
+        );
+        let _ = writeln!(
+            s,
+            "  conversations    {:>10}  ({} with replies)",
+            self.conversations, self.threads
+        );
+        let _ = writeln!(
+            s,
+            "  missing parents  {:>10}  (placeholders in reply trees)",
+            self.missing_parents
+        );
         if let Some((a, b)) = &self.span {
             let _ = writeln!(s, "  from {a} to {b}");
         }
@@ -168,10 +185,26 @@ impl CorpusSummary {
         }
         if let Some(o) = &self.org {
             let _ = writeln!(s, "\nThe organisation's posts ({})", o.accounts.join(", "));
-            let pct = |x: usize| if o.posts == 0 { 0.0 } else { 100.0 * x as f64 / o.posts as f64 };
+            let pct = |x: usize| {
+                if o.posts == 0 {
+                    0.0
+                } else {
+                    100.0 * x as f64 / o.posts as f64
+                }
+            };
             let _ = writeln!(s, "  original posts   {:>10}", o.posts);
-            let _ = writeln!(s, "  answered         {:>10}  ({:.1}%)", o.answered, pct(o.answered));
-            let _ = writeln!(s, "  unanswered       {:>10}  ({:.1}%)", o.unanswered, pct(o.unanswered));
+            let _ = writeln!(
+                s,
+                "  answered         {:>10}  ({:.1}%)",
+                o.answered,
+                pct(o.answered)
+            );
+            let _ = writeln!(
+                s,
+                "  unanswered       {:>10}  ({:.1}%)",
+                o.unanswered,
+                pct(o.unanswered)
+            );
         }
         s
     }

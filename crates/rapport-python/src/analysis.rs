@@ -3,8 +3,8 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
+use rapport_arrow::RecordBatch;
 use rapport_core::skills::SkillsError;
-use rapport_core::table::Table;
 use serde::Serialize;
 
 use crate::conversion::json_to_py;
@@ -41,16 +41,14 @@ impl From<SkillsError> for Error {
 }
 
 /// Rows of a serde struct as a table.
-pub(crate) fn table_of<T: Serialize + Default>(rows: &[T]) -> Result<Table, Error> {
-    Ok(Table::from_rows_or_schema(rows)?)
+pub(crate) fn table_of<T: Serialize + Default>(rows: &[T]) -> Result<RecordBatch, Error> {
+    Ok(rapport_arrow::record_batch(rows)?)
 }
 
 /// Rows of a serde struct as a table, without the `account` column (the corpus's internal account
 /// index, meaningless outside one process: `id` and `handle` name the account).
-pub(crate) fn people_table<T: Serialize + Default>(rows: &[T]) -> Result<Table, Error> {
-    let mut t = Table::from_rows_or_schema(rows)?;
-    t.take_column("account");
-    Ok(t)
+pub(crate) fn people_table<T: Serialize + Default>(rows: &[T]) -> Result<RecordBatch, Error> {
+    Ok(rapport_arrow::record_batch_without(rows, "account")?)
 }
 
 /// Any serialisable value as JSON, for dicts handed to Python.

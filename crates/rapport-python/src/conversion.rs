@@ -1,13 +1,15 @@
-//! Rust values to Python objects, in one place: JSON values, table cells, whole columns.
+//! Rust values to Python objects, in one place: JSON values, Arrow table cells, whole columns.
 //!
 //! Columns go over in bulk (one `list` or one `bytes` buffer per column), never cell by cell through
 //! row dicts: that is what keeps a million-row `to_pandas()` well under a second.
 
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit, TimestampMillisecondType};
 use chrono::{DateTime, TimeZone, Utc};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
-use rapport_core::table::{Column, Value};
+use rapport_arrow::table::{Cell, cell, dtype_name};
 
 /// Milliseconds since the epoch to a timezone-aware `datetime` (UTC).
 pub(crate) fn ms_to_datetime(ms: i64) -> DateTime<Utc> {
@@ -17,101 +19,117 @@ pub(crate) fn ms_to_datetime(ms: i64) -> DateTime<Utc> {
 }
 
 /// One table cell as a Python object (`None`, `bool`, `int`, `float`, `str`, aware `datetime`, `list`).
-pub(crate) fn value_to_py<'py>(py: Python<'py>, v: Value<'_>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn cell_to_py<'py>(py: Python<'py>, v: Cell<'_>) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => b.into_bound_py_any(py)?,
-        Value::I64(i) => i.into_bound_py_any(py)?,
-        Value::F64(f) => f.into_bound_py_any(py)?,
-        Value::Str(s) => s.into_bound_py_any(py)?,
-        Value::Timestamp(ms) => ms_to_datetime(ms).into_bound_py_any(py)?,
-        Value::StrList(l) => PyList::new(py, l)?.into_any(),
+        Cell::Null => py.None().into_bound(py),
+        Cell::Bool(b) => b.into_bound_py_any(py)?,
+        Cell::I64(i) => i.into_bound_py_any(py)?,
+        Cell::F64(f) => f.into_bound_py_any(py)?,
+        Cell::Str(s) => s.into_bound_py_any(py)?,
+        Cell::Timestamp(ms) => ms_to_datetime(ms).into_bound_py_any(py)?,
+        Cell::StrList(l) => PyList::new(py, l)?.into_any(),
     })
 }
 
 /// A whole column as a Python list.
-pub(crate) fn column_to_list<'py>(py: Python<'py>, c: &Column) -> PyResult<Bound<'py, PyList>> {
-    match c {
-        Column::Bool(v) => PyList::new(py, v),
-        Column::I64(v) => PyList::new(py, v),
-        Column::F64(v) => PyList::new(py, v),
-        Column::Str(v) => PyList::new(py, v),
-        Column::Timestamp(v) => PyList::new(py, v.iter().map(|o| o.map(ms_to_datetime))),
-        Column::StrList(v) => PyList::new(py, v),
-        Column::Null(n) => PyList::new(py, (0..*n).map(|_| py.None())),
-    }
+pub(crate) fn column_to_list<'py>(py: Python<'py>, c: &dyn Array) -> PyResult<Bound<'py, PyList>> {
+    let items = (0..c.len())
+        .map(|i| cell_to_py(py, cell(c, i)))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
 }
 
-fn le_bytes<'py, T: Copy, const N: usize>(
-    py: Python<'py>,
-    v: &[Option<T>],
-    fill: T,
-    to: fn(T) -> [u8; N],
-) -> Bound<'py, PyBytes> {
-    let mut out = Vec::with_capacity(v.len() * N);
-    for x in v {
-        out.extend_from_slice(&to(x.unwrap_or(fill)));
-    }
-    PyBytes::new(py, &out)
-}
-
-fn null_mask<'py, T>(py: Python<'py>, v: &[Option<T>]) -> Option<Bound<'py, PyBytes>> {
-    v.iter().any(Option::is_none).then(|| {
-        let mask: Vec<u8> = v.iter().map(|x| u8::from(x.is_none())).collect();
+fn null_mask<'py>(py: Python<'py>, c: &dyn Array) -> Option<Bound<'py, PyBytes>> {
+    (c.null_count() > 0).then(|| {
+        let mask: Vec<u8> = (0..c.len()).map(|i| u8::from(c.is_null(i))).collect();
         PyBytes::new(py, &mask)
     })
 }
 
-/// A column in the shape the Python conversions want: `(kind, data, null_mask)`.
+/// A column in the shape the Python conversions without pyarrow want: `(kind, data, null_mask)`.
 ///
-/// - `i64`, `f64`, `timestamp` (ms): `data` is a `bytes` of little-endian 8-byte values (nulls hold 0),
-///   ready for `numpy.frombuffer`; `bool`: one byte per value;
+/// - `i64`, `f64`, `timestamp` (ms): `data` is a `bytes` of little-endian 8-byte values (nulls hold 0,
+///   NaN for floats), ready for `numpy.frombuffer`; `bool`: one byte per value;
 /// - `str`: `data` is a `list`; `list[str]`: `data` is `(offsets, values)`, little-endian 8-byte
 ///   offsets (one more than rows) into the flat `list` of values; `null`: `data` is the length;
 /// - `null_mask` is `None` without nulls, else a `bytes` with 1 where the value is null.
-pub(crate) fn column_buffers<'py>(py: Python<'py>, c: &Column) -> PyResult<Bound<'py, PyTuple>> {
-    let kind = c.data_type().as_str();
+///
+/// With pyarrow installed, the conversions take the whole table through the Arrow C stream instead.
+pub(crate) fn column_buffers<'py>(
+    py: Python<'py>,
+    col: &dyn Array,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let kind = dtype_name(col.data_type());
     let none = || py.None().into_bound(py);
-    let (data, mask): (Bound<'py, PyAny>, Bound<'py, PyAny>) = match c {
-        Column::Bool(v) => (
-            le_bytes(py, v, false, |b| [u8::from(b)]).into_any(),
-            null_mask(py, v).map_or_else(none, Bound::into_any),
-        ),
-        Column::I64(v) | Column::Timestamp(v) => (
-            le_bytes(py, v, 0_i64, i64::to_le_bytes).into_any(),
-            null_mask(py, v).map_or_else(none, Bound::into_any),
-        ),
-        Column::F64(v) => (
-            le_bytes(py, v, f64::NAN, f64::to_le_bytes).into_any(),
-            null_mask(py, v).map_or_else(none, Bound::into_any),
-        ),
-        Column::Str(v) => (
-            PyList::new(py, v)?.into_any(),
-            null_mask(py, v).map_or_else(none, Bound::into_any),
-        ),
-        Column::StrList(v) => {
-            // Arrow's list layout: offsets into one flat list of strings, so no per-row list is made
-            // here (building a million small lists costs more than everything else together).
-            let mut offsets: Vec<u8> = Vec::with_capacity((v.len() + 1) * 8);
+    let mask = null_mask(py, col).map_or_else(none, Bound::into_any);
+    let rows = col.len();
+    let data: Bound<'py, PyAny> = match col.data_type() {
+        DataType::Boolean => {
+            let a = col.as_boolean();
+            let v: Vec<u8> = (0..rows)
+                .map(|i| u8::from(a.is_valid(i) && a.value(i)))
+                .collect();
+            PyBytes::new(py, &v).into_any()
+        }
+        DataType::Int64 => {
+            let a = col.as_primitive::<Int64Type>();
+            let mut v = Vec::with_capacity(rows * 8);
+            for i in 0..rows {
+                let x = if a.is_valid(i) { a.value(i) } else { 0 };
+                v.extend_from_slice(&x.to_le_bytes());
+            }
+            PyBytes::new(py, &v).into_any()
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            let a = col.as_primitive::<TimestampMillisecondType>();
+            let mut v = Vec::with_capacity(rows * 8);
+            for i in 0..rows {
+                let x = if a.is_valid(i) { a.value(i) } else { 0 };
+                v.extend_from_slice(&x.to_le_bytes());
+            }
+            PyBytes::new(py, &v).into_any()
+        }
+        DataType::Float64 => {
+            let a = col.as_primitive::<Float64Type>();
+            let mut v = Vec::with_capacity(rows * 8);
+            for i in 0..rows {
+                let x = if a.is_valid(i) { a.value(i) } else { f64::NAN };
+                v.extend_from_slice(&x.to_le_bytes());
+            }
+            PyBytes::new(py, &v).into_any()
+        }
+        DataType::Utf8 => {
+            let a = col.as_string::<i32>();
+            PyList::new(py, a.iter())?.into_any()
+        }
+        DataType::List(_) => {
+            // Offsets into one flat list of strings, so no per-row list is made here (building a
+            // million small lists costs more than everything else together).
+            let l = col.as_list::<i32>();
+            let values = l.values();
+            let s = values.as_string::<i32>();
+            let mut offsets: Vec<u8> = Vec::with_capacity((rows + 1) * 8);
             let mut flat: Vec<&str> = Vec::new();
             offsets.extend_from_slice(&0_i64.to_le_bytes());
-            for l in v {
-                flat.extend(l.iter().flatten().map(String::as_str));
+            let o = l.value_offsets();
+            for i in 0..rows {
+                if l.is_valid(i) {
+                    for j in o[i] as usize..o[i + 1] as usize {
+                        flat.push(if s.is_valid(j) { s.value(j) } else { "" });
+                    }
+                }
                 offsets.extend_from_slice(&(flat.len() as i64).to_le_bytes());
             }
-            let data = PyTuple::new(
+            PyTuple::new(
                 py,
                 [
                     PyBytes::new(py, &offsets).into_any(),
                     PyList::new(py, flat)?.into_any(),
                 ],
-            )?;
-            (
-                data.into_any(),
-                null_mask(py, v).map_or_else(none, Bound::into_any),
-            )
+            )?
+            .into_any()
         }
-        Column::Null(n) => (n.into_bound_py_any(py)?, none()),
+        _ => rows.into_bound_py_any(py)?,
     };
     PyTuple::new(py, [kind.into_bound_py_any(py)?, data, mask])
 }
@@ -150,83 +168,4 @@ pub(crate) fn json_to_py<'py>(
             d.into_any()
         }
     })
-}
-
-/// Arrow's validity bitmap (bit `i` set when row `i` has a value, least significant bit first), or
-/// `None` when no row is null.
-fn validity<'py, T>(py: Python<'py>, v: &[Option<T>]) -> Option<Bound<'py, PyBytes>> {
-    if v.iter().all(Option::is_some) {
-        return None;
-    }
-    let mut bits = vec![0_u8; v.len().div_ceil(8)];
-    for (i, x) in v.iter().enumerate() {
-        if x.is_some() {
-            bits[i / 8] |= 1 << (i % 8);
-        }
-    }
-    Some(PyBytes::new(py, &bits))
-}
-
-/// Appends `s` to an Arrow large-string layout: the bytes to `data`, the end offset to `offsets`.
-fn push_str(offsets: &mut Vec<u8>, data: &mut Vec<u8>, s: &str) {
-    data.extend_from_slice(s.as_bytes());
-    offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
-}
-
-/// A `str` or `list[str]` column in Arrow's memory layout, so pyarrow (and pandas and polars through
-/// it) take it without making one Python string per value.
-///
-/// - `str`: `(validity, offsets, data)`: large-string offsets (8 bytes each, one more than rows) into
-///   the UTF-8 `data`;
-/// - `list[str]`: `(validity, list_offsets, offsets, data)`: the lists' offsets into the values, then
-///   the values as above.
-///
-/// `validity` is Arrow's bitmap or `None` without nulls. Other column types give `None`.
-pub(crate) fn column_arrow<'py>(
-    py: Python<'py>,
-    c: &Column,
-) -> PyResult<Option<Bound<'py, PyTuple>>> {
-    let none = || py.None().into_bound(py);
-    match c {
-        Column::Str(v) => {
-            let mut offsets = Vec::with_capacity((v.len() + 1) * 8);
-            let mut data = Vec::new();
-            offsets.extend_from_slice(&0_i64.to_le_bytes());
-            for s in v {
-                push_str(&mut offsets, &mut data, s.as_deref().unwrap_or(""));
-            }
-            Ok(Some(PyTuple::new(
-                py,
-                [
-                    validity(py, v).map_or_else(none, Bound::into_any),
-                    PyBytes::new(py, &offsets).into_any(),
-                    PyBytes::new(py, &data).into_any(),
-                ],
-            )?))
-        }
-        Column::StrList(v) => {
-            let mut list_offsets = Vec::with_capacity((v.len() + 1) * 8);
-            let mut offsets = vec![0_u8; 8];
-            let mut data = Vec::new();
-            let mut n = 0_i64;
-            list_offsets.extend_from_slice(&0_i64.to_le_bytes());
-            for l in v {
-                for s in l.iter().flatten() {
-                    push_str(&mut offsets, &mut data, s);
-                    n += 1;
-                }
-                list_offsets.extend_from_slice(&n.to_le_bytes());
-            }
-            Ok(Some(PyTuple::new(
-                py,
-                [
-                    validity(py, v).map_or_else(none, Bound::into_any),
-                    PyBytes::new(py, &list_offsets).into_any(),
-                    PyBytes::new(py, &offsets).into_any(),
-                    PyBytes::new(py, &data).into_any(),
-                ],
-            )?))
-        }
-        _ => Ok(None),
-    }
 }

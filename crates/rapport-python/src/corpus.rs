@@ -4,19 +4,18 @@
 //! corpora, so a corpus can be shared between threads and notebooks cells without surprises. Every call
 //! that reads or builds a corpus releases the GIL and runs under [`crate::guarded`].
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use rapport_arrow::RecordBatch;
 use rapport_core::filter::Filter;
 use rapport_core::summary::CorpusSummary;
-use rapport_core::table::{Column, Table};
 use rapport_core::{Account, Corpus, Post};
-use serde::Serialize;
 
-use crate::conversion::{json_to_py, ms_to_datetime};
+use crate::conversion::json_to_py;
 use crate::errors::Error;
 use crate::guarded;
 use crate::import::{finish, options};
@@ -26,27 +25,42 @@ use rapport_twitter::import::{
 };
 use rapport_sample::{SampleConfig, sample_jsonl_string};
 
-/// The name of the JSON member inside a saved corpus (a zip container, deflated).
-const SAVED_MEMBER: &str = "rapport-corpus-v1.json";
+/// The name of the JSON member inside a corpus saved by rapport before the Parquet corpus file (a zip
+/// container, deflated); such files still load.
+const LEGACY_MEMBER: &str = "rapport-corpus-v1.json";
 
-/// Writes a corpus as a zip container holding its serde JSON, deflated (fast level: a corpus file is
-/// written often and read often).
+/// Writes a corpus as a rapport corpus file (Parquet, see `docs/files.md`).
 pub(crate) fn corpus_to_bytes(c: &Corpus) -> Result<Vec<u8>, Error> {
-    let json = serde_json::to_vec(c).map_err(|e| Error::Internal(e.to_string()))?;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .large_file(json.len() > u32::MAX as usize / 2);
-    let zerr = |e: zip::result::ZipError| Error::Internal(format!("writing the corpus file: {e}"));
-    w.start_file(SAVED_MEMBER, opts).map_err(zerr)?;
-    w.write_all(&json)
-        .map_err(|e| Error::Internal(format!("writing the corpus file: {e}")))?;
-    Ok(w.finish().map_err(zerr)?.into_inner())
+    Ok(rapport_arrow::save_corpus_bytes(c)?)
 }
 
-/// Reads what [`corpus_to_bytes`] wrote; `name` names the source in errors.
-pub(crate) fn corpus_from_bytes(bytes: &[u8], name: &str) -> Result<Corpus, Error> {
+/// A corpus-file error as the binding's error: a missing file stays an I/O error, anything else is a
+/// parse error naming the file.
+pub(crate) fn file_error(e: rapport_arrow::Error, name: &str) -> Error {
+    match e {
+        rapport_arrow::Error::Io { path, source } => Error::Io {
+            path: path.display().to_string(),
+            source,
+        },
+        other => Error::Parse {
+            message: other.to_string(),
+            path: Some(name.to_owned()),
+            line: None,
+            json_path: None,
+        },
+    }
+}
+
+/// Reads what [`corpus_to_bytes`] wrote (or a zip-of-JSON corpus of an earlier rapport); `name`
+/// names the source in errors.
+pub(crate) fn corpus_from_bytes(bytes: Vec<u8>, name: &str) -> Result<Corpus, Error> {
+    if !bytes.starts_with(b"PK") {
+        return rapport_arrow::load_corpus_bytes(bytes, name).map_err(|e| file_error(e, name));
+    }
+    legacy_corpus_from_bytes(&bytes, name)
+}
+
+fn legacy_corpus_from_bytes(bytes: &[u8], name: &str) -> Result<Corpus, Error> {
     let perr = |message: String| Error::Parse {
         message: format!("{name}: {message}"),
         path: Some(name.to_owned()),
@@ -58,9 +72,9 @@ pub(crate) fn corpus_from_bytes(bytes: &[u8], name: &str) -> Result<Corpus, Erro
             "not a saved rapport corpus ({e}); save one with corpus.save(path)"
         ))
     })?;
-    let mut member = zip.by_name(SAVED_MEMBER).map_err(|_| {
+    let mut member = zip.by_name(LEGACY_MEMBER).map_err(|_| {
         perr(format!(
-            "not a saved rapport corpus: it has no {SAVED_MEMBER} (saved by another version?)"
+            "not a saved rapport corpus: it has no {LEGACY_MEMBER} (saved by another version?)"
         ))
     })?;
     let mut json = Vec::with_capacity(usize::try_from(member.size()).unwrap_or(0));
@@ -132,214 +146,21 @@ fn strings(v: Option<&Bound<'_, PyAny>>, what: &str) -> Result<Option<Vec<String
         .map_err(|_| Error::Config(format!("{what} must be a string or a list of strings")))
 }
 
-/// The posts of a corpus, one row each, built column by column.
-pub(crate) fn posts_table(c: &Corpus) -> Result<Table, Error> {
-    let n = c.num_posts();
-    let mut id = Vec::with_capacity(n);
-    let mut author_id = Vec::with_capacity(n);
-    let mut author = Vec::with_capacity(n);
-    let mut created = Vec::with_capacity(n);
-    let mut kind = Vec::with_capacity(n);
-    let mut text = Vec::with_capacity(n);
-    let mut conversation = Vec::with_capacity(n);
-    let mut reply_to = Vec::with_capacity(n);
-    let mut reply_to_account = Vec::with_capacity(n);
-    let mut quoted = Vec::with_capacity(n);
-    let mut reposted = Vec::with_capacity(n);
-    let mut hashtags = Vec::with_capacity(n);
-    let mut mentions = Vec::with_capacity(n);
-    let mut urls = Vec::with_capacity(n);
-    let mut lang = Vec::with_capacity(n);
-    let mut metrics: [Vec<Option<i64>>; 5] = Default::default();
-    for p in c.posts() {
-        id.push(Some(p.id().to_owned()));
-        author_id.push(Some(p.author().id().to_owned()));
-        author.push(Some(p.author().handle_or_id().to_owned()));
-        created.push(Some(p.created_ms()));
-        kind.push(Some(p.kind().as_str().to_owned()));
-        text.push(Some(p.text().to_owned()));
-        conversation.push(p.conversation_id().map(str::to_owned));
-        reply_to.push(p.reply_to_id().map(str::to_owned));
-        reply_to_account.push(p.reply_to_account().map(|a| a.handle_or_id().to_owned()));
-        quoted.push(p.quoted_id().map(str::to_owned));
-        reposted.push(p.reposted_id().map(str::to_owned));
-        hashtags.push(Some(p.hashtags().map(str::to_owned).collect::<Vec<_>>()));
-        mentions.push(Some(
-            p.mentions()
-                .map(|a| a.handle_or_id().to_owned())
-                .collect::<Vec<_>>(),
-        ));
-        urls.push(Some(p.urls().map(str::to_owned).collect::<Vec<_>>()));
-        lang.push(p.lang().map(str::to_owned));
-        let m = p.metrics();
-        for (col, v) in
-            metrics
-                .iter_mut()
-                .zip([m.replies, m.reposts, m.quotes, m.likes, m.impressions])
-        {
-            col.push(v.map(i64::from));
-        }
-    }
-    let [replies, reposts, quotes, likes, impressions] = metrics;
-    let mut t = Table::new();
-    t.push_column("id", Column::Str(id))?;
-    t.push_column("author_id", Column::Str(author_id))?;
-    t.push_column("author", Column::Str(author))?;
-    t.push_column("created_at", Column::Timestamp(created))?;
-    t.push_column("kind", Column::Str(kind))?;
-    t.push_column("text", Column::Str(text))?;
-    t.push_column("conversation_id", Column::Str(conversation))?;
-    t.push_column("reply_to", Column::Str(reply_to))?;
-    t.push_column("reply_to_account", Column::Str(reply_to_account))?;
-    t.push_column("quoted", Column::Str(quoted))?;
-    t.push_column("reposted", Column::Str(reposted))?;
-    t.push_column("hashtags", Column::StrList(hashtags))?;
-    t.push_column("mentions", Column::StrList(mentions))?;
-    t.push_column("urls", Column::StrList(urls))?;
-    t.push_column("lang", Column::Str(lang))?;
-    t.push_column("replies", Column::I64(replies))?;
-    t.push_column("reposts", Column::I64(reposts))?;
-    t.push_column("quotes", Column::I64(quotes))?;
-    t.push_column("likes", Column::I64(likes))?;
-    t.push_column("impressions", Column::I64(impressions))?;
-    Ok(t)
-}
-
-#[derive(Serialize)]
-struct AccountRow<'a> {
-    id: &'a str,
-    handle: &'a str,
-    display_name: Option<&'a str>,
-    bio: Option<&'a str>,
-    created_at: Option<DateTime<Utc>>,
-    posts: usize,
-    followers: Option<u64>,
-    following: Option<u64>,
-    tweet_count: Option<u64>,
-    listed: Option<u64>,
-    platform: &'static str,
-    is_stub: bool,
+/// The posts of a corpus, one row each.
+pub(crate) fn posts_table(c: &Corpus) -> Result<RecordBatch, Error> {
+    Ok(rapport_arrow::corpus::posts(c)?)
 }
 
 /// The accounts of a corpus, one row each.
-pub(crate) fn accounts_table(c: &Corpus) -> Result<Table, Error> {
-    let rows: Vec<AccountRow<'_>> = c
-        .accounts()
-        .map(|a| {
-            let k = a.counts();
-            AccountRow {
-                id: a.id(),
-                handle: a.handle(),
-                display_name: a.display_name(),
-                bio: a.bio(),
-                created_at: a.created_at(),
-                posts: a.posts().len(),
-                followers: k.followers,
-                following: k.following,
-                tweet_count: k.posts,
-                listed: k.listed,
-                platform: a.platform().as_str(),
-                is_stub: a.is_stub(),
-            }
-        })
-        .collect();
-    let mut t = Table::from_rows(&rows)?;
-    if rows.is_empty() {
-        // No row to infer from: give the empty table its columns all the same.
-        t = empty_with(&[
-            "id",
-            "handle",
-            "display_name",
-            "bio",
-            "created_at",
-            "posts",
-            "followers",
-            "following",
-            "tweet_count",
-            "listed",
-            "platform",
-            "is_stub",
-        ])?;
-    }
-    Ok(t)
-}
-
-fn empty_with(names: &[&str]) -> Result<Table, Error> {
-    let mut t = Table::new();
-    for n in names {
-        t.push_column(*n, Column::Null(0))?;
-    }
-    Ok(t)
-}
-
-#[derive(Serialize)]
-struct ConversationRow<'a> {
-    id: String,
-    root_author: Option<&'a str>,
-    started_at: Option<DateTime<Utc>>,
-    posts: usize,
-    depth: usize,
-    breadth: usize,
-    participants: usize,
-    turns: usize,
-    reply_pairs: usize,
-    two_way_pairs: usize,
-    time_to_first_reply_s: Option<f64>,
-    missing_posts: usize,
-    orphans: usize,
+pub(crate) fn accounts_table(c: &Corpus) -> Result<RecordBatch, Error> {
+    Ok(rapport_arrow::corpus::accounts(c)?)
 }
 
 /// One row per conversation, in the corpus's conversation order.
-pub(crate) fn conversations_table(c: &Corpus) -> Result<Table, Error> {
-    let rows: Vec<ConversationRow<'_>> = c
-        .conversations()
-        .map(|conv| {
-            let root = conv.root();
-            let root_post = root.post.map(|p| c.post(p));
-            ConversationRow {
-                root_author: root_post.map(|p| p.author().handle_or_id()),
-                started_at: root_post.map(|p| p.created_at()).or_else(|| {
-                    conv.posts()
-                        .map(|p| c.post(p).created_ms())
-                        .min()
-                        .map(ms_to_datetime)
-                }),
-                posts: conv.num_posts,
-                depth: conv.depth,
-                breadth: conv.breadth,
-                participants: conv.participants.len(),
-                turns: conv.turns,
-                reply_pairs: conv.reply_pairs.len(),
-                two_way_pairs: conv.two_way_pairs.len(),
-                time_to_first_reply_s: conv.time_to_first_reply_ms.map(|ms| ms as f64 / 1000.0),
-                missing_posts: conv.num_placeholders,
-                orphans: conv.num_orphans,
-                id: conv.id,
-            }
-        })
-        .collect();
-    if rows.is_empty() {
-        return empty_with(&[
-            "id",
-            "root_author",
-            "started_at",
-            "posts",
-            "depth",
-            "breadth",
-            "participants",
-            "turns",
-            "reply_pairs",
-            "two_way_pairs",
-            "time_to_first_reply_s",
-            "missing_posts",
-            "orphans",
-        ]);
-    }
-    Ok(Table::from_rows(&rows)?)
+pub(crate) fn conversations_table(c: &Corpus) -> Result<RecordBatch, Error> {
+    Ok(rapport_arrow::corpus::conversations(c)?)
 }
 
-/// All the posts and accounts of a collection, deduplicated and indexed, with their conversations.
-///
 /// The examples of this class and of `Table` run against `corpus`, the seven-post example corpus of
 /// docs/python.md: `acme_careers` posts a job, `ada` asks a question and gets an answer (a
 /// conversation of four posts), `acme_eng`, `acme_careers` and `bob` post once more each.
@@ -477,12 +298,14 @@ impl PyCorpus {
                 path: path.clone(),
                 source,
             })?;
-            corpus_from_bytes(&bytes, &path)
+            corpus_from_bytes(bytes, &path)
         })?;
         Ok(PyCorpus::new(c))
     }
 
-    /// Writes the corpus to a compact file (deflated JSON in a zip container) that `load` reads back.
+    /// Writes the corpus to a rapport corpus file (Parquet: accounts and posts in one file, format
+    /// version in its metadata; see `docs/files.md`) that `load`, `rapport_arrow::load_corpus` in Rust
+    /// and pyarrow, polars or DuckDB read.
     ///
     /// ```python
     /// >>> import os, tempfile
@@ -493,17 +316,16 @@ impl PyCorpus {
         let path = path_string(path)?;
         let c = Arc::clone(&self.inner);
         guarded(py, move || {
-            let bytes = corpus_to_bytes(&c)?;
-            std::fs::write(&path, bytes).map_err(|source| Error::Io { path, source })
+            rapport_arrow::save_corpus(&c, &path).map_err(|e| file_error(e, &path))
         })?;
         Ok(())
     }
 
-    /// The corpus as bytes (what `save` writes).
+    /// The corpus as bytes (what `save` writes, a Parquet corpus file).
     ///
     /// ```python
-    /// >>> corpus.to_bytes()[:2]
-    /// b'PK'
+    /// >>> corpus.to_bytes()[:4]
+    /// b'PAR1'
     ///
     /// ```
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
@@ -522,7 +344,7 @@ impl PyCorpus {
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
         let data = data.to_vec();
-        let c = guarded(py, move || corpus_from_bytes(&data, "<bytes>"))?;
+        let c = guarded(py, move || corpus_from_bytes(data, "<bytes>"))?;
         Ok(PyCorpus::new(c))
     }
 
@@ -643,6 +465,53 @@ impl PyCorpus {
     fn conversations(&self, py: Python<'_>) -> PyResult<PyTable> {
         let c = Arc::clone(&self.inner);
         Ok(PyTable::new(guarded(py, move || conversations_table(&c))?))
+    }
+
+    /// Who addressed whom, how and when: one row per (post, addressed account) with `src`, `dst`
+    /// (handles), `src_id`, `dst_id`, `kind` (`reply`, `mention`, `repost`, `quote`), `post` (the id
+    /// of the post that carries it) and `at`. These are the interactions that engagement and the
+    /// mentor graph are computed from.
+    ///
+    /// ```python
+    /// >>> ix = corpus.interactions()
+    /// >>> ix.columns
+    /// ['src', 'dst', 'src_id', 'dst_id', 'kind', 'post', 'at']
+    /// >>> sorted(set(ix["kind"])), len(ix)
+    /// (['reply'], 3)
+    ///
+    /// ```
+    fn interactions(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let c = Arc::clone(&self.inner);
+        Ok(PyTable::new(guarded(py, move || {
+            Ok(rapport_arrow::corpus::interactions(&c)?)
+        })?))
+    }
+
+    /// Writes the corpus as twarc2-style JSONL (one X API v2 page per line, with `includes.users`),
+    /// which `Corpus.from_jsonl` and twarc-compatible tools read back. Returns the number of lines.
+    ///
+    /// ```python
+    /// >>> import os, tempfile
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "corpus.jsonl")
+    /// >>> corpus.to_jsonl(path) >= 1
+    /// True
+    /// >>> rapport.Corpus.from_jsonl(path).num_posts
+    /// 7
+    ///
+    /// ```
+    fn to_jsonl(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let path = path_string(path)?;
+        let c = Arc::clone(&self.inner);
+        Ok(guarded(py, move || {
+            let f = std::fs::File::create(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            rapport_arrow::corpus_to_jsonl(&c, std::io::BufWriter::new(f)).map_err(|e| match e {
+                rapport_arrow::Error::Stream(source) => Error::Io { path, source },
+                other => Error::Internal(other.to_string()),
+            })
+        })?)
     }
 
     /// The quickstart's overview as a dict; `org` names the organisation's accounts (handles or ids)

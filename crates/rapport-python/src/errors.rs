@@ -109,13 +109,13 @@ pub(crate) enum Error {
     /// Accounts the corpus does not hold.
     UnknownAccount(Vec<String>),
     /// A table that cannot be built.
-    Table(rapport_core::table::TableError),
+    Table(rapport_arrow::Error),
     /// A bug: a panic caught on its way to Python.
     Internal(String),
 }
 
-impl From<rapport_core::table::TableError> for Error {
-    fn from(e: rapport_core::table::TableError) -> Self {
+impl From<rapport_arrow::Error> for Error {
+    fn from(e: rapport_arrow::Error) -> Self {
         Error::Table(e)
     }
 }

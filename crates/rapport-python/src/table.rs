@@ -1,22 +1,29 @@
-//! `rapport.Table`: a result table, handed to pandas, Arrow or polars column by column.
+//! `rapport.Table`: a result table, an Arrow record batch handed to pandas, pyarrow or polars.
 //!
-//! The table itself stays in Rust (an `Arc`, so slicing it out of an analysis costs nothing); Python
-//! reads whole columns. The conversions to pandas, Arrow and polars, the `repr` and the HTML view live
-//! in `python/rapport/_table.py`, where the optional imports and their error messages belong.
+//! The table itself stays in Rust (an `Arc<RecordBatch>` made by `rapport_arrow`, so slicing it out of
+//! an analysis costs nothing). It implements the Arrow PyCapsule interface (`__arrow_c_stream__`,
+//! `__arrow_c_schema__`), so `pyarrow.table(t)` and `polars.from_arrow(t)` read its buffers without a
+//! copy. The conversions to pandas, Arrow and polars, the `repr` and the HTML view live in
+//! `python/rapport/_table.py`, where the optional imports and their error messages belong.
 
 use std::sync::Arc;
 
+use arrow::array::{ArrayRef, RecordBatch, StructArray};
+use arrow::datatypes::Field;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use rapport_core::table::Table;
+use pyo3::types::{PyCapsule, PyDict, PyList, PyString};
+use pyo3_arrow::error::PyArrowResult;
+use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
+use rapport_arrow::table::{cell, dtype_name};
 
-use crate::conversion::{column_arrow, column_buffers, column_to_list, value_to_py};
+use crate::conversion::{cell_to_py, column_buffers, column_to_list};
 
-/// A columnar result table: named, typed, nullable columns of equal length.
+/// A columnar result table: named, typed, nullable columns of equal length, held as Arrow memory.
 ///
 /// Every analysis returns one. Iterate it for row dicts, index it by column name for a list, or hand
-/// it to pandas, Arrow or polars in one call.
+/// it to pandas, Arrow or polars in one call. It implements the Arrow PyCapsule interface, so
+/// `pyarrow.table(t)`, `polars.from_arrow(t)` or DuckDB read it without a copy.
 ///
 /// ```python
 /// >>> posts = corpus.posts()
@@ -28,23 +35,40 @@ use crate::conversion::{column_arrow, column_buffers, column_to_list, value_to_p
 /// ```
 #[pyclass(module = "rapport._native", name = "Table", frozen, sequence)]
 pub(crate) struct PyTable {
-    pub(crate) inner: Arc<Table>,
+    pub(crate) inner: Arc<RecordBatch>,
+}
+
+/// Row `i` of a batch as a dict.
+fn row_dict<'py>(py: Python<'py>, b: &RecordBatch, i: usize) -> PyResult<Bound<'py, PyDict>> {
+    if i >= b.num_rows() {
+        return Err(PyIndexError::new_err("row out of range"));
+    }
+    let d = PyDict::new(py);
+    for (f, col) in b.schema_ref().fields().iter().zip(b.columns()) {
+        d.set_item(f.name(), cell_to_py(py, cell(col, i))?)?;
+    }
+    Ok(d)
+}
+
+fn names(b: &RecordBatch) -> Vec<String> {
+    b.schema_ref()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect()
 }
 
 impl PyTable {
-    pub(crate) fn new(t: Table) -> Self {
+    pub(crate) fn new(t: RecordBatch) -> Self {
         PyTable { inner: Arc::new(t) }
     }
 
     fn row_dict<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        for (name, col) in self.inner.columns() {
-            let v = col
-                .get(i)
-                .ok_or_else(|| PyIndexError::new_err("row out of range"))?;
-            d.set_item(name, value_to_py(py, v)?)?;
-        }
-        Ok(d)
+        row_dict(py, &self.inner, i)
+    }
+
+    fn column_ref(&self, name: &str) -> Option<&ArrayRef> {
+        self.inner.column_by_name(name)
     }
 
     fn helper<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -55,7 +79,7 @@ impl PyTable {
 #[pymethods]
 impl PyTable {
     fn __len__(&self) -> usize {
-        self.inner.len()
+        self.inner.num_rows()
     }
 
     /// The column names, in order.
@@ -67,7 +91,7 @@ impl PyTable {
     /// ```
     #[getter]
     fn columns(&self) -> Vec<String> {
-        self.inner.column_names().to_vec()
+        names(&self.inner)
     }
 
     /// Column name → type name (`bool`, `i64`, `f64`, `str`, `timestamp[ms, UTC]`, `list[str]`,
@@ -81,8 +105,10 @@ impl PyTable {
     #[getter]
     fn dtypes(&self) -> Vec<(String, &'static str)> {
         self.inner
-            .columns()
-            .map(|(n, c)| (n.to_owned(), c.data_type().as_str()))
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), dtype_name(f.data_type())))
             .collect()
     }
 
@@ -95,7 +121,7 @@ impl PyTable {
     /// ```
     #[getter]
     fn shape(&self) -> (usize, usize) {
-        (self.inner.len(), self.inner.column_names().len())
+        (self.inner.num_rows(), self.inner.num_columns())
     }
 
     /// `table["name"]` is a column as a list; `table[i]` is row `i` as a dict (negative counts from the
@@ -110,7 +136,7 @@ impl PyTable {
             return self.column(py, &name).map(Bound::into_any);
         }
         if let Ok(i) = key.extract::<isize>() {
-            let n = self.inner.len() as isize;
+            let n = self.inner.num_rows() as isize;
             let j = if i < 0 { i + n } else { i };
             if j < 0 || j >= n {
                 return Err(PyIndexError::new_err(format!(
@@ -125,7 +151,7 @@ impl PyTable {
     }
 
     fn __contains__(&self, name: &str) -> bool {
-        self.inner.column(name).is_some()
+        self.column_ref(name).is_some()
     }
 
     /// Column `name` as a list (timestamps as timezone-aware `datetime`s).
@@ -136,11 +162,11 @@ impl PyTable {
     ///
     /// ```
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
-        match self.inner.column(name) {
+        match self.column_ref(name) {
             Some(c) => column_to_list(py, c),
             None => Err(PyKeyError::new_err(format!(
                 "no column {name:?}; the columns are {:?}",
-                self.inner.column_names()
+                names(&self.inner)
             ))),
         }
     }
@@ -163,11 +189,14 @@ impl PyTable {
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let cols = self
             .inner
-            .columns()
-            .map(|(n, c)| Ok((PyString::new(py, n), column_to_list(py, c)?)))
+            .schema_ref()
+            .fields()
+            .iter()
+            .zip(self.inner.columns())
+            .map(|(f, c)| Ok((PyString::new(py, f.name()), column_to_list(py, c)?)))
             .collect::<PyResult<Vec<_>>>()?;
         let rows = PyList::empty(py);
-        for i in 0..self.inner.len() {
+        for i in 0..self.inner.num_rows() {
             let d = PyDict::new(py);
             for (n, l) in &cols {
                 d.set_item(n, l.get_item(i)?)?;
@@ -186,7 +215,11 @@ impl PyTable {
     /// ```
     fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
         let t = Arc::clone(&self.inner);
-        Ok(crate::guarded(py, move || t.to_csv().map_err(Into::into))?)
+        Ok(crate::guarded(py, move || {
+            let mut out = Vec::new();
+            rapport_arrow::table::to_csv(&t, &mut out)?;
+            String::from_utf8(out).map_err(|e| crate::errors::Error::Internal(e.to_string()))
+        })?)
     }
 
     /// The table as a JSON array of records.
@@ -200,7 +233,7 @@ impl PyTable {
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let t = Arc::clone(&self.inner);
         Ok(crate::guarded(py, move || {
-            Ok(t.to_json_records().to_string())
+            Ok(rapport_arrow::table::to_json_records(&t).to_string())
         })?)
     }
 
@@ -238,24 +271,35 @@ impl PyTable {
         Self::helper(slf.py(), "to_polars")?.call1((slf,))
     }
 
-    /// Column `name` as `(kind, data, null_mask)` for bulk conversion (see `rapport._table`).
+    /// Column `name` as `(kind, data, null_mask)` for conversion without pyarrow (see
+    /// `rapport._table`).
     fn _column_buffers<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        match self.inner.column(name) {
+        match self.column_ref(name) {
             Some(c) => column_buffers(py, c).map(Bound::into_any),
             None => Err(PyKeyError::new_err(name.to_owned())),
         }
     }
 
-    /// A `str` or `list[str]` column in Arrow's layout (see `conversion::column_arrow`), else `None`.
-    fn _column_arrow<'py>(
+    /// The Arrow schema as a PyCapsule (the Arrow PyCapsule interface).
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyArrowResult<Bound<'py, PyCapsule>> {
+        to_schema_pycapsule(py, self.inner.schema_ref().as_ref())
+    }
+
+    /// The table as an Arrow C stream of one record batch (the Arrow PyCapsule interface): what
+    /// `pyarrow.table(t)` and `polars.from_arrow(t)` call. The buffers are shared, not copied.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
         &self,
         py: Python<'py>,
-        name: &str,
-    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        match self.inner.column(name) {
-            Some(c) => column_arrow(py, c),
-            None => Err(PyKeyError::new_err(name.to_owned())),
-        }
+        requested_schema: Option<Bound<'py, PyCapsule>>,
+    ) -> PyArrowResult<Bound<'py, PyCapsule>> {
+        let batch = RecordBatch::clone(&self.inner);
+        let schema = batch.schema();
+        let arrays = std::iter::once(Ok(Arc::new(StructArray::from(batch)) as ArrayRef));
+        let field = Field::new_struct("", schema.fields().clone(), false)
+            .with_metadata(schema.metadata().clone());
+        let reader = Box::new(ArrayIterator::new(arrays, field.into()));
+        to_stream_pycapsule(py, reader, requested_schema)
     }
 
     fn __repr__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -277,7 +321,7 @@ impl PyTable {
 /// ```
 #[pyclass(module = "rapport._native", name = "TableRows")]
 pub(crate) struct TableRows {
-    table: Arc<Table>,
+    table: Arc<RecordBatch>,
     next: usize,
 }
 
@@ -288,21 +332,15 @@ impl TableRows {
     }
 
     fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        if self.next >= self.table.len() {
+        if self.next >= self.table.num_rows() {
             return Ok(None);
         }
-        let d = PyDict::new(py);
-        for (name, col) in self.table.columns() {
-            let v = col
-                .get(self.next)
-                .ok_or_else(|| PyIndexError::new_err("row out of range"))?;
-            d.set_item(name, value_to_py(py, v)?)?;
-        }
+        let d = row_dict(py, &self.table, self.next)?;
         self.next += 1;
         Ok(Some(d))
     }
 
     fn __length_hint__(&self) -> usize {
-        self.table.len().saturating_sub(self.next)
+        self.table.num_rows().saturating_sub(self.next)
     }
 }

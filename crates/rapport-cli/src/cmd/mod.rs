@@ -4,6 +4,7 @@
 pub(crate) mod analysis;
 pub(crate) mod audit;
 pub(crate) mod check;
+pub(crate) mod export;
 pub(crate) mod forget;
 pub(crate) mod import;
 pub(crate) mod quickstart;

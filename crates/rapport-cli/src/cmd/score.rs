@@ -1,4 +1,4 @@
-//! `rapport score --store PATH --org HANDLE... --candidates FILE [--format csv|json] [--explain]`:
+//! `rapport score --store PATH --org HANDLE... --candidates FILE [--format csv|json|jsonl|parquet] [--explain]`:
 //! candidate records in, one row per HRIS id out ([`rapport_core::hris`]); every run appends an audit
 //! entry (configuration, the cohort as pseudonyms, a digest of the output).
 
@@ -20,6 +20,10 @@ pub(crate) enum Format {
     Csv,
     /// The whole result, with the unknown handles and the explanations.
     Json,
+    /// One JSON record per candidate per line (the rows as an Arrow table, nested parts as JSON).
+    Jsonl,
+    /// The rows as a Parquet file (Arrow types: timestamps as timestamp(ms, UTC)); needs -o.
+    Parquet,
 }
 
 /// Arguments of `rapport score`.
@@ -153,6 +157,20 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             v.push(b'\n');
             v
         }
+        Format::Jsonl | Format::Parquet => {
+            if args.format == Format::Parquet && args.output.is_none() {
+                return Err("--format parquet writes a binary file: give it with -o FILE".into());
+            }
+            let table = rapport_arrow::record_batch(&scores.rows)?;
+            let format = if args.format == Format::Parquet {
+                rapport_arrow::Format::Parquet
+            } else {
+                rapport_arrow::Format::Jsonl
+            };
+            let mut v = Vec::new();
+            rapport_arrow::write_table(&table, format, &mut v)?;
+            v
+        }
     };
 
     // The output first: a run whose output could not be written did not happen, so it keeps no
@@ -174,7 +192,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         "weights": opts.engagement.weights,
         "top_skills": opts.top_skills,
         "explain": args.explain,
-        "format": if args.format == Format::Csv { "csv" } else { "json" },
+        "format": format!("{:?}", args.format).to_lowercase(),
     });
     entry.cohort = scores
         .scored()

@@ -22,7 +22,9 @@ use crate::time::{DAY_MS, decay, median};
 /// - `responded`: the person replied to or mentioned the organisation;
 /// - `noticed`: the organisation replied to or mentioned the person;
 /// - `unaware`: none of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// No reply or mention either way.

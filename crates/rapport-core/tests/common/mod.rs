@@ -101,4 +101,3 @@ pub(crate) fn synthetic(n: usize, accounts: u64) -> Corpus {
     }
     c
 }
-

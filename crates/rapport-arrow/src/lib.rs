@@ -1,0 +1,78 @@
+//! Arrow is rapport's table currency, and this crate is where tables and files are made.
+//!
+//! - [`table`]: typed result rows of any analysis into one Arrow [`RecordBatch`], with the column
+//!   types every consumer understands (timestamps as `Timestamp(ms, "UTC")`, never strings); CSV,
+//!   JSON and JSONL text of a batch.
+//! - [`corpus`]: the posts, accounts, conversations and interactions of a [`Corpus`] as batches.
+//! - [`files`]: the library's own file format, a Parquet corpus file (documented schema, format
+//!   version in the file metadata), and writers of result tables to Parquet, CSV, JSON and JSONL.
+//! - [`jsonl`]: a corpus as twarc2-style JSONL (X API v2 pages with `includes.users`), which
+//!   rapport-twitter's importer reads back to an equal corpus.
+//!
+//! The CLI and the Python binding get every table from here, so Rust, the command line and notebooks
+//! share one shape and one file format.
+//!
+//! [`Corpus`]: rapport_core::Corpus
+
+pub mod corpus;
+pub mod files;
+pub mod jsonl;
+pub mod table;
+
+pub use arrow::record_batch::RecordBatch;
+pub use files::{
+    Format, load_corpus, load_corpus_bytes, save_corpus, save_corpus_bytes, write_table,
+};
+pub use jsonl::corpus_to_jsonl;
+pub use table::{record_batch, record_batch_without};
+
+use std::path::PathBuf;
+
+/// Why a table or a file could not be made or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Rows whose serde shape has no Arrow equivalent (or a value that does not fit its column).
+    #[error("result rows cannot become a table: {message}")]
+    Rows {
+        /// What serde_arrow or the normalisation said.
+        message: String,
+    },
+    /// An Arrow error while building or converting a column.
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+    /// A Parquet error while writing or reading a file.
+    #[error("parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// Writing CSV failed.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing to a stream failed.
+    #[error("{0}")]
+    Stream(#[from] std::io::Error),
+    /// A file that is not a rapport corpus file, or one that is damaged.
+    #[error("{name}: {message}")]
+    NotACorpus {
+        /// The file (or `<bytes>`).
+        name: String,
+        /// What was expected and what was found.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
