@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use rapport_store::Store;
-use rapport_twitter::sample::{SampleConfig, write_sample_file};
+use rapport_sample::{SampleConfig, write_sample_file};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
