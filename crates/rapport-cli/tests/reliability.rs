@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use rapport_store::Store;
 use rapport_sample::{SampleConfig, write_sample_file};
+use rapport_store::Store;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -541,7 +541,11 @@ fn a_compliance_file_removes_posts_and_accounts_from_the_store_and_its_bytes() {
             .posts()
             .find_map(|p| {
                 let t = own_texts(&c, p.author().id(), Some(p.id()));
-                Some((p.id().to_owned(), p.author().id().to_owned(), t.first()?.clone()))
+                Some((
+                    p.id().to_owned(),
+                    p.author().id().to_owned(),
+                    t.first()?.clone(),
+                ))
             })
             .unwrap();
         let user = c
@@ -585,11 +589,16 @@ fn a_compliance_file_removes_posts_and_accounts_from_the_store_and_its_bytes() {
     .unwrap();
     let r = ok(&["import", file.to_str().unwrap(), "--store", &store]);
     assert!(
-        r.stdout.contains("4 compliance event(s) (delete: 2, scrub_geo: 1, suspend: 1)"),
+        r.stdout
+            .contains("4 compliance event(s) (delete: 2, scrub_geo: 1, suspend: 1)"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("1 not in the store, 1 unchanged"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("1 not in the store, 1 unchanged"),
+        "{}",
+        r.stdout
+    );
 
     let s = Store::open(&store).unwrap();
     let after = s.num_posts().unwrap();
@@ -623,7 +632,13 @@ fn a_compliance_file_removes_posts_and_accounts_from_the_store_and_its_bytes() {
 
     // The same file again, as JSON: nothing left to remove; and the sample imported again does not
     // bring the removed posts back.
-    let r = ok(&["import", file.to_str().unwrap(), "--store", &store, "--json"]);
+    let r = ok(&[
+        "import",
+        file.to_str().unwrap(),
+        "--store",
+        &store,
+        "--json",
+    ]);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     let c = &v["files"][0]["compliance"];
     assert_eq!(c["events"], 4);
@@ -655,7 +670,13 @@ fn import_prints_the_skips_per_reason() {
     )
     .unwrap();
     let store = dir.path().join("s.db").to_str().unwrap().to_owned();
-    let r = rapport(&["import", file.to_str().unwrap(), "--store", &store, "--lenient"]);
+    let r = rapport(&[
+        "import",
+        file.to_str().unwrap(),
+        "--store",
+        &store,
+        "--lenient",
+    ]);
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains(
@@ -678,6 +699,10 @@ fn import_prints_the_skips_per_reason() {
     assert_eq!(f["import"]["skip_counts"]["malformed"], 1);
     assert_eq!(
         f["skip_counts"],
-        json!([["no_author", 2], ["bad_compliance_event", 1], ["malformed", 1]])
+        json!([
+            ["no_author", 2],
+            ["bad_compliance_event", 1],
+            ["malformed", 1]
+        ])
     );
 }

@@ -148,7 +148,11 @@ fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8], max: usize) -> Vec<u8> {
             }
             8 => {
                 // A digit replaced by a long run of digits, or a quote by a long string.
-                if let Some(p) = b.iter().skip(at).position(|c| c.is_ascii_digit() || *c == b'"') {
+                if let Some(p) = b
+                    .iter()
+                    .skip(at)
+                    .position(|c| c.is_ascii_digit() || *c == b'"')
+                {
                     let run = vec![if b[at + p] == b'"' { b'x' } else { b'9' }; rng.below(4096)];
                     b.splice(at + p..at + p, run);
                 }
@@ -174,8 +178,14 @@ fn fixtures_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(d).join("fixtures/twitter"));
     }
     [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/twitter"),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared/fixtures/twitter"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/fixtures/twitter"
+        ),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../../shared/fixtures/twitter"
+        ),
     ]
     .iter()
     .map(PathBuf::from)
@@ -222,7 +232,10 @@ fn seeds() -> Seeds {
     jsonl.push(br#"{"id":"1","action":"delete","created_at":"2024-01-01T00:00:00.000Z","redacted_at":"2024-02-01T00:00:00.000Z","reason":"deleted"}"#.to_vec());
     jsonl.push(br#"{"id":"2","action":"suspend","reason":"suspended"}"#.to_vec());
     jsonl.push(br#"{"id":"9","text":"flat @ada #x","author_id":"7","author":{"id":"7","username":"ada"},"created_at":"2024-01-01T00:00:00Z","referenced_tweets":[{"type":"quoted","id":"5","text":"q","author_id":"8"}]}"#.to_vec());
-    jsonl.push(br#"{"data":{"id":"3","text":"stream","author_id":"7"},"matching_rules":[{"id":1}]}"#.to_vec());
+    jsonl.push(
+        br#"{"data":{"id":"3","text":"stream","author_id":"7"},"matching_rules":[{"id":1}]}"#
+            .to_vec(),
+    );
     jsonl.push(br#"{"errors":[{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}]}"#.to_vec());
     if let Some(dir) = fixtures_dir() {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -266,7 +279,13 @@ fn seeds() -> Seeds {
 
 // ----- the parsers ----------------------------------------------------------------------------------
 
-const PARSERS: [&str; 5] = ["jsonl", "page", "archive", "candidates-csv", "candidates-json"];
+const PARSERS: [&str; 5] = [
+    "jsonl",
+    "page",
+    "archive",
+    "candidates-csv",
+    "candidates-json",
+];
 
 fn modes() -> [ImportOptions; 2] {
     // A smaller line cap than the default, so over-long lines are reached by mutation too.
@@ -361,7 +380,10 @@ fn save_failure(parser: &str, n: u64, input: &[u8], why: &str) -> PathBuf {
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("{parser}-{n}.bin"));
     let _ = std::fs::write(&path, input);
-    eprintln!("FUZZ FAILURE [{parser}] {why}: input saved to {}", path.display());
+    eprintln!(
+        "FUZZ FAILURE [{parser}] {why}: input saved to {}",
+        path.display()
+    );
     path
 }
 

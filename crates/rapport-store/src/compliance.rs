@@ -142,7 +142,11 @@ fn exists(tx: &Transaction<'_>, sql: &str, id: &str) -> Result<bool> {
 }
 
 /// The work of [`Store::apply_compliance`], inside one transaction.
-fn apply(tx: &Transaction<'_>, env: &Env<'_>, events: &[ComplianceEvent]) -> Result<ComplianceReport> {
+fn apply(
+    tx: &Transaction<'_>,
+    env: &Env<'_>,
+    events: &[ComplianceEvent],
+) -> Result<ComplianceReport> {
     let mut report = ComplianceReport {
         events: events.len(),
         ..ComplianceReport::default()

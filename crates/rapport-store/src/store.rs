@@ -1214,8 +1214,7 @@ fn write_corpus(tx: &Transaction<'_>, env: &Env<'_>, corpus: &Corpus) -> Result<
             return Err(injected(n));
         }
         // Removed by a compliance event, or a repost carrying such a post's text.
-        if !tomb.is_empty()
-            && (tomb.post(p.id()) || p.reposted_id().is_some_and(|o| tomb.post(o)))
+        if !tomb.is_empty() && (tomb.post(p.id()) || p.reposted_id().is_some_and(|o| tomb.post(o)))
         {
             report.posts_skipped += 1;
             continue;

@@ -590,7 +590,7 @@ const SUSPENDED_TEXT: &str = "pelican-ledger-3317 from a suspended account";
 fn compliance_world() -> Corpus {
     let mut dee = Account::new("4", "dee_d");
     dee.bio = Some("a bio of a suspended person".into());
-    let mut repost = Post::new("12", "2", &format!("RT @ada: {DELETED_TEXT}"), t(11, 9));
+    let mut repost = Post::new("12", "2", format!("RT @ada: {DELETED_TEXT}"), t(11, 9));
     repost.reposted = Some("10".into());
     let mut reply = Post::new("13", "2", "@ada well said", t(11, 10));
     reply.reply_to = Some("11".into());
@@ -662,7 +662,10 @@ fn compliance_events_remove_posts_and_accounts_tombstone_them_and_leave_no_byte(
     }
     assert!(!s.is_post_removed("11").unwrap());
     assert!(s.is_forgotten("4").unwrap());
-    assert!(!s.is_forgotten("dee_d").unwrap(), "a handle is not tombstoned: X reuses them");
+    assert!(
+        !s.is_forgotten("dee_d").unwrap(),
+        "a handle is not tombstoned: X reuses them"
+    );
 
     // One audit entry, in the log that still verifies; Dee only as a key that now links to nobody.
     let log = s.audit_log().unwrap();
@@ -679,7 +682,12 @@ fn compliance_events_remove_posts_and_accounts_tombstone_them_and_leave_no_byte(
     assert!(s.checkpoint().unwrap());
     let db = std::fs::read(&path).unwrap();
     let wal = std::fs::read(side(&path, "-wal")).unwrap_or_default();
-    for n in [DELETED_TEXT, PROTECTED_TEXT, SUSPENDED_TEXT, "a bio of a suspended person"] {
+    for n in [
+        DELETED_TEXT,
+        PROTECTED_TEXT,
+        SUSPENDED_TEXT,
+        "a bio of a suspended person",
+    ] {
         assert!(!contains(&db, n), "{n:?} is still in the database file");
         assert!(!contains(&wal, n), "{n:?} is still in the -wal file");
     }
@@ -688,7 +696,10 @@ fn compliance_events_remove_posts_and_accounts_tombstone_them_and_leave_no_byte(
     let again = s.save_corpus(&compliance_world()).unwrap();
     assert_eq!(again.posts_skipped, 4);
     assert_eq!(again.accounts_skipped, 1);
-    let late = Corpus::from_parts([], [Post::new("99", "2", "deleted before we saw it", t(12, 9))]);
+    let late = Corpus::from_parts(
+        [],
+        [Post::new("99", "2", "deleted before we saw it", t(12, 9))],
+    );
     assert_eq!(s.save_corpus(&late).unwrap().posts_skipped, 1);
     assert_eq!(s.load_corpus().unwrap().num_posts(), 2);
 

@@ -108,19 +108,19 @@ fn import_one(
         (rapport_store::SaveReport::default(), 0)
     } else {
         store.save_corpus_audited(&report.corpus, |saved| {
-        let mut entry = super::audit_entry("import");
-        entry.config = json!({ "lenient": lenient });
-        // Counts only: a file name can name a person (an archive is someone's).
-        entry.details = json!({
-            "bytes": report.bytes,
-            "lines": report.lines,
-            "posts_written": saved.posts_written,
-            "accounts_written": saved.accounts_written,
-            "posts_skipped_forgotten": saved.posts_skipped,
-            "conflicts_skipped": saved.conflicts_skipped,
-            "skipped_lines": report.skipped.len(),
-        });
-        entry
+            let mut entry = super::audit_entry("import");
+            entry.config = json!({ "lenient": lenient });
+            // Counts only: a file name can name a person (an archive is someone's).
+            entry.details = json!({
+                "bytes": report.bytes,
+                "lines": report.lines,
+                "posts_written": saved.posts_written,
+                "accounts_written": saved.accounts_written,
+                "posts_skipped_forgotten": saved.posts_skipped,
+                "conflicts_skipped": saved.conflicts_skipped,
+                "skipped_lines": report.skipped.len(),
+            });
+            entry
         })?
     };
     let compliance = if report.compliance.is_empty() {
