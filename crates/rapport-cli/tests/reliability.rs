@@ -600,25 +600,25 @@ fn a_compliance_file_removes_posts_and_accounts_from_the_store_and_its_bytes() {
         r.stdout
     );
 
-    let s = Store::open(&store).unwrap();
-    let after = s.num_posts().unwrap();
-    let c = s.load_corpus().unwrap();
+    let opened = Store::open(&store).unwrap();
+    let after = opened.num_posts().unwrap();
+    let c = opened.load_corpus().unwrap();
     assert!(c.post_by_id(&post_id).is_none());
     assert!(c.posts().all(|p| p.author().id() != user_id));
     assert!(c.account_by_id(&user_id).is_none_or(|a| a.bio().is_none()));
-    assert!(s.is_post_removed(&post_id).unwrap());
-    assert!(s.is_forgotten(&user_id).unwrap());
+    assert!(opened.is_post_removed(&post_id).unwrap());
+    assert!(opened.is_forgotten(&user_id).unwrap());
 
     // One `compliance` entry after the first import's, with the counts, in a log that verifies.
     let log = audit(&store);
     assert_eq!(actions(&store), ["import", "compliance"]);
-    let d = &log[1]["details"];
-    let removed = d["posts_deleted"].as_u64().unwrap()
-        + d["account_posts_deleted"].as_u64().unwrap()
-        + d["reposts_deleted"].as_u64().unwrap();
+    let details = &log[1]["details"];
+    let removed = details["posts_deleted"].as_u64().unwrap()
+        + details["account_posts_deleted"].as_u64().unwrap()
+        + details["reposts_deleted"].as_u64().unwrap();
     assert_eq!(removed, before - after);
-    assert_eq!(d["posts_deleted"], 1);
-    assert_eq!(d["accounts_deleted"], 1);
+    assert_eq!(details["posts_deleted"], 1);
+    assert_eq!(details["accounts_deleted"], 1);
     assert_eq!(log[1]["cohort_size"], 1);
     assert!(!log[1].to_string().contains(&user_id));
     ok(&["check", "--store", &store]);
