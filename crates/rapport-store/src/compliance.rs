@@ -80,7 +80,7 @@ impl Store {
     /// ```
     /// use rapport_store::Store;
     /// use rapport_core::{Account, Corpus, Post};
-    /// use rapport_core::compliance::{ComplianceEvent, ComplianceTarget};
+    /// use rapport_core::compliance::{ComplianceAction, ComplianceEvent, ComplianceTarget};
     /// use chrono::{TimeZone, Utc};
     ///
     /// let mut store = Store::open_in_memory().unwrap();
