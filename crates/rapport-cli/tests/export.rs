@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use rapport_twitter::import::{ImportOptions, import_jsonl};
 use rapport_sample::{SampleConfig, SampleTruth, write_sample_file};
+use rapport_twitter::import::{ImportOptions, import_jsonl};
 
 fn rapport(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_rapport"))

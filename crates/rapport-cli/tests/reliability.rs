@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use rapport_store::Store;
 use rapport_sample::{SampleConfig, write_sample_file};
+use rapport_store::Store;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -507,4 +507,202 @@ async fn a_sync_that_fails_after_storing_pages_is_still_audited() {
     let sync = log.iter().find(|e| e["action"] == "sync").unwrap();
     assert_eq!(sync["details"]["failed"], true);
     assert_eq!(sync["details"]["pages_in_failed_watch"], 1);
+}
+
+/// Texts of `author` that no other post holds (reposts aside: they go with their original).
+fn own_texts(c: &rapport_core::Corpus, author: &str, post: Option<&str>) -> Vec<String> {
+    c.posts()
+        .filter(|p| {
+            p.author().id() == author
+                && post.is_none_or(|id| p.id() == id)
+                && p.reposted_post().is_none()
+                && p.text().len() > 30
+        })
+        .map(|p| p.text().to_owned())
+        .filter(|t| {
+            !c.posts().any(|o| {
+                o.author().id() != author
+                    && o.reposted_post().is_none()
+                    && o.text().contains(t.as_str())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_compliance_file_removes_posts_and_accounts_from_the_store_and_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sample_store(dir.path());
+    let (post_id, post_author, user_id, needles) = {
+        let s = Store::open(&store).unwrap();
+        let c = s.load_corpus().unwrap();
+        // A post with a text of its own, and another person with posts and a bio of their own.
+        let (post_id, post_author, text) = c
+            .posts()
+            .find_map(|p| {
+                let t = own_texts(&c, p.author().id(), Some(p.id()));
+                Some((
+                    p.id().to_owned(),
+                    p.author().id().to_owned(),
+                    t.first()?.clone(),
+                ))
+            })
+            .unwrap();
+        let user = c
+            .accounts()
+            .filter(|a| a.id() != post_author && a.bio().is_some_and(|b| b.len() > 12))
+            .filter(|a| {
+                let bio = a.bio().unwrap();
+                c.accounts()
+                    .filter(|o| o.id() != a.id())
+                    .all(|o| !o.bio().is_some_and(|b| b.contains(bio)))
+            })
+            .max_by_key(|a| own_texts(&c, a.id(), None).len())
+            .unwrap();
+        let mut needles = own_texts(&c, user.id(), None);
+        assert!(!needles.is_empty());
+        needles.push(user.bio().unwrap().to_owned());
+        needles.push(text);
+        (post_id, post_author, user.id().to_owned(), needles)
+    };
+    let before = Store::open(&store).unwrap().num_posts().unwrap();
+    // A compliance job's results as twarc2 writes them: one event per line, no type field.
+    let file = dir.path().join("compliance.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            concat!(
+                r#"{{"id":"{post}","action":"delete","created_at":"2026-01-02T03:04:05.000Z","redacted_at":"2026-02-01T00:00:00.000Z","reason":"deleted"}}"#,
+                "\n",
+                r#"{{"id":"{user}","action":"suspend","created_at":"2020-01-01T00:00:00.000Z","reason":"suspended"}}"#,
+                "\n",
+                r#"{{"id":"{author}","action":"scrub_geo","reason":"scrub_geo"}}"#,
+                "\n",
+                r#"{{"id":"1999999999999999999","action":"delete","reason":"deleted"}}"#,
+                "\n"
+            ),
+            post = post_id,
+            user = user_id,
+            author = post_author,
+        ),
+    )
+    .unwrap();
+    let r = ok(&["import", file.to_str().unwrap(), "--store", &store]);
+    assert!(
+        r.stdout
+            .contains("4 compliance event(s) (delete: 2, scrub_geo: 1, suspend: 1)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("1 not in the store, 1 unchanged"),
+        "{}",
+        r.stdout
+    );
+
+    let opened = Store::open(&store).unwrap();
+    let after = opened.num_posts().unwrap();
+    let c = opened.load_corpus().unwrap();
+    assert!(c.post_by_id(&post_id).is_none());
+    assert!(c.posts().all(|p| p.author().id() != user_id));
+    assert!(c.account_by_id(&user_id).is_none_or(|a| a.bio().is_none()));
+    assert!(opened.is_post_removed(&post_id).unwrap());
+    assert!(opened.is_forgotten(&user_id).unwrap());
+
+    // One `compliance` entry after the first import's, with the counts, in a log that verifies.
+    let log = audit(&store);
+    assert_eq!(actions(&store), ["import", "compliance"]);
+    let details = &log[1]["details"];
+    let removed = details["posts_deleted"].as_u64().unwrap()
+        + details["account_posts_deleted"].as_u64().unwrap()
+        + details["reposts_deleted"].as_u64().unwrap();
+    assert_eq!(removed, before - after);
+    assert_eq!(details["posts_deleted"], 1);
+    assert_eq!(details["accounts_deleted"], 1);
+    assert_eq!(log[1]["cohort_size"], 1);
+    assert!(!log[1].to_string().contains(&user_id));
+    ok(&["check", "--store", &store]);
+
+    let db = std::fs::read(&store).unwrap();
+    let wal = std::fs::read(format!("{store}-wal")).unwrap_or_default();
+    for n in &needles {
+        assert!(!contains(&db, n), "{n:?} is still in the database file");
+        assert!(!contains(&wal, n), "{n:?} is still in the -wal file");
+    }
+
+    // The same file again, as JSON: nothing left to remove; and the sample imported again does not
+    // bring the removed posts back.
+    let r = ok(&[
+        "import",
+        file.to_str().unwrap(),
+        "--store",
+        &store,
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let c = &v["files"][0]["compliance"];
+    assert_eq!(c["events"], 4);
+    assert_eq!(c["posts_deleted"], 0);
+    assert_eq!(c["tombstones"], 0);
+    assert_eq!(c["wal_truncated"], true);
+    assert_eq!(v["files"][0]["audit_seq"], 0);
+    let sample = dir.path().join("sample.jsonl");
+    ok(&["import", sample.to_str().unwrap(), "--store", &store]);
+    assert_eq!(Store::open(&store).unwrap().num_posts().unwrap(), after);
+}
+
+#[test]
+fn import_prints_the_skips_per_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id":"9","text":"fine","author_id":"7","created_at":"2024-01-01T00:00:00Z"}"#,
+            "\n{not json\n",
+            r#"{"id":"10","text":"whose?","created_at":"2024-01-01T00:00:00Z"}"#,
+            "\n",
+            r#"{"id":"11","text":"also whose?","created_at":"2024-01-01T00:00:00Z"}"#,
+            "\n",
+            r#"{"id":"5","action":"like","reason":"liked"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let store = dir.path().join("s.db").to_str().unwrap().to_owned();
+    let r = rapport(&[
+        "import",
+        file.to_str().unwrap(),
+        "--store",
+        &store,
+        "--lenient",
+    ]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(
+            "skipped 4: post without an author: 2, bad compliance event: 1, malformed line: 1"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = rapport(&[
+        "import",
+        file.to_str().unwrap(),
+        "--store",
+        &store,
+        "--lenient",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["import"]["skip_counts"]["no_author"], 2);
+    assert_eq!(f["import"]["skip_counts"]["malformed"], 1);
+    assert_eq!(
+        f["skip_counts"],
+        json!([
+            ["no_author", 2],
+            ["bad_compliance_event", 1],
+            ["malformed", 1]
+        ])
+    );
 }

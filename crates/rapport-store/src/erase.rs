@@ -466,17 +466,7 @@ fn erase(
         .map(|id| env.digest(&format!("id:{id}")))
         .chain(hks.iter().map(|h| env.digest(&format!("handle:{h}"))))
         .collect();
-    let existing: usize = {
-        let mut st = tx.prepare("SELECT 1 FROM tombstones WHERE digest = ?1")?;
-        let mut n = 0;
-        for d in &digests {
-            if st.exists([d])? {
-                n += 1;
-            }
-        }
-        n
-    };
-    report.tombstones = digests.len() - existing;
+    report.tombstones = new_tombstones(tx, &digests)?;
     let mut e = AuditEntry::new("forget");
     e.cohort.clone_from(&ids);
     e.details = json!({
@@ -491,17 +481,67 @@ fn erase(
         "watches_removed": report.watches_removed,
     });
     audit::append(tx, env, &e)?;
-    let at = now_text();
-    for d in &digests {
-        tx.execute(
-            "INSERT INTO tombstones (digest, at) VALUES (?1, ?2) ON CONFLICT(digest) DO NOTHING",
-            params![d, at],
-        )?;
-    }
-    for id in &ids {
-        tx.execute("DELETE FROM audit_people WHERE account_id = ?1", [id])?;
-    }
+    write_tombstones(tx, &digests)?;
+    unlink_people(tx, &ids)?;
     Ok(report)
+}
+
+/// How many of `digests` are not tombstones yet (what [`write_tombstones`] will add).
+pub(crate) fn new_tombstones(tx: &Transaction<'_>, digests: &[String]) -> Result<usize> {
+    let mut st = tx.prepare_cached("SELECT 1 FROM tombstones WHERE digest = ?1")?;
+    let mut n = 0;
+    for d in digests {
+        if !st.exists([d])? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Writes tombstones (keyed digests, see [`Env::digest`]); existing ones stay as they are.
+pub(crate) fn write_tombstones(tx: &Transaction<'_>, digests: &[String]) -> Result<()> {
+    let at = now_text();
+    let mut st = tx.prepare_cached(
+        "INSERT INTO tombstones (digest, at) VALUES (?1, ?2) ON CONFLICT(digest) DO NOTHING",
+    )?;
+    for d in digests {
+        st.execute(params![d, at])?;
+    }
+    Ok(())
+}
+
+/// Deletes the audit log's pseudonym mapping of these accounts: from then on their key in the log
+/// points at nobody (the log itself stays append-only and verifiable).
+pub(crate) fn unlink_people(tx: &Transaction<'_>, ids: &[String]) -> Result<()> {
+    let mut st = tx.prepare_cached("DELETE FROM audit_people WHERE account_id = ?1")?;
+    for id in ids {
+        st.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Deletes the reposts of these posts (a repost carries its original's text); returns how many.
+/// One pass over the reposts (`reposted` has no index; a lookup per post would scan once each).
+pub(crate) fn delete_reposts_of(tx: &Transaction<'_>, posts: &HashSet<String>) -> Result<usize> {
+    if posts.is_empty() {
+        return Ok(0);
+    }
+    let mut doomed = Vec::new();
+    {
+        let mut st = tx.prepare("SELECT seq, reposted FROM posts WHERE reposted IS NOT NULL")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let reposted: String = r.get(1)?;
+            if posts.contains(&reposted) {
+                doomed.push(r.get::<_, i64>(0)?);
+            }
+        }
+    }
+    let mut del = tx.prepare_cached("DELETE FROM posts WHERE seq = ?1")?;
+    for seq in &doomed {
+        del.execute([seq])?;
+    }
+    Ok(doomed.len())
 }
 
 /// The words of a watch's target or name: runs of letters, digits and `_` (what a handle or an id is

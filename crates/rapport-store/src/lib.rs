@@ -22,6 +22,9 @@
 //!   them, their candidate records, derived data and the watches that name them, leaves a keyed-hash
 //!   tombstone (the key is outside the file: [`KEY_ENV`] or [`key_path`]) that later writes respect,
 //!   logs the erasure, and rewrites the file so the bytes are gone.
+//! - **X compliance events are honoured.** [`Store::apply_compliance`] removes deleted and
+//!   protected posts and deleted, protected, suspended and deactivated accounts with their posts,
+//!   tombstones them as erasure does, and logs it in the same transaction.
 //! - **The audit log is append-only**, enforced by triggers, hash-chained, and names people only by
 //!   random pseudonyms whose mapping erasure deletes.
 //!
@@ -50,6 +53,7 @@
 
 mod audit;
 mod check;
+mod compliance;
 mod erase;
 mod error;
 mod key;
@@ -59,6 +63,7 @@ mod store;
 
 pub use audit::{AuditEntry, AuditRecord, ChainBreak};
 pub use check::CheckReport;
+pub use compliance::ComplianceReport;
 pub use erase::{ForgetReport, RetainReport};
 pub use error::{Result, StoreError};
 pub use key::{KEY_ENV, key_path};

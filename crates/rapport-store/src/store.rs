@@ -81,7 +81,8 @@ pub struct SaveReport {
     pub posts_written: usize,
     /// Accounts inserted or updated.
     pub accounts_written: usize,
-    /// Posts not written because their author (or the author of the post they repost) was forgotten.
+    /// Posts not written because their author (or the author of the post they repost) was forgotten,
+    /// or because a compliance event removed them (or the post they repost).
     pub posts_skipped: usize,
     /// Accounts not written because they were forgotten.
     pub accounts_skipped: usize,
@@ -360,6 +361,12 @@ impl Tombstones<'_> {
     }
     pub(crate) fn id(&self, id: &str) -> bool {
         !id.is_empty() && !self.set.is_empty() && self.has(&format!("id:{id}"))
+    }
+    /// Whether a compliance event removed this post ([`crate::Store::apply_compliance`]).
+    pub(crate) fn post(&self, post_id: &str) -> bool {
+        !post_id.is_empty()
+            && !self.set.is_empty()
+            && self.has(&crate::compliance::post_value(post_id))
     }
     pub(crate) fn handle(&self, handle: &str) -> bool {
         !handle.is_empty()
@@ -1205,6 +1212,12 @@ fn write_corpus(tx: &Transaction<'_>, env: &Env<'_>, corpus: &Corpus) -> Result<
     for p in corpus.posts() {
         if let Some(n) = fail_after.filter(|&n| n == report.posts_written) {
             return Err(injected(n));
+        }
+        // Removed by a compliance event, or a repost carrying such a post's text.
+        if !tomb.is_empty() && (tomb.post(p.id()) || p.reposted_id().is_some_and(|o| tomb.post(o)))
+        {
+            report.posts_skipped += 1;
+            continue;
         }
         if !blocked.is_empty() {
             let reposts_forgotten = p

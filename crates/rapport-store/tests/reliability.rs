@@ -577,3 +577,136 @@ fn a_version_2_file_gets_its_audit_log_pseudonymised_and_sealed() {
         .unwrap();
     assert_eq!((r.posts_written, r.posts_skipped), (0, 1));
 }
+
+// ----- X compliance events ---------------------------------------------------------------------------
+
+const DELETED_TEXT: &str = "quokka-lantern-5521 my deleted post";
+const PROTECTED_TEXT: &str = "tapioca-orbit-9043 my now private post";
+const SUSPENDED_TEXT: &str = "pelican-ledger-3317 from a suspended account";
+
+/// Ada (1) with a post she deletes (10) and one that stays (11), Bob (2) who reposts the deleted
+/// post (12, carrying its text) and replies to her (13), Cy (3) who protects a post (14), and Dee
+/// (4) whose account is suspended (15).
+fn compliance_world() -> Corpus {
+    let mut dee = Account::new("4", "dee_d");
+    dee.bio = Some("a bio of a suspended person".into());
+    let mut repost = Post::new("12", "2", format!("RT @ada: {DELETED_TEXT}"), t(11, 9));
+    repost.reposted = Some("10".into());
+    let mut reply = Post::new("13", "2", "@ada well said", t(11, 10));
+    reply.reply_to = Some("11".into());
+    Corpus::from_parts(
+        [
+            Account::new("1", "ada"),
+            Account::new("2", "bob"),
+            Account::new("3", "cy"),
+            dee,
+        ],
+        [
+            Post::new("10", "1", DELETED_TEXT, t(10, 9)),
+            Post::new("11", "1", "a post that stays", t(10, 10)),
+            repost,
+            reply,
+            Post::new("14", "3", PROTECTED_TEXT, t(10, 11)),
+            Post::new("15", "4", SUSPENDED_TEXT, t(10, 12)),
+        ],
+    )
+}
+
+#[test]
+fn compliance_events_remove_posts_and_accounts_tombstone_them_and_leave_no_byte() {
+    use rapport_core::compliance::{ComplianceAction as A, ComplianceEvent, ComplianceTarget as T};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compliance.db");
+    let mut s = Store::open(&path).unwrap();
+    s.save_corpus(&compliance_world()).unwrap();
+    s.put_derived("4", "engagement", &json!({"score": 0.5}))
+        .unwrap();
+    let mut e = AuditEntry::new("score");
+    e.cohort = vec!["4".into(), "1".into()];
+    s.audit_append(&e).unwrap();
+    let dee_key = s.audit_key_of("4").unwrap().unwrap();
+    let ev = ComplianceEvent::new;
+    let events = [
+        ev("10", T::Unknown, A::Delete),
+        ev("14", T::Post, A::Protect),
+        ev("4", T::Account, A::Suspend),
+        ev("3", T::Account, A::ScrubGeo),
+        ev("1", T::Account, A::Unprotect),
+        // Not held yet: tombstoned, so a later import skips it.
+        ev("99", T::Post, A::Delete),
+        // The same event twice counts twice but removes once.
+        ev("10", T::Unknown, A::Delete),
+    ];
+    let r = s.apply_compliance(&events).unwrap();
+    // Worked out by hand from `compliance_world`: posts 10 and 14; Dee's post 15; Bob's repost 12.
+    assert_eq!(r.events, 7);
+    assert_eq!(r.by_action["delete"], 3);
+    assert_eq!(r.posts_deleted, 2);
+    assert_eq!(r.accounts_deleted, 1);
+    assert_eq!(r.account_posts_deleted, 1);
+    assert_eq!(r.reposts_deleted, 1);
+    assert_eq!(r.derived_deleted, 1);
+    assert_eq!(r.not_found, 1);
+    assert_eq!(r.unchanged, 2);
+    // post:10, post:14, post:99, id:4.
+    assert_eq!(r.tombstones, 4);
+    assert!(r.wal_truncated);
+
+    let c = s.load_corpus().unwrap();
+    let mut left: Vec<&str> = c.posts().map(|p| p.id()).collect();
+    left.sort_unstable();
+    assert_eq!(left, ["11", "13"]);
+    assert!(s.derived("4").unwrap().is_empty());
+    for id in ["10", "14", "99"] {
+        assert!(s.is_post_removed(id).unwrap(), "{id}");
+    }
+    assert!(!s.is_post_removed("11").unwrap());
+    assert!(s.is_forgotten("4").unwrap());
+    assert!(
+        !s.is_forgotten("dee_d").unwrap(),
+        "a handle is not tombstoned: X reuses them"
+    );
+
+    // One audit entry, in the log that still verifies; Dee only as a key that now links to nobody.
+    let log = s.audit_log().unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.action, "compliance");
+    assert_eq!(last.seq, r.audit_seq);
+    assert_eq!(last.cohort, [dee_key]);
+    assert_eq!(last.details["posts_deleted"], 2);
+    assert_eq!(s.audit_key_of("4").unwrap(), None);
+    assert!(s.audit_key_of("1").unwrap().is_some());
+    assert_eq!(s.audit_verify().unwrap(), Ok(2));
+
+    // The bytes are gone from the file and its log, not only from queries.
+    assert!(s.checkpoint().unwrap());
+    let db = std::fs::read(&path).unwrap();
+    let wal = std::fs::read(side(&path, "-wal")).unwrap_or_default();
+    for n in [
+        DELETED_TEXT,
+        PROTECTED_TEXT,
+        SUSPENDED_TEXT,
+        "a bio of a suspended person",
+    ] {
+        assert!(!contains(&db, n), "{n:?} is still in the database file");
+        assert!(!contains(&wal, n), "{n:?} is still in the -wal file");
+    }
+
+    // A later import of the same data (or a sync bringing it back) skips what was removed.
+    let again = s.save_corpus(&compliance_world()).unwrap();
+    assert_eq!(again.posts_skipped, 4);
+    assert_eq!(again.accounts_skipped, 1);
+    let late = Corpus::from_parts(
+        [],
+        [Post::new("99", "2", "deleted before we saw it", t(12, 9))],
+    );
+    assert_eq!(s.save_corpus(&late).unwrap().posts_skipped, 1);
+    assert_eq!(s.load_corpus().unwrap().num_posts(), 2);
+
+    // Applying the same file again removes nothing, writes no tombstone (an untyped id already
+    // tombstoned as a post stays a post), and is logged.
+    let r2 = s.apply_compliance(&events).unwrap();
+    assert_eq!((r2.posts_removed(), r2.tombstones), (0, 0));
+    assert_eq!((r2.not_found, r2.unchanged), (5, 2));
+    assert_eq!(s.audit_log().unwrap().len(), 3);
+}

@@ -1,11 +1,15 @@
 //! `rapport import FILE... --store PATH [--lenient]`: files into the store. Each file is one
 //! transaction holding its data AND its audit entry, so the log says exactly what was committed: when
 //! a later file fails, the earlier ones stay imported (and audited), and the message says which.
+//!
+//! A file of X compliance events (a compliance job's JSONL) is applied to the store: what the events
+//! remove leaves it ([`Store::apply_compliance`]), in one more transaction with its own `compliance`
+//! audit entry, after the file's posts (if it has any) are stored.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rapport_store::{DuplicatePolicy, Store};
+use rapport_store::{ComplianceReport, DuplicatePolicy, Store};
 use rapport_twitter::import::{ImportOptions, import_path};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -41,11 +45,47 @@ struct FileResult {
     /// Later copies of stored posts that disagree with them, skipped (lenient mode).
     conflicts_skipped: usize,
     skipped_lines: Vec<String>,
+    /// What lenient mode skipped, per reason (the importer's `skip_counts`, zeros left out).
+    skip_counts: Vec<(String, u64)>,
+    /// What the file's compliance events did to the store, when it had any.
+    compliance: Option<ComplianceReport>,
     /// The importer's whole report (counts, skipped lines with reasons, conversion statistics):
     /// serialised as it is, so what the importer adds shows up here without a change.
     import: Value,
-    /// The sequence number of this file's audit entry.
+    /// The sequence number of this file's `import` audit entry (0 for a file of compliance events
+    /// only, which gets a `compliance` entry instead).
     audit_seq: i64,
+}
+
+/// What the importer's skip count fields mean, for the text output; a reason added later shows
+/// under its field name until it gets a label here.
+fn skip_label(field: &str) -> String {
+    match field {
+        "malformed" => "malformed line".to_owned(),
+        "line_too_long" => "line too long".to_owned(),
+        "error_document" => "API error document".to_owned(),
+        "no_author" => "post without an author".to_owned(),
+        "no_time" => "post without a creation time".to_owned(),
+        "invalid_id" => "empty or invalid id".to_owned(),
+        "conflicting_copy" => "conflicting copy".to_owned(),
+        "bad_compliance_event" => "bad compliance event".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The non-zero per-reason counts of an import report's `skip_counts`, largest first.
+fn skip_counts(import: &Value) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = import
+        .get("skip_counts")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_u64().filter(|&n| n > 0)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 fn import_one(
@@ -61,21 +101,33 @@ fn import_one(
         .iter()
         .map(|s| format!("line {}: {}", s.line, s.reason))
         .collect();
-    let (saved, seq) = store.save_corpus_audited(&report.corpus, |saved| {
-        let mut entry = super::audit_entry("import");
-        entry.config = json!({ "lenient": lenient });
-        // Counts only: a file name can name a person (an archive is someone's).
-        entry.details = json!({
-            "bytes": report.bytes,
-            "lines": report.lines,
-            "posts_written": saved.posts_written,
-            "accounts_written": saved.accounts_written,
-            "posts_skipped_forgotten": saved.posts_skipped,
-            "conflicts_skipped": saved.conflicts_skipped,
-            "skipped_lines": report.skipped.len(),
-        });
-        entry
-    })?;
+    let only_compliance = report.corpus.num_posts() == 0
+        && report.corpus.num_accounts() == 0
+        && !report.compliance.is_empty();
+    let (saved, seq) = if only_compliance {
+        (rapport_store::SaveReport::default(), 0)
+    } else {
+        store.save_corpus_audited(&report.corpus, |saved| {
+            let mut entry = super::audit_entry("import");
+            entry.config = json!({ "lenient": lenient });
+            // Counts only: a file name can name a person (an archive is someone's).
+            entry.details = json!({
+                "bytes": report.bytes,
+                "lines": report.lines,
+                "posts_written": saved.posts_written,
+                "accounts_written": saved.accounts_written,
+                "posts_skipped_forgotten": saved.posts_skipped,
+                "conflicts_skipped": saved.conflicts_skipped,
+                "skipped_lines": report.skipped.len(),
+            });
+            entry
+        })?
+    };
+    let compliance = if report.compliance.is_empty() {
+        None
+    } else {
+        Some(store.apply_compliance(&report.compliance)?)
+    };
     Ok(FileResult {
         file: path.display().to_string(),
         lines: report.lines,
@@ -93,6 +145,8 @@ fn import_one(
                 )
             }))
             .collect(),
+        skip_counts: skip_counts(&import),
+        compliance,
         import,
         audit_seq: seq,
     })
@@ -155,8 +209,37 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
                     String::new()
                 }
             )?;
+            if !r.skip_counts.is_empty() {
+                let total: u64 = r.skip_counts.iter().map(|(_, n)| n).sum();
+                let per: Vec<String> = r
+                    .skip_counts
+                    .iter()
+                    .map(|(k, n)| format!("{}: {n}", skip_label(k)))
+                    .collect();
+                writeln!(out, "  skipped {total}: {}", per.join(", "))?;
+            }
+            if let Some(c) = &r.compliance {
+                writeln!(out, "  {}", compliance_line(c))?;
+            }
         }
         writeln!(out, "The store holds {total_posts} posts.")?;
+    }
+    let unscrubbed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.compliance.as_ref().is_some_and(|c| !c.wal_truncated))
+        .map(|r| r.file.as_str())
+        .collect();
+    if failure.is_none() && !unscrubbed.is_empty() {
+        // As for `forget`: removed but possibly still on disk in the WAL is not done.
+        let wal = format!("{}-wal", args.store.store.display());
+        return Err(format!(
+            "the compliance events of {} are applied and committed, but {wal} could not be \
+             truncated: another process holds a read snapshot of the store open, and that file may \
+             still hold the removed posts. Close the other readers (notebooks, reports, other \
+             rapport commands on this store) and run the same import again to finish",
+            unscrubbed.join(", "),
+        )
+        .into());
     }
     if let Some((i, e)) = failure {
         let committed = if results.is_empty() {
@@ -203,4 +286,29 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             skipped.join("\n  ")
         )))
     }
+}
+
+/// One line saying what a file's compliance events did.
+fn compliance_line(c: &ComplianceReport) -> String {
+    let actions: Vec<String> = c
+        .by_action
+        .iter()
+        .map(|(a, n)| format!("{a}: {n}"))
+        .collect();
+    format!(
+        "{} compliance event(s) ({}): {} post(s) removed ({} deleted or protected, {} of {} removed \
+         account(s), {} repost(s)), {} derived result(s); {} tombstone(s) written; {} not in the \
+         store, {} unchanged",
+        c.events,
+        actions.join(", "),
+        c.posts_removed(),
+        c.posts_deleted,
+        c.account_posts_deleted,
+        c.accounts_deleted,
+        c.reposts_deleted,
+        c.derived_deleted,
+        c.tombstones,
+        c.not_found,
+        c.unchanged,
+    )
 }
