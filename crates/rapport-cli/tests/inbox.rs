@@ -41,7 +41,13 @@ fn ok(args: &[&str]) -> String {
 fn store(dir: &Path) -> String {
     let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
     let mut c = Corpus::new();
-    for (id, h) in [("1", "acme"), ("2", "ada"), ("3", "bob"), ("4", "cy"), ("5", "dee")] {
+    for (id, h) in [
+        ("1", "acme"),
+        ("2", "ada"),
+        ("3", "bob"),
+        ("4", "cy"),
+        ("5", "dee"),
+    ] {
         c.add_account(Account::new(id, h));
     }
     let mut add = |id: &str, author: &str, text: &str, h: i64, reply: Option<&str>| {

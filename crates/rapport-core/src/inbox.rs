@@ -544,7 +544,11 @@ pub fn conversation_starters(
 /// The inbox and the starters as methods of the corpus.
 impl Corpus {
     /// See [`inbox()`].
-    pub fn inbox<S: AsRef<str>>(&self, org: &[S], opts: &InboxOptions) -> Result<InboxReport, Error> {
+    pub fn inbox<S: AsRef<str>>(
+        &self,
+        org: &[S],
+        opts: &InboxOptions,
+    ) -> Result<InboxReport, Error> {
         inbox(self, org, opts)
     }
 }
@@ -656,7 +660,11 @@ mod tests {
         assert_eq!(r.items[3].addresses, ["mention"]);
         assert_eq!(r.items[3].addressed, ["acme_eng"]);
         assert!(!r.items[3].is_question);
-        assert!(r.items[0].why.starts_with("a question (+100); stage conversing (+30.0)"));
+        assert!(
+            r.items[0]
+                .why
+                .starts_with("a question (+100); stage conversing (+30.0)")
+        );
         // 13 (cy) is 370 h old: missed. acme's reply 17 in the same conversation went to ada.
         assert_eq!(r.missed.len(), 1);
         assert_eq!(r.missed[0].post_id, "13");
@@ -716,7 +724,12 @@ mod tests {
             },
             ..opts()
         };
-        assert!(inbox(&c, &["acme"], &bad).unwrap_err().to_string().contains("question"));
+        assert!(
+            inbox(&c, &["acme"], &bad)
+                .unwrap_err()
+                .to_string()
+                .contains("question")
+        );
     }
 
     #[test]
@@ -764,12 +777,21 @@ mod tests {
         assert_eq!(rows[1].stage, Stage::Noticed);
         assert_eq!(rows[0].rank, 1);
         assert!(rows[1].why.starts_with("noticed"));
-        assert!(rows[0].why.starts_with("responded: 1 reply(ies) and 1 mention(s)"));
+        assert!(
+            rows[0]
+                .why
+                .starts_with("responded: 1 reply(ies) and 1 mention(s)")
+        );
         let o2 = StarterOptions {
             limit: Some(2),
             ..o.clone()
         };
-        assert_eq!(conversation_starters(&c, &ix, &org, None, &o2).unwrap().len(), 2);
+        assert_eq!(
+            conversation_starters(&c, &ix, &org, None, &o2)
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -51,13 +51,13 @@
 use hashbrown::HashSet;
 use serde::{Deserialize, Serialize};
 
-pub use crate::question::{QUESTION_WORDS, is_question};
 use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::engagement::Interactions;
 use crate::error::Error;
 use crate::graph::{
     InteractionGraph, KindWeights, PageRank, PageRankOptions, Teleport, topic_accounts,
 };
+pub use crate::question::{QUESTION_WORDS, is_question};
 use crate::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy, evidence};
 
 /// What mentors are sought for.

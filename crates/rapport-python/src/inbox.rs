@@ -15,7 +15,9 @@ use crate::guarded;
 use crate::skills::{PyJobProfile, PyTaxonomy, taxonomy_of};
 use crate::table::PyTable;
 
-fn instant(as_of: Option<&Bound<'_, PyAny>>) -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
+fn instant(
+    as_of: Option<&Bound<'_, PyAny>>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
     match as_of.filter(|v| !v.is_none()) {
         Some(v) => Ok(Some(extract_instant(v, "as_of")?)),
         None => Ok(None),

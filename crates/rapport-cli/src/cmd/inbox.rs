@@ -136,7 +136,13 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
         limit: Some(args.limit),
         ..StarterOptions::default()
     };
-    let rows = conversation_starters(&corpus, &ix, &org, job.as_ref().map(|j| (j, &matcher)), &opts)?;
+    let rows = conversation_starters(
+        &corpus,
+        &ix,
+        &org,
+        job.as_ref().map(|j| (j, &matcher)),
+        &opts,
+    )?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &rows)?;
@@ -153,7 +159,11 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
         let last = r
             .last_interaction
             .map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d").to_string());
-        writeln!(out, "{:>3}. @{} ({}, last {last}): {}", r.rank, r.handle, r.stage, r.why)?;
+        writeln!(
+            out,
+            "{:>3}. @{} ({}, last {last}): {}",
+            r.rank, r.handle, r.stage, r.why
+        )?;
     }
     Ok(Outcome::Done)
 }
