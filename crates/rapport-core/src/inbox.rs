@@ -319,11 +319,11 @@ pub fn inbox_with(
         let mut kinds = [false; 4];
         let mut addressed: Vec<AccountIdx> = Vec::new();
         while j < ix.len() && ix.post[j] == post {
-            let (s, d, k) = (ix.src[j], ix.dst[j], ix.kind[j]);
-            if !org.contains(s) && org.contains(d) && k != InteractionKind::Repost {
-                kinds[k as usize] = true;
-                if !addressed.contains(&d) {
-                    addressed.push(d);
+            let (src, dst, kind) = (ix.src[j], ix.dst[j], ix.kind[j]);
+            if !org.contains(src) && org.contains(dst) && kind != InteractionKind::Repost {
+                kinds[kind as usize] = true;
+                if !addressed.contains(&dst) {
+                    addressed.push(dst);
                 }
             }
             j += 1;
