@@ -241,6 +241,19 @@ class Corpus:
         limit: int = 50,
     ) -> Table:
         """People outside the organisation ranked by skill fit for a job."""
+    def inbox(
+        self, org: _Names, as_of: Optional[_Instant] = None, window_days: float = 14.0
+    ) -> Table:
+        """Posts addressing the organisation that it has not answered, highest priority first."""
+    def conversation_starters(
+        self,
+        org: _Names,
+        job: Optional[JobProfile] = None,
+        limit: int = 20,
+        as_of: Optional[_Instant] = None,
+        taxonomy: Optional[Taxonomy] = None,
+    ) -> Table:
+        """People noticed by or responding to the organisation, never replied to."""
     def mentors(self, topic: Optional[str] = None, limit: int = 20) -> Table:
         """Mentors of a topic (a skill, a #hashtag, or None for the whole corpus)."""
     def learning_feed(

@@ -65,6 +65,12 @@ enum Command {
     /// Export the stored corpus as a rapport corpus file (Parquet) or twarc2-style JSONL, or one of
     /// its tables (posts, accounts, conversations, interactions) as CSV, JSON, JSONL or Parquet.
     Export(cmd::export::Args),
+    /// The conversation inbox: posts addressing the organisation that it has not answered, questions
+    /// and engaged people first; older ones listed apart as missed. Reads only.
+    Inbox(cmd::inbox::Args),
+    /// People the organisation noticed or who responded to it, never replied to: whom to start a
+    /// conversation with, by skill fit for a job (--job) or by recency. Reads only.
+    Starters(cmd::inbox::StartersArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +95,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Inbox(args) => cmd::inbox::run(args),
+        Command::Starters(args) => cmd::inbox::run_starters(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

@@ -25,6 +25,7 @@ mod engagement;
 mod errors;
 mod hris;
 mod import;
+mod inbox;
 mod skills;
 mod table;
 mod talent;

@@ -7,6 +7,7 @@ pub(crate) mod check;
 pub(crate) mod export;
 pub(crate) mod forget;
 pub(crate) mod import;
+pub(crate) mod inbox;
 pub(crate) mod quickstart;
 pub(crate) mod report;
 pub(crate) mod retain;
