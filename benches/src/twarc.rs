@@ -67,12 +67,44 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Ana", "Lucía", "José", "María", "Pablo", "Carmen", "Ken", "Yuki", "Haruto", "さくら", "翔太",
-    "Emma", "Liam", "Olivia", "Noah", "Zoë", "Björn", "Chloé", "Mateo", "Sofía",
+    "Ana",
+    "Lucía",
+    "José",
+    "María",
+    "Pablo",
+    "Carmen",
+    "Ken",
+    "Yuki",
+    "Haruto",
+    "さくら",
+    "翔太",
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Zoë",
+    "Björn",
+    "Chloé",
+    "Mateo",
+    "Sofía",
 ];
 const LAST: &[&str] = &[
-    "García", "Martínez", "López", "Sánchez", "Pérez", "Tanaka", "Suzuki", "佐藤", "高橋", "Smith",
-    "Johnson", "Müller", "Dubois", "Rossi", "Kowalski", "Nguyen",
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Pérez",
+    "Tanaka",
+    "Suzuki",
+    "佐藤",
+    "高橋",
+    "Smith",
+    "Johnson",
+    "Müller",
+    "Dubois",
+    "Rossi",
+    "Kowalski",
+    "Nguyen",
 ];
 const ROLES: &[&str] = &[
     "Ingeniera de software 👩‍💻 | Rust y Python",
@@ -85,12 +117,29 @@ const ROLES: &[&str] = &[
     "Desarrollador full-stack en Madrid 🇪🇸 | #hrtech",
 ];
 const PLACES: &[&str] = &[
-    "Madrid, España", "Ciudad de México", "東京都", "大阪", "Buenos Aires", "Berlin", "London, UK",
-    "San Francisco, CA", "Remote 🌍",
+    "Madrid, España",
+    "Ciudad de México",
+    "東京都",
+    "大阪",
+    "Buenos Aires",
+    "Berlin",
+    "London, UK",
+    "San Francisco, CA",
+    "Remote 🌍",
 ];
 const TAGS: &[&str] = &[
-    "rustlang", "python", "hrtech", "empleo", "remoto", "プログラミング", "求人", "MachineLearning",
-    "devops", "opensource", "TypeScript", "DataScience",
+    "rustlang",
+    "python",
+    "hrtech",
+    "empleo",
+    "remoto",
+    "プログラミング",
+    "求人",
+    "MachineLearning",
+    "devops",
+    "opensource",
+    "TypeScript",
+    "DataScience",
 ];
 const SENTENCES: &[&str] = &[
     "Just shipped a new release of our parser, 3x faster than last week 🚀",
@@ -107,10 +156,22 @@ const SENTENCES: &[&str] = &[
     "コードレビューで学ぶことが一番多い気がする。",
 ];
 const DOMAINS: &[(&str, &str, &str)] = &[
-    ("46", "Business Taxonomy", "Categories within Brand Verticals that narrow down the scope of Brands"),
+    (
+        "46",
+        "Business Taxonomy",
+        "Categories within Brand Verticals that narrow down the scope of Brands",
+    ),
     ("47", "Brand", "Brands and Companies"),
-    ("66", "Interests and Hobbies Category", "A grouping of interests and hobbies entities, like Novelty Food or Destinations"),
-    ("131", "Unified Twitter Taxonomy", "A taxonomy of user interests."),
+    (
+        "66",
+        "Interests and Hobbies Category",
+        "A grouping of interests and hobbies entities, like Novelty Food or Destinations",
+    ),
+    (
+        "131",
+        "Unified Twitter Taxonomy",
+        "A taxonomy of user interests.",
+    ),
     ("165", "Technology", "Technology and computing"),
 ];
 const ENTITIES: &[(&str, &str)] = &[
@@ -121,8 +182,18 @@ const ENTITIES: &[(&str, &str)] = &[
     ("898673391980261376", "Web development"),
     ("1039251484234498048", "Data science"),
 ];
-const SETTINGS: &[&str] = &["everyone", "everyone", "everyone", "mentionedUsers", "following"];
-const APPS: &[&str] = &["Twitter Web App", "Twitter for iPhone", "Twitter for Android"];
+const SETTINGS: &[&str] = &[
+    "everyone",
+    "everyone",
+    "everyone",
+    "mentionedUsers",
+    "following",
+];
+const APPS: &[&str] = &[
+    "Twitter Web App",
+    "Twitter for iPhone",
+    "Twitter for Android",
+];
 
 /// One simulated account.
 struct Account {
@@ -260,11 +331,7 @@ pub fn write_twarc(cfg: &TwarcConfig, w: &mut impl Write) -> io::Result<TwarcTru
                         mentioned.push(e.author);
                     }
                     let ru = (kind == "replied_to").then(|| accounts[e.author].id.clone());
-                    (
-                        conv,
-                        vec![json!({"type": kind, "id": e.id})],
-                        ru,
-                    )
+                    (conv, vec![json!({"type": kind, "id": e.id})], ru)
                 }
                 None => (id.clone(), Vec::new(), None),
             };

@@ -22,8 +22,8 @@ use rapport_benches::{
     load_answer, pageranks, peak_rss_bytes, process_cpu_seconds, threads,
 };
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
-use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
 use rapport_sample::{SampleConfig, write_sample_file};
+use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -186,7 +186,9 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
                     let t = write_twarc_file(&TwarcConfig { posts, seed }, &out)?;
                     (t.posts, t.pages, t.accounts)
                 }
-                other => return Err(format!("unknown shape '{other}': expected sample or twarc").into()),
+                other => {
+                    return Err(format!("unknown shape '{other}': expected sample or twarc").into());
+                }
             };
             println!(
                 "{}",

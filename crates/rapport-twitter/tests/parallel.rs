@@ -30,7 +30,9 @@ fn input() -> String {
         match k % 97 {
             5 => lines.push(String::new()),
             17 => lines.push(r#"{"data":[{"id":2}"#.to_owned()),
-            29 => lines.push(r#"{"title":"Unauthorized","detail":"bad token","type":"about:blank"}"#.to_owned()),
+            29 => lines.push(
+                r#"{"title":"Unauthorized","detail":"bad token","type":"about:blank"}"#.to_owned(),
+            ),
             41 => lines.push(r#"{"id":"55","action":"delete","type":"tweet"}"#.to_owned()),
             53 => lines.push(format!(r#"{{"x":"{}"}}"#, "a".repeat(100_000))),
             // A copy of tweet 3 by another author: refused as a conflicting copy.
@@ -45,8 +47,12 @@ fn input() -> String {
 }
 
 fn run(input: &str, opts: ImportOptions) -> Result<ImportReport, String> {
-    import_jsonl_reader(input.as_bytes(), "t.jsonl", &opts.with_max_line_bytes(64 << 10))
-        .map_err(|e| e.to_string())
+    import_jsonl_reader(
+        input.as_bytes(),
+        "t.jsonl",
+        &opts.with_max_line_bytes(64 << 10),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn same(a: &ImportReport, b: &ImportReport) {

@@ -323,6 +323,10 @@ mod tests {
             parse_time("2024-01-01T00:00:00+02:00"),
             Ok(Utc.with_ymd_and_hms(2023, 12, 31, 22, 0, 0).unwrap())
         );
-        assert!(parse_time("2023-02-29T00:00:00.000Z").unwrap_err().contains("found '2023-02-29"));
+        assert!(
+            parse_time("2023-02-29T00:00:00.000Z")
+                .unwrap_err()
+                .contains("found '2023-02-29")
+        );
     }
 }
