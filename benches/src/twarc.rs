@@ -281,7 +281,7 @@ pub fn write_twarc(cfg: &TwarcConfig, w: &mut impl Write) -> io::Result<TwarcTru
                 username: format!("{}_{i}", if handle.is_empty() { "user" } else { &handle }),
                 name: format!("{first} {last}"),
                 description: format!("{} {}", rng.pick(ROLES), rng.pick(PLACES)),
-                location: rng.pick(PLACES),
+                location: PLACES[rng.below(PLACES.len())],
                 created_ms: START_MS - 86_400_000 * (30 + rng.below(4000) as i64),
                 followers: (rng.next() % 50_000) + rng.below(20) as u64,
             }
@@ -370,7 +370,7 @@ pub fn write_twarc(cfg: &TwarcConfig, w: &mut impl Write) -> io::Result<TwarcTru
                     "normalized_text": name}));
                 text.push(' ');
             }
-            for _ in 0..1 + rng.below(3) {
+            for _ in 0..=rng.below(3) {
                 let tag = *rng.pick(TAGS);
                 let start = cp(&text);
                 text.push('#');
@@ -444,7 +444,7 @@ pub fn write_twarc(cfg: &TwarcConfig, w: &mut impl Write) -> io::Result<TwarcTru
                     "like_count": rng.below(400), "quote_count": rng.below(5),
                     "bookmark_count": rng.below(30), "impression_count": rng.below(40_000)},
                 "entities": entities,
-                "context_annotations": (0..1 + rng.below(3)).map(|_| {
+                "context_annotations": (0..=rng.below(3)).map(|_| {
                     let d = rng.pick(DOMAINS);
                     let e = rng.pick(ENTITIES);
                     json!({"domain": {"id": d.0, "name": d.1, "description": d.2},
