@@ -12,8 +12,8 @@ use rapport_core::engagement::{EngagementOptions, Interactions, Org, engagement_
 use rapport_core::graph::{InteractionGraph, KindWeights, PageRankOptions};
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
 use rapport_core::{Corpus, Post};
-use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
 use rapport_sample::{SampleConfig, write_sample_file};
+use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
 
 const ORG: [&str; 3] = ["acme_careers", "acme_eng", "acme_people"];
 

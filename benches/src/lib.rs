@@ -6,6 +6,8 @@
 //! anything: counts, depths, the engagement features of every account, hashtag counts per account
 //! and PageRank scores.
 
+pub mod twarc;
+
 use std::collections::BTreeMap;
 
 use rapport_core::engagement::{
@@ -30,6 +32,19 @@ pub fn cpu_seconds() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
     Some(ns as f64 / 1e9)
+}
+
+/// CPU time (user + system) of the whole process so far, every thread included (`getrusage` through
+/// `/proc/self/stat`), in seconds: the measure for the multi-threaded load.
+pub fn process_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    let rest = &s[s.rfind(')')? + 2..];
+    let mut f = rest.split_whitespace().skip(11);
+    let utime: f64 = f.next()?.parse().ok()?;
+    let stime: f64 = f.next()?.parse().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some((utime + stime) / 100.0)
 }
 
 /// The key of an account in the answers: its id, else `@` and its lower-case handle.

@@ -1,8 +1,10 @@
 //! `rapport-bench`: rapport's side of the benchmark, one process per run.
 //!
-//! * `rapport-bench gen --posts N --out FILE` writes the sample corpus (`rapport_sample`).
+//! * `rapport-bench gen --posts N --out FILE [--shape sample|twarc]` writes the sample corpus
+//!   (`rapport_sample`) or the twarc2 search-dump shape (`rapport_benches::twarc`).
 //! * `rapport-bench run FILE [--stages all|load|parse] [--answers OUT]` runs the stages on the file and
-//!   prints one JSON object: seconds per stage, the peak RSS after each stage, and with `--answers`
+//!   prints one JSON object: seconds per stage, CPU seconds of the thread (`cpu`) and of the whole
+//!   process (`process_cpu`, every thread), the peak RSS after each stage, and with `--answers`
 //!   writes the answers the driver compares with the Python reference.
 //! * `rapport-bench files FILE [--out DIR]` loads the JSONL, then times the Arrow tables and files of
 //!   rapport-arrow: the posts table as a record batch, the Parquet corpus file written and read back
@@ -14,13 +16,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use rapport_benches::twarc::{TwarcConfig, write_twarc_file};
 use rapport_benches::{
     EngagementFeatures, account_key, cpu_seconds, engagement, hashtag_answer, hashtags_per_account,
-    load_answer, pageranks, peak_rss_bytes, threads,
+    load_answer, pageranks, peak_rss_bytes, process_cpu_seconds, threads,
 };
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
-use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
 use rapport_sample::{SampleConfig, write_sample_file};
+use rapport_twitter::import::{ImportOptions, import_jsonl, parse_jsonl_only};
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -43,6 +46,10 @@ enum Cmd {
         /// Output file.
         #[arg(long)]
         out: PathBuf,
+        /// `sample` (the built-in sample corpus, ~2 KB/post) or `twarc` (a twarc2 search dump with
+        /// every field the API returns, multilingual, ~1.4 KB/post).
+        #[arg(long, default_value = "sample")]
+        shape: String,
     },
     /// Run the stages on a twarc2 JSONL file.
     Run {
@@ -63,6 +70,9 @@ enum Cmd {
         /// Write the answers here.
         #[arg(long)]
         answers: Option<PathBuf>,
+        /// Threads for the load (0: all cores).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
     /// Time the Arrow tables and the corpus files of rapport-arrow on a twarc2 JSONL file.
     Files {
@@ -78,6 +88,7 @@ enum Cmd {
 struct Timer {
     times: BTreeMap<String, f64>,
     cpu: BTreeMap<String, f64>,
+    process_cpu: BTreeMap<String, f64>,
     peaks: BTreeMap<String, u64>,
 }
 
@@ -85,7 +96,10 @@ impl Timer {
     fn stage<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
         let t0 = Instant::now();
         let c0 = cpu_seconds().unwrap_or(0.0);
+        let p0 = process_cpu_seconds().unwrap_or(0.0);
         let r = f();
+        self.process_cpu
+            .insert(name.to_owned(), process_cpu_seconds().unwrap_or(0.0) - p0);
         self.cpu
             .insert(name.to_owned(), cpu_seconds().unwrap_or(0.0) - c0);
         self.times
@@ -108,6 +122,7 @@ fn files(input: &std::path::Path, out: Option<PathBuf>) -> Result<(), Box<dyn st
     let mut t = Timer {
         times: BTreeMap::new(),
         cpu: BTreeMap::new(),
+        process_cpu: BTreeMap::new(),
         peaks: BTreeMap::new(),
     };
     let c = import_jsonl(input, &ImportOptions::default())?.corpus;
@@ -156,11 +171,28 @@ fn files(input: &std::path::Path, out: Option<PathBuf>) -> Result<(), Box<dyn st
 fn real_main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().cmd {
         Cmd::Files { input, out } => files(&input, out)?,
-        Cmd::Gen { posts, seed, out } => {
-            let truth = write_sample_file(&SampleConfig::new(posts, seed), &out)?;
+        Cmd::Gen {
+            posts,
+            seed,
+            out,
+            shape,
+        } => {
+            let (posts, pages, accounts) = match shape.as_str() {
+                "sample" => {
+                    let t = write_sample_file(&SampleConfig::new(posts, seed), &out)?;
+                    (t.posts, t.pages, t.accounts)
+                }
+                "twarc" => {
+                    let t = write_twarc_file(&TwarcConfig { posts, seed }, &out)?;
+                    (t.posts, t.pages, t.accounts)
+                }
+                other => {
+                    return Err(format!("unknown shape '{other}': expected sample or twarc").into());
+                }
+            };
             println!(
                 "{}",
-                json!({"posts": truth.posts, "pages": truth.pages, "accounts": truth.accounts,
+                json!({"shape": shape, "posts": posts, "pages": pages, "accounts": accounts,
                        "bytes": std::fs::metadata(&out)?.len()})
             );
         }
@@ -171,10 +203,12 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             stages,
             esco,
             answers,
+            threads: n_threads,
         } => {
             let mut t = Timer {
                 times: BTreeMap::new(),
                 cpu: BTreeMap::new(),
+                process_cpu: BTreeMap::new(),
                 peaks: BTreeMap::new(),
             };
             let mut ans = serde_json::Map::new();
@@ -183,7 +217,9 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
                 let s = t.stage("parse", || parse_jsonl_only(&input))?;
                 ans.insert("parse".into(), serde_json::to_value(s)?);
             } else {
-                let report = t.stage("load", || import_jsonl(&input, &ImportOptions::default()))?;
+                let report = t.stage("load", || {
+                    import_jsonl(&input, &ImportOptions::default().with_threads(n_threads))
+                })?;
                 let c = report.corpus;
                 ans.insert("load".into(), serde_json::to_value(load_answer(&c))?);
                 ans.insert("bytes".into(), json!(report.bytes));
@@ -200,7 +236,8 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             }
             println!(
                 "{}",
-                json!({"times": t.times, "cpu": t.cpu, "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes()})
+                json!({"times": t.times, "cpu": t.cpu, "process_cpu": t.process_cpu,
+                       "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes(), "threads": n_threads})
             );
         }
     }

@@ -158,20 +158,31 @@ impl Interner {
         self.index.find(h, |&id| self.strings.get(id) == s).copied()
     }
 
+    /// One hash and one probe per call: `entry` finds the slot the key would go in, so a new key
+    /// is written there without probing again.
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
         let h = self.hash(s);
-        if let Some(&id) = self.index.find(h, |&id| self.strings.get(id) == s) {
-            return id;
-        }
-        let id = self.strings.push(s);
         let strings = &self.strings;
         let hasher = &self.hasher;
-        self.index.insert_unique(h, id, |&other| {
-            let mut hh = hasher.build_hasher();
-            strings.get(other).hash(&mut hh);
-            std::hash::Hasher::finish(&hh)
-        });
-        id
+        let entry = self.index.entry(
+            h,
+            |&id| strings.get(id) == s,
+            |&other| {
+                let mut hh = hasher.build_hasher();
+                strings.get(other).hash(&mut hh);
+                std::hash::Hasher::finish(&hh)
+            },
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(o) => *o.get(),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let id = self.strings.len() as u32;
+                v.insert(id);
+                let pushed = self.strings.push(s);
+                debug_assert_eq!(pushed, id);
+                id
+            }
+        }
     }
 
     pub(crate) fn resolve(&self, id: u32) -> &str {

@@ -429,46 +429,52 @@ pub(crate) fn add_views(
     data: &[TweetView<'_>],
     issues: &mut Vec<Issue>,
 ) -> ConvertStats {
+    convert_views(users, included, data).apply(corpus, issues)
+}
+
+/// One step of adding a page to a corpus, decided before the corpus is touched.
+pub(crate) enum Op {
+    Account(Account, At),
+    Post(Post, At),
+    Issue(Issue),
+}
+
+/// A page converted into owned accounts and posts (and the problems found on the way), in page order,
+/// ready to be added to a corpus. Converting needs no corpus, so the importer converts lines on
+/// several threads and then applies them one after the other in file order: the corpus ends up the
+/// same as with one thread ("a later copy wins", the same issues in the same order).
+pub(crate) struct Converted {
+    ops: Vec<Op>,
+    stats: ConvertStats,
+}
+
+/// Converts the views of one page (see [`Converted`]).
+pub(crate) fn convert_views(
+    users: &[UserView<'_>],
+    included: &[TweetView<'_>],
+    data: &[TweetView<'_>],
+) -> Converted {
     use crate::import::SkipReason;
     let mut stats = ConvertStats::default();
-    let refused = |stats: &mut ConvertStats, at: At, e: rapport_core::Error| {
-        let kind = if matches!(e, rapport_core::Error::ConflictingCopy { .. }) {
-            stats.skipped_conflict += 1;
-            SkipReason::ConflictingCopy
-        } else {
-            stats.skipped_invalid_id += 1;
-            SkipReason::InvalidId
-        };
-        Issue {
-            path: at.to_string(),
-            kind,
-            message: e.to_string(),
-        }
-    };
+    let mut ops = Vec::with_capacity(users.len() + included.len() + data.len());
     for u in users {
         if u.id.is_empty() {
             // An account with a handle only is fine in a corpus, but a user object without its id
             // is broken data.
             stats.skipped_invalid_id += 1;
-            issues.push(Issue {
+            ops.push(Op::Issue(Issue {
                 path: u.at.to_string(),
                 kind: SkipReason::InvalidId,
                 message: "expected a user with a non-empty `id`".to_owned(),
-            });
+            }));
             continue;
         }
-        match corpus.try_add_account(u.to_account()) {
-            Ok(_) => stats.accounts += 1,
-            Err(e) => issues.push(refused(&mut stats, u.at, e)),
-        }
+        ops.push(Op::Account(u.to_account(), u.at));
     }
     let ctx = PageCtx::new(users, included);
     for t in included.iter().chain(data) {
         match ctx.post(t, &mut stats) {
-            Ok(p) => match corpus.try_add_post(p) {
-                Ok(_) => stats.posts += 1,
-                Err(e) => issues.push(refused(&mut stats, t.at, e)),
-            },
+            Ok(p) => ops.push(Op::Post(p, t.at)),
             Err(kind) => {
                 let message = match kind {
                     SkipReason::NoAuthor => {
@@ -481,15 +487,52 @@ pub(crate) fn add_views(
                         "expected a tweet with `created_at` (or a snowflake id that carries the time)"
                     }
                 };
-                issues.push(Issue {
+                ops.push(Op::Issue(Issue {
                     path: t.at.to_string(),
                     kind,
                     message: message.to_owned(),
-                });
+                }));
             }
         }
     }
-    stats
+    Converted { ops, stats }
+}
+
+impl Converted {
+    /// Adds the accounts and posts to `corpus` in page order; what the corpus refuses, and what
+    /// conversion found, goes to `issues` in that order.
+    pub(crate) fn apply(self, corpus: &mut Corpus, issues: &mut Vec<Issue>) -> ConvertStats {
+        use crate::import::SkipReason;
+        let mut stats = self.stats;
+        let refused = |stats: &mut ConvertStats, at: At, e: rapport_core::Error| {
+            let kind = if matches!(e, rapport_core::Error::ConflictingCopy { .. }) {
+                stats.skipped_conflict += 1;
+                SkipReason::ConflictingCopy
+            } else {
+                stats.skipped_invalid_id += 1;
+                SkipReason::InvalidId
+            };
+            Issue {
+                path: at.to_string(),
+                kind,
+                message: e.to_string(),
+            }
+        };
+        for op in self.ops {
+            match op {
+                Op::Account(a, at) => match corpus.try_add_account(a) {
+                    Ok(_) => stats.accounts += 1,
+                    Err(e) => issues.push(refused(&mut stats, at, e)),
+                },
+                Op::Post(p, at) => match corpus.try_add_post(p) {
+                    Ok(_) => stats.posts += 1,
+                    Err(e) => issues.push(refused(&mut stats, at, e)),
+                },
+                Op::Issue(i) => issues.push(i),
+            }
+        }
+        stats
+    }
 }
 
 struct PageCtx<'v, 'a> {

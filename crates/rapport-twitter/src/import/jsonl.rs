@@ -3,7 +3,9 @@
 use super::lite::{Kind, Node};
 use super::{ImportOptions, ImportReport, file_name, strip_bom};
 use crate::TwitterError;
-use crate::convert::add_views;
+use crate::convert::{Converted, convert_views};
+use crate::models::Problem;
+use rapport_core::compliance::ComplianceEvent;
 use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::path::Path;
@@ -48,45 +50,161 @@ pub fn import_jsonl_reader(
     name: &str,
     opts: &ImportOptions,
 ) -> Result<ImportReport, TwitterError> {
+    let threads = opts.effective_threads();
+    if threads > 1 {
+        return import_parallel(reader, name, opts, threads);
+    }
     let mut report = ImportReport::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
     loop {
         let line_no = lines.line_no + 1;
-        let line = match lines.next_line() {
-            Ok(Some(l)) => l,
+        let prepared = match lines.next_line() {
+            Ok(Some(l)) => prepare(l, name, line_no),
             Ok(None) => break,
             Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
-            Err(LineError::TooLong) => {
-                report.lines += 1;
-                let e = TwitterError::LineTooLong {
-                    file: name.to_owned(),
-                    line: line_no,
-                    max: opts.max_line_bytes,
-                };
-                skip_or_fail(&mut report, opts, name, line_no, e)?;
-                continue;
-            }
+            Err(LineError::TooLong) => Prepared::Failed(too_long(name, line_no, opts)),
         };
-        report.lines += 1;
-        let mut bytes = line;
-        if line_no == 1 {
-            bytes = strip_bom(bytes);
-        }
-        if bytes.trim_ascii().is_empty() {
-            report.blank_lines += 1;
-            continue;
-        }
-        match parse_node(bytes, name, line_no, 0) {
-            Ok(node) => {
-                if let Err(e) = add_node(&mut report, node, name, line_no, opts) {
-                    skip_or_fail(&mut report, opts, name, line_no, e)?;
+        apply(&mut report, prepared, name, line_no, opts)?;
+    }
+    report.bytes = lines.total_bytes;
+    Ok(report)
+}
+
+/// About this many bytes of lines are parsed in parallel at a time: large enough that a thread's
+/// share is many lines, small enough that the batch's parsed posts stay a few MB.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// [`import_jsonl_reader`] on `threads` threads: the lines of a batch are parsed and converted in
+/// parallel (rayon), then applied to the report one after the other in file order, exactly as the
+/// one-thread loop would, so duplicates, skips and the first error of strict mode are the same.
+fn import_parallel(
+    reader: impl BufRead,
+    name: &str,
+    opts: &ImportOptions,
+    threads: usize,
+) -> Result<ImportReport, TwitterError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("rapport-import-{i}"))
+        .build()
+        .map_err(|e| TwitterError::io(name, std::io::Error::other(e.to_string())))?;
+    let mut report = ImportReport::default();
+    let mut lines = LineReader::new(reader, opts.max_line_bytes);
+    // Lines are copied out of the reader's buffer into the batch (a memcpy, small next to parsing).
+    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
+    let mut items: Vec<(u64, Option<std::ops::Range<usize>>)> = Vec::new();
+    let mut done = false;
+    while !done {
+        buf.clear();
+        items.clear();
+        while buf.len() < BATCH_BYTES {
+            let line_no = lines.line_no + 1;
+            match lines.next_line() {
+                Ok(Some(l)) => {
+                    let at = buf.len();
+                    buf.extend_from_slice(l);
+                    items.push((line_no, Some(at..buf.len())));
                 }
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
+                Err(LineError::TooLong) => items.push((line_no, None)),
             }
-            Err(e) => skip_or_fail(&mut report, opts, name, line_no, e)?,
+        }
+        let prepared: Vec<Prepared> = pool.install(|| {
+            use rayon::prelude::*;
+            items
+                .par_iter()
+                .with_min_len(4)
+                .map(|(line_no, range)| match range {
+                    Some(r) => prepare(&buf[r.clone()], name, *line_no),
+                    None => Prepared::Failed(too_long(name, *line_no, opts)),
+                })
+                .collect()
+        });
+        for (p, (line_no, _)) in prepared.into_iter().zip(&items) {
+            apply(&mut report, p, name, *line_no, opts)?;
         }
     }
     report.bytes = lines.total_bytes;
     Ok(report)
+}
+
+fn too_long(name: &str, line: u64, opts: &ImportOptions) -> TwitterError {
+    TwitterError::LineTooLong {
+        file: name.to_owned(),
+        line,
+        max: opts.max_line_bytes,
+    }
+}
+
+/// One line, parsed and converted, not yet added to the report: everything that needs no corpus.
+enum Prepared {
+    Blank,
+    Failed(TwitterError),
+    Compliance(ComplianceEvent),
+    Page {
+        flat: bool,
+        converted: Converted,
+        errors: Vec<Problem>,
+    },
+}
+
+/// Parses and converts one line (`line_no` is 1-based; the first line may start with a BOM).
+fn prepare(line: &[u8], name: &str, line_no: u64) -> Prepared {
+    let bytes = if line_no == 1 { strip_bom(line) } else { line };
+    if bytes.trim_ascii().is_empty() {
+        return Prepared::Blank;
+    }
+    match parse_node(bytes, name, line_no, 0).and_then(|node| convert_node(node, name, line_no)) {
+        Ok(p) => p,
+        Err(e) => Prepared::Failed(e),
+    }
+}
+
+/// Adds a prepared line to the report: counts it, adds its posts and accounts, and skips (lenient)
+/// or returns (strict) what is wrong with it.
+fn apply(
+    report: &mut ImportReport,
+    prepared: Prepared,
+    name: &str,
+    line: u64,
+    opts: &ImportOptions,
+) -> Result<(), TwitterError> {
+    report.lines += 1;
+    match prepared {
+        Prepared::Blank => report.blank_lines += 1,
+        Prepared::Failed(e) => skip_or_fail(report, opts, name, line, e)?,
+        Prepared::Compliance(event) => report.compliance.push(event),
+        Prepared::Page {
+            flat,
+            converted,
+            errors,
+        } => {
+            if flat {
+                report.flat_tweets += 1;
+            } else {
+                report.pages += 1;
+            }
+            let mut issues = Vec::new();
+            report.stats += converted.apply(&mut report.corpus, &mut issues);
+            report.stats.partial_errors += errors.len() as u64;
+            report.partial_errors.extend(errors);
+            for issue in issues {
+                let e = TwitterError::Invalid {
+                    file: name.to_owned(),
+                    line,
+                    path: issue.path,
+                    kind: issue.kind,
+                    message: issue.message,
+                };
+                skip_or_fail(report, opts, name, line, e)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What [`parse_jsonl_only`] read.
@@ -182,10 +300,17 @@ pub fn import_response_file(
     if body.trim_ascii().is_empty() {
         return Ok(report);
     }
-    let res = parse_node(body, &name, 1, 0).and_then(|n| add_node(&mut report, n, &name, 1, opts));
-    if let Err(e) = res {
-        let line = e.line().unwrap_or(1);
-        skip_or_fail(&mut report, opts, &name, line, e)?;
+    match parse_node(body, &name, 1, 0).and_then(|n| convert_node(n, &name, 1)) {
+        Ok(prepared) => {
+            // `apply` counts the line; this file's lines were counted above.
+            let lines = report.lines;
+            apply(&mut report, prepared, &name, 1, opts)?;
+            report.lines = lines;
+        }
+        Err(e) => {
+            let line = e.line().unwrap_or(1);
+            skip_or_fail(&mut report, opts, &name, line, e)?;
+        }
     }
     Ok(report)
 }
@@ -343,17 +468,13 @@ pub(crate) fn json_error(
     }
 }
 
-fn add_node(
-    report: &mut ImportReport,
-    node: Node<'_>,
-    name: &str,
-    line: u64,
-    opts: &ImportOptions,
-) -> Result<(), TwitterError> {
+/// What a parsed line is, converted: a page (or flattened tweet) into owned posts and accounts, a
+/// compliance event, or the error of a problem document or an object of no known shape.
+fn convert_node(node: Node<'_>, name: &str, line: u64) -> Result<Prepared, TwitterError> {
     use rapport_core::error::cut;
-    match node.kind() {
-        Kind::Page => report.pages += 1,
-        Kind::FlatTweet => report.flat_tweets += 1,
+    let flat = match node.kind() {
+        Kind::Page => false,
+        Kind::FlatTweet => true,
         Kind::Compliance => {
             let event = node
                 .compliance_event()
@@ -364,8 +485,7 @@ fn add_node(
                     kind: super::SkipReason::BadComplianceEvent,
                     message,
                 })?;
-            report.compliance.push(event);
-            return Ok(());
+            return Ok(Prepared::Compliance(event));
         }
         Kind::Problem(title, detail) => {
             return Err(TwitterError::ErrorDocument {
@@ -387,23 +507,15 @@ fn add_node(
                     .to_owned(),
             });
         }
-    }
+    };
     let (users, included, data) = node.views();
-    let mut issues = Vec::new();
-    report.stats += add_views(&mut report.corpus, &users, &included, &data, &mut issues);
-    report.stats.partial_errors += node.errors.len() as u64;
-    report.partial_errors.extend(node.errors);
-    for issue in issues {
-        let e = TwitterError::Invalid {
-            file: name.to_owned(),
-            line,
-            path: issue.path,
-            kind: issue.kind,
-            message: issue.message,
-        };
-        skip_or_fail(report, opts, name, line, e)?;
-    }
-    Ok(())
+    let converted = convert_views(&users, &included, &data);
+    drop((users, included, data));
+    Ok(Prepared::Page {
+        flat,
+        converted,
+        errors: node.errors,
+    })
 }
 
 /// Whether the first non-blank line of a file is a complete JSON value (then the file is JSONL).

@@ -61,6 +61,12 @@ pub struct ImportOptions {
     /// entry is inflated, and the inflating stops as soon as the bytes read pass the ratio, whatever
     /// the zip declares.
     pub max_compression_ratio: u64,
+    /// Threads that parse JSONL lines (default 0: the `RAPPORT_THREADS` environment variable when
+    /// set, else every core). Lines are parsed and converted in parallel, then added to the corpus
+    /// in file order, so the result (duplicates, "a later copy wins", skipped lines, errors) is the
+    /// same whatever the number. The workspace's `.cargo/config.toml` sets `RAPPORT_THREADS=1` for
+    /// `cargo test`.
+    pub threads: usize,
 }
 
 impl Default for ImportOptions {
@@ -70,6 +76,7 @@ impl Default for ImportOptions {
             max_line_bytes: 64 << 20,
             max_entry_bytes: 2 << 30,
             max_compression_ratio: 200,
+            threads: 0,
         }
     }
 }
@@ -100,6 +107,32 @@ impl ImportOptions {
     pub fn with_max_entry_bytes(mut self, max: u64) -> Self {
         self.max_entry_bytes = max;
         self
+    }
+
+    /// The same options with another number of threads (0: `RAPPORT_THREADS`, else every core).
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// The number of threads an import uses: [`threads`](Self::threads) when set, else the
+    /// `RAPPORT_THREADS` environment variable when it is a positive number, else every core.
+    ///
+    /// ```
+    /// use rapport_twitter::import::ImportOptions;
+    /// assert_eq!(ImportOptions::default().with_threads(3).effective_threads(), 3);
+    /// assert!(ImportOptions::default().effective_threads() >= 1);
+    /// ```
+    pub fn effective_threads(&self) -> usize {
+        if self.threads > 0 {
+            return self.threads;
+        }
+        std::env::var("RAPPORT_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
     }
 
     /// The same options with another compression ratio limit.

@@ -117,6 +117,9 @@ pub(crate) fn de_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime
 
 /// Parses an RFC 3339 timestamp into UTC, or says what was expected and what was found.
 pub(crate) fn parse_time(v: &str) -> Result<DateTime<Utc>, String> {
+    if let Some(t) = parse_x_time(v.as_bytes()) {
+        return Ok(t);
+    }
     DateTime::parse_from_rfc3339(v)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
@@ -125,6 +128,38 @@ pub(crate) fn parse_time(v: &str) -> Result<DateTime<Utc>, String> {
                 rapport_core::error::cut(v)
             )
         })
+}
+
+/// The fast path for the one form X writes, `2024-01-01T00:00:00.000Z` (and without the
+/// milliseconds): fixed positions, no allocation, no general RFC 3339 grammar. Anything else (other
+/// offsets, fractions, leap seconds, bad input) is `None` and goes to chrono's parser, which decides
+/// and words the errors.
+fn parse_x_time(b: &[u8]) -> Option<DateTime<Utc>> {
+    let ms = match b.len() {
+        24 if b[19] == b'.' && b[23] == b'Z' => num(&b[20..23])?,
+        20 if b[19] == b'Z' => 0,
+        _ => return None,
+    };
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(num(&b[0..4])?).ok()?,
+        num(&b[5..7])?,
+        num(&b[8..10])?,
+    )?;
+    let (h, m, s) = (num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?);
+    if s > 59 {
+        return None;
+    }
+    Some(date.and_hms_milli_opt(h, m, s, ms)?.and_utc())
+}
+
+/// The value of a run of ASCII digits.
+fn num(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
 }
 
 /// Deserializes a value where `null` means the default (X sends `null` for some empty lists).
@@ -253,4 +288,45 @@ where
         }
     }
     d.deserialize_option(V(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn x_time_fast_path_agrees_with_chrono() {
+        for v in [
+            "2024-01-01T00:00:00.000Z",
+            "2024-02-29T23:59:59.999Z",
+            "1999-12-31T12:30:05Z",
+            "2026-11-30T07:08:09.010Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(v).unwrap().with_timezone(&Utc);
+            assert_eq!(parse_x_time(v.as_bytes()), Some(chrono), "{v}");
+            assert_eq!(parse_time(v), Ok(chrono));
+        }
+        // Not X's form, or not a valid time: the fast path declines and chrono decides.
+        for v in [
+            "2023-02-29T00:00:00.000Z",
+            "2024-01-01T24:00:00.000Z",
+            "2024-01-01T00:00:60Z",
+            "2024-01-01T00:00:00+02:00",
+            "2024-01-01 00:00:00.000Z",
+            "2024-01-01T00:00:00.00Z",
+            "2024-1-01T00:00:00.000Z",
+        ] {
+            assert_eq!(parse_x_time(v.as_bytes()), None, "{v}");
+        }
+        assert_eq!(
+            parse_time("2024-01-01T00:00:00+02:00"),
+            Ok(Utc.with_ymd_and_hms(2023, 12, 31, 22, 0, 0).unwrap())
+        );
+        assert!(
+            parse_time("2023-02-29T00:00:00.000Z")
+                .unwrap_err()
+                .contains("found '2023-02-29")
+        );
+    }
 }
