@@ -50,6 +50,7 @@ pub fn import_jsonl_reader(
 ) -> Result<ImportReport, TwitterError> {
     let mut report = ImportReport::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
+    let mut follow_runs = super::follows::Runs::default();
     loop {
         let line_no = lines.line_no + 1;
         let line = match lines.next_line() {
@@ -75,6 +76,21 @@ pub fn import_jsonl_reader(
         if bytes.trim_ascii().is_empty() {
             report.blank_lines += 1;
             continue;
+        }
+        // Follower/following pages also become follow snapshots (see `follows.rs`).
+        match super::follows::follow_line(
+            &mut follow_runs,
+            &mut report.corpus,
+            bytes,
+            name,
+            line_no,
+        ) {
+            Ok(super::follows::Handled::Done) => continue,
+            Ok(_) => {}
+            Err(e) => {
+                skip_or_fail(&mut report, opts, name, line_no, e)?;
+                continue;
+            }
         }
         match parse_node(bytes, name, line_no, 0) {
             Ok(node) => {
