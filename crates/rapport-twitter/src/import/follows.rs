@@ -27,8 +27,6 @@ struct Twarc<'a> {
 struct UserLite<'a> {
     #[serde(borrow)]
     id: std::borrow::Cow<'a, str>,
-    #[serde(borrow, default)]
-    username: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// A follow page (`data` a list of users) or a flattened user (`id` at the top), with its `__twarc`.
@@ -36,8 +34,8 @@ struct UserLite<'a> {
 struct FollowLine<'a> {
     #[serde(borrow, rename = "__twarc")]
     twarc: Option<Twarc<'a>>,
-    #[serde(borrow, default)]
-    data: Option<serde_json::value::Value>,
+    #[serde(default)]
+    data: Option<serde_json::Value>,
     #[serde(borrow, default)]
     id: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -169,17 +167,20 @@ pub(crate) fn follow_line(
     Ok(handled)
 }
 
-/// Reads the accounts of an archive's `follower.js` / `following.js` array
-/// (`[{"follower": {"accountId": "…"}}, …]`).
-pub(crate) fn archive_follow_ids(
-    items: &[serde_json::Value],
+/// The snapshot of an archive's `follower.js` / `following.js` array
+/// (`[{"follower": {"accountId": "…", "userLink": "…"}}, …]`), taken at the archive's date.
+pub(crate) fn archive_snapshot(
+    items: &[&serde_json::value::RawValue],
+    owner: &str,
     direction: FollowDirection,
+    at: DateTime<Utc>,
     name: &str,
-) -> Result<Vec<String>, TwitterError> {
+) -> Result<FollowSnapshot, TwitterError> {
     let key = direction_key(direction);
     let mut ids = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let id = item
+        let v: serde_json::Value = serde_json::from_str(item.get()).unwrap_or_default();
+        let id = v
             .get(key)
             .and_then(|v| v.get("accountId"))
             .and_then(serde_json::Value::as_str)
@@ -192,7 +193,33 @@ pub(crate) fn archive_follow_ids(
             })?;
         ids.push(id.to_owned());
     }
-    Ok(ids)
+    Ok(FollowSnapshot::new(owner, direction, at, ids))
+}
+
+/// The `archiveInfo.generationDate` of an archive's `manifest.js`
+/// (`window.__THAR_CONFIG = {"archiveInfo": {"generationDate": "…"}, …}`).
+pub(crate) fn manifest_date(
+    f: &super::archive::ArchiveFile,
+) -> Result<DateTime<Utc>, TwitterError> {
+    let err = |message: &str| TwitterError::Parse {
+        file: f.name.clone(),
+        line: 1,
+        column: 1,
+        path: "archiveInfo.generationDate".to_owned(),
+        message: message.to_owned(),
+    };
+    let body = f
+        .text
+        .find('{')
+        .map(|i| f.text[i..].trim_end().trim_end_matches(';'))
+        .ok_or_else(|| err("expected `window.__THAR_CONFIG = {…}`, found no `{`"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(body).map_err(|e| err(&format!("expected a JSON object: {e}")))?;
+    v.pointer("/archiveInfo/generationDate")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| err("expected an RFC 3339 time at archiveInfo.generationDate"))
 }
 
 /// The key of an archive follow item: `follower` or `following`.
@@ -340,5 +367,92 @@ mod tests {
         let r = import_jsonl_reader(text.as_bytes(), "f.jsonl", &ImportOptions::lenient()).unwrap();
         assert_eq!(r.skipped.len(), 1);
         assert!(r.corpus.follow_snapshots().is_empty());
+    }
+
+    fn archive_dir(manifest: bool, follower: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("data");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(
+            d.join("account.js"),
+            r#"window.YTD.account.part0 = [{"account":{"accountId":"42","username":"ada"}}]"#,
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("tweets.js"),
+            r#"window.YTD.tweets.part0 = [{"tweet":{"id_str":"7","full_text":"Hi","created_at":"Wed Oct 10 20:19:24 +0000 2018"}}]"#,
+        )
+        .unwrap();
+        std::fs::write(d.join("follower.js"), follower).unwrap();
+        std::fs::write(
+            d.join("following.js"),
+            r#"window.YTD.following.part0 = [ {"following":{"accountId":"5","userLink":"https://twitter.com/intent/user?user_id=5"}} ]"#,
+        )
+        .unwrap();
+        if manifest {
+            std::fs::write(
+                d.join("manifest.js"),
+                r#"window.__THAR_CONFIG = {"userInfo":{"accountId":"42"},"archiveInfo":{"sizeBytes":"1","generationDate":"2024-05-01T09:00:00.000Z"}};"#,
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn archive_follow_files_are_snapshots_at_the_archive_date() {
+        let follower = r#"window.YTD.follower.part0 = [
+  {"follower":{"accountId":"6"}}, {"follower":{"accountId":"5"}}
+]"#;
+        let dir = archive_dir(true, follower);
+        let r = crate::import::import_archive(dir.path(), &ImportOptions::strict()).unwrap();
+        let got: Vec<_> = r
+            .corpus
+            .follow_snapshots()
+            .iter()
+            .map(|s| {
+                (
+                    s.owner.as_str(),
+                    s.direction,
+                    s.observed_at,
+                    s.accounts.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "42",
+                    FollowDirection::Followers,
+                    t(9, 0),
+                    vec!["5".to_owned(), "6".into()]
+                ),
+                (
+                    "42",
+                    FollowDirection::Following,
+                    t(9, 0),
+                    vec!["5".to_owned()]
+                ),
+            ]
+        );
+        assert_eq!(r.corpus.follow_state("42", "5").mutual(), Some(true));
+
+        // No manifest: no date, so no snapshot; strict fails, lenient skips and keeps the tweets.
+        let dir = archive_dir(false, follower);
+        let err = crate::import::import_archive(dir.path(), &ImportOptions::strict())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("manifest.js"), "{err}");
+        let r = crate::import::import_archive(dir.path(), &ImportOptions::lenient()).unwrap();
+        assert!(r.corpus.follow_snapshots().is_empty());
+        assert_eq!((r.corpus.num_posts(), r.skipped.len()), (1, 2));
+
+        // A follower without an account id is named by its path.
+        let dir = archive_dir(true, r#"window.YTD.follower.part0 = [{"follower":{}}]"#);
+        let err = crate::import::import_archive(dir.path(), &ImportOptions::strict())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[0].follower.accountId"), "{err}");
     }
 }
