@@ -22,6 +22,7 @@
 //! assert_eq!((events[0].observed_after, events[0].observed_before), (day(1), day(3)));
 //! ```
 
+pub(crate) mod engagement;
 mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +33,8 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::corpus::Corpus;
 use crate::error::check_id;
+
+pub(crate) use engagement::{annotate_row, component_scale, follow_component};
 
 pub use timeline::{Relationship, RelationshipStep, StepKind};
 

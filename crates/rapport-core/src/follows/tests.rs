@@ -349,3 +349,73 @@ fn a_relationship_with_follows_only_has_a_follow_stage() {
             .is_err()
     );
 }
+
+#[test]
+fn engagement_rows_carry_follow_facts_and_an_optional_weight() {
+    use crate::engagement::Weights;
+    let c = timeline_corpus();
+    let r = c
+        .engagement(&["acme"], &EngagementOptions::default())
+        .unwrap();
+    let ada = r.row("ada").unwrap();
+    assert_eq!(
+        (ada.org_follows, ada.follows_org, ada.mutual),
+        (Some(true), Some(true), Some(true))
+    );
+    // Only two-way exchanges weigh: one exchange is n / (n + 1) = 0.5, so 50 points.
+    let opts = EngagementOptions {
+        weights: Weights {
+            two_way_exchanges: 1.0,
+            ..Weights::zero()
+        },
+        ..EngagementOptions::default()
+    };
+    let base = c.engagement(&["acme"], &opts).unwrap();
+    assert!((base.row("ada").unwrap().score - 50.0).abs() < 1e-9);
+    // A follow weight of 1 beside it: 100 · (1 · 0.5 + 1 · 1) / 2 = 75.
+    let with = EngagementOptions {
+        follow_weight: 1.0,
+        ..opts.clone()
+    };
+    let r = c.engagement(&["acme"], &with).unwrap();
+    assert!((r.row("ada").unwrap().score - 75.0).abs() < 1e-9);
+    let e = c.explain_engagement(&["acme"], "ada", &with).unwrap();
+    assert!((e.score - 75.0).abs() < 1e-9);
+    let fb = e
+        .components
+        .iter()
+        .find(|k| k.name == "follows_back")
+        .unwrap();
+    assert!((fb.contribution - 50.0).abs() < 1e-9);
+    let sum: f64 = e.components.iter().map(|k| k.contribution).sum();
+    assert!((sum - 75.0).abs() < 1e-9);
+    // Weight 0 (the default): no follows_back component.
+    let e0 = c.explain_engagement(&["acme"], "ada", &opts).unwrap();
+    assert!(e0.components.iter().all(|k| k.name != "follows_back"));
+    let bad = EngagementOptions {
+        follow_weight: -1.0,
+        ..opts
+    };
+    assert!(c.engagement(&["acme"], &bad).is_err());
+
+    // Without snapshots the columns are unknown.
+    let mut plain = timeline_corpus();
+    plain = {
+        let mut fresh = Corpus::new();
+        for a in plain.accounts() {
+            fresh.add_account(a.to_account());
+        }
+        for p in plain.posts() {
+            fresh.add_post(p.to_post());
+        }
+        fresh
+    };
+    let r = plain
+        .engagement(&["acme"], &EngagementOptions::default())
+        .unwrap();
+    let ada = r.row("ada").unwrap();
+    assert_eq!(
+        (ada.org_follows, ada.follows_org, ada.mutual),
+        (None, None, None)
+    );
+}
