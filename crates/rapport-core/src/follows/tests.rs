@@ -268,6 +268,7 @@ fn the_relationship_timeline_orders_follows_and_interactions() {
     let r = c
         .relationship(&["acme"], "@ada", &EngagementOptions::default())
         .unwrap();
+    #[allow(clippy::type_complexity)]
     let got: Vec<(
         &str,
         Option<DateTime<Utc>>,

@@ -244,7 +244,7 @@ impl Corpus {
                 engagement_stage = r.stage;
             }
         }
-        steps.sort_by(|a, b| (a.sort_time(), a.step).cmp(&(b.sort_time(), b.step)));
+        steps.sort_by_key(|s| (s.sort_time(), s.step));
 
         let stage = if engagement_stage > Stage::Unaware {
             engagement_stage.as_str()

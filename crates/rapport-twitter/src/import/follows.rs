@@ -53,10 +53,13 @@ pub(crate) enum Handled {
     Done,
 }
 
-/// The runs of one file: per (owner, direction) the run's start and the last page's (url, time).
+/// A run being read: its start, and the url and time of its last page.
+type OpenRun = (DateTime<Utc>, String, DateTime<Utc>);
+
+/// The runs of one file, per (owner, direction).
 #[derive(Debug, Default)]
 pub(crate) struct Runs {
-    open: HashMap<(String, FollowDirection), (DateTime<Utc>, String, DateTime<Utc>)>,
+    open: HashMap<(String, FollowDirection), OpenRun>,
 }
 
 /// The owner id and direction of a followers/following request url, e.g.
