@@ -190,6 +190,18 @@ class Corpus:
         """The accounts, one row each."""
     def interactions(self) -> Table:
         """Who addressed whom: src, dst, src_id, dst_id, kind, post, at."""
+    def follows(self) -> Table:
+        """Every follow observation: owner, direction, account, observed_at, completed_at, ids."""
+    def follow_events(self, org: _Names) -> Table:
+        """Follow events: handle, event, by, observed_after, observed_before, org, id, org_id."""
+    def relationship(
+        self,
+        org: _Names,
+        account: str,
+        half_life_days: float = 30.0,
+        as_of: Optional[_Instant] = None,
+    ) -> dict[str, Any]:
+        """The timeline of one relationship: steps in time order and the current stage."""
     def conversations(self) -> Table:
         """The conversations, one row each."""
     def summary(self, org: Optional[_Names] = None, top: int = 10) -> dict[str, Any]:

@@ -16,6 +16,7 @@
 
 pub mod corpus;
 pub mod files;
+pub mod follows;
 pub mod jsonl;
 pub mod table;
 

@@ -88,6 +88,9 @@ struct Store {
     /// Posts and accounts that [`Corpus::add_post`] and [`Corpus::add_account`] refused.
     #[serde(default)]
     refused: u64,
+    /// Follow snapshots (see [`crate::follows`]).
+    #[serde(default)]
+    follows: crate::follows::FollowLog,
 }
 
 /// All posts and accounts of a collection, deduplicated and indexed.
@@ -648,6 +651,7 @@ impl Corpus {
     /// Adds every post and account of `other` to this corpus (accounts first), by the rules of
     /// [`Corpus::add_post`] and [`Corpus::add_account`]: what `other` knows updates this corpus, and a
     /// post of `other` that conflicts with one here is refused (counted in [`Corpus::num_refused`]).
+    /// Follow snapshots are added as by [`Corpus::try_add_follow_snapshot`].
     pub fn merge(&mut self, other: &Corpus) {
         for a in other.accounts() {
             self.add_account(a.to_account());
@@ -655,6 +659,7 @@ impl Corpus {
         for p in other.posts() {
             self.add_post(p.to_post());
         }
+        self.s.follows.merge(&other.s.follows);
     }
 
     // ----- reading --------------------------------------------------------------------------------
@@ -683,6 +688,14 @@ impl Corpus {
     /// ids, conflicting copies). The `try_` forms return the reason instead and do not count.
     pub fn num_refused(&self) -> u64 {
         self.s.refused
+    }
+
+    pub(crate) fn follow_log(&self) -> &crate::follows::FollowLog {
+        &self.s.follows
+    }
+
+    pub(crate) fn follow_log_mut(&mut self) -> &mut crate::follows::FollowLog {
+        &mut self.s.follows
     }
 
     pub(crate) fn set_counters(&mut self, replaced: u64, refused: u64) {

@@ -37,6 +37,7 @@ pub mod engagement;
 pub mod error;
 pub mod fairness;
 pub mod filter;
+pub mod follows;
 pub mod graph;
 pub mod hris;
 pub mod inbox;

@@ -23,6 +23,7 @@ mod conversion;
 mod corpus;
 mod engagement;
 mod errors;
+mod follows;
 mod hris;
 mod import;
 mod inbox;

@@ -125,7 +125,8 @@ pub(crate) fn explain(
         &mut Scratch::default(),
         Some(&mut trace),
     );
-    let row = row_of(corpus, account, &st, &opts.weights);
+    let mut row = row_of(corpus, account, &st, &opts.weights);
+    crate::follows::annotate_row(corpus, org, &mut row, opts);
     let ids = |v: &[u32]| v.iter().map(|&r| post_id(corpus, r)).collect::<Vec<_>>();
     let evidence = Evidence {
         replies_from_org: ids(&trace.replies_from_org),
@@ -149,7 +150,8 @@ pub(crate) fn explain(
     both.sort_unstable_by_key(|&r| (corpus.post(crate::PostIdx(r)).created_ms(), r));
     let reciprocity = ids(&both);
     let comps = st.components();
-    let (contrib, score) = st.contributions(&opts.weights);
+    let (contrib, _) = st.contributions(&opts.weights);
+    let score = row.score;
     let weights = opts.weights.as_array();
     let behind: [&Vec<String>; 9] = [
         &evidence.two_way_exchanges,
@@ -162,7 +164,8 @@ pub(crate) fn explain(
         &evidence.utterances,
         &evidence.latency_account,
     ];
-    let components: Vec<Component> = (0..9)
+    let scale = crate::follows::component_scale(opts);
+    let mut components: Vec<Component> = (0..9)
         .map(|k| {
             let post_ids = behind[k].clone();
             Component {
@@ -171,11 +174,12 @@ pub(crate) fn explain(
                 normalisation: NORMALISATIONS[k],
                 normalised: comps[k].1,
                 weight: weights[k],
-                contribution: contrib[k],
+                contribution: contrib[k] * scale,
                 post_ids,
             }
         })
         .collect();
+    components.extend(crate::follows::follow_component(&row, opts));
     let stage_reason = stage_reason(&row, opts.half_life_days, member);
     let summary = summary(&row, &components, score);
     Explanation {

@@ -152,6 +152,10 @@ pub struct EngagementOptions {
     pub as_of: Option<DateTime<Utc>>,
     /// The weights of the score's components.
     pub weights: Weights,
+    /// The weight of a mutual follow (0 by default: a follow-back is a weak, gameable signal). When
+    /// above 0 it joins the weights as the component `follows_back` (1 when both follow each other),
+    /// shown in the explanation; see `docs/engagement.md`.
+    pub follow_weight: f64,
 }
 
 impl Default for EngagementOptions {
@@ -160,6 +164,7 @@ impl Default for EngagementOptions {
             half_life_days: DEFAULT_HALF_LIFE_DAYS,
             as_of: None,
             weights: Weights::default(),
+            follow_weight: 0.0,
         }
     }
 }
@@ -171,6 +176,7 @@ impl EngagementOptions {
             half_life_days,
             as_of,
             weights: Weights::default(),
+            follow_weight: 0.0,
         }
     }
 
@@ -180,6 +186,13 @@ impl EngagementOptions {
                 name: "half_life_days",
                 found: self.half_life_days.to_string(),
                 expected: "a finite number of days greater than 0",
+            });
+        }
+        if !(self.follow_weight.is_finite() && self.follow_weight >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "follow_weight",
+                found: self.follow_weight.to_string(),
+                expected: "a finite weight of 0 or more",
             });
         }
         self.weights.validate()

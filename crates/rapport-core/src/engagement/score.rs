@@ -259,6 +259,12 @@ pub struct EngagementRow {
     pub decayed_interactions: f64,
     /// The latest interaction either way.
     pub last_interaction: Option<DateTime<Utc>>,
+    /// The organisation follows the person (`None` when no follow snapshot covers the pair).
+    pub org_follows: Option<bool>,
+    /// The person follows the organisation (`None` when no follow snapshot covers the pair).
+    pub follows_org: Option<bool>,
+    /// Both follow each other (`None` when unknown).
+    pub mutual: Option<bool>,
 }
 
 /// How many accounts outside the organisation stand at each stage (accounts without any interaction
@@ -697,6 +703,9 @@ pub(crate) fn row_of(corpus: &Corpus, a: AccountIdx, st: &Stats, w: &Weights) ->
         interactions: st.interactions,
         decayed_interactions: st.decayed,
         last_interaction: st.last.map(ms_to_utc),
+        org_follows: None,
+        follows_org: None,
+        mutual: None,
     }
 }
 
@@ -719,7 +728,8 @@ pub(crate) fn report(
             j += 1;
         }
         let st = summarise(&ev[i..j], as_of, opts.half_life_days, &mut sc, None);
-        let row = row_of(corpus, AccountIdx(other), &st, &opts.weights);
+        let mut row = row_of(corpus, AccountIdx(other), &st, &opts.weights);
+        crate::follows::annotate_row(corpus, org, &mut row, opts);
         funnel.bump(row.stage);
         rows.push(row);
         i = j;

@@ -104,14 +104,15 @@ pub fn import_archive(
         let f = archive.read(i)?;
         import_tweets_file(&f, &owner, opts, &mut report)?;
     }
+    follows(&mut archive, &owner.id, opts, &mut report)?;
     report.owner = Some(owner);
     Ok(report)
 }
 
-struct ArchiveFile {
+pub(crate) struct ArchiveFile {
     /// Shown in errors: the file, or `archive.zip!data/tweets.js`.
-    name: String,
-    text: String,
+    pub(crate) name: String,
+    pub(crate) text: String,
 }
 
 /// A file of the archive, not read yet.
@@ -152,7 +153,58 @@ pub(crate) fn tweet_part(base: &str) -> Option<usize> {
 }
 
 fn wanted(base: &str) -> bool {
-    tweet_part(base).is_some() || base == "account.js" || base == "profile.js"
+    tweet_part(base).is_some()
+        || matches!(
+            base,
+            "account.js" | "profile.js" | "follower.js" | "following.js" | "manifest.js"
+        )
+}
+
+/// `follower.js` and `following.js` as two snapshots of the owner, dated by the archive's generation
+/// date in `manifest.js` (see `follows.rs`).
+fn follows(
+    archive: &mut Archive,
+    owner: &str,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<(), TwitterError> {
+    use rapport_core::follows::FollowDirection;
+    for dir in [FollowDirection::Followers, FollowDirection::Following] {
+        let base = format!("{}.js", super::follows::direction_key(dir));
+        let Some(i) = archive.find(&base) else {
+            continue;
+        };
+        let f = archive.read(i)?;
+        let date = match archive.find("manifest.js") {
+            Some(m) => archive
+                .read(m)
+                .and_then(|m| super::follows::manifest_date(&m)),
+            None => Err(TwitterError::Archive {
+                path: archive.path.clone(),
+                message: format!(
+                    "`{base}` needs the archive's date and there is no `manifest.js`: expected \
+                     `data/manifest.js` with `archiveInfo.generationDate`"
+                ),
+            }),
+        };
+        let res = date.and_then(|at| {
+            let (items, ..) = parse_array(&f)?;
+            let snap = super::follows::archive_snapshot(&items, owner, dir, at, &f.name)?;
+            report
+                .corpus
+                .try_add_follow_snapshot(snap)
+                .map_err(|e| TwitterError::Archive {
+                    path: archive.path.clone(),
+                    message: e.to_string(),
+                })
+        });
+        match res {
+            Ok(()) => {}
+            Err(e) if opts.strict => return Err(e),
+            Err(e) => report.skip(&f.name, 1, &e),
+        }
+    }
+    Ok(())
 }
 
 /// Entries below this size skip the compression ratio check: small, repetitive files (an

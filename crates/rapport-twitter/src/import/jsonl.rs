@@ -56,10 +56,16 @@ pub fn import_jsonl_reader(
     }
     let mut report = ImportReport::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
+    let mut follow_runs = super::follows::Runs::default();
     loop {
         let line_no = lines.line_no + 1;
         let prepared = match lines.next_line() {
-            Ok(Some(l)) => prepare(l, name, line_no),
+            Ok(Some(l)) => {
+                if follow_hook(&mut report, &mut follow_runs, l, name, line_no, opts)? {
+                    continue;
+                }
+                prepare(l, name, line_no)
+            }
             Ok(None) => break,
             Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
             Err(LineError::TooLong) => Prepared::Failed(too_long(name, line_no, opts)),
@@ -90,6 +96,7 @@ fn import_parallel(
         .map_err(|e| TwitterError::io(name, std::io::Error::other(e.to_string())))?;
     let mut report = ImportReport::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
+    let mut follow_runs = super::follows::Runs::default();
     // Lines are copied out of the reader's buffer into the batch (a memcpy, small next to parsing).
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
     let mut items: Vec<(u64, Option<std::ops::Range<usize>>)> = Vec::new();
@@ -124,12 +131,45 @@ fn import_parallel(
                 })
                 .collect()
         });
-        for (p, (line_no, _)) in prepared.into_iter().zip(&items) {
+        for (p, (line_no, range)) in prepared.into_iter().zip(&items) {
+            // Follow snapshots are stateful across lines (runs of pages), so they are read here, in
+            // file order, from the line's bytes that the batch still holds.
+            if let Some(r) = range
+                && follow_hook(&mut report, &mut follow_runs, &buf[r.clone()], name, *line_no, opts)?
+            {
+                continue;
+            }
             apply(&mut report, p, name, *line_no, opts)?;
         }
     }
     report.bytes = lines.total_bytes;
     Ok(report)
+}
+
+/// Records a follower/following page as a follow snapshot (see `follows.rs`). Returns true when the
+/// line is fully handled here (a flattened follow user, or a bad follow line skipped in lenient mode);
+/// a follow page is also imported as usual afterwards, since its users are accounts.
+fn follow_hook(
+    report: &mut ImportReport,
+    runs: &mut super::follows::Runs,
+    line: &[u8],
+    name: &str,
+    line_no: u64,
+    opts: &ImportOptions,
+) -> Result<bool, TwitterError> {
+    let bytes = if line_no == 1 { strip_bom(line) } else { line };
+    match super::follows::follow_line(runs, &mut report.corpus, bytes, name, line_no) {
+        Ok(super::follows::Handled::Done) => {
+            report.lines += 1;
+            Ok(true)
+        }
+        Ok(_) => Ok(false),
+        Err(e) => {
+            report.lines += 1;
+            skip_or_fail(report, opts, name, line_no, e)?;
+            Ok(true)
+        }
+    }
 }
 
 fn too_long(name: &str, line: u64, opts: &ImportOptions) -> TwitterError {

@@ -20,6 +20,7 @@
 //! [`Problem::outcome`](crate::models::Problem::outcome).
 
 mod archive;
+mod follows;
 mod jsonl;
 pub(crate) mod lite;
 
