@@ -4,8 +4,8 @@
 
 use chrono::{TimeZone, Utc};
 use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
-use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
 use rapport_sample::{SampleConfig, sample_jsonl_string};
+use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
 
 fn sample(posts: usize) -> Corpus {
     let text = sample_jsonl_string(&SampleConfig::new(posts, 7)).unwrap();

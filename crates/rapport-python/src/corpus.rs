@@ -20,10 +20,10 @@ use crate::errors::Error;
 use crate::guarded;
 use crate::import::{finish, options};
 use crate::table::PyTable;
+use rapport_sample::{SampleConfig, sample_jsonl_string};
 use rapport_twitter::import::{
     ImportOptions, import_archive, import_jsonl, import_jsonl_reader, import_path,
 };
-use rapport_sample::{SampleConfig, sample_jsonl_string};
 
 /// The name of the JSON member inside a corpus saved by rapport before the Parquet corpus file (a zip
 /// container, deflated); such files still load.

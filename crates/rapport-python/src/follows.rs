@@ -16,6 +16,25 @@ use crate::table::PyTable;
 impl PyCorpus {
     /// Every follow observation: `owner`, `direction` (`followers` or `following`), `account`,
     /// `observed_at` (the snapshot's start), `completed_at`, `owner_id`, `account_id`.
+    ///
+    /// ```python
+    /// >>> import json, os, tempfile
+    /// >>> def page(direction, at, users):   # a twarc2 page of @acme's (id 1) followers or following
+    /// ...     p = {"__twarc": {"url": f"https://api.twitter.com/2/users/1/{direction}?max_results=1000",
+    /// ...                      "retrieved_at": at, "version": "2.14.0"}, "meta": {"result_count": len(users)}}
+    /// ...     return json.dumps({**p, "data": [{"id": i, "username": h, "name": h} for i, h in users]} if users else p)
+    /// >>> lines = [page("following", "2024-05-01T09:00:00+00:00", [("7", "ada")]),
+    /// ...          page("followers", "2024-05-01T09:00:00+00:00", []),
+    /// ...          page("followers", "2024-05-02T09:00:00+00:00", [("7", "ada")]),
+    /// ...          json.dumps({"data": [{"id": "1", "username": "acme", "name": "Acme"}]})]
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "follows.jsonl")
+    /// >>> _ = open(path, "w").write("\n".join(lines) + "\n")
+    /// >>> c = rapport.Corpus.from_jsonl(path)
+    /// >>> f = c.follows()
+    /// >>> sorted(zip(f["owner"], f["direction"], f["account"]))
+    /// [('acme', 'followers', 'ada'), ('acme', 'following', 'ada')]
+    ///
+    /// ```
     fn follows(&self, py: Python<'_>) -> PyResult<PyTable> {
         let c = Arc::clone(&self.inner);
         Ok(PyTable::new(guarded(py, move || {
@@ -26,6 +45,25 @@ impl PyCorpus {
     /// The follow events between the organisation and the accounts in its snapshots: `handle`,
     /// `event` (`followed`, `followed_back`, `unfollowed`), `by` (`org` or `account`),
     /// `observed_after`, `observed_before` (the snapshots that bound the event), `org`, `id`, `org_id`.
+    ///
+    /// ```python
+    /// >>> import json, os, tempfile
+    /// >>> def page(direction, at, users):   # a twarc2 page of @acme's (id 1) followers or following
+    /// ...     p = {"__twarc": {"url": f"https://api.twitter.com/2/users/1/{direction}?max_results=1000",
+    /// ...                      "retrieved_at": at, "version": "2.14.0"}, "meta": {"result_count": len(users)}}
+    /// ...     return json.dumps({**p, "data": [{"id": i, "username": h, "name": h} for i, h in users]} if users else p)
+    /// >>> lines = [page("following", "2024-05-01T09:00:00+00:00", [("7", "ada")]),
+    /// ...          page("followers", "2024-05-01T09:00:00+00:00", []),
+    /// ...          page("followers", "2024-05-02T09:00:00+00:00", [("7", "ada")]),
+    /// ...          json.dumps({"data": [{"id": "1", "username": "acme", "name": "Acme"}]})]
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "follows.jsonl")
+    /// >>> _ = open(path, "w").write("\n".join(lines) + "\n")
+    /// >>> c = rapport.Corpus.from_jsonl(path)
+    /// >>> [(r["handle"], r["event"], r["by"], str(r["observed_after"]), str(r["observed_before"]))
+    /// ...  for r in c.follow_events(org=["acme"])]
+    /// [('ada', 'followed_back', 'account', '2024-05-01 09:00:00+00:00', '2024-05-02 09:00:00+00:00')]
+    ///
+    /// ```
     #[pyo3(signature = (org))]
     fn follow_events(&self, py: Python<'_>, org: &Bound<'_, PyAny>) -> PyResult<PyTable> {
         let org = str_list(org, "org")?;
@@ -39,6 +77,25 @@ impl PyCorpus {
     /// The relationship of the organisation with one account: a dict with `org`, `account`,
     /// `account_id`, `stage`, `engagement_stage`, `org_follows`, `follows_org`, `mutual` and `steps`
     /// (dicts with `step`, `at` or `observed_after`/`observed_before`, and `evidence`), in time order.
+    ///
+    /// ```python
+    /// >>> import json, os, tempfile
+    /// >>> def page(direction, at, users):   # a twarc2 page of @acme's (id 1) followers or following
+    /// ...     p = {"__twarc": {"url": f"https://api.twitter.com/2/users/1/{direction}?max_results=1000",
+    /// ...                      "retrieved_at": at, "version": "2.14.0"}, "meta": {"result_count": len(users)}}
+    /// ...     return json.dumps({**p, "data": [{"id": i, "username": h, "name": h} for i, h in users]} if users else p)
+    /// >>> lines = [page("following", "2024-05-01T09:00:00+00:00", [("7", "ada")]),
+    /// ...          page("followers", "2024-05-01T09:00:00+00:00", []),
+    /// ...          page("followers", "2024-05-02T09:00:00+00:00", [("7", "ada")]),
+    /// ...          json.dumps({"data": [{"id": "1", "username": "acme", "name": "Acme"}]})]
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "follows.jsonl")
+    /// >>> _ = open(path, "w").write("\n".join(lines) + "\n")
+    /// >>> c = rapport.Corpus.from_jsonl(path)
+    /// >>> r = c.relationship(org=["acme"], account="ada")
+    /// >>> r["stage"], r["mutual"], [s["step"] for s in r["steps"]]
+    /// ('follows_back', True, ['org_followed', 'account_followed', 'followed_back'])
+    ///
+    /// ```
     #[pyo3(signature = (org, account, half_life_days = 30.0, as_of = None))]
     fn relationship<'py>(
         &self,

@@ -135,7 +135,14 @@ fn import_parallel(
             // Follow snapshots are stateful across lines (runs of pages), so they are read here, in
             // file order, from the line's bytes that the batch still holds.
             if let Some(r) = range
-                && follow_hook(&mut report, &mut follow_runs, &buf[r.clone()], name, *line_no, opts)?
+                && follow_hook(
+                    &mut report,
+                    &mut follow_runs,
+                    &buf[r.clone()],
+                    name,
+                    *line_no,
+                    opts,
+                )?
             {
                 continue;
             }
