@@ -9,36 +9,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn rapport_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(args)
-        .env_remove("RAPPORT_STORE")
-        .env_remove("X_BEARER_TOKEN")
-        .envs(env.iter().copied())
-        .output()
-        .expect("runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
-}
-
-fn rapport(args: &[&str]) -> Run {
-    rapport_env(args, &[])
-}
-
-fn ok(args: &[&str]) -> Run {
-    let r = rapport(args);
-    assert_eq!(r.code, 0, "rapport {args:?}: {}{}", r.stdout, r.stderr);
-    r
-}
+mod common;
+use common::{Run, ok, rapport, rapport_env};
 
 /// A store with the 2 000-post sample (seed 5) imported.
 fn sample_store(dir: &Path) -> (String, SampleTruth) {
