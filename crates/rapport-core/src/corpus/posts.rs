@@ -1,0 +1,207 @@
+//! Adding posts: deduplicated by id, a later copy updating the earlier one field by field, and the
+//! duplicate policy (a copy that disagrees on the author or the creation time is refused).
+
+use super::{Corpus, NO_METRIC, NONE, PostIdx, ms_to_datetime, opt};
+use crate::Error;
+use crate::error::check_id;
+use crate::model::{Post, normalize_hashtag};
+
+impl Corpus {
+    fn key(&mut self, id: Option<&str>) -> u32 {
+        match id.filter(|s| !s.is_empty()) {
+            None => NONE,
+            Some(id) => {
+                let k = self.s.post_keys.intern(id);
+                if k as usize == self.s.key_row.len() {
+                    self.s.key_row.push(NONE);
+                }
+                k
+            }
+        }
+    }
+
+    /// Adds a post, or updates the earlier copy with the same id (see the [type docs](Corpus) for
+    /// what a later copy changes). Returns its index, or `None` when the post is refused (see
+    /// [`Corpus::try_add_post`]); the refusal is counted in [`Corpus::num_refused`].
+    pub fn add_post(&mut self, post: Post) -> Option<PostIdx> {
+        let r = self.try_add_post(post);
+        if r.is_err() {
+            self.s.refused += 1;
+        }
+        r.ok()
+    }
+
+    /// Adds or updates a post, or says why it is refused: an invalid post, author or referenced id
+    /// ([`Error::InvalidId`]; an empty reference counts as none), or a copy whose author or creation
+    /// time disagrees with the first copy ([`Error::ConflictingCopy`]). A refused post changes nothing.
+    // Taking the post by value keeps the door open to moving its strings in without copies.
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn try_add_post(&mut self, post: Post) -> Result<PostIdx, Error> {
+        check_id("post id", &post.id)?;
+        check_id("author id", &post.author_id)?;
+        for (field, r) in [
+            ("conversation id", &post.conversation_id),
+            ("reply_to id", &post.reply_to),
+            ("reply_to_account id", &post.reply_to_account),
+            ("quoted id", &post.quoted),
+            ("reposted id", &post.reposted),
+        ] {
+            if let Some(r) = r.as_deref().filter(|r| !r.is_empty()) {
+                check_id(field, r)?;
+            }
+        }
+        for m in &post.mentions {
+            if let Some(id) = m.id.as_deref().filter(|r| !r.is_empty()) {
+                check_id("mention id", id)?;
+            }
+        }
+        let created = post.created_at.timestamp_millis();
+        if let Some(k) = self.s.post_keys.get(&post.id)
+            && let Some(row) = opt(self.s.key_row[k as usize])
+        {
+            let r = row as usize;
+            let author = &self.s.accounts[self.canonical(self.s.author[r]) as usize];
+            let same_author = author.id == post.author_id
+                || self
+                    .s
+                    .account_by_id
+                    .get(post.author_id.as_str())
+                    .is_some_and(|&a| self.canonical(a) == self.canonical(self.s.author[r]));
+            if !same_author {
+                return Err(Error::ConflictingCopy {
+                    id: post.id.clone(),
+                    field: "author",
+                    kept: author.id.clone(),
+                    found: post.author_id.clone(),
+                });
+            }
+            let kept = self.s.created_ms[r];
+            if kept.div_euclid(1000) != created.div_euclid(1000) {
+                return Err(Error::ConflictingCopy {
+                    id: post.id.clone(),
+                    field: "created_at",
+                    kept: ms_to_datetime(kept).to_rfc3339(),
+                    found: post.created_at.to_rfc3339(),
+                });
+            }
+        }
+        self.touch();
+        let author = self.account_for_id(&post.author_id);
+        let key = self.key(Some(&post.id));
+        let conversation = self.key(post.conversation_id.as_deref());
+        let reply_to = self.key(post.reply_to.as_deref());
+        let quoted = self.key(post.quoted.as_deref());
+        let reposted = self.key(post.reposted.as_deref());
+        let reply_to_account = match post.reply_to_account.as_deref().filter(|s| !s.is_empty()) {
+            Some(id) => self.account_for_id(id),
+            None => NONE,
+        };
+        let mut tags: Vec<u32> = Vec::with_capacity(post.hashtags.len());
+        for t in &post.hashtags {
+            let n = normalize_hashtag(t);
+            if n.is_empty() {
+                continue;
+            }
+            let id = self.s.tags.intern(&n);
+            if !tags.contains(&id) {
+                tags.push(id);
+            }
+        }
+        let mut mentions: Vec<u32> = Vec::with_capacity(post.mentions.len());
+        for m in &post.mentions {
+            if m.handle.is_empty() && m.id.as_deref().is_none_or(str::is_empty) {
+                continue;
+            }
+            let a = self.account_for_mention(m);
+            if !mentions.contains(&a) {
+                mentions.push(a);
+            }
+        }
+        let urls: Vec<u32> = post
+            .urls
+            .iter()
+            .map(|u| self.s.url_strings.intern(u))
+            .collect();
+        let lang = post
+            .lang
+            .as_deref()
+            .map_or(NONE, |l| self.s.langs.intern(l));
+        let m = post.metrics;
+        let metrics = [
+            m.replies,
+            m.reposts,
+            m.likes,
+            m.quotes,
+            m.impressions,
+            m.bookmarks,
+        ]
+        .map(|v| v.unwrap_or(NO_METRIC));
+
+        let existing = self.s.key_row[key as usize];
+        let s = &mut self.s;
+        if existing == NONE {
+            let row = s.row_key.len() as u32;
+            s.key_row[key as usize] = row;
+            s.row_key.push(key);
+            s.author.push(author);
+            s.created_ms.push(created);
+            s.text.push(&post.text);
+            s.conversation.push(conversation);
+            s.reply_to.push(reply_to);
+            s.reply_to_account.push(reply_to_account);
+            s.quoted.push(quoted);
+            s.reposted.push(reposted);
+            s.hashtags.push(&tags);
+            s.mentions.push(&mentions);
+            s.urls.push(&urls);
+            s.lang.push(lang);
+            s.metrics.push(metrics);
+            Ok(PostIdx(row))
+        } else {
+            // A later copy updates field by field: what it lacks keeps the known value. The author and
+            // the time were checked to agree above; the first copy's stay (a snowflake time carries
+            // milliseconds that `created_at` rounds away).
+            let r = existing as usize;
+            s.replaced_posts += 1;
+            if !post.text.is_empty() {
+                s.text.set(existing, &post.text);
+            }
+            let keep = |new: u32, old: u32| if new == NONE { old } else { new };
+            s.conversation[r] = keep(conversation, s.conversation[r]);
+            s.reply_to[r] = keep(reply_to, s.reply_to[r]);
+            s.reply_to_account[r] = keep(reply_to_account, s.reply_to_account[r]);
+            s.quoted[r] = keep(quoted, s.quoted[r]);
+            s.reposted[r] = keep(reposted, s.reposted[r]);
+            if !tags.is_empty() {
+                s.hashtags.set(existing, &tags);
+            }
+            if !mentions.is_empty() {
+                s.mentions.set(existing, &mentions);
+            }
+            if !urls.is_empty() {
+                s.urls.set(existing, &urls);
+            }
+            s.lang[r] = keep(lang, s.lang[r]);
+            for (old, new) in s.metrics[r].iter_mut().zip(metrics) {
+                if new != NO_METRIC {
+                    *old = new;
+                }
+            }
+            Ok(PostIdx(existing))
+        }
+    }
+
+    /// Adds every post and account of `other` to this corpus (accounts first), by the rules of
+    /// [`Corpus::add_post`] and [`Corpus::add_account`]: what `other` knows updates this corpus, and a
+    /// post of `other` that conflicts with one here is refused (counted in [`Corpus::num_refused`]).
+    /// Follow snapshots are added as by [`Corpus::try_add_follow_snapshot`].
+    pub fn merge(&mut self, other: &Corpus) {
+        for a in other.accounts() {
+            self.add_account(a.to_account());
+        }
+        for p in other.posts() {
+            self.add_post(p.to_post());
+        }
+        self.s.follows.merge(&other.s.follows);
+    }
+}
