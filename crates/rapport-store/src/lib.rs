@@ -70,7 +70,7 @@ pub use key::{KEY_ENV, key_path};
 pub use lock::SyncLock;
 pub use schema::SCHEMA_VERSION;
 pub use store::{
-    CandidateReport, Cursor, DEFAULT_BUSY_TIMEOUT, DuplicatePolicy, MAX_LISTED_CONFLICTS,
+    CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, DuplicatePolicy, MAX_LISTED_CONFLICTS,
     PostConflict, REDACTED_MENTION, SaveReport, Store, SyncCursor, Watch, WatchKind,
 };
 

@@ -9,7 +9,7 @@ use crate::error::Result;
 
 /// What a candidate upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub struct CandidateReport {
+pub struct CandidateUpsertReport {
     /// Candidates inserted or updated.
     pub written: usize,
     /// Candidates not written because one of their handles was forgotten.
@@ -19,10 +19,10 @@ pub struct CandidateReport {
 impl Store {
     /// Inserts or replaces candidates by HRIS id, in one transaction. A candidate with a forgotten
     /// handle is not written (the HRIS asked for that person to be forgotten) and is counted.
-    pub fn upsert_candidates(&mut self, candidates: &[Candidate]) -> Result<CandidateReport> {
+    pub fn upsert_candidates(&mut self, candidates: &[Candidate]) -> Result<CandidateUpsertReport> {
         let (tx, env) = self.begin()?;
         let tomb = env.tombstones(&tx)?;
-        let mut report = CandidateReport::default();
+        let mut report = CandidateUpsertReport::default();
         {
             let mut st = tx.prepare_cached(
                 "INSERT INTO candidates (hris_id, name, stage, handles, labels, updated_at)

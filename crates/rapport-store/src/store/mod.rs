@@ -26,7 +26,7 @@ mod posts;
 mod redact;
 mod watches;
 
-pub use candidates::CandidateReport;
+pub use candidates::CandidateUpsertReport;
 pub use posts::{DuplicatePolicy, MAX_LISTED_CONFLICTS, PostConflict, SaveReport};
 pub use redact::REDACTED_MENTION;
 #[cfg(test)]
