@@ -78,16 +78,6 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
-    /// An exported audit log is malformed or was tampered with.
-    #[error("{file}, record {line}: {message}")]
-    AuditLog {
-        /// The file name given by the caller.
-        file: String,
-        /// The 1-based line (or record number, for chain errors).
-        line: u64,
-        /// What was expected and what was found.
-        message: String,
-    },
     /// An id (of a post, its author, an account or a referenced post) that cannot identify anything:
     /// empty, blank, longer than [`MAX_ID_BYTES`] or holding control characters.
     #[error("invalid {field} {}: expected {expected}", quoted(.found))]

@@ -27,7 +27,6 @@
 //! assert_eq!(conv.depth, 1);
 //! ```
 
-pub mod audit;
 pub mod candidates;
 mod columns;
 pub mod compliance;

@@ -599,26 +599,3 @@ impl Corpus {
         rank_candidates(self, job, org, &matcher, opts)
     }
 }
-
-impl crate::audit::Audited for CandidateReport {
-    fn run_record(&self) -> Result<crate::audit::RunRecord, Error> {
-        let config = serde_json::json!({
-            "job": self.job,
-            "options": self.options,
-            "org_accounts": self.org_accounts,
-        });
-        Ok(crate::audit::RunRecord::new(
-            "rank",
-            "candidates",
-            &config,
-            self.rows.iter().map(|r| r.id.as_str()),
-            self,
-        )?
-        .with_details(serde_json::json!({
-            "rows": self.rows.len(),
-            "considered": self.considered,
-            "filtered": self.filtered,
-            "purpose": self.purpose,
-        })))
-    }
-}
