@@ -24,6 +24,7 @@ mod corpus;
 mod engagement;
 mod errors;
 mod follows;
+mod graph;
 mod hris;
 mod import;
 mod inbox;
@@ -74,6 +75,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<table::PyTable>()?;
     m.add_class::<table::TableRows>()?;
     m.add_class::<corpus::PyCorpus>()?;
+    m.add_class::<graph::PyGraph>()?;
     m.add_class::<skills::PyTaxonomy>()?;
     m.add_class::<client::PyXClient>()?;
     m.add_class::<client::PyAsyncXClient>()?;

@@ -139,9 +139,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         Ok(r) => r,
         // Pages stored before the error were committed: the run is logged as failed, with how
         // many, unless it never started (another sync holds the lock) or the store itself failed.
-        Err(e @ rapport_sync::SyncError::Client { .. }) => {
+        Err(e @ rapport_sync::SyncError::Source { .. }) => {
             let pages = match &e {
-                rapport_sync::SyncError::Client { pages, .. } => *pages,
+                rapport_sync::SyncError::Source { pages, .. } => *pages,
                 _ => 0,
             };
             let mut entry = super::audit_entry("sync");

@@ -50,6 +50,7 @@ pub use endpoints::{
 pub use error::ClientError;
 pub use jsonl::JsonlWriter;
 pub use outcome::IdOutcome;
+pub use source::drop_bad_items;
 pub use page::{Page, PageBody, TWARC_VERSION};
 pub use pagination::Collected;
 pub use params::{Fields, Returns};
