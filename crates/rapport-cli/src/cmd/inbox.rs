@@ -165,9 +165,11 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
     Ok(Outcome::Done)
 }
 
-/// The starters with the organisation they are for.
+/// The starters with the organisation they are for; the JSON is the rows alone.
 #[derive(Debug, serde::Serialize)]
+#[serde(transparent)]
 struct Starters {
+    #[serde(skip)]
     org: Vec<String>,
     rows: Vec<StarterRow>,
 }
