@@ -28,6 +28,9 @@ use cmd::{EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Outcome};
 #[derive(Debug, Parser)]
 #[command(name = "rapport", version, about, long_about, propagate_version = true)]
 struct Cli {
+    /// No progress spinners (they show only on a terminal, for work that takes over a second).
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    cmd::progress::set_quiet(cli.quiet);
     let result = match &cli.command {
         Command::Quickstart(args) => cmd::quickstart::run(args),
         Command::Import(args) => cmd::import::run(args),

@@ -276,3 +276,22 @@ fn an_unknown_format_is_a_usage_error() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("text") && r.stderr.contains("parquet"), "{}", r.stderr);
 }
+
+#[test]
+fn no_progress_is_drawn_without_a_terminal_and_quiet_is_accepted_everywhere() {
+    let f = fixture();
+    let out = f.dir.join("progress.parquet");
+    for args in [
+        vec!["export", "--store", &f.store, "--format", "parquet", "-o", out.to_str().unwrap()],
+        vec!["--quiet", "mentors", "--store", &f.store],
+        vec!["mentors", "--store", &f.store, "-q"],
+    ] {
+        let r = ok(&args);
+        // A spinner would draw with carriage returns and terminal escapes.
+        assert!(
+            !r.stderr.contains('\r') && !r.stderr.contains('\u{1b}'),
+            "{args:?}: {:?}",
+            r.stderr
+        );
+    }
+}

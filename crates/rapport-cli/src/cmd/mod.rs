@@ -10,6 +10,7 @@ pub(crate) mod forget;
 pub(crate) mod import;
 pub(crate) mod inbox;
 pub(crate) mod output;
+pub(crate) mod progress;
 pub(crate) mod quickstart;
 pub(crate) mod report;
 pub(crate) mod retain;

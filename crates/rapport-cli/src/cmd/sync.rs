@@ -2,7 +2,7 @@
 //! what is new for the watches (see the `rapport_sync` crate for how a sync stays crash-safe), with a
 //! progress bar on a terminal.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -91,7 +91,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     };
 
     let bar = ProgressBar::new_spinner();
-    if std::io::stderr().is_terminal() {
+    if super::progress::enabled() {
         bar.set_draw_target(ProgressDrawTarget::stderr());
         bar.enable_steady_tick(Duration::from_millis(120));
     } else {
