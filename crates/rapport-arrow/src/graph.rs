@@ -37,7 +37,14 @@ pub fn nodes(c: &Corpus, g: &InteractionGraph) -> Result<RecordBatch, Error> {
     let n = g.num_nodes();
     batch_of(vec![
         ("id", strings(accounts.iter().map(|a| Some(a.id())))),
-        ("handle", strings(accounts.iter().map(|a| Some(a.handle()).filter(|h| !h.is_empty())))),
+        (
+            "handle",
+            strings(
+                accounts
+                    .iter()
+                    .map(|a| Some(a.handle()).filter(|h| !h.is_empty())),
+            ),
+        ),
         (
             "out_degree",
             i64s((0..n).map(|u| Some(g.out_edges(u).len() as i64))),
@@ -46,7 +53,10 @@ pub fn nodes(c: &Corpus, g: &InteractionGraph) -> Result<RecordBatch, Error> {
             "in_degree",
             i64s((0..n).map(|u| Some(g.in_edges(u).len() as i64))),
         ),
-        ("out_strength", f64s((0..n).map(|u| Some(g.out_strength(u))))),
+        (
+            "out_strength",
+            f64s((0..n).map(|u| Some(g.out_strength(u)))),
+        ),
         ("in_strength", f64s((0..n).map(|u| Some(g.in_strength(u))))),
     ])
 }
@@ -62,8 +72,22 @@ pub fn edges(c: &Corpus, g: &InteractionGraph) -> Result<RecordBatch, Error> {
     batch_of(vec![
         ("src", strings(pairs.iter().map(|p| Some(acc(p.0).id())))),
         ("dst", strings(pairs.iter().map(|p| Some(acc(p.1).id())))),
-        ("src_handle", strings(pairs.iter().map(|p| Some(acc(p.0).handle()).filter(|h| !h.is_empty())))),
-        ("dst_handle", strings(pairs.iter().map(|p| Some(acc(p.1).handle()).filter(|h| !h.is_empty())))),
+        (
+            "src_handle",
+            strings(
+                pairs
+                    .iter()
+                    .map(|p| Some(acc(p.0).handle()).filter(|h| !h.is_empty())),
+            ),
+        ),
+        (
+            "dst_handle",
+            strings(
+                pairs
+                    .iter()
+                    .map(|p| Some(acc(p.1).handle()).filter(|h| !h.is_empty())),
+            ),
+        ),
         ("weight", f64s(pairs.iter().map(|p| Some(p.2)))),
     ])
 }

@@ -56,10 +56,7 @@ fn engagement_types() -> Vec<(&'static str, DataType)> {
 /// account). Optional columns keep their type when every row lacks them: `org_follows`,
 /// `follows_org` and `mutual` are nullable `bool` with or without follow snapshots.
 pub fn engagement(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
-    with_types(
-        &record_batch_without(rows, "account")?,
-        &engagement_types(),
-    )
+    with_types(&record_batch_without(rows, "account")?, &engagement_types())
 }
 
 /// The broadcast report's posts: each post of the organisation with its replies, quotes, reposts,

@@ -154,7 +154,10 @@ fn every_format(family: &str) -> arrow::datatypes::SchemaRef {
 
     // --out works for text formats too, and writes what stdout would have shown.
     let out = fixture().dir.join(format!("{family}.jsonl"));
-    run(family, &["--format", "jsonl", "--out", out.to_str().unwrap()]);
+    run(
+        family,
+        &["--format", "jsonl", "--out", out.to_str().unwrap()],
+    );
     assert_eq!(
         std::fs::read_to_string(&out).unwrap().lines().count(),
         records.len()
@@ -175,7 +178,11 @@ fn engagement_in_every_format_with_boolean_follow_columns() {
     let schema = every_format("engagement");
     // The sample has no follow snapshots: the follow columns are still booleans, all null.
     for c in ["org_follows", "follows_org", "mutual"] {
-        assert_eq!(type_of(&schema, c), arrow::datatypes::DataType::Boolean, "{c}");
+        assert_eq!(
+            type_of(&schema, c),
+            arrow::datatypes::DataType::Boolean,
+            "{c}"
+        );
     }
     assert!(matches!(
         type_of(&schema, "last_interaction"),
@@ -194,7 +201,10 @@ fn engagement_in_every_format_with_boolean_follow_columns() {
 #[test]
 fn score_in_every_format() {
     let schema = every_format("score");
-    assert_eq!(type_of(&schema, "hris_id"), arrow::datatypes::DataType::Utf8);
+    assert_eq!(
+        type_of(&schema, "hris_id"),
+        arrow::datatypes::DataType::Utf8
+    );
     // The CSV of `score` stays its flat sheet, one column per component.
     let csv = run("score", &["--format", "csv"]);
     assert!(csv.stdout.lines().next().unwrap().contains("c_reciprocity"));
@@ -213,7 +223,12 @@ fn broadcast_in_every_format() {
     let classes: std::collections::BTreeSet<String> = posts
         .stdout
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["class"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["class"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert!(classes.contains("void"), "{classes:?}");
 }
@@ -229,7 +244,11 @@ fn skills_rank_and_mentors_in_every_format() {
     every_format("mentors");
     // Ranking scores people for hiring: each run is in the audit log.
     let audit = run("audit", &["--format", "jsonl"]);
-    assert!(audit.stdout.contains("\"action\":\"rank\""), "{}", audit.stdout);
+    assert!(
+        audit.stdout.contains("\"action\":\"rank\""),
+        "{}",
+        audit.stdout
+    );
 }
 
 #[test]
@@ -243,7 +262,12 @@ fn learning_feed_in_every_format() {
     let goals: std::collections::BTreeSet<String> = r
         .stdout
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["goal"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["goal"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(goals.len(), 2, "{goals:?}");
 }
@@ -274,7 +298,11 @@ fn an_unknown_format_is_a_usage_error() {
     let f = fixture();
     let r = rapport(&["mentors", "--store", &f.store, "--format", "xml"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("text") && r.stderr.contains("parquet"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("text") && r.stderr.contains("parquet"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -282,7 +310,15 @@ fn no_progress_is_drawn_without_a_terminal_and_quiet_is_accepted_everywhere() {
     let f = fixture();
     let out = f.dir.join("progress.parquet");
     for args in [
-        vec!["export", "--store", &f.store, "--format", "parquet", "-o", out.to_str().unwrap()],
+        vec![
+            "export",
+            "--store",
+            &f.store,
+            "--format",
+            "parquet",
+            "-o",
+            out.to_str().unwrap(),
+        ],
         vec!["--quiet", "mentors", "--store", &f.store],
         vec!["mentors", "--store", &f.store, "-q"],
     ] {

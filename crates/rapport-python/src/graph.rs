@@ -21,7 +21,7 @@ use crate::table::PyTable;
 /// ```python
 /// >>> g = corpus.graph()
 /// >>> g
-/// <rapport.Graph nodes=4 edges=3>
+/// <rapport.Graph nodes=4 edges=2>
 /// >>> g.edges().columns
 /// ['src', 'dst', 'src_handle', 'dst_handle', 'weight']
 ///
@@ -39,7 +39,7 @@ impl PyCorpus {
     ///
     /// ```python
     /// >>> corpus.graph().num_edges, corpus.graph(reply=0.0).num_edges
-    /// (3, 0)
+    /// (2, 0)
     ///
     /// ```
     #[pyo3(signature = (*, reply = 1.0, mention = 1.0, repost = 1.0, quote = 1.0))]
@@ -90,7 +90,7 @@ impl PyGraph {
     ///
     /// ```python
     /// >>> corpus.graph().num_edges
-    /// 3
+    /// 2
     ///
     /// ```
     #[getter]
@@ -151,7 +151,7 @@ impl PyGraph {
     /// ```python
     /// >>> nx_graph = corpus.graph().to_networkx()
     /// >>> nx_graph.number_of_nodes(), nx_graph.number_of_edges()
-    /// (4, 3)
+    /// (4, 2)
     ///
     /// ```
     fn to_networkx<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -46,7 +46,8 @@ impl FakeSource {
 }
 
 fn post(id: u64) -> Post {
-    let t = Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap() + chrono::Duration::minutes(id as i64);
+    let t =
+        Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap() + chrono::Duration::minutes(id as i64);
     Post::new(id.to_string(), "7", format!("post {id}"), t)
 }
 
@@ -166,11 +167,16 @@ async fn a_fake_platform_syncs_incrementally_and_resumes() {
         max_pages: Some(2),
         ..SyncOptions::default()
     };
-    let r = sync_watch(&src, &mut st, "w", &opts, &mut |_| {}).await.unwrap();
+    let r = sync_watch(&src, &mut st, "w", &opts, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!((r.pages, r.complete), (2, false));
     assert_eq!(r.cursor.next_token.as_deref(), Some("p2"));
     assert_eq!(ids(&st), vec![11, 12, 14, 15, 16]);
-    assert_eq!(r.skipped, BTreeMap::from([("post without an author".to_owned(), 1)]));
+    assert_eq!(
+        r.skipped,
+        BTreeMap::from([("post without an author".to_owned(), 1)])
+    );
 
     // The next run resumes at p2 and finishes the sweep; the cursor moves to the newest post.
     let r = sync_watch(&src, &mut st, "w", &SyncOptions::default(), &mut |_| {})
@@ -246,9 +252,15 @@ async fn a_handle_resolves_through_the_source() {
             .unwrap();
         (s, d)
     };
-    let err = sync_watch(&src, &mut st2.0, "nobody", &SyncOptions::default(), &mut |_| {})
-        .await
-        .unwrap_err();
+    let err = sync_watch(
+        &src,
+        &mut st2.0,
+        "nobody",
+        &SyncOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, SyncError::UnknownUser { .. }), "{err}");
 }
 
@@ -268,7 +280,10 @@ async fn retryable_errors_stop_the_watch_and_others_fail_the_run() {
         .await
         .unwrap();
     assert!(!r.complete);
-    assert!(r.stopped.as_deref().unwrap().contains("rate limited"), "{r:?}");
+    assert!(
+        r.stopped.as_deref().unwrap().contains("rate limited"),
+        "{r:?}"
+    );
     assert_eq!(ids(&st), vec![42, 43], "the page before the stop is kept");
 
     *src.fail_at.lock().unwrap() = Some((
@@ -281,7 +296,11 @@ async fn retryable_errors_stop_the_watch_and_others_fail_the_run() {
         .await
         .unwrap_err();
     match err {
-        SyncError::Source { watch, pages, source } => {
+        SyncError::Source {
+            watch,
+            pages,
+            source,
+        } => {
             assert_eq!((watch.as_str(), pages), ("w", 0));
             assert!(matches!(source, SourceError::Unauthorized { .. }));
         }

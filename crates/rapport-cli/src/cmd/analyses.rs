@@ -485,7 +485,11 @@ impl Printable for Learn {
         for g in &f.goals {
             writeln!(out, "\n{}", g.goal)?;
             for m in &g.mentors {
-                writeln!(out, "  mentor        @{:<16} score {:.3}", m.handle, m.score)?;
+                writeln!(
+                    out,
+                    "  mentor        @{:<16} score {:.3}",
+                    m.handle, m.score
+                )?;
             }
             for h in &g.rising_hashtags {
                 writeln!(

@@ -14,7 +14,6 @@ use serde_json::json;
 use super::output::{OutputFormat, Printable, emit_to};
 use super::{CmdError, Outcome, StoreArg};
 
-
 /// Arguments of `rapport score`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -36,7 +35,12 @@ pub(crate) struct Args {
     #[arg(long)]
     pub explain: bool,
     /// Write to this file instead of stdout.
-    #[arg(short = 'o', long = "out", visible_alias = "output", value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        visible_alias = "output",
+        value_name = "FILE"
+    )]
     pub output: Option<PathBuf>,
     /// Half-life of the engagement decay, in days.
     #[arg(long, value_name = "DAYS", default_value_t = rapport_core::engagement::DEFAULT_HALF_LIFE_DAYS)]
@@ -147,9 +151,12 @@ impl Printable for Scores<'_> {
                 out,
                 "{:<12} {:<18} {:<10} {:>6}  {:<10}  {}",
                 r.hris_id,
-                r.handle.as_deref().map_or_else(String::new, |h| format!("@{h}")),
+                r.handle
+                    .as_deref()
+                    .map_or_else(String::new, |h| format!("@{h}")),
                 r.status.as_str(),
-                r.score.map_or_else(|| "-".to_owned(), |x| format!("{x:.1}")),
+                r.score
+                    .map_or_else(|| "-".to_owned(), |x| format!("{x:.1}")),
                 r.stage.map_or("-", |s| s.as_str()),
                 r.top_skills
                     .iter()
