@@ -190,6 +190,10 @@ class Corpus:
         """The accounts, one row each."""
     def interactions(self) -> Table:
         """Who addressed whom: src, dst, src_id, dst_id, kind, post, at."""
+    def graph(
+        self, *, reply: float = 1.0, mention: float = 1.0, repost: float = 1.0, quote: float = 1.0
+    ) -> Graph:
+        """The interaction graph, one weight per interaction kind."""
     def follows(self) -> Table:
         """Every follow observation: owner, direction, account, observed_at, completed_at, ids."""
     def follow_events(self, org: _Names) -> Table:
@@ -242,9 +246,10 @@ class Corpus:
         half_life_days: float = 30.0,
         as_of: Optional[_Instant] = None,
     ) -> dict[str, Any]:
-        """Why an account has its engagement score and stage."""
+        """Why an account has its engagement score and stage (``contributions``: a Table)."""
     def broadcast_report(self, org: _Names) -> dict[str, Any]:
-        """The organisation's own posts classified void/broadcast/conversation, with aggregates."""
+        """The organisation's own posts classified void/broadcast/conversation, with aggregates
+        (``posts``, ``by_account``, ``by_hashtag``, ``by_month`` and ``summary`` are Tables)."""
     def rank_candidates(
         self,
         job: JobProfile,
@@ -275,7 +280,24 @@ class Corpus:
         as_of: Optional[_Instant] = None,
         per_goal: int = 5,
     ) -> dict[str, Any]:
-        """Mentors, rising hashtags and conversations per learning goal."""
+        """Mentors, rising hashtags and conversations per learning goal (``items``: a Table)."""
+
+@final
+class Graph:
+    """The directed, weighted interaction graph of a corpus."""
+
+    @property
+    def num_nodes(self) -> int: ...
+    @property
+    def num_edges(self) -> int: ...
+    @property
+    def weights(self) -> dict[str, float]: ...
+    def nodes(self) -> Table:
+        """One row per node: id, handle, out_degree, in_degree, out_strength, in_strength."""
+    def edges(self) -> Table:
+        """One row per directed edge: src, dst, src_handle, dst_handle, weight."""
+    def to_networkx(self) -> Any:
+        """The graph as a networkx.DiGraph (needs networkx)."""
 
 @final
 class Taxonomy:

@@ -6,6 +6,10 @@
 //! - [`corpus`]: the posts, accounts, conversations and interactions of a [`Corpus`] as batches.
 //! - [`files`]: the library's own file format, a Parquet corpus file (documented schema, format
 //!   version in the file metadata), and writers of result tables to Parquet, CSV, JSON and JSONL.
+//! - [`results`]: the tabular parts of nested results (the engagement rows with their follow columns
+//!   always typed, the broadcast report's posts and summary, an explanation's components, a learning
+//!   feed's items).
+//! - [`graph`]: the interaction graph as a node table and an edge table.
 //! - [`jsonl`]: a corpus as twarc2-style JSONL (X API v2 pages with `includes.users`), which
 //!   rapport-twitter's importer reads back to an equal corpus.
 //!
@@ -17,9 +21,12 @@
 pub mod corpus;
 pub mod files;
 pub mod follows;
+pub mod graph;
 pub mod jsonl;
+pub mod results;
 pub mod table;
 
+pub use arrow::datatypes::DataType;
 pub use arrow::record_batch::RecordBatch;
 pub use files::{
     Format, load_corpus, load_corpus_bytes, save_corpus, save_corpus_bytes, write_table,

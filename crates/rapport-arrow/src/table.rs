@@ -111,6 +111,97 @@ pub fn record_batch_without<T: Serialize + Default>(
     })
 }
 
+/// The batch with the named columns brought to the given types when they are `Null`-typed.
+///
+/// Schema tracing sees a field's type only in a row that has a value: an `Option<bool>` that is
+/// `None` in every row (no follow snapshot, say) traces as `Null`. A result whose columns must keep
+/// their type whatever the rows hold names them here; a column of another type, or one the batch
+/// does not have, is left as it is.
+///
+/// ```
+/// use arrow::datatypes::DataType;
+/// use rapport_arrow::table::{record_batch, with_types};
+///
+/// #[derive(serde::Serialize, Default)]
+/// struct Row { handle: String, mutual: Option<bool> }
+///
+/// let b = record_batch(&[Row { handle: "ada".into(), mutual: None }]).unwrap();
+/// assert_eq!(b.schema().field(1).data_type(), &DataType::Null);
+/// let b = with_types(&b, &[("mutual", DataType::Boolean)]).unwrap();
+/// assert_eq!(b.schema().field(1).data_type(), &DataType::Boolean);
+/// assert!(b.column(1).is_null(0));
+/// ```
+pub fn with_types(batch: &RecordBatch, types: &[(&str, DataType)]) -> Result<RecordBatch, Error> {
+    let schema = batch.schema();
+    let mut fields: Vec<Field> = Vec::with_capacity(batch.num_columns());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (f, c) in schema.fields().iter().zip(batch.columns()) {
+        let wanted = types.iter().find(|(n, _)| n == f.name()).map(|(_, t)| t);
+        let typed = match wanted {
+            Some(t) if c.data_type() == t => None,
+            // No value to trace the type from: every row is null (or there is no row).
+            Some(t) if c.data_type() == &DataType::Null || c.null_count() == c.len() => {
+                Some(arrow::array::new_null_array(t, c.len()))
+            }
+            // Lists whose items were never seen (every list empty) trace as JSON text.
+            Some(t) if t == &str_list_type() && c.data_type() == &DataType::Utf8 => {
+                json_str_lists(c)
+            }
+            _ => None,
+        };
+        match (typed, wanted) {
+            (Some(c), Some(t)) => {
+                fields.push(Field::new(f.name(), t.clone(), true));
+                columns.push(c);
+            }
+            _ => {
+                fields.push(f.as_ref().clone());
+                columns.push(Arc::clone(c));
+            }
+        }
+    }
+    let opts = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+    Ok(RecordBatch::try_new_with_options(
+        Arc::new(Schema::new(fields)),
+        columns,
+        &opts,
+    )?)
+}
+
+/// A column of JSON texts of string arrays as a `List(Utf8)` column; `None` when a value is not one.
+fn json_str_lists(c: &ArrayRef) -> Option<ArrayRef> {
+    let s = c.as_string_opt::<i32>()?;
+    let mut b = StrListBuilder::with_capacity(s.len());
+    for i in 0..s.len() {
+        if s.is_null(i) {
+            b.push(std::iter::empty());
+            continue;
+        }
+        let items: Vec<String> = serde_json::from_str(s.value(i)).ok()?;
+        b.push(items.iter().map(String::as_str));
+    }
+    b.finish().ok()
+}
+
+/// The batch with a string column `name` holding `values` put first.
+pub(crate) fn prepend_str_column(
+    batch: &RecordBatch,
+    name: &str,
+    values: &[&str],
+) -> Result<RecordBatch, Error> {
+    let schema = batch.schema();
+    let mut fields: Vec<Field> = vec![Field::new(name, DataType::Utf8, true)];
+    fields.extend(schema.fields().iter().map(|f| f.as_ref().clone()));
+    let mut columns: Vec<ArrayRef> = vec![strings(values.iter().map(|v| Some(*v)))];
+    columns.extend(batch.columns().iter().cloned());
+    let opts = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+    Ok(RecordBatch::try_new_with_options(
+        Arc::new(Schema::new(fields)),
+        columns,
+        &opts,
+    )?)
+}
+
 /// A field with every union of data-less variants turned into a string (dictionary) field.
 ///
 /// `serde_arrow` traces a unit-only enum as strings only when the samples show every variant;

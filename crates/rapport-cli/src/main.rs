@@ -28,6 +28,9 @@ use cmd::{EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Outcome};
 #[derive(Debug, Parser)]
 #[command(name = "rapport", version, about, long_about, propagate_version = true)]
 struct Cli {
+    /// No progress spinners (they show only on a terminal, for work that takes over a second).
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -71,6 +74,21 @@ enum Command {
     /// People the organisation noticed or who responded to it, never replied to: whom to start a
     /// conversation with, by skill fit for a job (--job) or by recency. Reads only.
     Starters(cmd::inbox::StartersArgs),
+    /// Engagement of every account with the organisation: score, funnel stage and every component.
+    /// Logged in the audit log.
+    Engagement(cmd::analyses::EngagementArgs),
+    /// The broadcast report: the organisation's posts as void, broadcast or conversation, overall
+    /// and per account, hashtag and month (--posts: one row per post).
+    Broadcast(cmd::analyses::BroadcastArgs),
+    /// Skill evidence per account and skill, from hashtags, keywords and bios.
+    Skills(cmd::analyses::SkillsArgs),
+    /// Candidates ranked for a job profile (--job job.toml), engagement beside the fit. Logged in
+    /// the audit log.
+    Rank(cmd::analyses::RankArgs),
+    /// Mentors and thought leaders of a topic (learning and development only, never for hiring).
+    Mentors(cmd::analyses::MentorsArgs),
+    /// A learning feed for skill goals: mentors to follow, rising hashtags, conversations to read.
+    Learn(cmd::analyses::LearnArgs),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +101,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    cmd::progress::set_quiet(cli.quiet);
     let result = match &cli.command {
         Command::Quickstart(args) => cmd::quickstart::run(args),
         Command::Import(args) => cmd::import::run(args),
@@ -97,6 +116,12 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Inbox(args) => cmd::inbox::run(args),
         Command::Starters(args) => cmd::inbox::run_starters(args),
+        Command::Engagement(args) => cmd::analyses::run_engagement(args),
+        Command::Broadcast(args) => cmd::analyses::run_broadcast(args),
+        Command::Skills(args) => cmd::analyses::run_skills(args),
+        Command::Rank(args) => cmd::analyses::run_rank(args),
+        Command::Mentors(args) => cmd::analyses::run_mentors(args),
+        Command::Learn(args) => cmd::analyses::run_learn(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

@@ -178,7 +178,7 @@ fn score_writes_jsonl_and_parquet() {
     assert_eq!(rows[0]["hris_id"], "C1");
     let (code, _, stderr) = with(&["--format", "parquet"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("-o FILE"), "{stderr}");
+    assert!(stderr.contains("--out FILE"), "{stderr}");
     let pq = dir.path().join("scores.parquet");
     with(&["--format", "parquet", "-o", pq.to_str().unwrap()]);
     let r = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(

@@ -6,9 +6,16 @@
 //! it could not get and why, and the failures it met on the way. A second platform is then a new crate,
 //! not a change to core.
 //!
+//! A sync (rapport-sync) follows a [`Feed`] — a saved search, an account's timeline or mentions, a
+//! list — one page at a time with [`Source::feed_page`], storing each page with its cursor before it
+//! asks for the next, so that an interrupted sync resumes where it stopped on any platform.
+//!
 //! Adapters keep going when one part fails: a missing post or a failed page of a thread is recorded in
 //! `missing` or `failures`, and only a failure of the whole call (bad credentials, an invalid query)
 //! is an `Err`. [`fetch_conversations`] shows the pattern on top of any `Source`.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -66,6 +73,85 @@ impl SearchRequest {
             query: query.into(),
             ..Self::default()
         }
+    }
+}
+
+/// What a sync follows page by page: the platform-neutral form of a watch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Feed {
+    /// Posts matching a query, in the recent window or (`archive`) the full archive.
+    Search {
+        /// The platform's query language.
+        query: String,
+        /// Search the full archive.
+        archive: bool,
+    },
+    /// An account's own posts.
+    Timeline {
+        /// The account's id.
+        account_id: String,
+    },
+    /// Posts mentioning an account.
+    Mentions {
+        /// The account's id.
+        account_id: String,
+    },
+    /// The posts of a list.
+    List {
+        /// The list's id.
+        list_id: String,
+    },
+}
+
+/// One page of a [`Feed`] to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest<'a> {
+    /// The feed.
+    pub feed: &'a Feed,
+    /// Only posts newer than this id ([`cmp_ids`]): the newest post of the last finished sweep.
+    pub since_id: Option<&'a str>,
+    /// The page to fetch: `None` for the first, else the `next_token` of the page before.
+    pub token: Option<&'a str>,
+    /// How many posts per page to ask for.
+    pub page_size: u32,
+}
+
+/// One page of a feed, ready for the store.
+#[derive(Debug, Clone, Default)]
+pub struct FeedPage {
+    /// The ids of the page's own posts (not the posts they reference), newer than `since_id`, in
+    /// the platform's order.
+    pub post_ids: Vec<String>,
+    /// The posts of the page and the posts and accounts they reference.
+    pub corpus: Corpus,
+    /// The token of the next page; `None` when this page ends the sweep.
+    pub next_token: Option<String>,
+    /// The page reached a post at or below `since_id` (a feed the platform cannot ask "newer than"
+    /// of, cut by the adapter): nothing newer is left, whatever `next_token` says.
+    pub reached_since: bool,
+    /// Items of the page the adapter dropped because they cannot be stored (a post without an id or
+    /// an author, say), counted by reason. One bad item never fails a page.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// Compares two post ids: numerically when both are decimal (X ids are snowflakes, increasing with
+/// time), else as strings.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// use rapport_core::source::cmp_ids;
+/// assert_eq!(cmp_ids("9", "10"), Ordering::Less);
+/// assert_eq!(cmp_ids("b", "a"), Ordering::Greater);
+/// ```
+pub fn cmp_ids(a: &str, b: &str) -> Ordering {
+    let num = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if num(a) && num(b) {
+        let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    } else {
+        a.cmp(b)
     }
 }
 
@@ -200,7 +286,7 @@ impl SourceError {
 /// What a platform adapter provides, in platform terms. Implemented by `rapport_twitter::XClient`.
 ///
 /// ```
-/// use rapport_core::source::{Fetched, Limit, SearchRequest, Source, SourceError};
+/// use rapport_core::source::{FeedPage, Fetched, Limit, PageRequest, SearchRequest, Source, SourceError};
 /// use rapport_core::{Corpus, Platform, Post};
 /// use chrono::{TimeZone, Utc};
 ///
@@ -219,6 +305,7 @@ impl SourceError {
 ///     async fn conversation(&self, _: &str, _: bool, _: Limit) -> Result<Fetched, SourceError> { Ok(Fetched::default()) }
 ///     async fn lookup_posts(&self, _: &[String]) -> Result<Fetched, SourceError> { Ok(Fetched::default()) }
 ///     async fn lookup_accounts(&self, _: &[String]) -> Result<Fetched, SourceError> { Ok(Fetched::default()) }
+///     async fn feed_page(&self, _: &PageRequest<'_>) -> Result<FeedPage, SourceError> { Ok(FeedPage::default()) }
 /// }
 ///
 /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
@@ -259,6 +346,23 @@ pub trait Source: Send + Sync {
 
     /// Accounts by handle (with or without `@`); handles not returned go to `missing`.
     async fn lookup_accounts(&self, handles: &[String]) -> Result<Fetched, SourceError>;
+
+    /// One page of a feed: what a sync stores, with its cursor, before it asks for the next. A
+    /// platform that cannot ask for posts newer than `since_id` cuts the page itself and sets
+    /// [`FeedPage::reached_since`].
+    async fn feed_page(&self, request: &PageRequest<'_>) -> Result<FeedPage, SourceError>;
+
+    /// The id of the account with this handle (with or without `@`), `None` when the platform has
+    /// none. By default through [`Source::lookup_accounts`].
+    async fn account_id(&self, handle: &str) -> Result<Option<String>, SourceError> {
+        let wanted = crate::normalize_handle(handle);
+        let found = self.lookup_accounts(&[handle.to_owned()]).await?;
+        Ok(found
+            .corpus
+            .accounts()
+            .find(|a| crate::normalize_handle(a.handle()) == wanted)
+            .map(|a| a.id().to_owned()))
+    }
 }
 
 /// Fetches several conversations, one after another, into one [`Fetched`]. A conversation that fails
@@ -353,6 +457,9 @@ mod tests {
         }
         async fn lookup_accounts(&self, _: &[String]) -> Result<Fetched, SourceError> {
             Ok(Fetched::default())
+        }
+        async fn feed_page(&self, _: &PageRequest<'_>) -> Result<FeedPage, SourceError> {
+            Ok(FeedPage::default())
         }
     }
 

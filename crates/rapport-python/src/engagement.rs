@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rapport_core::engagement::{EngagementOptions, Stage, broadcast_report, engagement, explain};
 
-use crate::analysis::{json_of, people_table, str_list, table_of, to_py};
+use crate::analysis::{json_of, str_list, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant};
 use crate::errors::Error;
 use crate::guarded;
@@ -61,7 +61,11 @@ impl PyCorpus {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
         let c = Arc::clone(&self.inner);
-        let t = guarded(py, move || people_table(&engagement(&c, &org, &opts)?.rows))?;
+        let t = guarded(py, move || {
+            Ok(rapport_arrow::results::engagement(
+                &engagement(&c, &org, &opts)?.rows,
+            )?)
+        })?;
         Ok(PyTable::new(t))
     }
 
@@ -93,13 +97,18 @@ impl PyCorpus {
     }
 
     /// Why `account` (a handle or id) has its engagement score and stage, as a dict: `summary`,
-    /// `components` (each with its `contribution`; they add up to `score`), `row` (every measure) and
-    /// `evidence` (the posts behind each).
+    /// `components` (each with its `contribution`; they add up to `score`), `row` (every measure),
+    /// `evidence` (the posts behind each) and `contributions`, the components as a Table (one row per
+    /// component: `handle`, `id`, `component`, `raw`, `normalisation`, `normalised`, `weight`,
+    /// `contribution`, `post_ids`).
     ///
     /// ```python
     /// >>> why = corpus.explain_engagement(org="acme_careers", account="@ada")
     /// >>> why["handle"], why["stage"], round(sum(c["contribution"] for c in why["components"]), 6) == round(why["score"], 6)
     /// ('ada', 'conversing', True)
+    /// >>> t = why["contributions"]
+    /// >>> len(t) == len(why["components"]), round(sum(t["contribution"]), 6) == round(why["score"], 6)
+    /// (True, True)
     ///
     /// ```
     #[pyo3(signature = (org, account, half_life_days = 30.0, as_of = None))]
@@ -114,13 +123,22 @@ impl PyCorpus {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
         let c = Arc::clone(&self.inner);
-        let v = guarded(py, move || json_of(&explain(&c, &org, &account, &opts)?))?;
-        to_py(py, &v)
+        let (v, table) = guarded(py, move || {
+            let e = explain(&c, &org, &account, &opts)?;
+            Ok((
+                json_of(&e)?,
+                rapport_arrow::results::explanation_components(&e)?,
+            ))
+        })?;
+        let d = to_py(py, &v)?;
+        d.set_item("contributions", PyTable::new(table))?;
+        Ok(d)
     }
 
     /// The broadcast report of the organisation's own original posts: a dict with `org`, `overall`
     /// (a dict) and the tables `posts` (each post classified `void`, `broadcast` or `conversation`),
-    /// `by_account`, `by_hashtag` and `by_month`.
+    /// `by_account`, `by_hashtag`, `by_month`, and `summary`: every aggregate in one table, the
+    /// `scope` column saying `overall`, `account`, `hashtag` or `month`.
     ///
     /// ```python
     /// >>> b = corpus.broadcast_report(org="acme_careers")
@@ -128,6 +146,8 @@ impl PyCorpus {
     /// (['conversation', 'void'], 2)
     /// >>> b["by_month"]["key"]
     /// ['2024-03', '2024-04']
+    /// >>> [(r["scope"], r["key"], r["void"]) for r in b["summary"]][:2]
+    /// [('overall', 'all', 1), ('account', 'acme_careers', 1)]
     ///
     /// ```
     fn broadcast_report<'py>(
@@ -137,14 +157,15 @@ impl PyCorpus {
     ) -> PyResult<Bound<'py, PyDict>> {
         let org = str_list(org, "org")?;
         let c = Arc::clone(&self.inner);
-        let (report, posts, by_account, by_hashtag, by_month) = guarded(py, move || {
+        let (report, posts, by_account, by_hashtag, by_month, summary) = guarded(py, move || {
             let r = broadcast_report(&c, &org)?;
             Ok((
                 json_of(&serde_json::json!({"org": r.org, "overall": r.overall}))?,
-                table_of(&r.posts)?,
+                rapport_arrow::results::broadcast_posts(&r)?,
                 table_of(&r.by_account)?,
                 table_of(&r.by_hashtag)?,
                 table_of(&r.by_month)?,
+                rapport_arrow::results::broadcast_summary(&r)?,
             ))
         })?;
         let d = PyDict::new(py);
@@ -154,6 +175,7 @@ impl PyCorpus {
         d.set_item("by_account", PyTable::new(by_account))?;
         d.set_item("by_hashtag", PyTable::new(by_hashtag))?;
         d.set_item("by_month", PyTable::new(by_month))?;
+        d.set_item("summary", PyTable::new(summary))?;
         Ok(d)
     }
 }

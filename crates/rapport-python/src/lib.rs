@@ -24,6 +24,7 @@ mod corpus;
 mod engagement;
 mod errors;
 mod follows;
+mod graph;
 mod hris;
 mod import;
 mod inbox;
@@ -66,14 +67,38 @@ fn _panic_for_tests(py: Python<'_>, message: String, guarded: bool) -> PyResult<
     }
 }
 
+/// Sends rapport's `tracing` events to Python's `logging`: the importer's under `rapport.import`,
+/// the X client's under `rapport_twitter.client.*` (a target's `::` become `.`). Other crates' events
+/// (HTTP internals) stay out. Logger objects are cached but not their levels, so a level set after
+/// `import rapport` applies at once. A logger installed earlier (another extension) is left alone.
+fn install_logging(py: Python<'_>) {
+    use pyo3_log::{Caching, Logger};
+    let mut logger = Logger::new(py, Caching::Loggers).map(|l| l.filter(log::LevelFilter::Off));
+    for target in [
+        "rapport",
+        "rapport_core",
+        "rapport_twitter",
+        "rapport_store",
+        "rapport_arrow",
+        "rapport_python",
+    ] {
+        logger = logger.map(|l| l.filter_target(target.to_owned(), log::LevelFilter::Trace));
+    }
+    if let Ok(l) = logger {
+        let _ = l.install();
+    }
+}
+
 /// The extension module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    install_logging(m.py());
     errors::register(m)?;
     m.add_class::<table::PyTable>()?;
     m.add_class::<table::TableRows>()?;
     m.add_class::<corpus::PyCorpus>()?;
+    m.add_class::<graph::PyGraph>()?;
     m.add_class::<skills::PyTaxonomy>()?;
     m.add_class::<client::PyXClient>()?;
     m.add_class::<client::PyAsyncXClient>()?;

@@ -87,13 +87,19 @@ impl PyCorpus {
 
     /// A learning feed for some goals (skills, or hashtags with `#`): per goal, mentors to follow,
     /// rising hashtags and two-way conversations to read. A dict `{"as_of", "window_days", "goals":
-    /// [{"goal", "mentors": Table, "rising_hashtags": Table, "conversations": Table}]}`.
+    /// [{"goal", "mentors": Table, "rising_hashtags": Table, "conversations": Table}], "items":
+    /// Table}`; `items` holds every goal's items in one table (`goal`, `kind` = `mentor`,
+    /// `rising_hashtag` or `conversation`, `rank`, `key`, `score`, `count`, `last_post_at`,
+    /// `post_ids`).
     ///
     /// ```python
     /// >>> feed = corpus.learning_feed(skills=["#rustlang"])
     /// >>> g = feed["goals"][0]
     /// >>> g["goal"], feed["window_days"], g["mentors"]["handle"][:2]
     /// ('#rustlang', 30.0, ['acme_careers', 'ada'])
+    /// >>> items = feed["items"]
+    /// >>> [r["key"] for r in items if r["kind"] == "mentor"][:2]
+    /// ['acme_careers', 'ada']
     ///
     /// ```
     #[pyo3(signature = (skills, window_days = 30.0, as_of = None, per_goal = 5))]
@@ -127,8 +133,9 @@ impl PyCorpus {
             ..LearningOptions::default()
         };
         let c = Arc::clone(&self.inner);
-        let (as_of, window, goals) = guarded(py, move || {
+        let (as_of, window, goals, items) = guarded(py, move || {
             let feed = learning_feed(&c, &goals, &opts)?;
+            let items = rapport_arrow::results::learning_items(&feed)?;
             let goals = feed
                 .goals
                 .iter()
@@ -141,7 +148,7 @@ impl PyCorpus {
                     ))
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
-            Ok((feed.as_of, feed.window_days, goals))
+            Ok((feed.as_of, feed.window_days, goals, items))
         })?;
         let d = PyDict::new(py);
         d.set_item("as_of", as_of)?;
@@ -156,6 +163,7 @@ impl PyCorpus {
             list.append(g)?;
         }
         d.set_item("goals", list)?;
+        d.set_item("items", PyTable::new(items))?;
         Ok(d)
     }
 }

@@ -1,19 +1,23 @@
 //! # rapport-sync
 //!
 //! Incremental sync of *watches* — saved searches, user timelines, mentions and lists, defined once
-//! in the [store](rapport_store) — through the X API client, fetching only what is newer than each
-//! watch's cursor, and resumable after a crash or a rate-limit stop.
+//! in the [store](rapport_store) — from any platform that implements core's
+//! [`Source`](rapport_core::source::Source) (rapport-twitter's `XClient` today), fetching only what is
+//! newer than each watch's cursor, and resumable after a crash or a rate-limit stop.
 //!
 //! Why a crate of its own: the store must not know HTTP (it is also the Python side's and the
-//! notebooks' database), and the client must not know SQLite; the loop that moves data from one to
-//! the other is the only thing that needs both. The CLI (`rapport sync`), the Rust service example
+//! notebooks' database), and the adapters must not know SQLite; the loop that moves data from one to
+//! the other is the only thing that needs both. It speaks only `Source` — a watch becomes a
+//! [`Feed`], fetched one page at a time with [`Source::feed_page`] — so a second platform syncs
+//! without a change here. The CLI (`rapport sync`), the Rust service example
 //! and, later, the Python binding all call this crate, without pulling in clap or a progress bar.
 //!
 //! ## How a sync stays correct
 //!
-//! X returns posts newest first. A *sweep* is one walk over the pages of everything newer than the
-//! cursor's `newest_id` (`since_id`; for lists, which have no `since_id`, the walk stops at the first
-//! page that reaches a post at or below it, and only the newer posts are kept). Every page is stored
+//! Platforms return posts newest first. A *sweep* is one walk over the pages of everything newer
+//! than the cursor's `newest_id` (`since_id`; for feeds a platform cannot ask that of, such as X's
+//! lists, the adapter keeps only the newer posts and the walk stops at the first page that reaches
+//! the cursor, [`FeedPage::reached_since`]). Every page is stored
 //! with [`Store::add_page_with_options`]: the posts, the new cursor and the sweep's state in **one
 //! transaction**. While a sweep is unfinished the cursor keeps the sweep's `since_id` and the token of
 //! the next page, and the watch's options keep the newest id the sweep has seen
@@ -27,8 +31,8 @@
 //!   id);
 //! - forgotten people stay forgotten: the store drops them from every page it writes;
 //! - one bad item does not stop a sync: a post without an id or an author, or a user without an id,
-//!   is dropped before the page reaches the store, counted by reason in [`WatchReport::skipped`],
-//!   and the sync goes on;
+//!   is dropped by the adapter before the page reaches the store, counted by reason in
+//!   [`WatchReport::skipped`], and the sync goes on;
 //! - two syncs of one store do not run at once: [`sync_watches`] takes the store's sync lock
 //!   ([`Store::acquire_sync_lock`]) and a second one fails at once, naming the process that syncs.
 //!
@@ -51,14 +55,10 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use futures::StreamExt;
-use futures::stream::BoxStream;
-use rapport_core::{Corpus, normalize_handle};
+use rapport_core::normalize_handle;
+pub use rapport_core::source::cmp_ids;
+use rapport_core::source::{Feed, FeedPage, PageRequest, Source, SourceError};
 use rapport_store::{Cursor, Store, StoreError, Watch, WatchKind};
-use rapport_twitter::XClient;
-use rapport_twitter::client::{ClientError, Endpoint, Page, Request};
-use rapport_twitter::convert::add_response;
-use rapport_twitter::models::{OneOrMany, Tweet, TweetsResponse, User};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -190,7 +190,7 @@ pub enum SyncEvent<'a> {
     WatchDone(&'a WatchReport),
 }
 
-/// The errors that stop a sync. Retryable client errors (rate limits, 5xx, timeouts) do not: they
+/// The errors that stop a sync. Retryable source errors (rate limits, 5xx, timeouts) do not: they
 /// end the watch's run with [`WatchReport::stopped`] set and the cursor where the last stored page
 /// left it.
 #[derive(Debug, thiserror::Error)]
@@ -202,19 +202,19 @@ pub enum SyncError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The client failed in a way a retry will not fix (401, 403, 400...).
+    /// The source failed in a way a retry will not fix (401, 403, 400...).
     #[error("watch {watch:?}: {source} ({pages} page(s) stored before it)")]
-    Client {
+    Source {
         /// The watch.
         watch: String,
         /// Pages stored before the error.
         pages: usize,
-        /// The client's error (boxed: it is large).
+        /// The source's error.
         #[source]
-        source: Box<ClientError>,
+        source: SourceError,
     },
-    /// A timeline or mentions watch names a user X does not know.
-    #[error("watch {watch:?}: no X user @{handle}")]
+    /// A timeline or mentions watch names a user the platform does not know.
+    #[error("watch {watch:?}: no user @{handle}")]
     UnknownUser {
         /// The watch.
         watch: String,
@@ -233,18 +233,6 @@ pub enum SyncError {
     },
 }
 
-/// Compares two post ids: numerically when both are decimal (X ids are snowflakes, increasing with
-/// time), else as strings.
-pub fn cmp_ids(a: &str, b: &str) -> Ordering {
-    let num = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    if num(a) && num(b) {
-        let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
-        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-    } else {
-        a.cmp(b)
-    }
-}
-
 fn max_id(a: Option<String>, b: Option<&str>) -> Option<String> {
     match (a, b) {
         (Some(a), Some(b)) if cmp_ids(b, &a) == Ordering::Greater => Some(b.to_owned()),
@@ -255,22 +243,22 @@ fn max_id(a: Option<String>, b: Option<&str>) -> Option<String> {
 
 /// Syncs every watch of the store, in the order they were added.
 ///
-/// Retryable client errors stop only the watch they happen in (see [`WatchReport::stopped`]);
+/// Retryable source errors stop only the watch they happen in (see [`WatchReport::stopped`]);
 /// other errors stop the run.
 pub async fn sync_all(
-    client: &XClient,
+    source: &dyn Source,
     store: &mut Store,
     opts: &SyncOptions,
     progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
 ) -> Result<SyncReport, SyncError> {
     let names: Vec<String> = store.watches()?.into_iter().map(|w| w.name).collect();
-    sync_watches(client, store, &names, opts, progress).await
+    sync_watches(source, store, &names, opts, progress).await
 }
 
 /// Syncs the named watches, in the order given, holding the store's sync lock for the whole run
 /// (a second sync of the same store fails with [`StoreError::SyncLocked`], naming this process).
 pub async fn sync_watches(
-    client: &XClient,
+    source: &dyn Source,
     store: &mut Store,
     names: &[String],
     opts: &SyncOptions,
@@ -280,7 +268,7 @@ pub async fn sync_watches(
     let mut report = SyncReport::default();
     let mut result = Ok(());
     for name in names {
-        match sync_watch(client, store, name, opts, progress).await {
+        match sync_watch(source, store, name, opts, progress).await {
             Ok(w) => report.watches.push(w),
             Err(e) => {
                 result = Err(e);
@@ -294,52 +282,6 @@ pub async fn sync_watches(
     result?;
     released?;
     Ok(report)
-}
-
-/// Why an item of a page cannot be stored, if it cannot.
-fn tweet_problem(t: &Tweet) -> Option<&'static str> {
-    let id = t.id.trim();
-    if id.is_empty() {
-        Some("post without an id")
-    } else if !id.bytes().all(|c| c.is_ascii_digit()) {
-        Some("post whose id is not a decimal number")
-    } else if t.author_id.as_deref().is_none_or(|a| a.trim().is_empty()) {
-        Some("post without an author_id")
-    } else {
-        None
-    }
-}
-
-fn user_problem(u: &User) -> Option<&'static str> {
-    if u.id.trim().is_empty() {
-        Some("user without an id")
-    } else if u.username.as_deref().is_none_or(|h| h.trim().is_empty()) {
-        Some("user without a username")
-    } else {
-        None
-    }
-}
-
-/// Drops the items of a page that cannot be stored, counting them by reason: one bad item must not
-/// fail the page (and with it the whole sync), and must never reach the store.
-pub fn drop_bad_items(body: &mut TweetsResponse, skipped: &mut BTreeMap<String, usize>) {
-    let mut count = |why: &'static str| *skipped.entry(why.to_owned()).or_insert(0) += 1;
-    if let Some(data) = body.data.take() {
-        let kept: Vec<Tweet> = match data {
-            OneOrMany::One(t) => vec![t],
-            OneOrMany::Many(v) => v,
-        }
-        .into_iter()
-        .filter(|t| tweet_problem(t).inspect(|w| count(w)).is_none())
-        .collect();
-        body.data = Some(OneOrMany::Many(kept));
-    }
-    if let Some(inc) = body.includes.as_mut() {
-        inc.tweets
-            .retain(|t| tweet_problem(t).inspect(|w| count(w)).is_none());
-        inc.users
-            .retain(|u| user_problem(u).inspect(|w| count(w)).is_none());
-    }
 }
 
 fn state_of(watch: &Watch) -> Result<SweepState, SyncError> {
@@ -368,7 +310,7 @@ fn page_size(watch: &Watch, opts: &SyncOptions) -> Result<u32, SyncError> {
 }
 
 async fn user_id(
-    client: &XClient,
+    source: &dyn Source,
     watch: &Watch,
     state: &mut SweepState,
 ) -> Result<String, SyncError> {
@@ -380,19 +322,14 @@ async fn user_id(
         return Ok(id.clone());
     }
     let handle = normalize_handle(target);
-    let page = client
-        .user_by_username(&handle)
-        .send()
+    let id = source
+        .account_id(&handle)
         .await
-        .map_err(|source| SyncError::Client {
+        .map_err(|source| SyncError::Source {
             watch: watch.name.clone(),
             pages: 0,
-            source: Box::new(source),
-        })?;
-    let id = page
-        .items()
-        .first()
-        .map(|u| u.id.clone())
+            source,
+        })?
         .ok_or_else(|| SyncError::UnknownUser {
             watch: watch.name.clone(),
             handle: handle.clone(),
@@ -401,19 +338,10 @@ async fn user_id(
     Ok(id)
 }
 
-type Pages = BoxStream<'static, Result<Page<TweetsResponse>, ClientError>>;
-
-fn pages_of<E: Endpoint<Body = TweetsResponse>>(req: Request<E>, token: Option<&str>) -> Pages {
-    match token {
-        Some(t) => req.resume_from(t).pages().boxed(),
-        None => req.pages().boxed(),
-    }
-}
-
 /// Syncs one watch: fetches what is newer than its cursor (resuming an unfinished sweep), storing
 /// each page with its cursor in one transaction.
 pub async fn sync_watch(
-    client: &XClient,
+    source: &dyn Source,
     store: &mut Store,
     name: &str,
     opts: &SyncOptions,
@@ -436,49 +364,24 @@ pub async fn sync_watch(
         resumed,
     });
 
-    let token = cursor.next_token.as_deref();
-    let stream: Pages = match watch.kind {
-        WatchKind::Search => {
-            let archive = watch
+    let feed = match watch.kind {
+        WatchKind::Search => Feed::Search {
+            query: watch.target.clone(),
+            archive: watch
                 .options
                 .get("archive")
                 .and_then(Value::as_bool)
-                .unwrap_or(false);
-            if archive {
-                let mut r = client.search_all(watch.target.clone()).max_results(size);
-                if let Some(s) = &since {
-                    r = r.since_id(s.clone());
-                }
-                pages_of(r, token)
-            } else {
-                let mut r = client.search_recent(watch.target.clone()).max_results(size);
-                if let Some(s) = &since {
-                    r = r.since_id(s.clone());
-                }
-                pages_of(r, token)
-            }
-        }
-        WatchKind::Timeline => {
-            let id = user_id(client, &watch, &mut state).await?;
-            let mut r = client.user_tweets(id).max_results(size);
-            if let Some(s) = &since {
-                r = r.since_id(s.clone());
-            }
-            pages_of(r, token)
-        }
-        WatchKind::Mentions => {
-            let id = user_id(client, &watch, &mut state).await?;
-            let mut r = client.mentions(id).max_results(size);
-            if let Some(s) = &since {
-                r = r.since_id(s.clone());
-            }
-            pages_of(r, token)
-        }
-        // The list endpoint has no since_id: the sweep stops at the first page reaching the cursor.
-        WatchKind::List => pages_of(
-            client.list_tweets(watch.target.clone()).max_results(size),
-            token,
-        ),
+                .unwrap_or(false),
+        },
+        WatchKind::Timeline => Feed::Timeline {
+            account_id: user_id(source, &watch, &mut state).await?,
+        },
+        WatchKind::Mentions => Feed::Mentions {
+            account_id: user_id(source, &watch, &mut state).await?,
+        },
+        WatchKind::List => Feed::List {
+            list_id: watch.target.clone(),
+        },
     };
 
     let mut report = WatchReport {
@@ -498,7 +401,7 @@ pub async fn sync_watch(
         Value::Object(m) => m.clone(),
         _ => serde_json::Map::new(),
     };
-    let mut stream = stream;
+    let mut token = cursor.next_token.clone();
     let mut sweep_newest = state.sweep_newest.clone();
     loop {
         if opts.max_pages.is_some_and(|m| report.pages >= m) {
@@ -508,63 +411,36 @@ pub async fn sync_watch(
             ));
             break;
         }
-        let page = match stream.next().await {
-            None => {
-                // The stream ended without a last page (it yields at least one page, so this only
-                // happens after the last page, which sets `complete` and breaks).
-                report.complete = true;
-                break;
-            }
-            Some(Ok(page)) => page,
-            Some(Err(e)) if e.is_retryable() => {
+        let request = PageRequest {
+            feed: &feed,
+            since_id: since.as_deref(),
+            token: token.as_deref(),
+            page_size: size,
+        };
+        let page: FeedPage = match source.feed_page(&request).await {
+            Ok(page) => page,
+            Err(e) if e.is_retryable() => {
                 report.stopped = Some(format!("{e}; rerun to resume"));
                 break;
             }
-            Some(Err(source)) => {
-                return Err(SyncError::Client {
+            Err(source) => {
+                return Err(SyncError::Source {
                     watch: watch.name.clone(),
                     pages: report.pages,
-                    source: Box::new(source),
+                    source,
                 });
             }
         };
-        let is_new = |id: &str| {
-            since
-                .as_deref()
-                .is_none_or(|s| cmp_ids(id, s) == Ordering::Greater)
-        };
-        let mut reached_cursor = false;
-        let mut body = page.body.clone();
-        drop_bad_items(&mut body, &mut report.skipped);
-        if watch.kind == WatchKind::List && since.is_some() {
-            let kept: Vec<_> = body
-                .items()
-                .iter()
-                .filter(|t| {
-                    let new = is_new(&t.id);
-                    reached_cursor |= !new;
-                    new
-                })
-                .cloned()
-                .collect();
-            body.data = Some(OneOrMany::Many(kept));
+        for (why, n) in &page.skipped {
+            *report.skipped.entry(why.clone()).or_insert(0) += n;
         }
-        let fetched = body.items();
-        for t in fetched {
-            sweep_newest = max_id(sweep_newest, Some(t.id.as_str()));
+        for id in &page.post_ids {
+            sweep_newest = max_id(sweep_newest, Some(id.as_str()));
         }
-        let mut corpus = Corpus::new();
-        let stats = add_response(&mut corpus, &body);
-        if stats.skipped_no_time > 0 {
-            *report
-                .skipped
-                .entry("post without a creation time".to_owned())
-                .or_insert(0) += stats.skipped_no_time as usize;
-        }
-        let next = if reached_cursor {
+        let next = if page.reached_since {
             None
         } else {
-            page.next_token().map(str::to_owned)
+            page.next_token.clone()
         };
         let new_cursor = match &next {
             Some(t) => Cursor {
@@ -586,13 +462,13 @@ pub async fn sync_watch(
             serde_json::to_value(&state).expect("plain strings serialise"),
         );
         let saved = store.add_page_with_options(
-            &corpus,
+            &page.corpus,
             name,
             &new_cursor,
             &Value::Object(options.clone()),
         )?;
         report.pages += 1;
-        report.posts_fetched += fetched.len();
+        report.posts_fetched += page.post_ids.len();
         report.posts_written += saved.posts_written;
         report.conflicts_skipped += saved.conflicts_skipped;
         report.cursor = new_cursor;
@@ -601,9 +477,12 @@ pub async fn sync_watch(
             pages: report.pages,
             posts: report.posts_fetched,
         });
-        if next.is_none() {
-            report.complete = true;
-            break;
+        match next {
+            Some(t) => token = Some(t),
+            None => {
+                report.complete = true;
+                break;
+            }
         }
     }
     progress(SyncEvent::WatchDone(&report));

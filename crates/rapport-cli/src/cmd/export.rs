@@ -57,7 +57,9 @@ pub(crate) struct Args {
 /// Runs `rapport export`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
+    let progress = super::progress::Progress::start("reading the store");
     let corpus = store.load_corpus()?;
+    progress.set_message(format!("writing {}", args.output.display()));
     let to_stdout = args.output.as_os_str() == "-";
     let name = args.output.display().to_string();
     let werr = |e: rapport_arrow::Error| -> CmdError { format!("{name}: {e}").into() };
@@ -112,6 +114,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             }
         }
     }
+    drop(progress);
     eprintln!(
         "rapport: exported {} post(s) and {} account(s) to {name}",
         corpus.num_posts(),

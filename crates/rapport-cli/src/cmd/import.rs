@@ -164,7 +164,14 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     };
     let mut results = Vec::new();
     let mut failure = None;
+    let progress = super::progress::Progress::start("importing");
     for (i, path) in args.files.iter().enumerate() {
+        progress.set_message(format!(
+            "importing {} ({}/{})",
+            path.display(),
+            i + 1,
+            args.files.len()
+        ));
         match import_one(&mut store, path, &opts, args.lenient) {
             Ok(r) => results.push(r),
             Err(e) => {
@@ -173,6 +180,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             }
         }
     }
+    drop(progress);
     let total_posts = store.num_posts()?;
 
     let mut out = std::io::stdout().lock();

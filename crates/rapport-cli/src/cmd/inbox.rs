@@ -1,8 +1,9 @@
-//! `rapport inbox --store PATH --org HANDLE... [--as-of TIME] [--window DAYS] [--json]`: the posts
-//! addressing the organisation that no one of it has answered, highest priority first, then the
+//! `rapport inbox --store PATH --org HANDLE... [--as-of TIME] [--window DAYS] [--format F]`: the
+//! posts addressing the organisation that no one of it has answered, highest priority first, then the
 //! missed ones; and `rapport starters --store PATH --org HANDLE... [--job job.toml] [--limit N]
-//! [--json]`: people the organisation noticed or who responded, never replied to
-//! ([`rapport_core::inbox`]). Both only read: nothing is sent, nothing is audited.
+//! [--format F]`: people the organisation noticed or who responded, never replied to
+//! ([`rapport_core::inbox`]). Both only read: nothing is sent, nothing is audited. The table of the
+//! inbox is every open item, then the missed ones (its `missed` column tells them apart).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,10 +11,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use rapport_core::engagement::{Interactions, Org};
 use rapport_core::inbox::{
-    DEFAULT_WINDOW_DAYS, InboxItem, InboxOptions, StarterOptions, conversation_starters, inbox_with,
+    DEFAULT_WINDOW_DAYS, InboxItem, InboxOptions, InboxReport, StarterOptions, StarterRow,
+    conversation_starters, inbox_with,
 };
 use rapport_core::skills::{JobProfile, Matcher, Taxonomy};
 
+use super::output::{OutputArgs, Result3, emit};
 use super::{CmdError, Outcome, StoreArg};
 
 /// Arguments of `rapport inbox`.
@@ -31,9 +34,8 @@ pub(crate) struct Args {
     /// Open items older than this many days are listed apart as missed.
     #[arg(long = "window", value_name = "DAYS", default_value_t = DEFAULT_WINDOW_DAYS)]
     pub window_days: f64,
-    /// Print the whole report as JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `rapport starters`.
@@ -50,9 +52,8 @@ pub(crate) struct StartersArgs {
     /// At most this many people.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
-    /// Print the rows as JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn one_line(text: &str, max: usize) -> String {
@@ -65,7 +66,7 @@ fn one_line(text: &str, max: usize) -> String {
     }
 }
 
-fn write_items(out: &mut impl Write, items: &[InboxItem]) -> std::io::Result<()> {
+fn write_items(out: &mut dyn Write, items: &[InboxItem]) -> std::io::Result<()> {
     for (i, it) in items.iter().enumerate() {
         writeln!(
             out,
@@ -97,12 +98,18 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         &org,
         &InboxOptions::new(args.as_of, args.window_days),
     )?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
-        return Ok(Outcome::Done);
-    }
+    emit(
+        &args.output,
+        &Result3 {
+            value: &report,
+            text: inbox_text,
+            table: |r| rapport_arrow::record_batch(&r.all_items()),
+        },
+    )?;
+    Ok(Outcome::Done)
+}
+
+fn inbox_text(report: &InboxReport, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "Inbox of {} as of {}: {} open, {} missed (older than {} days), {} answered.",
@@ -113,12 +120,12 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         report.window_days,
         report.answered
     )?;
-    write_items(&mut out, &report.items)?;
+    write_items(out, &report.items)?;
     if !report.missed.is_empty() {
         writeln!(out, "\nMissed (older than {} days):", report.window_days)?;
-        write_items(&mut out, &report.missed)?;
+        write_items(out, &report.missed)?;
     }
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 /// Runs `rapport starters`.
@@ -143,19 +150,38 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
         job.as_ref().map(|j| (j, &matcher)),
         &opts,
     )?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-        return Ok(Outcome::Done);
-    }
+    let result = Starters {
+        org: org.handles.clone(),
+        rows,
+    };
+    emit(
+        &args.output,
+        &Result3 {
+            value: &result,
+            text: starters_text,
+            table: |s| rapport_arrow::record_batch_without(&s.rows, "account"),
+        },
+    )?;
+    Ok(Outcome::Done)
+}
+
+/// The starters with the organisation they are for; the JSON is the rows alone.
+#[derive(Debug, serde::Serialize)]
+#[serde(transparent)]
+struct Starters {
+    #[serde(skip)]
+    org: Vec<String>,
+    rows: Vec<StarterRow>,
+}
+
+fn starters_text(s: &Starters, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "Conversation starters for {}: {} people noticed or responding, never replied to.",
-        org.handles.join(", "),
-        rows.len()
+        s.org.join(", "),
+        s.rows.len()
     )?;
-    for r in &rows {
+    for r in &s.rows {
         let last = r
             .last_interaction
             .map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d").to_string());
@@ -165,5 +191,5 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
             r.rank, r.handle, r.stage, r.why
         )?;
     }
-    Ok(Outcome::Done)
+    Ok(())
 }

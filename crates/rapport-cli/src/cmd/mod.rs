@@ -1,6 +1,7 @@
 //! The subcommands, one module each, and what they share: the outcome and exit codes, and opening
 //! the store.
 
+pub(crate) mod analyses;
 pub(crate) mod analysis;
 pub(crate) mod audit;
 pub(crate) mod check;
@@ -8,6 +9,8 @@ pub(crate) mod export;
 pub(crate) mod forget;
 pub(crate) mod import;
 pub(crate) mod inbox;
+pub(crate) mod output;
+pub(crate) mod progress;
 pub(crate) mod quickstart;
 pub(crate) mod report;
 pub(crate) mod retain;

@@ -341,7 +341,9 @@ fn render(ctx: &serde_json::Value) -> Result<String, CmdError> {
 /// Runs `rapport report`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let mut store = args.store.open_existing()?;
+    let progress = super::progress::Progress::start("reading the store");
     let corpus = store.load_corpus()?;
+    progress.set_message("analysing");
     let job = match &args.job {
         Some(p) => rapport_core::skills::JobProfile::from_toml_file(p)?,
         None => sample_job(),
@@ -352,8 +354,10 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         topic: &args.topic,
     };
     let (a, _) = analyse(&corpus, &args.org, &plan)?;
+    progress.set_message(format!("writing {}", args.output.display()));
     let doc = html(&a, "rapport report")?;
     super::write_atomic(&args.output, doc.as_bytes())?;
+    drop(progress);
 
     let mut entry = super::audit_entry("report");
     entry.analysis = Some("engagement+ranking+mentors".into());

@@ -11,20 +11,8 @@ use rapport_core::hris::{CandidateScores, ScoreOptions, score_candidates};
 use rapport_store::AuditEntry;
 use serde_json::json;
 
+use super::output::{OutputFormat, Printable, emit_to};
 use super::{CmdError, Outcome, StoreArg};
-
-/// The output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Format {
-    /// One row per candidate, flat columns (components as `c_<name>` points).
-    Csv,
-    /// The whole result, with the unknown handles and the explanations.
-    Json,
-    /// One JSON record per candidate per line (the rows as an Arrow table, nested parts as JSON).
-    Jsonl,
-    /// The rows as a Parquet file (Arrow types: timestamps as timestamp(ms, UTC)); needs -o.
-    Parquet,
-}
 
 /// Arguments of `rapport score`.
 #[derive(Debug, clap::Args)]
@@ -38,14 +26,21 @@ pub(crate) struct Args {
     /// JSON (by the .json extension). Other columns are not read.
     #[arg(long, value_name = "FILE")]
     pub candidates: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
+    /// Output format: csv (default: one row per candidate, components as `c_<name>` points), text,
+    /// json (the whole result, with the unknown handles and the explanations), jsonl or parquet
+    /// (the rows as an Arrow table, nested parts as JSON text; parquet needs --out).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
+    pub format: OutputFormat,
     /// Add each score's explanation (summary, stage reason; with JSON also the evidence post ids).
     #[arg(long)]
     pub explain: bool,
     /// Write to this file instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        visible_alias = "output",
+        value_name = "FILE"
+    )]
     pub output: Option<PathBuf>,
     /// Half-life of the engagement decay, in days.
     #[arg(long, value_name = "DAYS", default_value_t = rapport_core::engagement::DEFAULT_HALF_LIFE_DAYS)]
@@ -138,6 +133,54 @@ pub(crate) fn to_csv(s: &CandidateScores, explain: bool) -> Result<Vec<u8>, CmdE
     Ok(w.into_inner().map_err(|e| e.to_string())?)
 }
 
+/// The scores in every output format.
+struct Scores<'a> {
+    scores: &'a CandidateScores,
+    explain: bool,
+}
+
+impl Printable for Scores<'_> {
+    fn text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{:<12} {:<18} {:<10} {:>6}  {:<10}  top skills",
+            "hris_id", "handle", "status", "score", "stage"
+        )?;
+        for r in &self.scores.rows {
+            writeln!(
+                out,
+                "{:<12} {:<18} {:<10} {:>6}  {:<10}  {}",
+                r.hris_id,
+                r.handle
+                    .as_deref()
+                    .map_or_else(String::new, |h| format!("@{h}")),
+                r.status.as_str(),
+                r.score
+                    .map_or_else(|| "-".to_owned(), |x| format!("{x:.1}")),
+                r.stage.map_or("-", |s| s.as_str()),
+                r.top_skills
+                    .iter()
+                    .map(|k| k.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+            if let Some(e) = r.explanation.as_ref().filter(|_| self.explain) {
+                writeln!(out, "    {}", e.summary)?;
+            }
+        }
+        Ok(())
+    }
+    fn json(&self, out: &mut dyn Write) -> serde_json::Result<()> {
+        serde_json::to_writer_pretty(out, self.scores)
+    }
+    fn table(&self) -> Result<rapport_arrow::RecordBatch, rapport_arrow::Error> {
+        rapport_arrow::record_batch(&self.scores.rows)
+    }
+    fn csv(&self) -> Option<Result<Vec<u8>, CmdError>> {
+        Some(to_csv(self.scores, self.explain))
+    }
+}
+
 /// Runs `rapport score`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let file = read_candidates(&args.candidates)?;
@@ -150,35 +193,16 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         ..ScoreOptions::default()
     };
     let scores = score_candidates(&corpus, &file.candidates, &org, &opts)?;
-    let bytes = match args.format {
-        Format::Csv => to_csv(&scores, args.explain)?,
-        Format::Json => {
-            let mut v = serde_json::to_vec_pretty(&scores)?;
-            v.push(b'\n');
-            v
-        }
-        Format::Jsonl | Format::Parquet => {
-            if args.format == Format::Parquet && args.output.is_none() {
-                return Err("--format parquet writes a binary file: give it with -o FILE".into());
-            }
-            let table = rapport_arrow::record_batch(&scores.rows)?;
-            let format = if args.format == Format::Parquet {
-                rapport_arrow::Format::Parquet
-            } else {
-                rapport_arrow::Format::Jsonl
-            };
-            let mut v = Vec::new();
-            rapport_arrow::write_table(&table, format, &mut v)?;
-            v
-        }
-    };
-
     // The output first: a run whose output could not be written did not happen, so it keeps no
     // candidates and leaves no audit entry.
-    match &args.output {
-        Some(p) => super::write_atomic(p, &bytes)?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
-    }
+    let bytes = emit_to(
+        args.format,
+        args.output.as_deref(),
+        &Scores {
+            scores: &scores,
+            explain: args.explain,
+        },
+    )?;
     let kept = if args.keep_candidates {
         Some(store.upsert_candidates(&file.candidates)?)
     } else {
@@ -192,7 +216,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         "weights": opts.engagement.weights,
         "top_skills": opts.top_skills,
         "explain": args.explain,
-        "format": format!("{:?}", args.format).to_lowercase(),
+        "format": args.format.name(),
     });
     entry.cohort = scores
         .scored()

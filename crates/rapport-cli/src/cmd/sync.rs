@@ -2,7 +2,7 @@
 //! what is new for the watches (see the `rapport_sync` crate for how a sync stays crash-safe), with a
 //! progress bar on a terminal.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -91,7 +91,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     };
 
     let bar = ProgressBar::new_spinner();
-    if std::io::stderr().is_terminal() {
+    if super::progress::enabled() {
         bar.set_draw_target(ProgressDrawTarget::stderr());
         bar.enable_steady_tick(Duration::from_millis(120));
     } else {
@@ -139,9 +139,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         Ok(r) => r,
         // Pages stored before the error were committed: the run is logged as failed, with how
         // many, unless it never started (another sync holds the lock) or the store itself failed.
-        Err(e @ rapport_sync::SyncError::Client { .. }) => {
+        Err(e @ rapport_sync::SyncError::Source { .. }) => {
             let pages = match &e {
-                rapport_sync::SyncError::Client { pages, .. } => *pages,
+                rapport_sync::SyncError::Source { pages, .. } => *pages,
                 _ => 0,
             };
             let mut entry = super::audit_entry("sync");

@@ -55,6 +55,7 @@ pub use pagination::Collected;
 pub use params::{Fields, Returns};
 pub use ratelimit::{Decision, RateLimit, RateLimitInfo, RateLimitPolicy};
 pub use retry::RetryPolicy;
+pub use source::drop_bad_items;
 
 /// The X API v2 client. Cheap to clone (the state is shared); `Send + Sync`, and its futures and
 /// streams are `'static`, so it can be driven from any runtime thread (the Python binding does).

@@ -1,14 +1,21 @@
 //! core's [`Source`] trait for the X client: the platform-neutral way analyses ask for data.
 
-use rapport_core::Platform;
-use rapport_core::source::{Fetched, Limit, Missing, SearchRequest, Source, SourceError};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use rapport_core::source::{
+    Feed, FeedPage, Fetched, Limit, Missing, PageRequest, SearchRequest, Source, SourceError,
+    cmp_ids,
+};
+use rapport_core::{Corpus, Platform};
 
 use super::XClient;
 use super::endpoints::{Endpoint, Request};
 use super::error::ClientError;
 use super::outcome::IdOutcome;
 use super::page::{Page, PageBody};
-use crate::models::{TweetsResponse, UsersResponse};
+use crate::convert::add_response;
+use crate::models::{OneOrMany, Tweet, TweetsResponse, User, UsersResponse};
 
 impl From<ClientError> for SourceError {
     fn from(e: ClientError) -> Self {
@@ -81,6 +88,107 @@ async fn lookup<E: Endpoint>(
         out.missing.extend(missing(outcomes(&page, &ids), resource));
     }
     Ok(out)
+}
+
+/// Why an item of a page cannot be stored, if it cannot.
+fn tweet_problem(t: &Tweet) -> Option<&'static str> {
+    let id = t.id.trim();
+    if id.is_empty() {
+        Some("post without an id")
+    } else if !id.bytes().all(|c| c.is_ascii_digit()) {
+        Some("post whose id is not a decimal number")
+    } else if t.author_id.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        Some("post without an author_id")
+    } else {
+        None
+    }
+}
+
+fn user_problem(u: &User) -> Option<&'static str> {
+    if u.id.trim().is_empty() {
+        Some("user without an id")
+    } else if u.username.as_deref().is_none_or(|h| h.trim().is_empty()) {
+        Some("user without a username")
+    } else {
+        None
+    }
+}
+
+/// Drops the items of a page that cannot be stored, counting them by reason: one bad item must not
+/// fail the page (and with it a whole sync), and must never reach the store.
+pub fn drop_bad_items(body: &mut TweetsResponse, skipped: &mut BTreeMap<String, usize>) {
+    let mut count = |why: &'static str| *skipped.entry(why.to_owned()).or_insert(0) += 1;
+    if let Some(data) = body.data.take() {
+        let kept: Vec<Tweet> = match data {
+            OneOrMany::One(t) => vec![t],
+            OneOrMany::Many(v) => v,
+        }
+        .into_iter()
+        .filter(|t| tweet_problem(t).inspect(|w| count(w)).is_none())
+        .collect();
+        body.data = Some(OneOrMany::Many(kept));
+    }
+    if let Some(inc) = body.includes.as_mut() {
+        inc.tweets
+            .retain(|t| tweet_problem(t).inspect(|w| count(w)).is_none());
+        inc.users
+            .retain(|u| user_problem(u).inspect(|w| count(w)).is_none());
+    }
+}
+
+/// Fetches one page of a posts endpoint at `token` (the first page without).
+async fn one_page<E: Endpoint<Body = TweetsResponse>>(
+    r: Request<E>,
+    token: Option<&str>,
+) -> Result<Page<TweetsResponse>, SourceError> {
+    let r = match token {
+        Some(t) => r.resume_from(t),
+        None => r,
+    };
+    Ok(r.send().await?)
+}
+
+/// The page as a [`FeedPage`]: bad items dropped, posts at or below `since` cut (for the list
+/// endpoint, which cannot be asked for newer posts), converted to core types.
+fn feed_page_of(page: &Page<TweetsResponse>, req: &PageRequest<'_>, cut: bool) -> FeedPage {
+    let mut out = FeedPage::default();
+    let mut body = page.body.clone();
+    drop_bad_items(&mut body, &mut out.skipped);
+    if let (true, Some(since)) = (cut, req.since_id) {
+        let kept: Vec<Tweet> = body
+            .items()
+            .iter()
+            .filter(|t| {
+                let new = cmp_ids(&t.id, since) == Ordering::Greater;
+                out.reached_since |= !new;
+                new
+            })
+            .cloned()
+            .collect();
+        body.data = Some(OneOrMany::Many(kept));
+    }
+    out.post_ids = body.items().iter().map(|t| t.id.clone()).collect();
+    let mut corpus = Corpus::new();
+    let stats = add_response(&mut corpus, &body);
+    if stats.skipped_no_time > 0 {
+        *out.skipped
+            .entry("post without a creation time".to_owned())
+            .or_insert(0) += stats.skipped_no_time as usize;
+    }
+    out.corpus = corpus;
+    out.next_token = match page.next_token() {
+        // The server gave back the token just sent: asking again would loop.
+        Some(next) if req.token == Some(next) => {
+            tracing::warn!(
+                endpoint = page.endpoint,
+                token = next,
+                "the server returned the token just sent; stopping"
+            );
+            None
+        }
+        next => next.map(str::to_owned),
+    };
+    out
 }
 
 #[async_trait::async_trait]
@@ -170,5 +278,58 @@ impl Source for XClient {
             .map(|g| self.users_by_usernames(g.iter()))
             .collect();
         lookup(reqs, groups, "account", Page::<UsersResponse>::outcomes).await
+    }
+
+    async fn feed_page(&self, req: &PageRequest<'_>) -> Result<FeedPage, SourceError> {
+        let size = req.page_size;
+        let since = req.since_id.map(str::to_owned);
+        let page = match req.feed {
+            Feed::Search { query, archive } => {
+                if *archive {
+                    let mut r = self.search_all(query.clone()).max_results(size);
+                    if let Some(s) = since {
+                        r = r.since_id(s);
+                    }
+                    one_page(r, req.token).await?
+                } else {
+                    let mut r = self.search_recent(query.clone()).max_results(size);
+                    if let Some(s) = since {
+                        r = r.since_id(s);
+                    }
+                    one_page(r, req.token).await?
+                }
+            }
+            Feed::Timeline { account_id } => {
+                let mut r = self.user_tweets(account_id.clone()).max_results(size);
+                if let Some(s) = since {
+                    r = r.since_id(s);
+                }
+                one_page(r, req.token).await?
+            }
+            Feed::Mentions { account_id } => {
+                let mut r = self.mentions(account_id.clone()).max_results(size);
+                if let Some(s) = since {
+                    r = r.since_id(s);
+                }
+                one_page(r, req.token).await?
+            }
+            // The list endpoint has no since_id: the page is cut here.
+            Feed::List { list_id } => {
+                let r = self.list_tweets(list_id.clone()).max_results(size);
+                return Ok(feed_page_of(&one_page(r, req.token).await?, req, true));
+            }
+            other => {
+                return Err(SourceError::InvalidRequest {
+                    message: format!("X has no feed of this kind: {other:?}"),
+                });
+            }
+        };
+        Ok(feed_page_of(&page, req, false))
+    }
+
+    async fn account_id(&self, handle: &str) -> Result<Option<String>, SourceError> {
+        let handle = rapport_core::normalize_handle(handle);
+        let page = self.user_by_username(&handle).send().await?;
+        Ok(page.items().first().map(|u| u.id.clone()))
     }
 }

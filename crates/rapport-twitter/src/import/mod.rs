@@ -326,6 +326,8 @@ impl ImportReport {
     /// Records something lenient mode skipped.
     pub(crate) fn skip(&mut self, file: &str, line: u64, e: &TwitterError) {
         let kind = e.skip_reason();
+        // Python's `logging` shows it under the `rapport.import` logger.
+        tracing::warn!(target: "rapport::import", "{file}:{line}: skipped in lenient mode: {e}");
         self.skip_counts.add(kind);
         self.skipped.push(Skipped {
             file: file.to_owned(),
