@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use divan::{Bencher, black_box};
-use rapport_core::engagement::{EngagementOptions, Interactions, Org, engagement_with};
+use rapport_core::context::Analysis;
+use rapport_core::engagement::{EngagementOptions, Interactions, Org};
 use rapport_core::graph::{InteractionGraph, KindWeights, PageRankOptions};
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
 use rapport_core::{Corpus, Post};
@@ -119,10 +120,11 @@ fn interactions(b: Bencher) {
 #[divan::bench]
 fn engagement(b: Bencher) {
     let c = corpus();
-    let ix = Interactions::build(c);
+    let ctx = Analysis::new(c);
+    ctx.interactions();
     let org = Org::resolve(c, &ORG).expect("org in the sample");
     b.bench(|| {
-        engagement_with(c, &ix, &org, &EngagementOptions::default())
+        ctx.engagement_of(&org, &EngagementOptions::default())
             .expect("engagement")
             .rows
             .len()

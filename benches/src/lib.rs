@@ -10,9 +10,8 @@ pub mod twarc;
 
 use std::collections::BTreeMap;
 
-use rapport_core::engagement::{
-    EngagementOptions, EngagementReport, EngagementRow, Interactions, Org, engagement_with,
-};
+use rapport_core::context::Analysis;
+use rapport_core::engagement::{EngagementOptions, EngagementReport, EngagementRow, Interactions};
 use rapport_core::graph::{InteractionGraph, KindWeights, PageRankOptions};
 use rapport_core::{AccountRef, Corpus, Error, PostKind};
 use serde::Serialize;
@@ -117,15 +116,15 @@ pub fn threads(c: &Corpus) -> ThreadsAnswer {
     }
 }
 
-/// The interaction list and the engagement report against the organisation.
-pub fn engagement<S: AsRef<str>>(
-    c: &Corpus,
+/// The engagement report against the organisation, and the analysis context that built the
+/// interaction list on the way (the later stages reuse it).
+pub fn engagement<'c, S: AsRef<str>>(
+    c: &'c Corpus,
     org: &[S],
-) -> Result<(Interactions, EngagementReport), Error> {
-    let org = Org::resolve(c, org)?;
-    let ix = Interactions::build(c);
-    let report = engagement_with(c, &ix, &org, &EngagementOptions::default())?;
-    Ok((ix, report))
+) -> Result<(Analysis<&'c Corpus>, EngagementReport), Error> {
+    let ctx = Analysis::new(c);
+    let report = ctx.engagement(org, &EngagementOptions::default())?;
+    Ok((ctx, report))
 }
 
 /// The engagement features the Python reference computes too, for one account.

@@ -16,6 +16,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+
+/// With `--features mimalloc`: mimalloc as the global allocator, to measure it against the system one.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rapport_benches::twarc::{TwarcConfig, write_twarc_file};
 use rapport_benches::{
     EngagementFeatures, account_key, cpu_seconds, engagement, hashtag_answer, hashtags_per_account,
@@ -61,9 +66,15 @@ enum Cmd {
         /// Topics for topic PageRank (comma-separated; `+` joins the tags of one topic).
         #[arg(long, default_value = "rustlang,python,hrtech")]
         topics: String,
-        /// `all`, `load` (import only) or `parse` (serde_json into the importer's structs only).
+        /// `all`, `load` (import only), `parse` (serde_json into the importer's structs only) or
+        /// `workflow` (the analyst's workflow through one analysis context: engagement, global
+        /// mentors, mentors of the `--skill-topics`, skills with the built-in taxonomy, and with
+        /// `--esco` the ESCO taxonomy's evidence).
         #[arg(long, default_value = "all")]
         stages: String,
+        /// Skill topics of the `workflow` stages' mentors (comma-separated).
+        #[arg(long, default_value = "rust,python,kubernetes")]
+        skill_topics: String,
         /// Also time skill evidence with this ESCO classification zip.
         #[arg(long)]
         esco: Option<PathBuf>,
@@ -204,6 +215,7 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             esco,
             answers,
             threads: n_threads,
+            skill_topics,
         } => {
             let mut t = Timer {
                 times: BTreeMap::new(),
@@ -225,21 +237,78 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
                 ans.insert("bytes".into(), json!(report.bytes));
                 if stages == "all" {
                     run_all(&mut t, &mut ans, &c, &org, &topics, esco.as_ref())?;
+                } else if stages == "workflow" {
+                    workflow(&mut t, &mut ans, &c, &org, &skill_topics, esco.as_ref())?;
                 }
                 // Dropping a million-post corpus is not part of any stage.
                 std::mem::forget(c);
             }
             t.times
                 .insert("total".into(), start.elapsed().as_secs_f64());
+            // The small answers (counts) go to stdout too; the comparison's big ones only to a file.
+            let counts = if matches!(stages.as_str(), "workflow" | "parse" | "load") {
+                Value::Object(ans.clone())
+            } else {
+                Value::Null
+            };
             if let Some(path) = answers {
                 std::fs::write(path, serde_json::to_vec(&Value::Object(ans))?)?;
             }
             println!(
                 "{}",
                 json!({"times": t.times, "cpu": t.cpu, "process_cpu": t.process_cpu,
-                       "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes(), "threads": n_threads})
+                       "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes(), "threads": n_threads,
+                       "allocator": if cfg!(feature = "mimalloc") { "mimalloc" } else { "system" },
+                       "answers": counts})
             );
         }
+    }
+    Ok(())
+}
+
+/// The analyst's workflow through one analysis context, each step its own stage.
+fn workflow(
+    timer: &mut Timer,
+    ans: &mut serde_json::Map<String, Value>,
+    corpus: &rapport_core::Corpus,
+    org: &str,
+    skill_topics: &str,
+    esco: Option<&PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use rapport_core::context::{Analysis, builtin_matcher};
+    use rapport_core::engagement::EngagementOptions;
+    use rapport_core::mentors::{MentorOptions, Topic};
+    let org: Vec<&str> = org.split(',').collect();
+    let ctx = Analysis::new(corpus);
+    let e = timer.stage("engagement", || {
+        ctx.engagement(&org, &EngagementOptions::default())
+    })?;
+    ans.insert("engagement_rows".into(), json!(e.rows.len()));
+    let m = timer.stage("mentors_global", || {
+        ctx.mentors(&Topic::Global, None, &MentorOptions::default())
+    })?;
+    ans.insert("mentors_global".into(), json!(m.rows.len()));
+    for (i, t) in skill_topics.split(',').enumerate() {
+        let m = timer.stage(&format!("mentors_topic_{}", i + 1), || {
+            ctx.mentors(&Topic::skill(t), None, &MentorOptions::default())
+        })?;
+        ans.insert(format!("mentors_{t}"), json!(m.rows.len()));
+    }
+    let s = timer.stage("skills", || {
+        ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
+    });
+    ans.insert("skill_rows".into(), json!(s.rows.len()));
+    let s = timer.stage("skills_fresh", || {
+        evidence(corpus, &builtin_matcher(), &EvidenceOptions::default())
+    });
+    ans.insert("skill_rows_fresh".into(), json!(s.rows.len()));
+    if let Some(zip) = esco {
+        let tax = Taxonomy::from_esco(zip)?;
+        let matcher = timer.stage("esco_matcher", || Matcher::new(&tax));
+        let s = timer.stage("skills_esco", || {
+            evidence(corpus, &matcher, &EvidenceOptions::default())
+        });
+        ans.insert("skill_rows_esco".into(), json!(s.rows.len()));
     }
     Ok(())
 }
@@ -256,7 +325,8 @@ fn run_all(
     let th = timer.stage("threads", || threads(corpus));
     ans.insert("threads".into(), serde_json::to_value(th)?);
 
-    let (ix, report) = timer.stage("engagement", || engagement(corpus, &org))?;
+    let (ctx, report) = timer.stage("engagement", || engagement(corpus, &org))?;
+    let ix = ctx.interactions();
     let kinds = ix.count_by_kind();
     let mut by_kind = BTreeMap::new();
     for k in rapport_core::engagement::InteractionKind::ALL {
@@ -292,7 +362,7 @@ fn run_all(
     );
 
     let topics: Vec<String> = topics.split(',').map(str::to_owned).collect();
-    let (g, prs) = timer.stage("pagerank", || pageranks(corpus, &ix, &topics))?;
+    let (g, prs) = timer.stage("pagerank", || pageranks(corpus, ix, &topics))?;
     let mut pr = serde_json::Map::new();
     for (name, scores) in prs {
         let m: serde_json::Map<String, Value> = scores

@@ -63,10 +63,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::candidates::{Candidate, SharedAccount, UnknownHandle, resolve};
+use crate::context::{Ctx, SkillsWith};
 use crate::corpus::{AccountIdx, Corpus};
-use crate::engagement::{EngagementOptions, Evidence, Interactions, Org, Stage, explain_with};
+use crate::engagement::{EngagementOptions, Evidence, Org, Stage};
 use crate::error::Error;
-use crate::skills::{EvidenceOptions, Matcher, SkillReport, Taxonomy, evidence};
+use crate::skills::{EvidenceOptions, SkillReport};
 
 /// `docs/hris.md`, whose examples run as doctests.
 #[cfg(doctest)]
@@ -249,28 +250,29 @@ impl CandidateScores {
     }
 }
 
-/// Scores candidate records against the organisation, with the built-in skills taxonomy.
+/// Scores candidate records against the organisation, with the built-in skills taxonomy: a one-shot
+/// [`Analysis`](crate::context::Analysis) (use
+/// [`Analysis::score_candidates`](crate::context::Analysis::score_candidates) for another taxonomy,
+/// or to share the interaction list and the skill evidence with other analyses).
 pub fn score_candidates(
     corpus: &Corpus,
     candidates: &[Candidate],
     org: &Org,
     opts: &ScoreOptions,
 ) -> Result<CandidateScores, Error> {
-    let matcher = Matcher::new(&Taxonomy::builtin());
-    score_candidates_with(corpus, candidates, org, &matcher, opts)
+    crate::context::Analysis::new(corpus).score_candidates(candidates, org, None, opts)
 }
 
-/// Scores candidate records with a given skills matcher (for a custom or ESCO taxonomy).
-pub fn score_candidates_with(
-    corpus: &Corpus,
+pub(crate) fn run(
+    ctx: Ctx<'_>,
     candidates: &[Candidate],
     org: &Org,
-    matcher: &Matcher,
+    with: SkillsWith<'_>,
     opts: &ScoreOptions,
 ) -> Result<CandidateScores, Error> {
+    let corpus = ctx.corpus;
     let resolution = resolve(corpus, candidates);
-    let ix = Interactions::build(corpus);
-    let skills = evidence(corpus, matcher, &opts.evidence);
+    let skills = ctx.evidence(with, &opts.evidence);
     let mut rows = Vec::with_capacity(candidates.len());
     for c in candidates {
         let unknown_handles: Vec<String> = resolution
@@ -309,7 +311,7 @@ pub fn score_candidates_with(
             let mut best = None;
             for &a in &accounts {
                 let id = corpus.account(a).id().to_owned();
-                let why = explain_with(corpus, &ix, org, &id, &opts.engagement)?;
+                let why = crate::engagement::run_explain(ctx, org, &id, &opts.engagement)?;
                 if best.as_ref().is_none_or(
                     |(_, b): &(AccountIdx, crate::engagement::Explanation)| why.score > b.score,
                 ) {

@@ -47,13 +47,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::context::{Ctx, SkillsWith};
 use crate::corpus::{AccountIdx, Corpus, PostIdx};
-use crate::engagement::{
-    EngagementOptions, EngagementReport, InteractionKind, Interactions, Org, Stage, engagement_with,
-};
+use crate::engagement::{EngagementOptions, EngagementReport, InteractionKind, Org, Stage};
 use crate::error::Error;
 use crate::question::is_question;
-use crate::ranking::{CandidateOptions, rank_candidates_with};
+use crate::ranking::CandidateOptions;
 use crate::skills::{JobProfile, Matcher};
 use crate::time::DAY_MS;
 
@@ -218,15 +217,15 @@ impl InboxReport {
     }
 }
 
-/// The inbox of the organisation `org` (handles or ids), building the interaction list.
+/// The inbox of the organisation `org` (handles or ids): a one-shot
+/// [`Analysis`](crate::context::Analysis) (use [`Analysis::inbox`](crate::context::Analysis::inbox)
+/// to share the interaction list with other analyses).
 pub fn inbox<S: AsRef<str>>(
     corpus: &Corpus,
     org: &[S],
     opts: &InboxOptions,
 ) -> Result<InboxReport, Error> {
-    let org = Org::resolve(corpus, org)?;
-    let ix = Interactions::build(corpus);
-    inbox_with(corpus, &ix, &org, opts)
+    crate::context::Analysis::new(corpus).inbox(org, opts)
 }
 
 /// For every post row, whether an organisation post written after it, and not after `as_of`, lies in
@@ -294,16 +293,11 @@ fn priority(
     (q + s + a, why)
 }
 
-/// The inbox over a prebuilt interaction list and organisation.
-pub fn inbox_with(
-    corpus: &Corpus,
-    ix: &Interactions,
-    org: &Org,
-    opts: &InboxOptions,
-) -> Result<InboxReport, Error> {
+pub(crate) fn run(ctx: Ctx<'_>, org: &Org, opts: &InboxOptions) -> Result<InboxReport, Error> {
     opts.validate()?;
+    let (corpus, ix) = (ctx.corpus, ctx.interactions());
     let eng_opts = EngagementOptions::new(opts.half_life_days, opts.as_of);
-    let eng = engagement_with(corpus, ix, org, &eng_opts)?;
+    let eng = crate::engagement::over(corpus, ix, org, &eng_opts)?;
     let as_of_ms = eng.as_of.timestamp_millis();
     let answered = answered_rows(corpus, org, as_of_ms);
     let by_account = rows_by_account(corpus, &eng);
@@ -461,16 +455,33 @@ pub struct StarterRow {
 }
 
 /// Accounts at stage noticed or responded to whom the organisation never replied, ranked by skill fit
-/// for `job` (with its matcher) when given, else by the recency of their last interaction.
+/// for `job` (with its matcher) when given, else by the recency of their last interaction: a one-shot
+/// [`Analysis`](crate::context::Analysis) (see
+/// [`Analysis::conversation_starters`](crate::context::Analysis::conversation_starters)).
 pub fn conversation_starters(
     corpus: &Corpus,
-    ix: &Interactions,
     org: &Org,
     job: Option<(&JobProfile, &Matcher)>,
     opts: &StarterOptions,
 ) -> Result<Vec<StarterRow>, Error> {
+    let ctx = crate::context::Analysis::new(corpus);
+    run_starters(
+        ctx.ctx(),
+        org,
+        job.map(|(j, m)| (j, SkillsWith::Borrowed(m))),
+        opts,
+    )
+}
+
+pub(crate) fn run_starters(
+    ctx: Ctx<'_>,
+    org: &Org,
+    job: Option<(&JobProfile, SkillsWith<'_>)>,
+    opts: &StarterOptions,
+) -> Result<Vec<StarterRow>, Error> {
+    let corpus = ctx.corpus;
     let eng_opts = EngagementOptions::new(opts.half_life_days, opts.as_of);
-    let eng = engagement_with(corpus, ix, org, &eng_opts)?;
+    let eng = crate::engagement::over(corpus, ctx.interactions(), org, &eng_opts)?;
     let mut fit = vec![None; corpus.account_capacity()];
     if let Some((job, matcher)) = job {
         let copts = CandidateOptions {
@@ -483,7 +494,7 @@ pub fn conversation_starters(
             evidence: copts.evidence.clone().as_of(eng.as_of),
             ..copts
         };
-        let ranked = rank_candidates_with(corpus, ix, org, job, matcher, &copts)?;
+        let ranked = crate::ranking::run(ctx, org, job, matcher, &copts)?;
         for r in &ranked.rows {
             fit[r.account.index()] = Some(r.fit);
         }
@@ -762,12 +773,11 @@ mod tests {
         }];
         c.add_post(m);
         let org = Org::resolve(&c, &["acme", "acme_eng"]).unwrap();
-        let ix = Interactions::build(&c);
         let o = StarterOptions {
             as_of: Some(t0() + Duration::hours(400)),
             ..StarterOptions::default()
         };
-        let rows = conversation_starters(&c, &ix, &org, None, &o).unwrap();
+        let rows = conversation_starters(&c, &org, None, &o).unwrap();
         // bob is conversing. ada (h10), cy (h30), eve (h260) and dee responded and were never replied
         // to; fay was mentioned at h350: noticed. Engagement counts every post of the corpus (as_of
         // only sets the decay), so dee's last interaction is 21 at h410. By recency: dee, fay, eve,
@@ -786,12 +796,7 @@ mod tests {
             limit: Some(2),
             ..o.clone()
         };
-        assert_eq!(
-            conversation_starters(&c, &ix, &org, None, &o2)
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(conversation_starters(&c, &org, None, &o2).unwrap().len(), 2);
     }
 
     #[test]
@@ -803,14 +808,13 @@ mod tests {
         p.conversation_id = Some("60".into());
         c.add_post(p);
         let org = Org::resolve(&c, &["acme", "acme_eng"]).unwrap();
-        let ix = Interactions::build(&c);
         let o = StarterOptions {
             as_of: Some(t0() + Duration::hours(400)),
             ..StarterOptions::default()
         };
         let job = JobProfile::new("Rust engineer").require("rapport:rust", 1.0);
         let m = Matcher::new(&crate::skills::Taxonomy::builtin());
-        let rows = conversation_starters(&c, &ix, &org, Some((&job, &m)), &o).unwrap();
+        let rows = conversation_starters(&c, &org, Some((&job, &m)), &o).unwrap();
         assert_eq!(rows[0].handle, "cy");
         assert!(rows[0].fit.is_some_and(|f| f > 0.0));
         assert!(rows[0].why.contains("skill fit"));

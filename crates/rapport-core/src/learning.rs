@@ -41,12 +41,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::context::{Ctx, SkillsWith};
 use crate::conversation::Conversation;
 use crate::corpus::{Corpus, PostIdx};
-use crate::engagement::Interactions;
 use crate::error::Error;
-use crate::graph::InteractionGraph;
-use crate::mentors::{MentorOptions, MentorRow, Scope, Topic, mentors_with};
+use crate::mentors::{MentorOptions, MentorRow, Scope, Topic};
 use crate::time::DAY_MS;
 
 /// The knobs of the learning feed.
@@ -143,25 +142,24 @@ pub struct LearningFeed {
     pub goals: Vec<GoalFeed>,
 }
 
-/// The learning feed for some goals, building the interaction list and graph once.
+/// The learning feed for some goals, skills read with the built-in taxonomy: a one-shot
+/// [`Analysis`](crate::context::Analysis) (the goals share the interaction list, the graph and the
+/// skill evidence).
 pub fn learning_feed(
     corpus: &Corpus,
     goals: &[Topic],
     opts: &LearningOptions,
 ) -> Result<LearningFeed, Error> {
-    let ix = Interactions::build(corpus);
-    let graph = InteractionGraph::build(corpus, &ix, &opts.mentor_options.kind_weights)?;
-    learning_feed_with(corpus, &ix, &graph, goals, opts)
+    crate::context::Analysis::new(corpus).learning_feed(goals, None, opts)
 }
 
-/// The learning feed over a prebuilt interaction list and graph.
-pub fn learning_feed_with(
-    corpus: &Corpus,
-    ix: &Interactions,
-    graph: &InteractionGraph,
+pub(crate) fn run(
+    ctx: Ctx<'_>,
     goals: &[Topic],
+    skills: SkillsWith<'_>,
     opts: &LearningOptions,
 ) -> Result<LearningFeed, Error> {
+    let corpus = ctx.corpus;
     if !(opts.window_days.is_finite() && opts.window_days > 0.0) {
         return Err(Error::InvalidParameter {
             name: "window_days",
@@ -188,8 +186,9 @@ pub fn learning_feed_with(
     };
     let mut out = Vec::with_capacity(goals.len());
     for goal in goals {
-        let mentors = mentors_with(corpus, ix, graph, goal, &mopts)?.rows;
-        let scope = Scope::of(corpus, graph, goal, None)?;
+        let mentors = crate::mentors::run(ctx, goal, skills, &mopts)?.rows;
+        let graph = ctx.graph(&mopts.kind_weights)?;
+        let scope = Scope::of(ctx, &graph, goal, skills)?;
         out.push(GoalFeed {
             goal: goal.label(),
             mentors,

@@ -30,6 +30,7 @@
 pub mod candidates;
 mod columns;
 pub mod compliance;
+pub mod context;
 mod conversation;
 mod corpus;
 pub mod engagement;
@@ -48,6 +49,7 @@ pub mod ranking;
 pub mod skills;
 pub mod source;
 pub mod summary;
+pub mod threads;
 pub mod time;
 
 pub use conversation::{Conversation, ConversationNode, NodeStatus};

@@ -51,6 +51,7 @@
 use hashbrown::HashSet;
 use serde::{Deserialize, Serialize};
 
+use crate::context::{Ctx, SkillsWith};
 use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::engagement::Interactions;
 use crate::error::Error;
@@ -58,7 +59,7 @@ use crate::graph::{
     InteractionGraph, KindWeights, PageRank, PageRankOptions, Teleport, topic_accounts,
 };
 pub use crate::question::{QUESTION_WORDS, is_question};
-use crate::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy, evidence};
+use crate::skills::{EvidenceOptions, JobProfile};
 
 /// What mentors are sought for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,11 +290,12 @@ fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> 
 
 impl Scope {
     pub(crate) fn of(
-        corpus: &Corpus,
+        ctx: Ctx<'_>,
         graph: &InteractionGraph,
         topic: &Topic,
-        matcher: Option<&Matcher>,
+        skills: SkillsWith<'_>,
     ) -> Result<Scope, Error> {
+        let corpus = ctx.corpus;
         match topic {
             Topic::Global => Ok(Scope {
                 in_topic: vec![true; corpus.num_posts()],
@@ -323,26 +325,20 @@ impl Scope {
                 })
             }
             Topic::Skill { skill, weighted } => {
-                let builtin;
-                let matcher = match matcher {
-                    Some(m) => m,
-                    None => {
-                        builtin = Matcher::new(&Taxonomy::builtin());
-                        &builtin
-                    }
-                };
-                Scope::of_skill(corpus, graph, matcher, skill, *weighted)
+                Scope::of_skill(ctx, graph, skills, skill, *weighted)
             }
         }
     }
 
     fn of_skill(
-        corpus: &Corpus,
+        ctx: Ctx<'_>,
         graph: &InteractionGraph,
-        matcher: &Matcher,
+        skills: SkillsWith<'_>,
         skill: &str,
         weighted: bool,
     ) -> Result<Scope, Error> {
+        let corpus = ctx.corpus;
+        let matcher = skills.matcher();
         let mapping = JobProfile::new("topic")
             .require(skill, 1.0)
             .map_onto(matcher);
@@ -353,10 +349,12 @@ impl Scope {
                 expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
             });
         };
-        let report = evidence(corpus, matcher, &EvidenceOptions::default().all_evidence());
+        let report = ctx.evidence(skills, &EvidenceOptions::default().all_evidence());
         let mut people: Vec<(AccountIdx, f64)> = Vec::new();
         let mut seeds: Vec<u32> = Vec::new();
         let mut own_tags: HashSet<String> = HashSet::new();
+        // Whether a hashtag names the skill, matched once per distinct hashtag (by tag index).
+        let mut tag_names_skill: hashbrown::HashMap<u32, bool> = hashbrown::HashMap::new();
         for e in report.rows.iter().filter(|e| e.skill_id == id) {
             if let Some(a) = corpus.account_by_id(&e.account_id) {
                 people.push((a.idx(), e.strength));
@@ -364,14 +362,16 @@ impl Scope {
             for pid in &e.evidence_post_ids {
                 if let Some(p) = corpus.post_by_id(pid) {
                     seeds.push(p.idx().0);
-                    for h in p.hashtags() {
-                        if !own_tags.contains(h)
-                            && matcher
+                    for &t in p.tag_idxs() {
+                        let own = *tag_names_skill.entry(t).or_insert_with(|| {
+                            let h = corpus.tag(crate::TagIdx(t));
+                            matcher
                                 .match_post("", [h])
                                 .skill_ids()
                                 .contains(&id.as_str())
-                        {
-                            own_tags.insert(h.to_owned());
+                        });
+                        if own {
+                            own_tags.insert(corpus.tag(crate::TagIdx(t)).to_owned());
                         }
                     }
                 }
@@ -396,44 +396,30 @@ impl Scope {
     }
 }
 
-/// Mentors of a topic, building the interaction list and graph.
+/// Mentors of a topic, a [`Topic::Skill`] read with the built-in taxonomy: a one-shot
+/// [`Analysis`](crate::context::Analysis). Use
+/// [`Analysis::mentors`](crate::context::Analysis::mentors) for several topics (they share the
+/// interaction list, the graph and the skill evidence) or another taxonomy.
 pub fn mentors(
     corpus: &Corpus,
     topic: &Topic,
     opts: &MentorOptions,
 ) -> Result<MentorReport, Error> {
-    let ix = Interactions::build(corpus);
-    let graph = InteractionGraph::build(corpus, &ix, &opts.kind_weights)?;
-    mentors_with(corpus, &ix, &graph, topic, opts)
+    crate::context::Analysis::new(corpus).mentors(topic, None, opts)
 }
 
-/// Mentors of a topic over a prebuilt interaction list and graph (the graph's kind weights are used;
-/// `opts.kind_weights` is ignored). A [`Topic::Skill`] is read with the built-in taxonomy.
-pub fn mentors_with(
-    corpus: &Corpus,
-    ix: &Interactions,
-    graph: &InteractionGraph,
+pub(crate) fn run(
+    ctx: Ctx<'_>,
     topic: &Topic,
-    opts: &MentorOptions,
-) -> Result<MentorReport, Error> {
-    mentors_with_matcher(corpus, ix, graph, topic, None, opts)
-}
-
-/// Like [`mentors_with`], reading a [`Topic::Skill`] with the given matcher (the built-in taxonomy
-/// when `None`).
-pub fn mentors_with_matcher(
-    corpus: &Corpus,
-    ix: &Interactions,
-    graph: &InteractionGraph,
-    topic: &Topic,
-    matcher: Option<&Matcher>,
+    skills: SkillsWith<'_>,
     opts: &MentorOptions,
 ) -> Result<MentorReport, Error> {
     opts.weights.validate()?;
-    let scope = Scope::of(corpus, graph, topic, matcher)?;
+    let graph = ctx.graph(&opts.kind_weights)?;
+    let scope = Scope::of(ctx, &graph, topic, skills)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
-    let sig = signals(corpus, ix, &scope.in_topic);
-    let mut report = assemble(corpus, graph, &pr, &sig, opts);
+    let sig = signals(ctx.corpus, ctx.interactions(), &scope.in_topic);
+    let mut report = assemble(ctx.corpus, &graph, &pr, &sig, opts);
     report.topic = topic.label();
     report.topic_spec = topic.clone();
     report.teleport_accounts = scope.seed_authors;

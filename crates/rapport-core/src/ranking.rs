@@ -49,12 +49,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::context::{Ctx, SkillsWith};
 use crate::corpus::{AccountIdx, Corpus, PostIdx};
-use crate::engagement::{EngagementOptions, Interactions, Org, Stage, engagement_with};
+use crate::engagement::{EngagementOptions, Interactions, Org, Stage};
 use crate::error::Error;
-use crate::skills::{
-    EvidenceOptions, JobMapping, JobProfile, Matcher, SkillReport, Taxonomy, evidence,
-};
+use crate::skills::{EvidenceOptions, JobMapping, JobProfile, Matcher, SkillReport, Taxonomy};
 
 /// Explicit weights for a combined rank of fit and engagement (only ratios matter).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -244,7 +243,9 @@ pub struct CandidateReport {
     pub advisory: bool,
 }
 
-/// Ranks candidates for a job with a matcher, building the interaction list.
+/// Ranks candidates for a job with a matcher: a one-shot [`Analysis`](crate::context::Analysis).
+/// Use [`Analysis::rank_candidates`](crate::context::Analysis::rank_candidates) to rank several jobs
+/// over one evidence pass.
 pub fn rank_candidates<S: AsRef<str>>(
     corpus: &Corpus,
     job: &JobProfile,
@@ -252,22 +253,20 @@ pub fn rank_candidates<S: AsRef<str>>(
     matcher: &Matcher,
     opts: &CandidateOptions,
 ) -> Result<CandidateReport, Error> {
+    let ctx = crate::context::Analysis::new(corpus);
     let org = Org::resolve(corpus, org)?;
-    let ix = Interactions::build(corpus);
-    rank_candidates_with(corpus, &ix, &org, job, matcher, opts)
+    run(ctx.ctx(), &org, job, SkillsWith::Borrowed(matcher), opts)
 }
 
-/// Ranks candidates over a prebuilt interaction list and organisation.
-pub fn rank_candidates_with(
-    corpus: &Corpus,
-    ix: &Interactions,
+pub(crate) fn run(
+    ctx: Ctx<'_>,
     org: &Org,
     job: &JobProfile,
-    matcher: &Matcher,
+    skills: SkillsWith<'_>,
     opts: &CandidateOptions,
 ) -> Result<CandidateReport, Error> {
     opts.validate()?;
-    let mapping = job.map_onto(matcher);
+    let mapping = job.map_onto(skills.matcher());
     if mapping.mapped.is_empty() {
         // Fail before the evidence pass.
         return Err(unusable_job(&mapping));
@@ -276,8 +275,8 @@ pub fn rank_candidates_with(
         max_evidence_posts: Some(opts.evidence_posts),
         ..opts.evidence.clone()
     };
-    let report = evidence(corpus, matcher, &ev_opts);
-    rank_with_evidence(corpus, ix, org, mapping, &report, opts)
+    let report = ctx.evidence(skills, &ev_opts);
+    rank_with_evidence(ctx.corpus, ctx.interactions(), org, mapping, &report, opts)
 }
 
 /// Ranks candidates from skill evidence computed beforehand (with [`crate::skills::evidence`] and the
@@ -336,7 +335,7 @@ pub fn rank_with_evidence(
     }
     let considered = cand_accounts.len();
 
-    let eng = engagement_with(corpus, ix, org, &opts.engagement)?;
+    let eng = crate::engagement::over(corpus, ix, org, &opts.engagement)?;
     let mut eng_of: Vec<(f64, Stage)> = vec![(0.0, Stage::Unaware); corpus.account_capacity()];
     for r in &eng.rows {
         eng_of[r.account.index()] = (r.score, r.stage);
@@ -592,10 +591,9 @@ impl Corpus {
         taxonomy: Option<&Taxonomy>,
         opts: &CandidateOptions,
     ) -> Result<CandidateReport, Error> {
-        let matcher = match taxonomy {
-            Some(t) => Matcher::new(t),
-            None => Matcher::new(&Taxonomy::builtin()),
-        };
-        rank_candidates(self, job, org, &matcher, opts)
+        match taxonomy {
+            Some(t) => rank_candidates(self, job, org, &Matcher::new(t), opts),
+            None => rank_candidates(self, job, org, &crate::context::builtin_matcher(), opts),
+        }
     }
 }

@@ -7,9 +7,8 @@
 
 use std::time::Instant;
 
-use rapport_core::engagement::{
-    EngagementOptions, Interactions, Org, broadcast_report, engagement_with,
-};
+use rapport_core::context::Analysis;
+use rapport_core::engagement::{EngagementOptions, Org, broadcast_report};
 
 mod common;
 use common::synthetic;
@@ -28,10 +27,11 @@ fn one_million_posts() {
     let opts = EngagementOptions::default();
     for round in 0..3 {
         let t = Instant::now();
-        let ix = Interactions::build(&c);
+        let ctx = Analysis::new(&c);
+        let ix = ctx.interactions();
         let t_ix = t.elapsed();
         let t = Instant::now();
-        let r = engagement_with(&c, &ix, &org, &opts).unwrap();
+        let r = ctx.engagement_of(&org, &opts).unwrap();
         let t_eng = t.elapsed();
         let t = Instant::now();
         let b = broadcast_report(&c, &["user0", "user1", "user2"]).unwrap();

@@ -8,11 +8,12 @@
 
 use std::time::Instant;
 
+use rapport_core::context::Analysis;
 use rapport_core::engagement::Interactions;
 use rapport_core::engagement::Org;
 use rapport_core::graph::{InteractionGraph, KindWeights, PageRankOptions};
-use rapport_core::mentors::{MentorOptions, Topic, mentors_with};
-use rapport_core::ranking::{CandidateOptions, rank_candidates_with, rank_with_evidence};
+use rapport_core::mentors::{MentorOptions, Topic};
+use rapport_core::ranking::{CandidateOptions, rank_candidates, rank_with_evidence};
 use rapport_core::skills::{JobProfile, Matcher, Taxonomy};
 
 mod common;
@@ -58,17 +59,12 @@ fn one_million_posts() {
             t_ix + t_g + t_pr + t_topics
         );
     }
-    let ix = Interactions::build(&c);
-    let graph = InteractionGraph::build(&c, &ix, &KindWeights::default()).unwrap();
+    let ctx = Analysis::new(&c);
+    let ix = ctx.interactions();
     let t = Instant::now();
-    let mentor_report = mentors_with(
-        &c,
-        &ix,
-        &graph,
-        &Topic::hashtags(["rust"]),
-        &MentorOptions::default(),
-    )
-    .unwrap();
+    let mentor_report = ctx
+        .mentors(&Topic::hashtags(["rust"]), None, &MentorOptions::default())
+        .unwrap();
     eprintln!(
         "mentors of #rust: {:?} ({} active accounts)",
         t.elapsed(),
@@ -102,19 +98,23 @@ fn one_million_posts() {
         ev.rows.len()
     );
     let t = Instant::now();
-    let _ = rapport_core::engagement::engagement_with(
-        &c,
-        &ix,
-        &org,
-        &rapport_core::engagement::EngagementOptions::default(),
-    )
-    .unwrap();
+    let _ = ctx
+        .engagement_of(
+            &org,
+            &rapport_core::engagement::EngagementOptions::default(),
+        )
+        .unwrap();
     eprintln!("of which engagement: {:?}", t.elapsed());
     for round in 0..3 {
         let t = Instant::now();
-        let report =
-            rank_candidates_with(&c, &ix, &org, &job, &matcher, &CandidateOptions::default())
-                .unwrap();
+        let report = rank_candidates(
+            &c,
+            &job,
+            &["user0", "user1", "user2"],
+            &matcher,
+            &CandidateOptions::default(),
+        )
+        .unwrap();
         eprintln!(
             "round {round}: rank candidates for a {}-skill job ({} mapped): {:?} ({} considered, {} rows)",
             job.skills.len(),
@@ -128,7 +128,7 @@ fn one_million_posts() {
         let t = Instant::now();
         let report = rank_with_evidence(
             &c,
-            &ix,
+            ix,
             &org,
             job.map_onto(&matcher),
             &ev,

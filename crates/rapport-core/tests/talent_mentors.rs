@@ -255,10 +255,10 @@ fn question_posts() {
 
 #[test]
 fn skill_topics_seed_from_evidence() {
-    use rapport_core::engagement::Interactions;
+    use rapport_core::context::Analysis;
     use rapport_core::graph::{InteractionGraph, PageRankOptions, Teleport};
-    use rapport_core::mentors::mentors_with_matcher;
     use rapport_core::skills::{CONF_HASHTAG, Matcher, SkillTag, Taxonomy};
+    use std::sync::Arc;
     let c = corpus();
     // A skill whose only matchable terms are #rust / #rustlang: its evidence posts are q1 (ada) and
     // x1 (dan), exactly the #rust seeds, so the skill topic equals the hashtag topic.
@@ -266,12 +266,13 @@ fn skill_topics_seed_from_evidence() {
         "t",
         [SkillTag::new("t:rust", "Rust programming").hashtags(["rust", "rustlang"])],
     );
-    let matcher = Matcher::new(&tax);
-    let ix = Interactions::build(&c);
+    let matcher = Arc::new(Matcher::new(&tax));
+    let ctx = Analysis::new(&c);
     let g = InteractionGraph::of_corpus(&c);
     let opts = MentorOptions::default();
-    let by_skill =
-        mentors_with_matcher(&c, &ix, &g, &Topic::skill("t:rust"), Some(&matcher), &opts).unwrap();
+    let by_skill = ctx
+        .mentors(&Topic::skill("t:rust"), Some(&matcher), &opts)
+        .unwrap();
     let by_tag = c.mentors(&Topic::hashtags(["rust"]), &opts).unwrap();
     assert_eq!(by_skill.rows, by_tag.rows);
     assert_eq!(by_skill.topic, "skill t:rust");
@@ -287,15 +288,13 @@ fn skill_topics_seed_from_evidence() {
             &PageRankOptions::default(),
         )
         .unwrap();
-    let weighted = mentors_with_matcher(
-        &c,
-        &ix,
-        &g,
-        &Topic::skill_weighted("Rust programming"),
-        Some(&matcher),
-        &opts,
-    )
-    .unwrap();
+    let weighted = ctx
+        .mentors(
+            &Topic::skill_weighted("Rust programming"),
+            Some(&matcher),
+            &opts,
+        )
+        .unwrap();
     for row in &weighted.rows {
         assert!(
             (row.pagerank - want.score(&g, row.account)).abs() < 1e-12,
@@ -303,7 +302,10 @@ fn skill_topics_seed_from_evidence() {
             row.handle
         );
     }
-    let err = mentors_with_matcher(&c, &ix, &g, &Topic::skill("cobol"), Some(&matcher), &opts)
+    let err = ctx
+        .mentors(&Topic::skill("cobol"), Some(&matcher), &opts)
         .unwrap_err();
     assert!(err.to_string().contains("cobol"));
+    // Three skill topics, one evidence pass.
+    assert_eq!(ctx.computed().evidence_passes, 1);
 }

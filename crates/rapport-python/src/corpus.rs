@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use rapport_arrow::RecordBatch;
+use rapport_core::context::Analysis;
 use rapport_core::filter::Filter;
 use rapport_core::summary::CorpusSummary;
 use rapport_core::{Account, Corpus, Post};
@@ -175,22 +176,28 @@ pub(crate) fn conversations_table(c: &Corpus) -> Result<RecordBatch, Error> {
 #[pyclass(module = "rapport._native", name = "Corpus", frozen)]
 pub(crate) struct PyCorpus {
     pub(crate) inner: Arc<Corpus>,
+    /// The analysis context over `inner`: interactions, graph and skill evidence computed at most
+    /// once for this corpus (a `Corpus` never changes; a changed one is a new object with a new
+    /// context).
+    pub(crate) analysis: Arc<Analysis>,
     /// What the import that made the corpus saw, when it came from a file.
     pub(crate) report: Option<serde_json::Value>,
 }
 
 impl PyCorpus {
     pub(crate) fn new(c: Corpus) -> Self {
+        let inner = Arc::new(c);
         PyCorpus {
-            inner: Arc::new(c),
+            analysis: Arc::new(Analysis::new(Arc::clone(&inner))),
+            inner,
             report: None,
         }
     }
 
     pub(crate) fn with_report(c: Corpus, report: serde_json::Value) -> Self {
         PyCorpus {
-            inner: Arc::new(c),
             report: Some(report),
+            ..PyCorpus::new(c)
         }
     }
 }

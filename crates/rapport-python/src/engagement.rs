@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rapport_core::engagement::{EngagementOptions, Stage, broadcast_report, engagement, explain};
+use rapport_core::engagement::{EngagementOptions, Stage};
 
 use crate::analysis::{json_of, str_list, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant};
@@ -60,10 +60,10 @@ impl PyCorpus {
     ) -> PyResult<PyTable> {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
             Ok(rapport_arrow::results::engagement(
-                &engagement(&c, &org, &opts)?.rows,
+                &a.engagement(&org, &opts)?.rows,
             )?)
         })?;
         Ok(PyTable::new(t))
@@ -87,8 +87,8 @@ impl PyCorpus {
     ) -> PyResult<Bound<'py, PyAny>> {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
-        let c = Arc::clone(&self.inner);
-        let f = guarded(py, move || Ok(engagement(&c, &org, &opts)?.funnel))?;
+        let a = Arc::clone(&self.analysis);
+        let f = guarded(py, move || Ok(a.engagement(&org, &opts)?.funnel))?;
         let d = PyDict::new(py);
         for s in Stage::ALL {
             d.set_item(s.as_str(), f.get(s))?;
@@ -122,9 +122,9 @@ impl PyCorpus {
     ) -> PyResult<Bound<'py, PyAny>> {
         let org = str_list(org, "org")?;
         let opts = engagement_options(half_life_days, as_of)?;
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let (v, table) = guarded(py, move || {
-            let e = explain(&c, &org, &account, &opts)?;
+            let e = a.explain(&org, &account, &opts)?;
             Ok((
                 json_of(&e)?,
                 rapport_arrow::results::explanation_components(&e)?,
@@ -156,9 +156,9 @@ impl PyCorpus {
         org: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let org = str_list(org, "org")?;
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let (report, posts, by_account, by_hashtag, by_month, summary) = guarded(py, move || {
-            let r = broadcast_report(&c, &org)?;
+            let r = a.broadcast_report(&org)?;
             Ok((
                 json_of(&serde_json::json!({"org": r.org, "overall": r.overall}))?,
                 rapport_arrow::results::broadcast_posts(&r)?,

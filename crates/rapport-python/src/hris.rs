@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use rapport_core::candidates::{CandidateError, read_candidates_csv, read_candidates_json};
 use rapport_core::engagement::Org;
-use rapport_core::hris::{ScoreOptions, score_candidates};
+use rapport_core::hris::ScoreOptions;
 
 use crate::analysis::{str_list, table_of};
 use crate::corpus::{PyCorpus, path_string};
@@ -220,7 +220,7 @@ pub(crate) fn py_score_candidates(
             .extract()?;
         Input::Json(json, "<candidates>".into())
     };
-    let c = Arc::clone(&corpus.get().inner);
+    let a = Arc::clone(&corpus.get().analysis);
     let t = guarded(py, move || {
         let file = match input {
             Input::Json(text, name) => read_candidates_json(&text, &name)?,
@@ -242,8 +242,11 @@ pub(crate) fn py_score_candidates(
                 }
             }
         };
-        let org = Org::resolve(&c, &org)?;
-        table_of(&score_candidates(&c, &file.candidates, &org, &opts)?.rows)
+        let org = Org::resolve(a.corpus(), &org)?;
+        table_of(
+            &a.score_candidates(&file.candidates, &org, None, &opts)?
+                .rows,
+        )
     })?;
     Ok(PyTable::new(t))
 }

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use rapport_core::engagement::{Interactions, Org};
-use rapport_core::inbox::{InboxOptions, StarterOptions, conversation_starters, inbox};
-use rapport_core::skills::Matcher;
+use rapport_core::engagement::Org;
+use rapport_core::inbox::{InboxOptions, StarterOptions};
 
 use crate::analysis::{people_table, str_list, table_of};
 use crate::corpus::{PyCorpus, extract_instant};
@@ -54,8 +53,8 @@ impl PyCorpus {
     ) -> PyResult<PyTable> {
         let org = str_list(org, "org")?;
         let opts = InboxOptions::new(instant(as_of)?, window_days);
-        let c = Arc::clone(&self.inner);
-        let t = guarded(py, move || table_of(&inbox(&c, &org, &opts)?.all_items()))?;
+        let a = Arc::clone(&self.analysis);
+        let t = guarded(py, move || table_of(&a.inbox(&org, &opts)?.all_items()))?;
         Ok(PyTable::new(t))
     }
 
@@ -89,12 +88,11 @@ impl PyCorpus {
             limit: Some(limit),
             ..StarterOptions::default()
         };
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            let org = Org::resolve(&c, &org)?;
-            let ix = Interactions::build(&c);
-            let m = Matcher::new(&tax);
-            let rows = conversation_starters(&c, &ix, &org, job.as_ref().map(|j| (j, &m)), &opts)?;
+            let org = Org::resolve(a.corpus(), &org)?;
+            let m = a.matcher(&tax);
+            let rows = a.conversation_starters(&org, job.as_ref().map(|j| (j, &m)), &opts)?;
             people_table(&rows)
         })?;
         Ok(PyTable::new(t))

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy, evidence};
+use rapport_core::context::builtin_taxonomy;
+use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy};
 
 use crate::analysis::{json_of, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant, path_string};
@@ -42,7 +43,7 @@ impl PyTaxonomy {
     #[staticmethod]
     fn default() -> Self {
         PyTaxonomy {
-            inner: Arc::new(Taxonomy::builtin()),
+            inner: builtin_taxonomy(),
         }
     }
 
@@ -282,10 +283,7 @@ fn check_weight(skill: &str, w: f64) -> Result<(), Error> {
 
 /// The taxonomy argument: `None` is the built-in one.
 pub(crate) fn taxonomy_of(t: Option<&Bound<'_, PyTaxonomy>>) -> Arc<Taxonomy> {
-    t.map_or_else(
-        || Arc::new(Taxonomy::builtin()),
-        |t| Arc::clone(&t.get().inner),
-    )
+    t.map_or_else(builtin_taxonomy, |t| Arc::clone(&t.get().inner))
 }
 
 #[pymethods]
@@ -323,10 +321,10 @@ impl PyCorpus {
             opts = opts.all_evidence();
         }
         let tax = taxonomy_of(taxonomy);
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            let m = Matcher::new(&tax);
-            table_of(&evidence(&c, &m, &opts).rows)
+            let m = a.matcher(&tax);
+            table_of(&a.skills(&m, &opts).rows)
         })?;
         Ok(PyTable::new(t))
     }

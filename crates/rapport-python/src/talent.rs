@@ -7,10 +7,9 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rapport_core::fairness::{FairnessOptions, GroupLabels, Outcome, impact_ratios};
-use rapport_core::learning::{LearningOptions, learning_feed};
-use rapport_core::mentors::{MentorOptions, Topic, mentors};
-use rapport_core::ranking::{CandidateOptions, rank_candidates};
-use rapport_core::skills::Matcher;
+use rapport_core::learning::LearningOptions;
+use rapport_core::mentors::{MentorOptions, Topic};
+use rapport_core::ranking::CandidateOptions;
 
 use crate::analysis::{json_of, people_table, str_list, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant};
@@ -53,10 +52,10 @@ impl PyCorpus {
         let org = str_list(org, "org")?;
         let job = job.get().inner.clone();
         let tax = taxonomy_of(taxonomy);
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            let m = Matcher::new(&tax);
-            let r = rank_candidates(&c, &job, &org, &m, &CandidateOptions::with_limit(limit))?;
+            let m = a.matcher(&tax);
+            let r = a.rank_candidates(&job, &org, &m, &CandidateOptions::with_limit(limit))?;
             people_table(&r.rows)
         })?;
         Ok(PyTable::new(t))
@@ -78,9 +77,12 @@ impl PyCorpus {
     #[pyo3(signature = (topic = None, limit = 20))]
     fn mentors(&self, py: Python<'_>, topic: Option<&str>, limit: usize) -> PyResult<PyTable> {
         let topic = topic.map_or(Topic::Global, topic_of);
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            people_table(&mentors(&c, &topic, &MentorOptions::with_limit(limit))?.rows)
+            people_table(
+                &a.mentors(&topic, None, &MentorOptions::with_limit(limit))?
+                    .rows,
+            )
         })?;
         Ok(PyTable::new(t))
     }
@@ -132,9 +134,9 @@ impl PyCorpus {
             },
             ..LearningOptions::default()
         };
-        let c = Arc::clone(&self.inner);
+        let a = Arc::clone(&self.analysis);
         let (as_of, window, goals, items) = guarded(py, move || {
-            let feed = learning_feed(&c, &goals, &opts)?;
+            let feed = a.learning_feed(&goals, None, &opts)?;
             let items = rapport_arrow::results::learning_items(&feed)?;
             let goals = feed
                 .goals

@@ -14,13 +14,13 @@ use std::path::PathBuf;
 
 use rapport_arrow::RecordBatch;
 use rapport_core::Corpus;
+use rapport_core::context::Analysis;
 use rapport_core::engagement::{
-    BroadcastReport, EngagementOptions, EngagementReport, Interactions, Org, Stage,
-    broadcast_report, engagement_with,
+    BroadcastReport, EngagementOptions, EngagementReport, Org, Stage, broadcast_report,
 };
 use rapport_core::learning::{LearningFeed, LearningOptions, learning_feed};
 use rapport_core::mentors::{MentorOptions, MentorReport, Topic, mentors};
-use rapport_core::ranking::{CandidateOptions, CandidateReport, rank_candidates_with};
+use rapport_core::ranking::{CandidateOptions, CandidateReport};
 use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence};
 use rapport_store::{AuditEntry, Store};
 use serde::Serialize;
@@ -126,9 +126,8 @@ impl Printable for Engagement {
 pub(crate) fn run_engagement(args: &EngagementArgs) -> Result<Outcome, CmdError> {
     let (mut store, corpus) = load(&args.store)?;
     let org = Org::resolve(&corpus, &args.org)?;
-    let ix = Interactions::build(&corpus);
     let opts = EngagementOptions::new(args.half_life, None);
-    let report = engagement_with(&corpus, &ix, &org, &opts)?;
+    let report = Analysis::new(&corpus).engagement_of(&org, &opts)?;
     let bytes = emit(&args.output, &Engagement(report.clone(), args.top))?;
     audit(
         &mut store,
@@ -368,13 +367,10 @@ pub(crate) fn run_rank(args: &RankArgs) -> Result<Outcome, CmdError> {
     };
     let (mut store, corpus) = load(&args.store)?;
     let org = Org::resolve(&corpus, &args.org)?;
-    let ix = Interactions::build(&corpus);
-    let report = rank_candidates_with(
-        &corpus,
-        &ix,
-        &org,
+    let report = Analysis::new(&corpus).rank_candidates(
         &job,
-        &Matcher::new(&taxonomy),
+        &args.org,
+        &std::sync::Arc::new(Matcher::new(&taxonomy)),
         &CandidateOptions::with_limit(args.limit),
     )?;
     let cohort = report.rows.iter().map(|r| r.id.clone()).collect();

@@ -8,14 +8,13 @@
 use std::collections::BTreeMap;
 
 use rapport_core::Corpus;
+use rapport_core::context::{Analysis, builtin_matcher};
 use rapport_core::engagement::{
-    BroadcastAggregate, BroadcastReport, EngagementOptions, FunnelCounts, Interactions, Org, Stage,
-    broadcast_report, engagement_with, explain_with,
+    BroadcastAggregate, BroadcastReport, EngagementOptions, FunnelCounts, Org, Stage,
 };
-use rapport_core::graph::{InteractionGraph, KindWeights};
-use rapport_core::mentors::{MentorOptions, MentorRow, Topic, mentors_with_matcher};
+use rapport_core::mentors::{MentorOptions, MentorRow, Topic};
 use rapport_core::ranking::{CandidateOptions, CandidateRow, rank_with_evidence};
-use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy, evidence};
+use rapport_core::skills::{EvidenceOptions, JobProfile};
 use serde::Serialize;
 
 use super::CmdError;
@@ -119,13 +118,13 @@ pub(crate) fn analyse<S: AsRef<str>>(
     plan: &Plan<'_>,
 ) -> Result<(Analyses, BroadcastReport), CmdError> {
     let org = Org::resolve(corpus, org)?;
-    let ix = Interactions::build(corpus);
+    let ctx = Analysis::new(corpus);
     let eopts = EngagementOptions::default();
-    let report = engagement_with(corpus, &ix, &org, &eopts)?;
+    let report = ctx.engagement_of(&org, &eopts)?;
 
     let mut most_engaged = Vec::new();
     for (i, r) in report.rows.iter().take(plan.top).enumerate() {
-        let why = explain_with(corpus, &ix, &org, &r.id, &eopts)?;
+        let why = ctx.explain(&org.ids, &r.id, &eopts)?;
         most_engaged.push(Engaged {
             rank: i + 1,
             handle: r.handle.clone(),
@@ -137,7 +136,7 @@ pub(crate) fn analyse<S: AsRef<str>>(
         });
     }
 
-    let b = broadcast_report(corpus, &org.ids)?;
+    let b = ctx.broadcast_report(&org.ids)?;
     let broadcast = Broadcast {
         overall: b.overall.clone(),
         by_account: b.by_account.clone(),
@@ -146,8 +145,8 @@ pub(crate) fn analyse<S: AsRef<str>>(
     };
 
     // One evidence pass serves the skills of the engaged people and the job ranking.
-    let matcher = Matcher::new(&Taxonomy::builtin());
-    let skills = evidence(corpus, &matcher, &EvidenceOptions::default());
+    let matcher = builtin_matcher();
+    let skills = ctx.skills(&matcher, &EvidenceOptions::default());
 
     // The skills of the most engaged people: everyone at `conversing` or beyond, else the top rows.
     let mut people: Vec<&str> = report
@@ -206,7 +205,7 @@ pub(crate) fn analyse<S: AsRef<str>>(
         .collect();
     let ranked = rank_with_evidence(
         corpus,
-        &ix,
+        ctx.interactions(),
         &org,
         mapping,
         &skills,
@@ -219,11 +218,7 @@ pub(crate) fn analyse<S: AsRef<str>>(
         rows: ranked.rows,
     };
 
-    let graph = InteractionGraph::build(corpus, &ix, &KindWeights::default())?;
-    let m = mentors_with_matcher(
-        corpus,
-        &ix,
-        &graph,
+    let m = ctx.mentors(
         &topic_of(plan.topic),
         Some(&matcher),
         &MentorOptions::with_limit(plan.top),

@@ -9,12 +9,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use rapport_core::engagement::{Interactions, Org};
+use rapport_core::context::builtin_matcher;
+use rapport_core::engagement::Org;
 use rapport_core::inbox::{
     DEFAULT_WINDOW_DAYS, InboxItem, InboxOptions, InboxReport, StarterOptions, StarterRow,
-    conversation_starters, inbox_with,
+    conversation_starters, inbox,
 };
-use rapport_core::skills::{JobProfile, Matcher, Taxonomy};
+use rapport_core::skills::JobProfile;
 
 use super::output::{OutputArgs, Result3, emit};
 use super::{CmdError, Outcome, StoreArg};
@@ -90,12 +91,9 @@ fn write_items(out: &mut dyn Write, items: &[InboxItem]) -> std::io::Result<()> 
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
     let corpus = store.load_corpus()?;
-    let org = Org::resolve(&corpus, &args.org)?;
-    let ix = Interactions::build(&corpus);
-    let report = inbox_with(
+    let report = inbox(
         &corpus,
-        &ix,
-        &org,
+        &args.org,
         &InboxOptions::new(args.as_of, args.window_days),
     )?;
     emit(
@@ -133,23 +131,16 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
     let corpus = store.load_corpus()?;
     let org = Org::resolve(&corpus, &args.org)?;
-    let ix = Interactions::build(&corpus);
     let job = match &args.job {
         Some(p) => Some(JobProfile::from_toml_file(p)?),
         None => None,
     };
-    let matcher = Matcher::new(&Taxonomy::builtin());
+    let matcher = builtin_matcher();
     let opts = StarterOptions {
         limit: Some(args.limit),
         ..StarterOptions::default()
     };
-    let rows = conversation_starters(
-        &corpus,
-        &ix,
-        &org,
-        job.as_ref().map(|j| (j, &matcher)),
-        &opts,
-    )?;
+    let rows = conversation_starters(&corpus, &org, job.as_ref().map(|j| (j, &*matcher)), &opts)?;
     let result = Starters {
         org: org.handles.clone(),
         rows,

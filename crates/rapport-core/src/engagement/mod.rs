@@ -199,21 +199,28 @@ impl EngagementOptions {
     }
 }
 
-/// Engagement of every account with the organisation, building the interaction list on the way.
+/// Engagement of every account with the organisation: a one-shot [`Analysis`](crate::context::Analysis).
 ///
-/// Use [`engagement_with`] to reuse one [`Interactions`] across several calls.
+/// Use [`Analysis::engagement`](crate::context::Analysis::engagement) to share the interaction list
+/// (and everything else computed) across several analyses.
 pub fn engagement<S: AsRef<str>>(
     corpus: &Corpus,
     org: &[S],
     opts: &EngagementOptions,
 ) -> Result<EngagementReport, Error> {
-    let org = Org::resolve(corpus, org)?;
-    let ix = Interactions::build(corpus);
-    engagement_with(corpus, &ix, &org, opts)
+    crate::context::Analysis::new(corpus).engagement(org, opts)
 }
 
-/// Engagement of every account with the organisation, over a prebuilt interaction list.
-pub fn engagement_with(
+pub(crate) fn run(
+    ctx: crate::context::Ctx<'_>,
+    org: &Org,
+    opts: &EngagementOptions,
+) -> Result<EngagementReport, Error> {
+    over(ctx.corpus, ctx.interactions(), org, opts)
+}
+
+/// Engagement over a given interaction list (for the analyses that take one).
+pub(crate) fn over(
     corpus: &Corpus,
     interactions: &Interactions,
     org: &Org,
@@ -223,31 +230,35 @@ pub fn engagement_with(
     Ok(score::report(corpus, interactions, org, opts))
 }
 
-/// The explanation of one account's engagement (handle or id), building the interaction list.
+/// The explanation of one account's engagement (handle or id): a one-shot
+/// [`Analysis`](crate::context::Analysis).
 pub fn explain<S: AsRef<str>>(
     corpus: &Corpus,
     org: &[S],
     account: &str,
     opts: &EngagementOptions,
 ) -> Result<Explanation, Error> {
-    let org = Org::resolve(corpus, org)?;
-    let ix = Interactions::build(corpus);
-    explain_with(corpus, &ix, &org, account, opts)
+    crate::context::Analysis::new(corpus).explain(org, account, opts)
 }
 
-/// The explanation of one account's engagement, over a prebuilt interaction list.
-pub fn explain_with(
-    corpus: &Corpus,
-    interactions: &Interactions,
+pub(crate) fn run_explain(
+    ctx: crate::context::Ctx<'_>,
     org: &Org,
     account: &str,
     opts: &EngagementOptions,
 ) -> Result<Explanation, Error> {
     opts.validate()?;
+    let corpus = ctx.corpus;
     let a = corpus
         .find_account(account)
         .ok_or_else(|| Error::UnknownAccount(account.to_owned()))?;
-    Ok(explain::explain(corpus, interactions, org, a.idx(), opts))
+    Ok(explain::explain(
+        corpus,
+        ctx.interactions(),
+        org,
+        a.idx(),
+        opts,
+    ))
 }
 
 /// The broadcast report of the organisation's own posts.

@@ -237,9 +237,9 @@ impl Corpus {
             .collect();
         if let (Some(x), false) = (self.account_by_id(&account_id), org_accounts.is_empty()) {
             let org = Org::resolve(self, &org_accounts)?;
-            let ix = Interactions::build(self);
-            steps.extend(self.interaction_steps(&ix, &org, x.idx()));
-            let report = crate::engagement::engagement_with(self, &ix, &org, opts)?;
+            let ctx = crate::context::Analysis::new(self);
+            steps.extend(self.interaction_steps(ctx.interactions(), &org, x.idx()));
+            let report = ctx.engagement_of(&org, opts)?;
             if let Some(r) = report.rows.iter().find(|r| r.account == x.idx()) {
                 engagement_stage = r.stage;
             }

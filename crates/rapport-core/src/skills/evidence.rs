@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::matcher::{Matcher, Scratch};
 use super::text::nfkc;
-use crate::corpus::{Corpus, PostIdx};
+use crate::corpus::{AccountRef, Corpus, PostIdx};
 use crate::time::decay;
 
 /// Options of [`evidence`].
@@ -239,27 +239,122 @@ struct Acc {
 /// assert_eq!(py.evidence_post_ids, ["new", "old"]);
 /// ```
 pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> SkillReport {
+    evidence_on(corpus, matcher, opts, crate::threads::effective(0))
+}
+
+/// [`evidence`] on `threads` threads (0: `RAPPORT_THREADS` when set, else every core). Accounts are
+/// independent: they are split into chunks scanned in parallel, and the rows put back in account
+/// order, so the report is the same whatever the number of threads.
+pub fn evidence_on(
+    corpus: &Corpus,
+    matcher: &Matcher,
+    opts: &EvidenceOptions,
+    threads: usize,
+) -> SkillReport {
     let as_of = opts.as_of.or_else(|| corpus.newest());
-    let as_of_ms = as_of.map_or(0, |t| t.timestamp_millis());
-    let half_life = opts.half_life_days;
     let mut report = SkillReport {
         as_of,
-        half_life_days: half_life,
+        half_life_days: opts.half_life_days,
         rows: Vec::new(),
         posts_scanned: 0,
         reposts_skipped: 0,
         sensitive: SensitiveExclusions::default(),
     };
-    // Author by author: the accumulators of one person stay in cache (a global (account, skill) map
-    // made evidence over 1M posts memory-bound).
-    let indices = corpus.indices();
-    let mut s = Scratch::default();
+    let as_of_ms = as_of.map_or(0, |t| t.timestamp_millis());
+    let threads = crate::threads::effective(threads);
+    // Small corpora are not worth a thread pool.
+    let parallel = threads > 1 && corpus.num_posts() >= 20_000;
+    let pool = parallel
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("rapport-skills-{i}"))
+                .build()
+                .ok()
+        })
+        .flatten();
+    // Indices first, on this thread: the workers share them.
+    let _ = corpus.indices();
+    let parts: Vec<Part> = match pool {
+        Some(pool) => {
+            use rayon::prelude::*;
+            let accounts: Vec<AccountRef<'_>> = corpus.accounts().collect();
+            // Chunks of accounts, many more than threads so that a prolific account evens out.
+            let chunk = (accounts.len() / (threads * 16)).max(64);
+            pool.install(|| {
+                accounts
+                    .par_chunks(chunk)
+                    .map(|accs| {
+                        let mut part = Part::default();
+                        for a in accs {
+                            part.account(corpus, matcher, opts, a, as_of_ms);
+                        }
+                        part
+                    })
+                    .collect()
+            })
+        }
+        None => {
+            let mut part = Part::default();
+            for a in corpus.accounts() {
+                part.account(corpus, matcher, opts, &a, as_of_ms);
+            }
+            vec![part]
+        }
+    };
+    report
+        .rows
+        .reserve(parts.iter().map(|p| p.rows.len()).sum());
+    for p in parts {
+        report.rows.extend(p.rows);
+        report.posts_scanned += p.posts_scanned;
+        report.reposts_skipped += p.reposts_skipped;
+        report.sensitive.texts += p.sensitive.texts;
+        report.sensitive.terms += p.sensitive.terms;
+        report.sensitive.posts_dropped += p.sensitive.posts_dropped;
+    }
+    report
+}
+
+/// The rows and counts of some accounts, with the buffers their scan reuses.
+#[derive(Default)]
+struct Part {
+    rows: Vec<SkillEvidence>,
+    posts_scanned: u64,
+    reposts_skipped: u64,
+    sensitive: SensitiveExclusions,
+    s: Scratch,
     // (skill, best confidence, via hashtag, via keyword)
-    let mut per_post: Vec<(u32, f64, bool, bool)> = Vec::new();
-    let mut accs: Vec<Acc> = Vec::new();
-    let mut slot: HashMap<u32, u32> = HashMap::new();
-    let mut repliers: HashSet<u32> = HashSet::new();
-    for account in corpus.accounts() {
+    per_post: Vec<(u32, f64, bool, bool)>,
+    accs: Vec<Acc>,
+    slot: HashMap<u32, u32>,
+    repliers: HashSet<u32>,
+}
+
+impl Part {
+    /// Author by author: the accumulators of one person stay in cache (a global (account, skill)
+    /// map made evidence over 1M posts memory-bound).
+    fn account(
+        &mut self,
+        corpus: &Corpus,
+        matcher: &Matcher,
+        opts: &EvidenceOptions,
+        account: &AccountRef<'_>,
+        as_of_ms: i64,
+    ) {
+        let half_life = opts.half_life_days;
+        let indices = corpus.indices();
+        let Part {
+            rows,
+            posts_scanned,
+            reposts_skipped,
+            sensitive,
+            s,
+            per_post,
+            accs,
+            slot,
+            repliers,
+        } = self;
         accs.clear();
         slot.clear();
         let mut entry = |skill: u32, accs: &mut Vec<Acc>| -> usize {
@@ -276,28 +371,28 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
         for &row in indices.by_author(account.idx()) {
             let post = corpus.post(PostIdx(row));
             if post.is_repost() {
-                report.reposts_skipped += 1;
+                *reposts_skipped += 1;
                 continue;
             }
-            report.posts_scanned += 1;
+            *posts_scanned += 1;
             let text = nfkc(post.text());
-            matcher.scan(&text, post.hashtags(), &mut s);
+            matcher.scan(&text, post.hashtags(), s);
             if s.sensitive_hits > 0 {
-                report.sensitive.texts += 1;
-                report.sensitive.terms += u64::from(s.sensitive_hits);
+                sensitive.texts += 1;
+                sensitive.terms += u64::from(s.sensitive_hits);
                 if opts.exclude_sensitive_posts {
-                    report.sensitive.posts_dropped += 1;
+                    sensitive.posts_dropped += 1;
                     continue;
                 }
             }
             if s.out.is_empty() {
                 continue;
             }
-            collapse(&s, opts.min_confidence, &mut per_post);
+            collapse(s, opts.min_confidence, per_post);
             let ms = post.created_ms();
             let w = decay((as_of_ms - ms) as f64, half_life);
-            for &(skill, conf, via_tag, via_kw) in &per_post {
-                let i = entry(skill, &mut accs);
+            for &(skill, conf, via_tag, via_kw) in per_post.iter() {
+                let i = entry(skill, accs);
                 let a = &mut accs[i];
                 a.strength += conf * w;
                 a.posts += 1;
@@ -312,28 +407,28 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
             && let Some(bio) = account.bio()
         {
             let text = nfkc(bio);
-            matcher.scan(&text, std::iter::empty(), &mut s);
+            matcher.scan(&text, std::iter::empty(), s);
             if s.sensitive_hits > 0 {
-                report.sensitive.texts += 1;
-                report.sensitive.terms += u64::from(s.sensitive_hits);
+                sensitive.texts += 1;
+                sensitive.terms += u64::from(s.sensitive_hits);
             }
-            collapse(&s, opts.min_confidence, &mut per_post);
-            for &(skill, conf, _, _) in &per_post {
-                let i = entry(skill, &mut accs);
+            collapse(s, opts.min_confidence, per_post);
+            for &(skill, conf, _, _) in per_post.iter() {
+                let i = entry(skill, accs);
                 let a = &mut accs[i];
                 a.strength += conf;
                 a.counts.bio = 1;
             }
         }
         if accs.is_empty() {
-            continue;
+            return;
         }
         accs.sort_by(|a, b| {
             b.strength
                 .total_cmp(&a.strength)
                 .then(a.skill.cmp(&b.skill))
         });
-        for a in &mut accs {
+        for a in accs.iter_mut() {
             // Peer validation: replies by others to the on-topic posts.
             let mut peer = PeerValidation::default();
             repliers.clear();
@@ -360,7 +455,7 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
                     .then(|| DateTime::from_timestamp_millis(ms))
                     .flatten()
             };
-            report.rows.push(SkillEvidence {
+            rows.push(SkillEvidence {
                 account_id: account.id().to_string(),
                 handle: account.handle_or_id().to_string(),
                 skill_id: matcher.skill_id(a.skill).to_string(),
@@ -378,7 +473,6 @@ pub fn evidence(corpus: &Corpus, matcher: &Matcher, opts: &EvidenceOptions) -> S
             });
         }
     }
-    report
 }
 
 /// One entry per skill of a text: the best confidence, and whether a hashtag and a keyword showed it.

@@ -47,7 +47,7 @@ mod text;
 pub use esco::{ESCO_ATTRIBUTION, EscoStats, Occupation, OccupationSkill, Relation};
 pub use evidence::{
     AccountSkills, EvidenceOptions, PeerValidation, SensitiveExclusions, SkillEvidence,
-    SkillReport, SourceCounts, evidence,
+    SkillReport, SourceCounts, evidence, evidence_on,
 };
 pub use job::{JobMapping, JobProfile, JobSkill, MappedJobSkill, UnmappedJobSkill, UnmappedReason};
 pub use matcher::{
