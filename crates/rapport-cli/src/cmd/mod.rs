@@ -4,8 +4,11 @@
 pub(crate) mod analysis;
 pub(crate) mod audit;
 pub(crate) mod check;
+pub(crate) mod collect;
+pub(crate) mod config;
 pub(crate) mod export;
 pub(crate) mod forget;
+pub(crate) mod hris_io;
 pub(crate) mod import;
 pub(crate) mod inbox;
 pub(crate) mod quickstart;
