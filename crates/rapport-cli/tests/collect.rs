@@ -591,8 +591,14 @@ async fn stream_rules_and_connect() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0]["data"], m["data"]);
     assert!(got[0]["__twarc"]["url"].as_str().unwrap().contains("/2/tweets/search/stream"));
-    let (posts, _, _) = counts_of(&dir.path().join("s.jsonl"));
-    assert_eq!(posts, 1, "the same post twice is one post");
+    let url = format!("{}/2/tweets/search/stream", s.uri());
+    let once = counts_served(&[(m.clone(), url.clone())]);
+    assert_eq!(
+        counts_of(&dir.path().join("s.jsonl")),
+        counts_served(&[(m.clone(), url.clone()), (m, url)]),
+        "the file imports like the messages served"
+    );
+    assert_eq!(counts_of(&dir.path().join("s.jsonl")), once, "the same post twice is one post");
 }
 
 #[test]
@@ -648,7 +654,7 @@ fn config_show_says_where_each_value_came_from() {
             .to_owned()
     };
     assert!(line("org").contains("acme_careers,acme_eng") && line("org").contains("(file "));
-    assert!(line("base_url").contains("http://127.0.0.1:9 (env RAPPORT_BASE_URL)"), "{text}");
+    assert!(line("base_url").contains("http://127.0.0.1:9  (env RAPPORT_BASE_URL)"), "{text}");
     assert!(line("token_env").contains("ACME_TOKEN"));
     assert!(line("taxonomy").contains("builtin  (default)"), "{text}");
     assert!(line("engagement.weights.reciprocity").contains("30.0"));
