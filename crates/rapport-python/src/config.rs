@@ -72,8 +72,8 @@ impl PyConfig {
 
     /// The file read, or `None`.
     #[getter]
-    fn file(&self) -> Option<PathBuf> {
-        self.inner.file.clone()
+    fn file(&self) -> Option<String> {
+        self.inner.file.as_ref().map(|p| p.display().to_string())
     }
 
     /// The organisation's accounts.
@@ -84,8 +84,8 @@ impl PyConfig {
 
     /// The store path, or `None`.
     #[getter]
-    fn store(&self) -> Option<PathBuf> {
-        self.inner.store.value.clone()
+    fn store(&self) -> Option<String> {
+        self.inner.store.value.as_ref().map(|p| p.display().to_string())
     }
 
     /// The name of the environment variable holding the X bearer token.
