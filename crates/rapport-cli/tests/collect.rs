@@ -59,7 +59,8 @@ fn ok_json(v: &Value) -> ResponseTemplate {
 struct CatchAll;
 impl Respond for CatchAll {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        ResponseTemplate::new(500).set_body_string(format!("no mock for {} {}", req.method, req.url))
+        ResponseTemplate::new(500)
+            .set_body_string(format!("no mock for {} {}", req.method, req.url))
     }
 }
 
@@ -177,15 +178,26 @@ async fn search_follows_the_token_and_imports_back_with_the_same_counts() {
     for l in &got {
         let t = &l["__twarc"];
         assert!(t["url"].as_str().unwrap().starts_with(&s.uri()));
-        assert!(t["url"].as_str().unwrap().contains("/2/tweets/search/recent?"));
+        assert!(
+            t["url"]
+                .as_str()
+                .unwrap()
+                .contains("/2/tweets/search/recent?")
+        );
         assert_eq!(t["version"], concat!("rapport-", env!("CARGO_PKG_VERSION")));
         assert!(chrono::DateTime::parse_from_rfc3339(t["retrieved_at"].as_str().unwrap()).is_ok());
     }
     assert_eq!(got[0]["data"], p1["data"], "the body is kept as X sent it");
     assert!(got[1]["data"] == p2["data"]);
-    assert_eq!(counts_of(&out), counts_served(&[(p1, String::new()), (p2, String::new())]));
+    assert_eq!(
+        counts_of(&out),
+        counts_served(&[(p1, String::new()), (p2, String::new())])
+    );
     assert!(counts_of(&out).0 >= 100);
-    assert!(!dir.path().join("kpop.jsonl.resume.json").exists(), "a finished run leaves no state");
+    assert!(
+        !dir.path().join("kpop.jsonl.resume.json").exists(),
+        "a finished run leaves no state"
+    );
     assert!(r.stderr.contains("2 page(s)"), "{}", r.stderr);
     // `rapport import` reads it too.
     let r = common::rapport(&[
@@ -205,7 +217,11 @@ async fn stdout_is_the_default_output_and_limit_stops_early() {
     let dir = tempfile::tempdir().unwrap();
     let r = rapport_in(dir.path(), &s.uri(), &["search", "#kpop", "--limit", "50"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout.lines().count(), 1, "the first page already holds 50 posts");
+    assert_eq!(
+        r.stdout.lines().count(),
+        1,
+        "the first page already holds 50 posts"
+    );
     let v: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert!(v["__twarc"]["url"].is_string());
     assert_eq!(s.received_requests().await.unwrap().len(), 1);
@@ -237,12 +253,18 @@ async fn a_429_waits_for_the_reset_and_goes_on() {
     let started = Instant::now();
     let r = rapport_in(dir.path(), &s.uri(), &["search", "#kpop", "-o", "k.jsonl"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(started.elapsed() >= Duration::from_millis(900), "it waited for the reset");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "it waited for the reset"
+    );
     let reqs = s.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 3, "page 1, the 429, page 2 again");
     let out = dir.path().join("k.jsonl");
     assert_eq!(lines(&out).len(), 2, "the 429 is not a page");
-    assert_eq!(counts_of(&out), counts_served(&[(p1, String::new()), (p2, String::new())]));
+    assert_eq!(
+        counts_of(&out),
+        counts_served(&[(p1, String::new()), (p2, String::new())])
+    );
 
     // With --no-wait the same limit stops the run: exit 3, resumable.
     let s = server().await;
@@ -258,9 +280,17 @@ async fn a_429_waits_for_the_reset_and_goes_on() {
         .with_priority(1)
         .mount(&s)
         .await;
-    let r = rapport_in(dir.path(), &s.uri(), &["search", "#kpop", "-o", "n.jsonl", "--no-wait"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["search", "#kpop", "-o", "n.jsonl", "--no-wait"],
+    );
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("rate limited") && r.stderr.contains("--resume"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rate limited") && r.stderr.contains("--resume"),
+        "{}",
+        r.stderr
+    );
     assert!(dir.path().join("n.jsonl.resume.json").exists());
 }
 
@@ -293,7 +323,11 @@ async fn an_error_after_some_pages_is_partial_and_resume_finishes_without_refetc
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("--resume"), "{}", r.stderr);
     // Another collection into the same file: refused.
-    let r = rapport_in(dir.path(), &s.uri(), &["search", "#other", "-o", "k.jsonl", "--resume"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["search", "#other", "-o", "k.jsonl", "--resume"],
+    );
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("not this collection"), "{}", r.stderr);
 
@@ -311,7 +345,10 @@ async fn an_error_after_some_pages_is_partial_and_resume_finishes_without_refetc
     assert_eq!(first_pages, 1, "page 1 was not fetched again");
     let out = dir.path().join("k.jsonl");
     assert_eq!(lines(&out).len(), 2);
-    assert_eq!(counts_of(&out), counts_served(&[(p1, String::new()), (p2, String::new())]));
+    assert_eq!(
+        counts_of(&out),
+        counts_served(&[(p1, String::new()), (p2, String::new())])
+    );
     assert!(!dir.path().join("k.jsonl.resume.json").exists());
 }
 
@@ -355,11 +392,22 @@ async fn a_killed_run_resumes_from_its_last_page() {
     std::io::Write::write_all(&mut f, b"{\"data\":[{\"id\":\"12").unwrap();
     drop(f);
 
-    let r = rapport_in(dir.path(), &s.uri(), &["search", "#kpop", "-o", "k.jsonl", "--resume"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["search", "#kpop", "-o", "k.jsonl", "--resume"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("resuming after 1 page(s)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("resuming after 1 page(s)"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(lines(&out).len(), 2);
-    assert_eq!(counts_of(&out), counts_served(&[(p1, String::new()), (p2, String::new())]));
+    assert_eq!(
+        counts_of(&out),
+        counts_served(&[(p1, String::new()), (p2, String::new())])
+    );
     assert!(!state.exists());
 }
 
@@ -391,23 +439,42 @@ async fn followers_by_handle_are_a_follow_snapshot() {
         .mount(&s)
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let r = rapport_in(dir.path(), &s.uri(), &["followers", "@TwitterDev", "-o", "f.jsonl"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["followers", "@TwitterDev", "-o", "f.jsonl"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = dir.path().join("f.jsonl");
     let got = lines(&out);
     assert_eq!(got.len(), 2);
-    assert!(got[1]["__twarc"]["url"]
-        .as_str()
-        .unwrap()
-        .contains("pagination_token=5CS0O0C6II61EZZZ"));
+    assert!(
+        got[1]["__twarc"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("pagination_token=5CS0O0C6II61EZZZ")
+    );
     let n1 = p1["data"].as_array().unwrap().len();
     let n2 = p2["data"].as_array().unwrap().len();
     let (_, accounts, observations) = counts_of(&out);
-    assert_eq!(observations, n1 + n2, "one observation per follower, one snapshot");
+    assert_eq!(
+        observations,
+        n1 + n2,
+        "one observation per follower, one snapshot"
+    );
     assert!(accounts >= n1 + n2 - 1);
     let served = counts_served(&[
-        (p1, format!("{}/2/users/{id}/followers?max_results=1000", s.uri())),
-        (p2, format!("{}/2/users/{id}/followers?max_results=1000&pagination_token=5CS0O0C6II61EZZZ", s.uri())),
+        (
+            p1,
+            format!("{}/2/users/{id}/followers?max_results=1000", s.uri()),
+        ),
+        (
+            p2,
+            format!(
+                "{}/2/users/{id}/followers?max_results=1000&pagination_token=5CS0O0C6II61EZZZ",
+                s.uri()
+            ),
+        ),
     ]);
     assert_eq!(counts_of(&out), served);
 }
@@ -443,13 +510,21 @@ async fn counts_write_the_buckets_page() {
         .mount(&s)
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let r = rapport_in(dir.path(), &s.uri(), &["counts", "Tweepy", "--granularity", "hour"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["counts", "Tweepy", "--granularity", "hour"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["data"], body["data"]);
     assert_eq!(v["meta"]["total_tweet_count"], 411);
     assert!(r.stderr.contains("169 buckets"), "{}", r.stderr);
-    let r = rapport_in(dir.path(), &s.uri(), &["counts", "Tweepy", "--granularity", "week"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["counts", "Tweepy", "--granularity", "week"],
+    );
     assert_eq!(r.code, 2, "a bad granularity is a usage error");
 }
 
@@ -479,12 +554,23 @@ async fn hydrate_and_users_batch_and_report_what_is_missing() {
         format!("# exported ids\n{}\n\n{}\n1\n", ids[0], ids[1]),
     )
     .unwrap();
-    let r = rapport_in(dir.path(), &s.uri(), &["hydrate", "ids.txt", "-o", "h.jsonl"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["hydrate", "ids.txt", "-o", "h.jsonl"],
+    );
     assert_eq!(r.code, 3, "one id was not returned: {}", r.stderr);
-    assert!(r.stderr.contains("1 post id(s) were not returned"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 post id(s) were not returned"),
+        "{}",
+        r.stderr
+    );
     let reqs = s.received_requests().await.unwrap();
     let q = reqs[0].url.query().unwrap().to_owned();
-    assert!(q.contains(&format!("ids={}%2C{}%2C1", ids[0], ids[1])), "{q}");
+    assert!(
+        q.contains(&format!("ids={}%2C{}%2C1", ids[0], ids[1])),
+        "{q}"
+    );
 
     std::fs::write(dir.path().join("bad.txt"), "123\nnot-an-id\n").unwrap();
     let r = rapport_in(dir.path(), &s.uri(), &["hydrate", "bad.txt"]);
@@ -492,7 +578,11 @@ async fn hydrate_and_users_batch_and_report_what_is_missing() {
     assert!(r.stderr.contains("bad.txt line 2"), "{}", r.stderr);
 
     std::fs::write(dir.path().join("handles.txt"), "@Twitter\nTwitterDev\n").unwrap();
-    let r = rapport_in(dir.path(), &s.uri(), &["users", "handles.txt", "-o", "u.jsonl"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["users", "handles.txt", "-o", "u.jsonl"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (_, accounts, _) = counts_of(&dir.path().join("u.jsonl"));
     assert_eq!(accounts, 2);
@@ -503,7 +593,11 @@ async fn store_receives_the_same_posts_as_the_file() {
     let s = server().await;
     let (p1, p2) = mount_search(&s).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = rapport_in(dir.path(), &s.uri(), &["search", "#kpop", "--store", "hr.db"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["search", "#kpop", "--store", "hr.db"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "nothing on stdout with --store");
     let store = rapport_store::Store::open(dir.path().join("hr.db")).unwrap();
@@ -570,12 +664,17 @@ async fn stream_rules_and_connect() {
     Mock::given(method("GET"))
         .and(path("/2/tweets/search/stream"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_raw(format!("{m}\r\n\r\n{m}\r\n"), "application/json"),
+            ResponseTemplate::new(200)
+                .set_body_raw(format!("{m}\r\n\r\n{m}\r\n"), "application/json"),
         )
         .mount(&s)
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let r = rapport_in(dir.path(), &s.uri(), &["stream", "rules", "add", "#kpop", "--tag", "kpop"]);
+    let r = rapport_in(
+        dir.path(),
+        &s.uri(),
+        &["stream", "rules", "add", "#kpop", "--tag", "kpop"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.trim(), "1507099418802999296\t#kpop\tkpop");
     let r = rapport_in(dir.path(), &s.uri(), &["stream", "rules", "list"]);
@@ -584,13 +683,27 @@ async fn stream_rules_and_connect() {
     let r = rapport_in(
         dir.path(),
         &s.uri(),
-        &["stream", "connect", "--limit", "2", "-o", "s.jsonl", "--duration", "30"],
+        &[
+            "stream",
+            "connect",
+            "--limit",
+            "2",
+            "-o",
+            "s.jsonl",
+            "--duration",
+            "30",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got = lines(&dir.path().join("s.jsonl"));
     assert_eq!(got.len(), 2);
     assert_eq!(got[0]["data"], m["data"]);
-    assert!(got[0]["__twarc"]["url"].as_str().unwrap().contains("/2/tweets/search/stream"));
+    assert!(
+        got[0]["__twarc"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("/2/tweets/search/stream")
+    );
     let url = format!("{}/2/tweets/search/stream", s.uri());
     let once = counts_served(&[(m.clone(), url.clone())]);
     assert_eq!(
@@ -598,7 +711,11 @@ async fn stream_rules_and_connect() {
         counts_served(&[(m.clone(), url.clone()), (m, url)]),
         "the file imports like the messages served"
     );
-    assert_eq!(counts_of(&dir.path().join("s.jsonl")), once, "the same post twice is one post");
+    assert_eq!(
+        counts_of(&dir.path().join("s.jsonl")),
+        once,
+        "the same post twice is one post"
+    );
 }
 
 #[test]
@@ -643,10 +760,18 @@ fn config_show_says_where_each_value_came_from() {
             .envs(env.iter().copied())
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
-    let text = run(&["config", "show"], &[("RAPPORT_BASE_URL", "http://127.0.0.1:9")]);
+    let text = run(
+        &["config", "show"],
+        &[("RAPPORT_BASE_URL", "http://127.0.0.1:9")],
+    );
     let line = |key: &str| {
         text.lines()
             .find(|l| l.split_whitespace().next() == Some(key))
@@ -654,15 +779,24 @@ fn config_show_says_where_each_value_came_from() {
             .to_owned()
     };
     assert!(line("org").contains("acme_careers,acme_eng") && line("org").contains("(file "));
-    assert!(line("base_url").contains("http://127.0.0.1:9  (env RAPPORT_BASE_URL)"), "{text}");
+    assert!(
+        line("base_url").contains("http://127.0.0.1:9  (env RAPPORT_BASE_URL)"),
+        "{text}"
+    );
     assert!(line("token_env").contains("ACME_TOKEN"));
     assert!(line("taxonomy").contains("builtin  (default)"), "{text}");
     assert!(line("engagement.weights.reciprocity").contains("30.0"));
     assert!(line("candidates.columns.hris_id").contains("Employee ID"));
     // A flag beats the environment, which beats the file.
-    let text = run(&["config", "show", "--store", "flag.db"], &[("RAPPORT_STORE", "env.db")]);
+    let text = run(
+        &["config", "show", "--store", "flag.db"],
+        &[("RAPPORT_STORE", "env.db")],
+    );
     assert!(text.contains("flag.db  (flag)"), "{text}");
-    let text = run(&["config", "show", "--json"], &[("RAPPORT_STORE", "env.db")]);
+    let text = run(
+        &["config", "show", "--json"],
+        &[("RAPPORT_STORE", "env.db")],
+    );
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["store"]["value"], "env.db");
     assert_eq!(v["store"]["source"]["kind"], "env");

@@ -57,9 +57,21 @@ fn a_mapped_export_comes_back_with_its_columns_and_the_scores() {
     let r = run_in(
         dir.path(),
         &[
-            "score", "--store", &store, "--org", org, "--candidates", "export.csv",
-            "--map", "hris_id=Employee ID", "--map", "name=Full name",
-            "--map", "x_url=Profile URL", "--map", "links=Social links",
+            "score",
+            "--store",
+            &store,
+            "--org",
+            org,
+            "--candidates",
+            "export.csv",
+            "--map",
+            "hris_id=Employee ID",
+            "--map",
+            "name=Full name",
+            "--map",
+            "x_url=Profile URL",
+            "--map",
+            "links=Social links",
         ],
     );
     assert_eq!(r.code, 3, "E-3 has no handle: {}", r.stderr);
@@ -67,19 +79,47 @@ fn a_mapped_export_comes_back_with_its_columns_and_the_scores() {
     let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header[..6],
-        ["Employee ID", "Full name", "Department", "Profile URL", "Social links", "Notes"],
+        [
+            "Employee ID",
+            "Full name",
+            "Department",
+            "Profile URL",
+            "Social links",
+            "Notes"
+        ],
         "the export's columns first, in its order"
     );
-    for c in ["status", "handle", "score", "stage", "c_reciprocity", "top_skills"] {
+    for c in [
+        "status",
+        "handle",
+        "score",
+        "stage",
+        "c_reciprocity",
+        "top_skills",
+    ] {
         assert!(header.iter().any(|h| h == c), "{c} in {header:?}");
     }
-    assert!(!header.iter().any(|h| h == "hris_id"), "the export's id column is the key");
+    assert!(
+        !header.iter().any(|h| h == "hris_id"),
+        "the export's id column is the key"
+    );
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
     assert_eq!(rows.len(), 3);
-    assert_eq!(&rows[0][col("Notes")], "likes \"Rust\"", "other columns are kept as they were");
-    assert_eq!(rows[0][col("handle")].to_lowercase(), truth.two_way[0].to_lowercase());
-    assert_eq!(rows[1][col("handle")].to_lowercase(), truth.two_way[1].to_lowercase(), "found in the free text");
+    assert_eq!(
+        &rows[0][col("Notes")],
+        "likes \"Rust\"",
+        "other columns are kept as they were"
+    );
+    assert_eq!(
+        rows[0][col("handle")].to_lowercase(),
+        truth.two_way[0].to_lowercase()
+    );
+    assert_eq!(
+        rows[1][col("handle")].to_lowercase(),
+        truth.two_way[1].to_lowercase(),
+        "found in the free text"
+    );
     assert_eq!(&rows[0][col("status")], "scored");
     assert!(rows[0][col("score")].parse::<f64>().unwrap() > 0.0);
     assert_eq!(&rows[2][col("status")], "no_handle");
@@ -94,7 +134,15 @@ fn a_mapped_export_comes_back_with_its_columns_and_the_scores() {
     .unwrap();
     let r = run_in(
         dir.path(),
-        &["score", "--store", &store, "--candidates", "export.csv", "--format", "json"],
+        &[
+            "score",
+            "--store",
+            &store,
+            "--candidates",
+            "export.csv",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
@@ -112,23 +160,45 @@ fn a_mapping_error_lists_the_columns_found() {
     let r = run_in(
         dir.path(),
         &[
-            "score", "--store", &store, "--org", &truth.org_handles[0], "--candidates",
-            "export.csv", "--map", "hris_id=Person Number",
+            "score",
+            "--store",
+            &store,
+            "--org",
+            &truth.org_handles[0],
+            "--candidates",
+            "export.csv",
+            "--map",
+            "hris_id=Person Number",
         ],
     );
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("\"Person Number\"")
-            && r.stderr.contains("Employee ID, Full name, Department, Profile URL, Social links, Notes"),
+            && r.stderr
+                .contains("Employee ID, Full name, Department, Profile URL, Social links, Notes"),
         "{}",
         r.stderr
     );
     let r = run_in(
         dir.path(),
-        &["score", "--store", &store, "--org", "x", "--candidates", "export.csv", "--map", "salary=Notes"],
+        &[
+            "score",
+            "--store",
+            &store,
+            "--org",
+            "x",
+            "--candidates",
+            "export.csv",
+            "--map",
+            "salary=Notes",
+        ],
     );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("unknown field \"salary\""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown field \"salary\""),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -144,18 +214,33 @@ fn a_spreadsheet_in_and_a_spreadsheet_and_parquet_out() {
     }
     ws.write_number(1, 0, 1001.0).unwrap();
     ws.write_string(1, 1, "Ann").unwrap();
-    ws.write_string(1, 2, format!("@{}", truth.two_way[0])).unwrap();
+    ws.write_string(1, 2, format!("@{}", truth.two_way[0]))
+        .unwrap();
     ws.write_number(2, 0, 1002.0).unwrap();
     ws.write_string(2, 1, "Bo").unwrap();
-    ws.write_string(2, 2, format!("https://x.com/{}", truth.two_way[1])).unwrap();
+    ws.write_string(2, 2, format!("https://x.com/{}", truth.two_way[1]))
+        .unwrap();
     wb.save(dir.path().join("export.xlsx")).unwrap();
 
     let org = &truth.org_handles[0];
     let r = run_in(
         dir.path(),
         &[
-            "score", "--store", &store, "--org", org, "--candidates", "export.xlsx",
-            "--map", "hris_id=Employee ID", "--map", "x=Twitter", "--format", "xlsx", "-o", "scores.xlsx",
+            "score",
+            "--store",
+            &store,
+            "--org",
+            org,
+            "--candidates",
+            "export.xlsx",
+            "--map",
+            "hris_id=Employee ID",
+            "--map",
+            "x=Twitter",
+            "--format",
+            "xlsx",
+            "-o",
+            "scores.xlsx",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -163,28 +248,62 @@ fn a_spreadsheet_in_and_a_spreadsheet_and_parquet_out() {
     let range = out.worksheet_range("scores").unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
     assert_eq!(rows[0][0], Data::String("Employee ID".into()));
-    assert_eq!(rows[1][0], Data::String("1001".into()), "the id as the HRIS shows it");
+    assert_eq!(
+        rows[1][0],
+        Data::String("1001".into()),
+        "the id as the HRIS shows it"
+    );
     let score_col = rows[0]
         .iter()
         .position(|c| *c == Data::String("score".into()))
         .unwrap();
-    assert!(matches!(rows[1][score_col], Data::Float(x) if x > 0.0), "{:?}", rows[1][score_col]);
+    assert!(
+        matches!(rows[1][score_col], Data::Float(x) if x > 0.0),
+        "{:?}",
+        rows[1][score_col]
+    );
 
     let r = run_in(
         dir.path(),
         &[
-            "score", "--store", &store, "--org", org, "--candidates", "export.xlsx", "--sheet", "Nope",
-            "--map", "hris_id=Employee ID",
+            "score",
+            "--store",
+            &store,
+            "--org",
+            org,
+            "--candidates",
+            "export.xlsx",
+            "--sheet",
+            "Nope",
+            "--map",
+            "hris_id=Employee ID",
         ],
     );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("no sheet \"Nope\"; sheets found: People"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no sheet \"Nope\"; sheets found: People"),
+        "{}",
+        r.stderr
+    );
 
     let r = run_in(
         dir.path(),
         &[
-            "score", "--store", &store, "--org", org, "--candidates", "export.xlsx",
-            "--map", "hris_id=Employee ID", "--map", "x=Twitter", "--format", "parquet", "-o", "s.parquet",
+            "score",
+            "--store",
+            &store,
+            "--org",
+            org,
+            "--candidates",
+            "export.xlsx",
+            "--map",
+            "hris_id=Employee ID",
+            "--map",
+            "x=Twitter",
+            "--format",
+            "parquet",
+            "-o",
+            "s.parquet",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -329,17 +329,32 @@ impl Config {
         let env = |k: &str| env(k).filter(|v| !v.trim().is_empty());
         let pick = |flag: Option<String>, var: &str, file_v: Option<String>, default: &str| {
             if let Some(v) = flag {
-                Setting { value: v, source: Source::Flag }
+                Setting {
+                    value: v,
+                    source: Source::Flag,
+                }
             } else if let Some(v) = env(var) {
-                Setting { value: v, source: Source::Env(var.to_owned()) }
+                Setting {
+                    value: v,
+                    source: Source::Env(var.to_owned()),
+                }
             } else if let Some(v) = file_v {
-                Setting { value: v, source: from_file.clone() }
+                Setting {
+                    value: v,
+                    source: from_file.clone(),
+                }
             } else {
-                Setting { value: default.to_owned(), source: Source::Default }
+                Setting {
+                    value: default.to_owned(),
+                    source: Source::Default,
+                }
             }
         };
         let org = if let Some(v) = overrides.org.clone().filter(|v| !v.is_empty()) {
-            Setting { value: v, source: Source::Flag }
+            Setting {
+                value: v,
+                source: Source::Flag,
+            }
         } else if let Some(v) = env(ENV_ORG) {
             Setting {
                 value: v
@@ -350,18 +365,36 @@ impl Config {
                 source: Source::Env(ENV_ORG.to_owned()),
             }
         } else if !self.org.is_empty() {
-            Setting { value: self.org.clone(), source: from_file.clone() }
+            Setting {
+                value: self.org.clone(),
+                source: from_file.clone(),
+            }
         } else {
-            Setting { value: Vec::new(), source: Source::Default }
+            Setting {
+                value: Vec::new(),
+                source: Source::Default,
+            }
         };
         let store = if let Some(v) = overrides.store.clone() {
-            Setting { value: Some(v), source: Source::Flag }
+            Setting {
+                value: Some(v),
+                source: Source::Flag,
+            }
         } else if let Some(v) = env(ENV_STORE) {
-            Setting { value: Some(PathBuf::from(v)), source: Source::Env(ENV_STORE.to_owned()) }
+            Setting {
+                value: Some(PathBuf::from(v)),
+                source: Source::Env(ENV_STORE.to_owned()),
+            }
         } else if let Some(v) = self.store.clone() {
-            Setting { value: Some(v), source: from_file.clone() }
+            Setting {
+                value: Some(v),
+                source: from_file.clone(),
+            }
         } else {
-            Setting { value: None, source: Source::Default }
+            Setting {
+                value: None,
+                source: Source::Default,
+            }
         };
         Settings {
             org,
@@ -408,7 +441,8 @@ impl Settings {
     /// A job profile by name.
     pub fn job(&self, name: &str) -> Option<crate::skills::JobProfile> {
         let spec = self.jobs.get(name)?;
-        let mut job = crate::skills::JobProfile::new(spec.title.clone().unwrap_or_else(|| name.to_owned()));
+        let mut job =
+            crate::skills::JobProfile::new(spec.title.clone().unwrap_or_else(|| name.to_owned()));
         for s in &spec.required {
             job = job.require(s.clone(), 1.0);
         }
@@ -428,7 +462,11 @@ impl Settings {
                     .map_or_else(|| "(none found)".to_owned(), |p| p.display().to_string()),
                 String::new(),
             ),
-            ("org".to_owned(), self.org.value.join(","), self.org.source.to_string()),
+            (
+                "org".to_owned(),
+                self.org.value.join(","),
+                self.org.source.to_string(),
+            ),
             (
                 "store".to_owned(),
                 self.store
@@ -537,10 +575,14 @@ mod tests {
 
     #[test]
     fn bad_files_say_where_and_what() {
-        let e = Config::parse("org = 3\n", "r.toml").unwrap_err().to_string();
+        let e = Config::parse("org = 3\n", "r.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("r.toml:"), "{e}");
         assert!(e.contains("line 1"), "{e}");
-        let e = Config::parse("colour = \"red\"\n", "r.toml").unwrap_err().to_string();
+        let e = Config::parse("colour = \"red\"\n", "r.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("colour"), "{e}");
         let e = Config::parse("[engagement.weights]\nfollowers = 3.0\n", "r.toml")
             .unwrap_err()

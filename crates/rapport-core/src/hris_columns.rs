@@ -111,7 +111,9 @@ const FIELDS: &str = "hris_id, name, stage, x, x_url, links, label.KEY";
 
 impl ColumnMap {
     /// Parses `FIELD=COLUMN` specs (`hris_id=Employee ID`; quotes around the column are dropped).
-    pub fn parse<I: IntoIterator<Item = S>, S: AsRef<str>>(specs: I) -> Result<ColumnMap, MapError> {
+    pub fn parse<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        specs: I,
+    ) -> Result<ColumnMap, MapError> {
         let mut m = ColumnMap::default();
         for spec in specs {
             let spec = spec.as_ref();
@@ -194,7 +196,10 @@ pub struct SourceTable {
 
 impl SourceTable {
     /// Reads CSV with a header row.
-    pub fn from_csv<R: std::io::Read>(reader: R, name: &str) -> Result<SourceTable, CandidateError> {
+    pub fn from_csv<R: std::io::Read>(
+        reader: R,
+        name: &str,
+    ) -> Result<SourceTable, CandidateError> {
         let fmt = |message: String| CandidateError::Format {
             file: name.to_owned(),
             message,
@@ -232,13 +237,21 @@ impl SourceTable {
             message,
         };
         let v: Value = serde_json::from_str(text).map_err(|e| {
-            fmt(format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))
+            fmt(format!(
+                "invalid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ))
         })?;
         let items = match &v {
             Value::Array(a) => a,
             Value::Object(o) => match o.get("candidates") {
                 Some(Value::Array(a)) => a,
-                _ => return Err(fmt("expected an array of records, or {\"candidates\": [...]}".into())),
+                _ => {
+                    return Err(fmt(
+                        "expected an array of records, or {\"candidates\": [...]}".into(),
+                    ));
+                }
             },
             _ => return Err(fmt("expected an array of records".into())),
         };
@@ -281,10 +294,11 @@ impl SourceTable {
 
     /// The index of a column (exact name, else case-insensitive).
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .or_else(|| self.headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        self.headers.iter().position(|h| h == name).or_else(|| {
+            self.headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+        })
     }
 
     fn found(&self) -> String {
@@ -313,7 +327,9 @@ pub struct Mapped {
 /// ```
 pub fn x_links_in(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for token in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|' | '<' | '>' | '(' | ')' | '[' | ']' | '"')) {
+    for token in text.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '|' | '<' | '>' | '(' | ')' | '[' | ']' | '"')
+    }) {
         let t = token.trim_matches(|c: char| matches!(c, '.' | '\''));
         let lower = t.to_ascii_lowercase();
         let is_x = ["x.com/", "twitter.com/"].iter().any(|d| {
@@ -354,7 +370,17 @@ pub fn map_candidates(table: &SourceTable, map: &ColumnMap) -> Result<Mapped, Ca
         (Field::HrisId, &["hris_id"]),
         (Field::Name, &["name"]),
         (Field::Stage, &["stage"]),
-        (Field::X, &["x_handle", "x", "twitter", "twitter_handle", "handle", "handles"]),
+        (
+            Field::X,
+            &[
+                "x_handle",
+                "x",
+                "twitter",
+                "twitter_handle",
+                "handle",
+                "handles",
+            ],
+        ),
     ];
     for (f, names) in defaults {
         if cols.iter().any(|(g, _)| *g == f) {
@@ -387,9 +413,15 @@ pub fn map_candidates(table: &SourceTable, map: &ColumnMap) -> Result<Mapped, Ca
         }
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["hris_id".to_owned(), "name".into(), "stage".into(), "x_handle".into()];
+    let mut header = vec![
+        "hris_id".to_owned(),
+        "name".into(),
+        "stage".into(),
+        "x_handle".into(),
+    ];
     header.extend(labels.iter().map(|k| format!("label.{k}")));
-    w.write_record(&header).map_err(|e| missing(e.to_string()))?;
+    w.write_record(&header)
+        .map_err(|e| missing(e.to_string()))?;
     let mut handle_errors: Vec<RowError> = Vec::new();
     for (r, row) in table.rows.iter().enumerate() {
         let cell = |i: usize| row.get(i).map_or("", String::as_str).trim();
@@ -496,7 +528,11 @@ mod tests {
         let c = &m.file.candidates;
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].handles[0].handle, "ada_codes");
-        assert_eq!(c[0].stage.as_deref(), Some("screen"), "stage found by its own name");
+        assert_eq!(
+            c[0].stage.as_deref(),
+            Some("screen"),
+            "stage found by its own name"
+        );
         assert!(c[1].handles.is_empty());
         assert_eq!(c[2].handles[0].handle, "ada2");
         assert_eq!(m.key_column, 0);
@@ -514,8 +550,13 @@ mod tests {
         let t = SourceTable::from_csv(csv.as_bytes(), "f.csv").unwrap();
         let e = map_candidates(&t, &map).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("already used"), "{e}");
-        let e = map_candidates(&t, &ColumnMap::default()).unwrap_err().to_string();
-        assert!(e.contains("no HRIS id column") && e.contains("Employee ID, Twitter"), "{e}");
+        let e = map_candidates(&t, &ColumnMap::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no HRIS id column") && e.contains("Employee ID, Twitter"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -524,7 +565,9 @@ mod tests {
         assert!(e.contains("FIELD=COLUMN"), "{e}");
         let e = ColumnMap::parse(["salary=Pay"]).unwrap_err().to_string();
         assert!(e.contains("unknown field") && e.contains("hris_id"), "{e}");
-        let e = ColumnMap::parse(["hris_id=A", "hris_id=B"]).unwrap_err().to_string();
+        let e = ColumnMap::parse(["hris_id=A", "hris_id=B"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("mapped twice"), "{e}");
         let m = ColumnMap::parse(["label.Team=Department", "x=\"Twitter\""]).unwrap();
         assert_eq!(m.entries()[0].0, Field::Label("Team".into()));

@@ -9,9 +9,7 @@ use std::time::Duration;
 use futures::{StreamExt, TryStreamExt};
 use pyo3::prelude::*;
 use rapport_core::Corpus;
-use rapport_twitter::client::{
-    Endpoint, Page, PageBody, Request, RuleSpec, StreamEvent, XClient,
-};
+use rapport_twitter::client::{Endpoint, Page, PageBody, Request, RuleSpec, StreamEvent, XClient};
 use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
 use serde::Serialize;
 
@@ -160,15 +158,33 @@ impl Core {
             let id = client.resolve_user_id(&who).await?;
             let size = limits.max_results.unwrap_or(1000);
             let pages = if following {
-                pages_of(limited(client.following(id).max_results(size), limits), &bar).await?
+                pages_of(
+                    limited(client.following(id).max_results(size), limits),
+                    &bar,
+                )
+                .await?
             } else {
-                pages_of(limited(client.followers(id).max_results(size), limits), &bar).await?
+                pages_of(
+                    limited(client.followers(id).max_results(size), limits),
+                    &bar,
+                )
+                .await?
             };
-            imported(&pages, raw, if following { "following" } else { "followers" })
+            imported(
+                &pages,
+                raw,
+                if following { "following" } else { "followers" },
+            )
         })
     }
 
-    pub(super) fn list_members(&self, list_id: String, limits: Limits, raw: bool, bar: Bar) -> Fut<Fetched> {
+    pub(super) fn list_members(
+        &self,
+        list_id: String,
+        limits: Limits,
+        raw: bool,
+        bar: Bar,
+    ) -> Fut<Fetched> {
         let req = limited(
             self.client
                 .list_members(list_id)
@@ -178,7 +194,13 @@ impl Core {
         Box::pin(async move { imported(&pages_of(req, &bar).await?, raw, "list members") })
     }
 
-    pub(super) fn quotes(&self, post_id: String, limits: Limits, raw: bool, bar: Bar) -> Fut<Fetched> {
+    pub(super) fn quotes(
+        &self,
+        post_id: String,
+        limits: Limits,
+        raw: bool,
+        bar: Bar,
+    ) -> Fut<Fetched> {
         let req = limited(
             self.client
                 .quote_tweets(post_id)
@@ -201,23 +223,47 @@ impl Core {
             let id = client.resolve_user_id(&who).await?;
             let size = limits.max_results.unwrap_or(100);
             let pages = if mentions {
-                corpus_of(&pages_of(limited(client.mentions(id).max_results(size), limits), &bar).await?, raw)
+                corpus_of(
+                    &pages_of(limited(client.mentions(id).max_results(size), limits), &bar).await?,
+                    raw,
+                )
             } else {
-                corpus_of(&pages_of(limited(client.user_tweets(id).max_results(size), limits), &bar).await?, raw)
+                corpus_of(
+                    &pages_of(
+                        limited(client.user_tweets(id).max_results(size), limits),
+                        &bar,
+                    )
+                    .await?,
+                    raw,
+                )
             };
             Ok(pages)
         })
     }
 
-    pub(super) fn lists(&self, who: String, memberships: bool, limits: Limits, bar: Bar) -> Fut<PyTable> {
+    pub(super) fn lists(
+        &self,
+        who: String,
+        memberships: bool,
+        limits: Limits,
+        bar: Bar,
+    ) -> Fut<PyTable> {
         let client = self.client.clone();
         Box::pin(async move {
             let id = client.resolve_user_id(&who).await?;
             let size = limits.max_results.unwrap_or(100);
             let pages = if memberships {
-                pages_of(limited(client.list_memberships(id).max_results(size), limits), &bar).await?
+                pages_of(
+                    limited(client.list_memberships(id).max_results(size), limits),
+                    &bar,
+                )
+                .await?
             } else {
-                pages_of(limited(client.owned_lists(id).max_results(size), limits), &bar).await?
+                pages_of(
+                    limited(client.owned_lists(id).max_results(size), limits),
+                    &bar,
+                )
+                .await?
             };
             let mut rows = Vec::new();
             for p in &pages {
@@ -273,18 +319,19 @@ impl Core {
                 r
             }};
         }
-        let rows = |pages: Vec<Page<rapport_twitter::models::CountsResponse>>| -> Result<PyTable, Error> {
-            let rows: Vec<BucketRow> = pages
-                .iter()
-                .flat_map(|p| p.items().iter())
-                .map(|b| BucketRow {
-                    start: b.start,
-                    end: b.end,
-                    count: b.tweet_count,
-                })
-                .collect();
-            Ok(PyTable::new(rapport_arrow::record_batch(&rows)?))
-        };
+        let rows =
+            |pages: Vec<Page<rapport_twitter::models::CountsResponse>>| -> Result<PyTable, Error> {
+                let rows: Vec<BucketRow> = pages
+                    .iter()
+                    .flat_map(|p| p.items().iter())
+                    .map(|b| BucketRow {
+                        start: b.start,
+                        end: b.end,
+                        count: b.tweet_count,
+                    })
+                    .collect();
+                Ok(PyTable::new(rapport_arrow::record_batch(&rows)?))
+            };
         if archive {
             let req = build!(self.client.counts_all(query));
             Box::pin(async move { rows(pages_of(req, &bar).await?) })
@@ -505,7 +552,9 @@ impl PyStreamBatches {
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<crate::corpus::PyCorpus>> {
         let rx = self.receiver();
         let rt = pyo3_async_runtimes::tokio::get_runtime();
-        let got = crate::guarded(py, move || Ok(rt.block_on(async { rx.lock().await.recv().await })))?;
+        let got = crate::guarded(py, move || {
+            Ok(rt.block_on(async { rx.lock().await.recv().await }))
+        })?;
         match got {
             Some(Ok(c)) => Ok(Some(crate::corpus::PyCorpus::new(c))),
             Some(Err(e)) => Err(e.into()),
@@ -523,7 +572,9 @@ impl PyStreamBatches {
             let got = rx.lock().await.recv().await;
             match got {
                 Some(Ok(c)) => Python::attach(|py| {
-                    Ok(Bound::new(py, crate::corpus::PyCorpus::new(c))?.into_any().unbind())
+                    Ok(Bound::new(py, crate::corpus::PyCorpus::new(c))?
+                        .into_any()
+                        .unbind())
                 }),
                 Some(Err(e)) => Err(PyErr::from(e)),
                 None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
@@ -556,7 +607,11 @@ impl Drop for PyStreamBatches {
 }
 
 /// Runs a future returning a table: blocking or as an awaitable.
-pub(super) fn run_table(py: Python<'_>, f: Fut<PyTable>, is_async: bool) -> PyResult<Bound<'_, PyAny>> {
+pub(super) fn run_table(
+    py: Python<'_>,
+    f: Fut<PyTable>,
+    is_async: bool,
+) -> PyResult<Bound<'_, PyAny>> {
     if is_async {
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
             let t = f.await.map_err(PyErr::from)?;
@@ -570,10 +625,17 @@ pub(super) fn run_table(py: Python<'_>, f: Fut<PyTable>, is_async: bool) -> PyRe
 }
 
 /// Runs a fetch: blocking or as an awaitable.
-pub(super) fn run_fetch(py: Python<'_>, f: Fut<Fetched>, is_async: bool) -> PyResult<Bound<'_, PyAny>> {
-    if is_async { awaitable(py, f) } else { blocking(py, f) }
+pub(super) fn run_fetch(
+    py: Python<'_>,
+    f: Fut<Fetched>,
+    is_async: bool,
+) -> PyResult<Bound<'_, PyAny>> {
+    if is_async {
+        awaitable(py, f)
+    } else {
+        blocking(py, f)
+    }
 }
-
 
 /// The doc example of a method that fetches: against a port where nothing listens, it fails as
 /// `ApiError` (offline, in the docstring test).

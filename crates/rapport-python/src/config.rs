@@ -85,7 +85,11 @@ impl PyConfig {
     /// The store path, or `None`.
     #[getter]
     fn store(&self) -> Option<String> {
-        self.inner.store.value.as_ref().map(|p| p.display().to_string())
+        self.inner
+            .store
+            .value
+            .as_ref()
+            .map(|p| p.display().to_string())
     }
 
     /// The name of the environment variable holding the X bearer token.
@@ -150,10 +154,11 @@ impl PyConfig {
     /// A job profile by name, as a `JobProfile`.
     ///
     /// ```python
-    /// >>> rapport.Config.load().job("no such job")
-    /// Traceback (most recent call last):
-    /// ...
-    /// rapport.ConfigError: no job profile 'no such job' in the configuration (jobs: none)
+    /// >>> try:
+    /// ...     rapport.Config.load(org=["acme"]).job("no such job")
+    /// ... except rapport.ConfigError as e:
+    /// ...     print(e)
+    /// no job profile 'no such job' in the configuration (jobs: ...)
     ///
     /// ```
     fn job(&self, name: &str) -> PyResult<PyJobProfile> {
@@ -177,10 +182,10 @@ impl PyConfig {
     fn __repr__(&self) -> String {
         format!(
             "<rapport.Config file={} org={:?}>",
-            self.inner
-                .file
-                .as_ref()
-                .map_or_else(|| "None".to_owned(), |p| format!("{:?}", p.display().to_string())),
+            self.inner.file.as_ref().map_or_else(
+                || "None".to_owned(),
+                |p| format!("{:?}", p.display().to_string())
+            ),
             self.inner.org.value
         )
     }

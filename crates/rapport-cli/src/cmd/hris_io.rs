@@ -41,11 +41,9 @@ fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SourceTable, CmdError>
     let sheet_name = match sheet {
         Some(s) => {
             if !names.iter().any(|n| n == s) {
-                return Err(format!(
-                    "{name}: no sheet {s:?}; sheets found: {}",
-                    names.join(", ")
-                )
-                .into());
+                return Err(
+                    format!("{name}: no sheet {s:?}; sheets found: {}", names.join(", ")).into(),
+                );
             }
             s.to_owned()
         }
@@ -91,9 +89,10 @@ fn text_of(c: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map_or_else(|| d.to_string(), |t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        Data::DateTime(d) => d.as_datetime().map_or_else(
+            || d.to_string(),
+            |t| t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        ),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
@@ -169,7 +168,10 @@ pub(crate) fn join(
             columns.push(Arc::new(StringArray::from(cells)));
         }
     }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
 
 /// The table as an .xlsx workbook (one sheet, `scores`, a bold header, numbers as numbers).
@@ -250,7 +252,10 @@ pub(crate) fn text_batch(t: &SourceTable) -> Result<RecordBatch, CmdError> {
     let mut fields = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
     for (j, h) in t.headers.iter().enumerate() {
-        let cells = t.rows.iter().map(|r| r.get(j).map(String::as_str).filter(|s| !s.is_empty()));
+        let cells = t
+            .rows
+            .iter()
+            .map(|r| r.get(j).map(String::as_str).filter(|s| !s.is_empty()));
         if numeric(h) {
             let v: Vec<Option<f64>> = cells.map(|c| c.and_then(|s| s.parse().ok())).collect();
             fields.push(Field::new(h, DataType::Float64, true));
@@ -260,5 +265,8 @@ pub(crate) fn text_batch(t: &SourceTable) -> Result<RecordBatch, CmdError> {
             columns.push(Arc::new(StringArray::from(cells.collect::<Vec<_>>())));
         }
     }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }

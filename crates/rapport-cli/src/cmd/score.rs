@@ -167,7 +167,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         },
     )?;
     if settings.org.value.is_empty() {
-        return Err("no organisation: give --org HANDLE (or RAPPORT_ORG, or org in rapport.toml)".into());
+        return Err(
+            "no organisation: give --org HANDLE (or RAPPORT_ORG, or org in rapport.toml)".into(),
+        );
     }
     let export = super::hris_io::read_for_score(args, &settings)?;
     let file = match &export {
@@ -195,7 +197,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         (Some(m), f) => super::hris_io::write_joined(m, &to_csv(&scores, args.explain)?, f)?,
         (None, Format::Xlsx) => {
             let csv_bytes = to_csv(&scores, args.explain)?;
-            let t = rapport_core::hris_columns::SourceTable::from_csv(csv_bytes.as_slice(), "scores")?;
+            let t =
+                rapport_core::hris_columns::SourceTable::from_csv(csv_bytes.as_slice(), "scores")?;
             let batch = super::hris_io::text_batch(&t)?;
             super::hris_io::to_xlsx(&batch)?
         }

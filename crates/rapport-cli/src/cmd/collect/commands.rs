@@ -19,7 +19,9 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
-        .ok_or_else(|| format!("{s:?}: expected a day (2026-11-01) or an RFC 3339 time (2026-11-01T09:00:00Z)"))
+        .ok_or_else(|| {
+            format!("{s:?}: expected a day (2026-11-01) or an RFC 3339 time (2026-11-01T09:00:00Z)")
+        })
 }
 
 /// `--since` / `--until`.
@@ -175,7 +177,12 @@ pub(crate) struct TimelineArgs {
 
 /// Runs `rapport timeline`.
 pub(crate) fn run_timeline(a: &TimelineArgs) -> Result<Outcome, CmdError> {
-    let key = format!("{} exclude={} {}", a.handle, a.exclude.join(","), a.window.key());
+    let key = format!(
+        "{} exclude={} {}",
+        a.handle,
+        a.exclude.join(","),
+        a.window.key()
+    );
     let (mut s, client) = a.out.start("timeline", &key, "posts")?;
     let remaining = a.out.remaining(&s);
     let stopped = block_on(async {
@@ -268,7 +275,12 @@ pub(crate) fn run_lists(a: &ListsArgs) -> Result<Outcome, CmdError> {
     let stopped = block_on(async {
         let id = user_id(&mut s, &client, &a.handle).await?;
         if a.memberships {
-            drive(&mut s, client.list_memberships(id).max_results(size), remaining).await
+            drive(
+                &mut s,
+                client.list_memberships(id).max_results(size),
+                remaining,
+            )
+            .await
         } else {
             drive(&mut s, client.owned_lists(id).max_results(size), remaining).await
         }
@@ -423,8 +435,7 @@ pub(crate) struct UsersArgs {
 
 /// The lines of an id or handle file, with their line numbers.
 fn read_list(path: &std::path::Path) -> Result<Vec<(usize, String)>, CmdError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let items: Vec<(usize, String)> = text
         .lines()
         .enumerate()

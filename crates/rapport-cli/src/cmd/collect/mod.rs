@@ -89,12 +89,15 @@ impl ApiArgs {
     ) -> Result<XClient, CmdError> {
         let settings = self.settings()?;
         let var = &settings.token_env.value;
-        let token = std::env::var(var).ok().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
-            format!(
-                "no bearer token: set the environment variable {var} (or name another with \
+        let token = std::env::var(var)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                format!(
+                    "no bearer token: set the environment variable {var} (or name another with \
                  --bearer-token-env or token_env in rapport.toml)"
-            )
-        })?;
+                )
+            })?;
         let mut b = XClient::builder()
             .bearer_token(token)
             .base_url(settings.base_url.value.clone())

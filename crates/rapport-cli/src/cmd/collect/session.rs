@@ -310,8 +310,7 @@ impl Session {
                 if let Some(p) = &self.state_path
                     && p.exists()
                 {
-                    std::fs::remove_file(p)
-                        .map_err(|e| format!("{}: {e}", p.display()))?;
+                    std::fs::remove_file(p).map_err(|e| format!("{}: {e}", p.display()))?;
                 }
                 eprintln!("rapport: {summary}");
                 Ok(None)
@@ -424,7 +423,12 @@ impl Progress {
     }
 
     fn set(&self, msg: &str) {
-        msg.clone_into(&mut self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        msg.clone_into(
+            &mut self
+                .last
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         self.bar.set_message(msg.to_owned());
     }
 
