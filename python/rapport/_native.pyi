@@ -421,6 +421,83 @@ class XClient:
         """Posts of a list."""
     def users_by_usernames(self, usernames: Sequence[str], *, raw: bool = False) -> _Fetched:
         """Accounts by username."""
+    def followers(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> _Fetched:
+        """An account's followers, with the follow snapshot."""
+    def following(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> _Fetched:
+        """The accounts an account follows, with the follow snapshot."""
+    def quotes(
+        self,
+        post_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> _Fetched:
+        """Posts quoting a post."""
+    def counts(
+        self,
+        query: str,
+        *,
+        granularity: Optional[str] = None,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        archive: bool = False,
+        max_pages: Optional[int] = None,
+        progress: bool = False,
+    ) -> Table:
+        """Post counts per bucket."""
+    def list_members(
+        self,
+        list_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> _Fetched:
+        """The members of a list."""
+    def list_memberships(
+        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
+    ) -> Table:
+        """The lists an account is a member of."""
+    def owned_lists(
+        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
+    ) -> Table:
+        """The lists an account owns."""
+    def lookup_posts(self, ids: Sequence[str], *, raw: bool = False, progress: bool = False) -> _Fetched:
+        """Posts by id."""
+    def lookup_users(self, users: Sequence[str], *, raw: bool = False, progress: bool = False) -> _Fetched:
+        """Accounts by handle or id."""
+    def stream(
+        self,
+        rules: Sequence[str] = ...,
+        *,
+        batch_size: int = 100,
+        batch_seconds: float = 10.0,
+        max_items: Optional[int] = None,
+    ) -> StreamBatches:
+        """The filtered stream as batches of posts."""
 
 @final
 class AsyncXClient:
@@ -500,6 +577,132 @@ class AsyncXClient:
         """Posts of a list."""
     def users_by_usernames(self, usernames: Sequence[str], *, raw: bool = False) -> Awaitable[_Fetched]:
         """Accounts by username."""
+    def followers(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """An account's followers, with the follow snapshot."""
+    def following(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """The accounts an account follows, with the follow snapshot."""
+    def quotes(
+        self,
+        post_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """Posts quoting a post."""
+    def counts(
+        self,
+        query: str,
+        *,
+        granularity: Optional[str] = None,
+        start_time: Optional[_Instant] = None,
+        end_time: Optional[_Instant] = None,
+        archive: bool = False,
+        max_pages: Optional[int] = None,
+        progress: bool = False,
+    ) -> Awaitable[Table]:
+        """Post counts per bucket."""
+    def list_members(
+        self,
+        list_id: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+        raw: bool = False,
+        progress: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """The members of a list."""
+    def list_memberships(
+        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
+    ) -> Awaitable[Table]:
+        """The lists an account is a member of."""
+    def owned_lists(
+        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
+    ) -> Awaitable[Table]:
+        """The lists an account owns."""
+    def lookup_posts(self, ids: Sequence[str], *, raw: bool = False, progress: bool = False) -> Awaitable[_Fetched]:
+        """Posts by id."""
+    def lookup_users(self, users: Sequence[str], *, raw: bool = False, progress: bool = False) -> Awaitable[_Fetched]:
+        """Accounts by handle or id."""
+    def stream(
+        self,
+        rules: Sequence[str] = ...,
+        *,
+        batch_size: int = 100,
+        batch_seconds: float = 10.0,
+        max_items: Optional[int] = None,
+    ) -> StreamBatches:
+        """The filtered stream as batches of posts."""
+
+@final
+class StreamBatches:
+    """The filtered stream as an iterator (and async iterator) of Corpus batches."""
+
+    def __iter__(self) -> StreamBatches: ...
+    def __next__(self) -> Corpus: ...
+    def __aiter__(self) -> StreamBatches: ...
+    def __anext__(self) -> Awaitable[Corpus]: ...
+    def close(self) -> None:
+        """Stops the stream."""
+
+@final
+class Config:
+    """The effective configuration: rapport.toml, the environment and arguments."""
+
+    @staticmethod
+    def load(
+        path: Optional[_PathLike] = None,
+        *,
+        org: Optional[Sequence[str]] = None,
+        store: Optional[_PathLike] = None,
+        token_env: Optional[str] = None,
+        base_url: Optional[str] = None,
+        taxonomy: Optional[str] = None,
+    ) -> Config:
+        """Loads the configuration with the command line's precedence."""
+    @property
+    def file(self) -> Optional[str]: ...
+    @property
+    def org(self) -> list[str]: ...
+    @property
+    def store(self) -> Optional[str]: ...
+    @property
+    def token_env(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def taxonomy(self) -> str: ...
+    @property
+    def engagement_weights(self) -> dict[str, float]: ...
+    @property
+    def candidate_columns(self) -> dict[str, str]: ...
+    @property
+    def jobs(self) -> list[str]: ...
+    @property
+    def sources(self) -> dict[str, str]: ...
+    def job(self, name: str) -> JobProfile:
+        """A job profile by name."""
 
 def impact_ratios(
     outcome: Union[Sequence[bool], Sequence[float]],

@@ -89,6 +89,37 @@ enum Command {
     Mentors(cmd::analyses::MentorsArgs),
     /// A learning feed for skill goals: mentors to follow, rising hashtags, conversations to read.
     Learn(cmd::analyses::LearnArgs),
+    /// Search recent posts (or the full archive with --archive) and write the pages as twarc2
+    /// JSONL (stdout, -o FILE) or into the store (--store).
+    Search(cmd::collect::SearchArgs),
+    /// An account's own posts (newest 3,200), as twarc2 JSONL or into the store.
+    Timeline(cmd::collect::TimelineArgs),
+    /// Posts mentioning an account (newest 800), as twarc2 JSONL or into the store.
+    Mentions(cmd::collect::MentionsArgs),
+    /// A whole conversation from any of its posts: the root and every reply.
+    Conversation(cmd::collect::ConversationArgs),
+    /// Posts quoting a post.
+    Quotes(cmd::collect::QuotesArgs),
+    /// An account's followers: a follow snapshot `rapport import` turns into follow observations.
+    Followers(cmd::collect::AccountArgs),
+    /// The accounts an account follows: a follow snapshot.
+    Following(cmd::collect::AccountArgs),
+    /// The members of a list.
+    ListMembers(cmd::collect::ListMembersArgs),
+    /// The lists an account owns (or, with --memberships, is a member of).
+    Lists(cmd::collect::ListsArgs),
+    /// Post counts per day, hour or minute for a query.
+    Counts(cmd::collect::CountsArgs),
+    /// The posts of a file of post ids, 100 per request.
+    Hydrate(cmd::collect::HydrateArgs),
+    /// The accounts of a file of handles or user ids, 100 per request.
+    Users(cmd::collect::UsersArgs),
+    /// The filtered stream: manage its rules, then connect.
+    #[command(subcommand)]
+    Stream(cmd::collect::stream::StreamCommand),
+    /// The configuration (rapport.toml, environment, flags): `rapport config show`.
+    #[command(subcommand)]
+    Config(cmd::config::ConfigCommand),
 }
 
 fn main() -> ExitCode {
@@ -122,6 +153,20 @@ fn main() -> ExitCode {
         Command::Rank(args) => cmd::analyses::run_rank(args),
         Command::Mentors(args) => cmd::analyses::run_mentors(args),
         Command::Learn(args) => cmd::analyses::run_learn(args),
+        Command::Search(a) => cmd::collect::run_search(a),
+        Command::Timeline(a) => cmd::collect::run_timeline(a),
+        Command::Mentions(a) => cmd::collect::run_mentions(a),
+        Command::Conversation(a) => cmd::collect::run_conversation(a),
+        Command::Quotes(a) => cmd::collect::run_quotes(a),
+        Command::Followers(a) => cmd::collect::run_follows(a, false),
+        Command::Following(a) => cmd::collect::run_follows(a, true),
+        Command::ListMembers(a) => cmd::collect::run_list_members(a),
+        Command::Lists(a) => cmd::collect::run_lists(a),
+        Command::Counts(a) => cmd::collect::run_counts(a),
+        Command::Hydrate(a) => cmd::collect::run_hydrate(a),
+        Command::Users(a) => cmd::collect::run_users(a),
+        Command::Stream(c) => cmd::collect::stream::run(c),
+        Command::Config(c) => cmd::config::run(c),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

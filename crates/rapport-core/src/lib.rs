@@ -30,6 +30,7 @@
 pub mod candidates;
 mod columns;
 pub mod compliance;
+pub mod config;
 pub mod context;
 mod conversation;
 mod corpus;
@@ -40,6 +41,7 @@ pub mod filter;
 pub mod follows;
 pub mod graph;
 pub mod hris;
+pub mod hris_columns;
 pub mod inbox;
 pub mod learning;
 pub mod mentors;

@@ -18,6 +18,10 @@ use pyo3::types::PyList;
 use rapport_core::Corpus;
 use rapport_twitter::client::{RetryPolicy, XClient};
 
+#[path = "client_collect.rs"]
+mod collect;
+pub(crate) use collect::PyStreamBatches;
+
 use crate::conversion::json_to_py;
 use crate::corpus::{PyCorpus, extract_instant};
 use crate::errors::Error;
@@ -325,7 +329,8 @@ macro_rules! client_class {
                 $run(py, self.core.conversation(post_id, archive, max_pages, raw))
             }
 
-            /// An account's own posts (user id), every page, as a `Corpus`.
+            /// An account's own posts (a handle such as `"acme_careers"`, or a user id), every page, as a
+            /// `Corpus`.
             #[doc = $kind]
             #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.user_timeline(\"2244994945\")", $post, "\n\n```")]
             #[pyo3(signature = (user_id, *, max_results = None, max_pages = None, max_items = None, raw = false))]
@@ -339,10 +344,10 @@ macro_rules! client_class {
                 raw: bool,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let l = Limits { max_pages, max_items, max_results };
-                $run(py, collect!(self.core.client.user_tweets(user_id), l, raw))
+                $run(py, self.core.timeline(user_id, false, l, raw, collect::Bar::default()))
             }
 
-            /// Posts mentioning an account (user id), every page, as a `Corpus`.
+            /// Posts mentioning an account (a handle or a user id), every page, as a `Corpus`.
             #[doc = $kind]
             #[doc = concat!("\n\nWith nothing listening on the port, the call fails as `ApiError`:\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.mentions(\"2244994945\")", $post, "\n\n```")]
             #[pyo3(signature = (user_id, *, max_results = None, max_pages = None, max_items = None, raw = false))]
@@ -356,7 +361,7 @@ macro_rules! client_class {
                 raw: bool,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let l = Limits { max_pages, max_items, max_results };
-                $run(py, collect!(self.core.client.mentions(user_id), l, raw))
+                $run(py, self.core.timeline(user_id, true, l, raw, collect::Bar::default()))
             }
 
             /// Posts of a list (list id), every page, as a `Corpus`.

@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod client;
+mod config;
 mod conversion;
 mod corpus;
 mod engagement;
@@ -102,6 +103,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<skills::PyTaxonomy>()?;
     m.add_class::<client::PyXClient>()?;
     m.add_class::<client::PyAsyncXClient>()?;
+    m.add_class::<client::PyStreamBatches>()?;
+    m.add_class::<config::PyConfig>()?;
     m.add_class::<skills::PyJobProfile>()?;
     m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
     m.add_function(wrap_pyfunction!(talent::py_impact_ratios, m)?)?;

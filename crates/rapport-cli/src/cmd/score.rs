@@ -11,26 +11,58 @@ use rapport_core::hris::{CandidateScores, ScoreOptions, score_candidates};
 use rapport_store::AuditEntry;
 use serde_json::json;
 
-use super::output::{OutputFormat, Printable, emit_to};
+use super::output::Printable;
 use super::{CmdError, Outcome, StoreArg};
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// A table for reading in a terminal.
+    Text,
+    /// One row per candidate, flat columns (components as `c_<name>` points).
+    Csv,
+    /// The whole result, with the unknown handles and the explanations.
+    Json,
+    /// One JSON record per candidate per line (the rows as an Arrow table, nested parts as JSON).
+    Jsonl,
+    /// The rows as a Parquet file (Arrow types: timestamps as timestamp(ms, UTC)); needs -o.
+    Parquet,
+    /// An Excel workbook (.xlsx), one sheet of rows; needs -o.
+    Xlsx,
+}
 
 /// Arguments of `rapport score`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub store: StoreArg,
-    /// An account of the organisation (handle or id); repeat for several.
-    #[arg(long = "org", value_name = "HANDLE", required = true)]
+    /// An account of the organisation (handle or id); repeat for several. Default: RAPPORT_ORG,
+    /// else `org` in rapport.toml.
+    #[arg(long = "org", value_name = "HANDLE")]
     pub org: Vec<String>,
-    /// The candidate records: CSV with a header (hris_id, name, stage, x_handle, label.KEY...) or
-    /// JSON (by the .json extension). Other columns are not read.
+    /// The candidate records: CSV with a header (hris_id, name, stage, x_handle, label.KEY...),
+    /// JSON (by the .json extension), or a spreadsheet (.xlsx, .xls, .ods). Other columns are not
+    /// read into the analysis.
     #[arg(long, value_name = "FILE")]
     pub candidates: PathBuf,
-    /// Output format: csv (default: one row per candidate, components as `c_<name>` points), text,
-    /// json (the whole result, with the unknown handles and the explanations), jsonl or parquet
-    /// (the rows as an Arrow table, nested parts as JSON text; parquet needs --out).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
-    pub format: OutputFormat,
+    /// Which of the export's columns holds what: `--map hris_id="Employee ID" --map x="Twitter"`
+    /// (fields: hris_id, name, stage, x, x_url, links, label.KEY). Adds to `[candidates.columns]`
+    /// in rapport.toml. With a mapping (or a spreadsheet) the output keeps the export's columns and
+    /// adds the scores beside them.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// The sheet of a spreadsheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Write the export's own columns back with the scores, even without a mapping.
+    #[arg(long)]
+    pub keep_columns: bool,
+    /// The configuration file (default: ./rapport.toml, then the user's; env RAPPORT_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
     /// Add each score's explanation (summary, stage reason; with JSON also the evidence post ids).
     #[arg(long)]
     pub explain: bool,
@@ -183,26 +215,87 @@ impl Printable for Scores<'_> {
 
 /// Runs `rapport score`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
-    let file = read_candidates(&args.candidates)?;
+    let settings = rapport_core::config::Config::load(
+        args.config.as_deref(),
+        &rapport_core::config::Overrides {
+            org: (!args.org.is_empty()).then(|| args.org.clone()),
+            ..Default::default()
+        },
+    )?;
+    if settings.org.value.is_empty() {
+        return Err(
+            "no organisation: give --org HANDLE (or RAPPORT_ORG, or org in rapport.toml)".into(),
+        );
+    }
+    let export = super::hris_io::read_for_score(args, &settings)?;
+    let file = match &export {
+        Some(m) => m.file.clone(),
+        None => read_candidates(&args.candidates)?,
+    };
     let mut store = args.store.open_existing()?;
     let corpus = store.load_corpus()?;
-    let org = Org::resolve(&corpus, &args.org)?;
+    let org = Org::resolve(&corpus, &settings.org.value)?;
     let opts = ScoreOptions {
         engagement: EngagementOptions::new(args.half_life, None),
         explain: args.explain,
         ..ScoreOptions::default()
     };
     let scores = score_candidates(&corpus, &file.candidates, &org, &opts)?;
+    let needs_file = matches!(args.format, Format::Parquet | Format::Xlsx);
+    if needs_file && args.output.is_none() {
+        return Err(format!(
+            "--format {} writes a binary file: give it with -o FILE",
+            format!("{:?}", args.format).to_lowercase()
+        )
+        .into());
+    }
+    let bytes = match (&export, args.format) {
+        (Some(m), f) => super::hris_io::write_joined(m, &to_csv(&scores, args.explain)?, f)?,
+        (None, Format::Xlsx) => {
+            let csv_bytes = to_csv(&scores, args.explain)?;
+            let t =
+                rapport_core::hris_columns::SourceTable::from_csv(csv_bytes.as_slice(), "scores")?;
+            let batch = super::hris_io::text_batch(&t)?;
+            super::hris_io::to_xlsx(&batch)?
+        }
+        (None, Format::Text) => {
+            let mut v = Vec::new();
+            Scores {
+                scores: &scores,
+                explain: args.explain,
+            }
+            .text(&mut v)?;
+            v
+        }
+        (None, Format::Csv) => to_csv(&scores, args.explain)?,
+        (None, Format::Json) => {
+            let mut v = serde_json::to_vec_pretty(&scores)?;
+            v.push(b'\n');
+            v
+        }
+        (None, Format::Jsonl | Format::Parquet) => {
+            let table = rapport_arrow::record_batch(&scores.rows)?;
+            let format = if args.format == Format::Parquet {
+                rapport_arrow::Format::Parquet
+            } else {
+                rapport_arrow::Format::Jsonl
+            };
+            let mut v = Vec::new();
+            rapport_arrow::write_table(&table, format, &mut v)?;
+            v
+        }
+    };
+
     // The output first: a run whose output could not be written did not happen, so it keeps no
     // candidates and leaves no audit entry.
-    let bytes = emit_to(
-        args.format,
-        args.output.as_deref(),
-        &Scores {
-            scores: &scores,
-            explain: args.explain,
-        },
-    )?;
+    match &args.output {
+        Some(p) => super::write_atomic(p, &bytes)?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
     let kept = if args.keep_candidates {
         Some(store.upsert_candidates(&file.candidates)?)
     } else {
@@ -212,11 +305,12 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     entry.analysis = Some("engagement".into());
     entry.config = json!({
         "org": org.handles,
+        "column_map": args.map,
         "half_life_days": args.half_life,
         "weights": opts.engagement.weights,
         "top_skills": opts.top_skills,
         "explain": args.explain,
-        "format": args.format.name(),
+        "format": format!("{:?}", args.format).to_lowercase(),
     });
     entry.cohort = scores
         .scored()

@@ -43,9 +43,9 @@ pub use conversation::{ConversationFetch, ConversationRequest, PartFailure};
 pub use endpoints::stream::{Rule, RuleSpec, RulesResponse, StreamEvent, StreamRequest};
 pub use endpoints::{
     ByIdParams, CountsAll, CountsParams, CountsRecent, Endpoint, Followers, Following, LikingUsers,
-    ListMembers, ListTweets, QuoteTweets, Request, RetweetedBy, SearchAll, SearchParams,
-    SearchRecent, TimelineParams, TokenParam, TweetById, TweetsByIds, UserById, UserByUsername,
-    UserMentions, UserTweets, UsersByIds, UsersByUsernames,
+    ListMembers, ListMemberships, ListTweets, OwnedLists, QuoteTweets, Request, RetweetedBy,
+    SearchAll, SearchParams, SearchRecent, TimelineParams, TokenParam, TweetById, TweetsByIds,
+    UserById, UserByUsername, UserMentions, UserTweets, UsersByIds, UsersByUsernames,
 };
 pub use error::ClientError;
 pub use jsonl::JsonlWriter;

@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use super::ratelimit::RateLimitInfo;
 use crate::convert::{ConvertStats, add_response, add_users_response};
 use crate::models::{
-    CountBucket, CountsResponse, Problem, Tweet, TweetsResponse, User, UsersResponse,
+    CountBucket, CountsResponse, ListsResponse, Problem, Tweet, TweetsResponse, User,
+    UsersResponse, XList,
 };
 
 /// A decoded response body that pages: the item type, the token of the next page, the partial
@@ -75,6 +76,28 @@ impl PageBody for CountsResponse {
     /// Counts carry no posts or accounts.
     fn add_to(&self, _corpus: &mut Corpus) -> ConvertStats {
         ConvertStats::default()
+    }
+}
+
+impl PageBody for ListsResponse {
+    type Item = XList;
+    fn items(&self) -> &[XList] {
+        ListsResponse::items(self)
+    }
+    fn next_token(&self) -> Option<&str> {
+        ListsResponse::next_token(self)
+    }
+    fn partial_errors(&self) -> &[Problem] {
+        &self.errors
+    }
+    /// The lists' owners (expanded in `includes.users`) are accounts; lists themselves are not posts.
+    fn add_to(&self, corpus: &mut Corpus) -> ConvertStats {
+        let users = UsersResponse {
+            data: None,
+            includes: self.includes.clone(),
+            ..UsersResponse::default()
+        };
+        add_users_response(corpus, &users)
     }
 }
 

@@ -125,6 +125,8 @@ pub enum Returns {
     Users,
     /// Counts (no fields).
     Counts,
+    /// Lists (`list.fields`, the owner expanded with `user.fields`).
+    Lists,
 }
 
 impl Fields {
@@ -163,6 +165,21 @@ impl Fields {
                 push("tweet.fields", &self.tweet_fields);
             }
             Returns::Counts => {}
+            Returns::Lists => {
+                push(
+                    "list.fields",
+                    &strings(&[
+                        "created_at",
+                        "description",
+                        "follower_count",
+                        "member_count",
+                        "owner_id",
+                        "private",
+                    ]),
+                );
+                push("expansions", &strings(&["owner_id"]));
+                push("user.fields", &self.user_fields);
+            }
         }
         out
     }

@@ -6,17 +6,22 @@
 //! aliases of the tweet names (which are what gets written back). These structs are for reading and
 //! writing pages faithfully; [`convert`](crate::convert) turns them into core posts and accounts.
 
+mod list;
 mod problem;
 mod response;
 mod serde_util;
 mod tweet;
 mod user;
 
+pub use list::XList;
 pub use problem::{Outcome, Problem, ProblemDetail};
 pub use response::{
     CountBucket, CountsResponse, Includes, MatchingRule, Media, Meta, Place, Poll, Response,
     TweetsResponse, UsersResponse,
 };
+
+/// A page of lists (owned lists, list memberships).
+pub type ListsResponse = Response<XList>;
 pub use serde_util::OneOrMany;
 pub(crate) use serde_util::{de_time, id as de_id, opt_id as de_opt_id, opt_num as de_opt_num};
 pub use tweet::{

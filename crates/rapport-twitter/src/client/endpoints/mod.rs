@@ -27,7 +27,7 @@ use super::params::{Fields, Returns, check_id, check_range, to_query};
 use super::transport::Call;
 
 pub use follows::{Followers, Following};
-pub use lists::{ListMembers, ListTweets};
+pub use lists::{ListMembers, ListMemberships, ListTweets, OwnedLists};
 pub use posts::{
     CountsAll, CountsParams, CountsRecent, LikingUsers, QuoteTweets, RetweetedBy, SearchAll,
     SearchParams, SearchRecent, TweetById, TweetsByIds,

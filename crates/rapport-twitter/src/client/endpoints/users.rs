@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::posts::check_ids;
-use super::{Request, check_exclude, endpoint, setters, strings};
+use super::{Endpoint, Request, check_exclude, endpoint, setters, strings};
 use crate::client::XClient;
 use crate::client::error::ClientError;
 use crate::client::params::{
@@ -240,5 +240,38 @@ impl XClient {
     /// Posts mentioning a user (newest 800).
     pub fn mentions(&self, user_id: impl Into<String>) -> Request<UserMentions> {
         Request::new(self, UserMentions(TimelineParams::new(user_id.into())))
+    }
+
+    /// The user id of `handle_or_id`: digits are taken as an id as they are; anything else is a
+    /// handle (a leading `@` dropped) looked up with one request. A handle X does not know is
+    /// [`ClientError::NotFound`], naming it.
+    ///
+    /// ```
+    /// # async fn f() -> Result<(), rapport_twitter::ClientError> {
+    /// let client = rapport_twitter::XClient::new("t0ken")?;
+    /// assert_eq!(client.resolve_user_id("783214").await?, "783214"); // an id: no request
+    /// # Ok(()) }
+    /// # futures::executor::block_on(f()).unwrap();
+    /// ```
+    pub async fn resolve_user_id(&self, handle_or_id: &str) -> Result<String, ClientError> {
+        let s = handle_or_id.trim();
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(s.to_owned());
+        }
+        let page = self.user_by_username(s).send().await?;
+        match page.items().first() {
+            Some(u) => Ok(u.id.clone()),
+            None => Err(ClientError::NotFound {
+                endpoint: UserByUsername::ENDPOINT.to_owned(),
+                detail: format!(
+                    "no account with the handle @{}{}",
+                    strip_at(s),
+                    page.partial_errors()
+                        .first()
+                        .map(|p| format!(" ({})", p.detail.as_deref().unwrap_or("not found")))
+                        .unwrap_or_default()
+                ),
+            }),
+        }
     }
 }
