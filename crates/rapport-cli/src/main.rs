@@ -71,6 +71,13 @@ enum Command {
     /// People the organisation noticed or who responded to it, never replied to: whom to start a
     /// conversation with, by skill fit for a job (--job) or by recency. Reads only.
     Starters(cmd::inbox::StartersArgs),
+    /// Log in to X as the account rapport acts for (OAuth 2.0 with PKCE), or show the token's
+    /// scopes and expiry. Tokens stay in a 0600 file, never in the store, never printed.
+    #[command(subcommand)]
+    Auth(cmd::auth::AuthCommand),
+    /// Follow one account as the logged-in user: shows what it will send and asks (--yes for
+    /// scripts, --dry-run to only print the request).
+    Follow(cmd::follow::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +104,8 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Inbox(args) => cmd::inbox::run(args),
         Command::Starters(args) => cmd::inbox::run_starters(args),
+        Command::Auth(args) => cmd::auth::run(args),
+        Command::Follow(args) => cmd::follow::run(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

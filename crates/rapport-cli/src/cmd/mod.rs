@@ -3,8 +3,10 @@
 
 pub(crate) mod analysis;
 pub(crate) mod audit;
+pub(crate) mod auth;
 pub(crate) mod check;
 pub(crate) mod export;
+pub(crate) mod follow;
 pub(crate) mod forget;
 pub(crate) mod import;
 pub(crate) mod inbox;
