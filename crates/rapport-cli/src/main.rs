@@ -120,6 +120,13 @@ enum Command {
     /// The configuration (rapport.toml, environment, flags): `rapport config show`.
     #[command(subcommand)]
     Config(cmd::config::ConfigCommand),
+    /// Log in to X as the account rapport acts for (OAuth 2.0 with PKCE), or show the token's
+    /// scopes and expiry. Tokens stay in a 0600 file, never in the store, never printed.
+    #[command(subcommand)]
+    Auth(cmd::auth::AuthCommand),
+    /// Follow one account as the logged-in user: shows what it will send and asks (--yes for
+    /// scripts, --dry-run to only print the request).
+    Follow(cmd::follow::Args),
 }
 
 fn main() -> ExitCode {
@@ -167,6 +174,8 @@ fn main() -> ExitCode {
         Command::Users(a) => cmd::collect::run_users(a),
         Command::Stream(c) => cmd::collect::stream::run(c),
         Command::Config(c) => cmd::config::run(c),
+        Command::Auth(args) => cmd::auth::run(args),
+        Command::Follow(args) => cmd::follow::run(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

@@ -52,6 +52,30 @@ create_exception!(
 );
 create_exception!(
     rapport._native,
+    OAuthError,
+    AuthError,
+    "The OAuth 2.0 login or token refresh failed: a refused or stale authorization, a state that does not match, a code or refresh token X no longer accepts, an expired token that cannot be refreshed."
+);
+create_exception!(
+    rapport._native,
+    MissingScopeError,
+    AuthError,
+    "The user token lacks a scope the call needs. `.scope` names it, `.granted` lists the scopes the token has (empty when unknown)."
+);
+create_exception!(
+    rapport._native,
+    NotPermittedError,
+    ApiError,
+    "X does not let this user do this (403 not permitted: replies restricted, a duplicate post, a blocked or protected account)."
+);
+create_exception!(
+    rapport._native,
+    UnknownOutcomeError,
+    ApiError,
+    "A write was sent and its answer was lost (timeout, dropped connection, server error): it may or may not have been applied, and it was not sent again. `.text` is the post's text, for a reply."
+);
+create_exception!(
+    rapport._native,
     ConfigError,
     RapportError,
     "A setting or argument rapport cannot use (a bad file format, a missing token, a wrong option)."
@@ -102,6 +126,27 @@ pub(crate) enum Error {
     Auth { message: String, status: u16 },
     /// A resource the API does not know.
     NotFound { message: String },
+    /// The OAuth 2.0 flow or a refresh failed.
+    OAuth {
+        message: String,
+        status: Option<u16>,
+    },
+    /// The user token lacks a scope.
+    MissingScope {
+        message: String,
+        scope: String,
+        granted: Vec<String>,
+    },
+    /// X does not permit the action.
+    NotPermitted {
+        message: String,
+        status: Option<u16>,
+    },
+    /// A write whose answer was lost; not sent again.
+    UnknownOutcome {
+        message: String,
+        text: Option<String>,
+    },
     /// A bad setting or argument.
     Config(String),
     /// A taxonomy problem.
@@ -189,6 +234,34 @@ impl Error {
                 NotFoundError::new_err(message),
                 &[("status", obj(py, 404_u16))],
             ),
+            Error::OAuth { message, status } => with_attrs(
+                py,
+                OAuthError::new_err(message),
+                &[("status", obj(py, status))],
+            ),
+            Error::MissingScope {
+                message,
+                scope,
+                granted,
+            } => with_attrs(
+                py,
+                MissingScopeError::new_err(message),
+                &[
+                    ("status", obj(py, 403_u16)),
+                    ("scope", obj(py, scope)),
+                    ("granted", obj(py, granted)),
+                ],
+            ),
+            Error::NotPermitted { message, status } => with_attrs(
+                py,
+                NotPermittedError::new_err(message),
+                &[("status", obj(py, status))],
+            ),
+            Error::UnknownOutcome { message, text } => with_attrs(
+                py,
+                UnknownOutcomeError::new_err(message),
+                &[("text", obj(py, text))],
+            ),
             Error::Config(m) => ConfigError::new_err(m),
             Error::Taxonomy(m) => TaxonomyError::new_err(m),
             Error::UnknownAccount(accounts) => {
@@ -221,6 +294,10 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AuthError", py.get_type::<AuthError>())?;
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("OAuthError", py.get_type::<OAuthError>())?;
+    m.add("MissingScopeError", py.get_type::<MissingScopeError>())?;
+    m.add("NotPermittedError", py.get_type::<NotPermittedError>())?;
+    m.add("UnknownOutcomeError", py.get_type::<UnknownOutcomeError>())?;
     m.add("TaxonomyError", py.get_type::<TaxonomyError>())?;
     m.add("UnknownAccountError", py.get_type::<UnknownAccountError>())?;
     let none = py.None();
@@ -229,6 +306,11 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     py.get_type::<ApiError>().setattr("status", &none)?;
     py.get_type::<RateLimitError>().setattr("reset_at", &none)?;
+    py.get_type::<MissingScopeError>().setattr("scope", &none)?;
+    py.get_type::<MissingScopeError>()
+        .setattr("granted", pyo3::types::PyList::empty(py))?;
+    py.get_type::<UnknownOutcomeError>()
+        .setattr("text", &none)?;
     py.get_type::<UnknownAccountError>()
         .setattr("accounts", pyo3::types::PyList::empty(py))?;
     Ok(())

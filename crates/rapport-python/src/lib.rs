@@ -32,6 +32,7 @@ mod inbox;
 mod skills;
 mod table;
 mod talent;
+mod user_client;
 
 use errors::Error;
 
@@ -105,6 +106,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyAsyncXClient>()?;
     m.add_class::<client::PyStreamBatches>()?;
     m.add_class::<config::PyConfig>()?;
+    m.add_class::<user_client::PyOAuth2PKCE>()?;
+    m.add_class::<user_client::PyXUserClient>()?;
+    m.add_class::<user_client::PyAsyncXUserClient>()?;
     m.add_class::<skills::PyJobProfile>()?;
     m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
     m.add_function(wrap_pyfunction!(talent::py_impact_ratios, m)?)?;

@@ -4,11 +4,13 @@
 //! their posts (a repost carries the original's text), their id in other posts' reply targets and
 //! mention lists, `@handle` in other posts' texts and in bios (replaced by
 //! [`REDACTED_MENTION`](crate::REDACTED_MENTION)), candidate records with their handle, derived
-//! results, and the watches that name them. It leaves only tombstones — keyed hashes (HMAC-SHA256
-//! under the store key, which is not in the file) of the id and the handle — which later writes check
-//! so that a sync does not bring the person back, and one audit entry that names them only by their
-//! pseudonymous key, whose mapping row it deletes. Then it rewrites the file (`VACUUM`) and truncates the write-ahead log, so the bytes are gone
-//! from disk, not only from queries; `secure_delete` (always on) zeroes deleted content in between.
+//! results, the watches that name them, the drafts that answer them (sent or not; `@handle` in other
+//! drafts is redacted). It leaves only tombstones — keyed hashes (HMAC-SHA256 under the store key,
+//! which is not in the file) of the id and the handle — which later writes check so that a sync does
+//! not bring the person back, and one audit entry that names them only by their pseudonymous key,
+//! whose mapping row it deletes. Then it rewrites the file (`VACUUM`) and truncates the write-ahead
+//! log, so the bytes are gone from disk, not only from queries; `secure_delete` (always on) zeroes
+//! deleted content in between.
 
 use std::collections::HashSet;
 
@@ -40,6 +42,11 @@ pub struct ForgetReport {
     pub candidates_deleted: usize,
     /// Derived results removed.
     pub derived_deleted: usize,
+    /// Drafts removed because they answer one of the person's posts.
+    pub drafts_deleted: usize,
+    /// Other drafts (their text or their last error) in which an `@handle` of the person was
+    /// replaced.
+    pub drafts_redacted: usize,
     /// Watches removed because they named the person (their timeline or mentions, a search for
     /// their handle or id, or a watch name containing their handle).
     pub watches_removed: usize,
@@ -457,6 +464,8 @@ fn erase(
     }
 
     report.watches_removed = remove_watches(tx, &id_set, &hk_set)?;
+    (report.drafts_deleted, report.drafts_redacted) =
+        erase_drafts(tx, &id_set, &hk_set, &their_posts)?;
 
     // The audit entry first, under the person's pseudonymous key (so the log shows which earlier
     // entries concerned the person now erased), then the tombstones (keyed hashes), then the key's
@@ -479,11 +488,66 @@ fn erase(
         "candidates_deleted": report.candidates_deleted,
         "derived_deleted": report.derived_deleted,
         "watches_removed": report.watches_removed,
+        "drafts_deleted": report.drafts_deleted,
+        "drafts_redacted": report.drafts_redacted,
     });
     audit::append(tx, env, &e)?;
     write_tombstones(tx, &digests)?;
     unlink_people(tx, &ids)?;
     Ok(report)
+}
+
+/// Deletes the drafts that answer the person (their post, or a post of theirs already gone whose
+/// author the draft kept), whatever their state, and redacts `@handle` in the text and the error of
+/// the others. Returns (deleted, redacted).
+fn erase_drafts(
+    tx: &Transaction<'_>,
+    ids: &HashSet<&str>,
+    handles: &HashSet<&str>,
+    their_posts: &HashSet<String>,
+) -> Result<(usize, usize)> {
+    let forgotten = |h: &str| handles.contains(normalize_handle(h).as_str());
+    let mut doomed = Vec::new();
+    let mut fixed = Vec::new();
+    {
+        let mut st =
+            tx.prepare("SELECT id, in_reply_to, in_reply_to_author, text, error FROM drafts")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let post: String = r.get(1)?;
+            let author: Option<String> = r.get(2)?;
+            if their_posts.contains(&post) || author.is_some_and(|a| ids.contains(a.as_str())) {
+                doomed.push(id);
+                continue;
+            }
+            let text: String = r.get(3)?;
+            let error: Option<String> = r.get(4)?;
+            let (text, n) = redact(&text, forgotten);
+            let (text, m) = redact_urls(&text, forgotten);
+            let (error, k) = match error {
+                Some(e) => {
+                    let (e, k) = redact(&e, forgotten);
+                    let (e, j) = redact_urls(&e, forgotten);
+                    (Some(e), k + j)
+                }
+                None => (None, 0),
+            };
+            if n + m + k > 0 {
+                fixed.push((id, text, error));
+            }
+        }
+    }
+    for id in &doomed {
+        tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+    }
+    for (id, text, error) in &fixed {
+        tx.execute(
+            "UPDATE drafts SET text = ?2, error = ?3 WHERE id = ?1",
+            params![id, text, error],
+        )?;
+    }
+    Ok((doomed.len(), fixed.len()))
 }
 
 /// How many of `digests` are not tombstones yet (what [`write_tombstones`] will add).

@@ -73,6 +73,36 @@ pub enum StoreError {
          `rapport score --keep-candidates` or `Store::upsert_candidates`)"
     )]
     UnknownCandidate(String),
+    /// No post with this id is stored (a draft answers a stored post, so the person approving it sees
+    /// what it answers).
+    #[error(
+        "store: no post with id {0:?} is stored; import or sync the conversation first (a draft \
+         answers a stored post, so whoever approves it can see what it answers)"
+    )]
+    UnknownPost(String),
+    /// No draft with this id.
+    #[error("store: no draft with id {0}")]
+    UnknownDraft(i64),
+    /// The draft was sent, or may have been, and is never sent again.
+    #[error(
+        "draft {id} is {state}{}: {}",
+        post_id.as_deref().map(|p| format!(" (post {p})")).unwrap_or_default(),
+        if *state == "sent" {
+            "it was sent already, and nothing is sent twice"
+        } else {
+            "its last send may have been published (the answer was lost or the sending process \
+             stopped), so it is not sent again; check the account's replies, and if the reply is \
+             not there, write a new draft"
+        }
+    )]
+    DraftNotSendable {
+        /// The draft.
+        id: i64,
+        /// Its state: `sent`, `sending` or `unknown_outcome`.
+        state: &'static str,
+        /// The id X returned, when it was sent.
+        post_id: Option<String>,
+    },
     /// Nothing in the store and nothing to forget was recognised in the request.
     #[error("store: {0:?} is neither an account id, a handle nor a profile URL")]
     NotAPerson(String),

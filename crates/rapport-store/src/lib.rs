@@ -25,6 +25,9 @@
 //! - **X compliance events are honoured.** [`Store::apply_compliance`] removes deleted and
 //!   protected posts and deleted, protected, suspended and deactivated accounts with their posts,
 //!   tombstones them as erasure does, and logs it in the same transaction.
+//! - **A draft is sent at most once.** [`Store::begin_send`] and [`Store::finish_send`] bracket the
+//!   one request; a draft that was sent, or may have been, is never sent again, and every attempt is
+//!   in the audit log with the id X returned.
 //! - **The audit log is append-only**, enforced by triggers, hash-chained, and names people only by
 //!   random pseudonyms whose mapping erasure deletes.
 //!
@@ -70,14 +73,15 @@ pub use key::{KEY_ENV, key_path};
 pub use lock::SyncLock;
 pub use schema::SCHEMA_VERSION;
 pub use store::{
-    CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, DuplicatePolicy, MAX_LISTED_CONFLICTS,
-    PostConflict, REDACTED_MENTION, SaveReport, Store, SyncCursor, Watch, WatchKind,
+    CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, Draft, DraftState, DuplicatePolicy,
+    MAX_LISTED_CONFLICTS, PostConflict, REDACTED_MENTION, SaveReport, SendOutcome, Store,
+    SyncCursor, Watch, WatchKind,
 };
 
 #[doc(hidden)]
 pub mod __private {
-    //! For the migration tests: the SQL of schema versions 1 and 2, and the v2 pseudonym.
-    pub use crate::schema::{V1_SQL, V2_SQL, legacy_digest};
+    //! For the migration tests: the SQL of schema versions 1, 2 and 5, and the v2 pseudonym.
+    pub use crate::schema::{V1_SQL, V2_SQL, V5_DRAFTS_SQL, legacy_digest};
 }
 
 #[cfg(test)]

@@ -7,13 +7,18 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 5;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] =
-    [v1_initial, v2_watches_tombstones, v3_keyed_erasure];
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
+    v1_initial,
+    v2_watches_tombstones,
+    v3_keyed_erasure,
+    v4_follow_snapshots,
+    v5_drafts,
+];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
 /// and its cursor were one row of `sync_state`.
@@ -260,6 +265,40 @@ DROP TRIGGER audit_log_no_delete;
         [],
     )?;
     Ok(())
+}
+
+/// Version 4 is the follow snapshots' version. Their tables come with their own migration; in this
+/// build the step only moves the version on, so that version 5 (drafts) is the same step in every
+/// build and depends on nothing version 4 creates.
+fn v4_follow_snapshots(_tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    Ok(())
+}
+
+/// The SQL of migration 5: replies written in rapport and sent only after a person approved them
+/// (see `Store::add_draft`). Independent of every table but `posts` (which it only reads at run time).
+pub const V5_DRAFTS_SQL: &str = r"
+CREATE TABLE drafts (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the audit log names drafts by id
+    text               TEXT NOT NULL,
+    in_reply_to        TEXT NOT NULL,      -- the post answered
+    in_reply_to_author TEXT,               -- its author's account id (what erasure looks for)
+    author             TEXT NOT NULL,      -- the person who wrote the draft (an operator, not an X account)
+    created_at         TEXT NOT NULL,
+    state              TEXT NOT NULL DEFAULT 'draft'
+                       CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'unknown_outcome')),
+    post_id            TEXT,               -- the id X returned for the reply
+    error              TEXT,               -- why the last attempt failed
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    attempted_at       TEXT,
+    sent_by            TEXT                -- the person who approved the last attempt
+);
+CREATE INDEX drafts_in_reply_to ON drafts(in_reply_to);
+CREATE INDEX drafts_in_reply_to_author ON drafts(in_reply_to_author);
+";
+
+/// Version 5: drafts of replies, each sent once, after a person approved it.
+fn v5_drafts(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V5_DRAFTS_SQL)
 }
 
 /// The salted SHA-256 of schema version 2 (`salt || 0 || value`), hex: how legacy tombstones and

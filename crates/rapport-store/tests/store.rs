@@ -7,7 +7,9 @@ use std::path::Path;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport_core::candidates::{Candidate, Handle};
 use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
-use rapport_store::{AuditEntry, AuditRecord, Cursor, Store, StoreError, Watch, WatchKind};
+use rapport_store::{
+    AuditEntry, AuditRecord, Cursor, DraftState, SendOutcome, Store, StoreError, Watch, WatchKind,
+};
 use serde_json::json;
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -317,6 +319,9 @@ const ADA_HANDLE: &str = "ada_quietcoder";
 const PHRASE: &str = "zanzibar-marmalade-7781";
 
 /// Ada (to be forgotten), Bob and the org, with every way Ada can appear in other people's data.
+/// Words only a draft to Ada holds.
+const DRAFT_PHRASE: &str = "our kettlebell-clubs meet thursdays";
+
 fn ada_corpus() -> Corpus {
     let mut c = Corpus::new();
     c.add_account(Account::new("1", "acme_careers"));
@@ -424,11 +429,64 @@ fn forget_leaves_no_trace_in_the_file() {
     let mut e = AuditEntry::new("score");
     e.cohort = vec![ADA_ID.into(), "555".into()];
     s.audit_append(&e).unwrap();
+    // Drafts: one unsent answer to her post 101, one sent answer to her post 100 (its failed first
+    // attempt's error names her), one answer to Bob that mentions her, one answer to Bob that does not.
+    let unsent = s
+        .add_draft(
+            "101",
+            &format!("Hi @Ada_QuietCoder, {DRAFT_PHRASE}"),
+            "maria",
+        )
+        .unwrap();
+    let sent = s
+        .add_draft("100", "Thanks @Ada_QuietCoder!", "maria")
+        .unwrap();
+    s.begin_send(sent.id, "maria").unwrap();
+    s.finish_send(
+        sent.id,
+        &SendOutcome::Failed {
+            kind: "rate_limited".into(),
+            error: "429 for the reply to @Ada_QuietCoder".into(),
+        },
+    )
+    .unwrap();
+    s.begin_send(sent.id, "maria").unwrap();
+    s.finish_send(
+        sent.id,
+        &SendOutcome::Sent {
+            post_id: Some("1790000000000000777".into()),
+        },
+    )
+    .unwrap();
+    let to_bob = s
+        .add_draft(
+            "200",
+            "@bob_b and @Ada_QuietCoder are both welcome",
+            "maria",
+        )
+        .unwrap();
+    let plain = s
+        .add_draft("202", "Glad you liked it, Bob", "maria")
+        .unwrap();
+    let mut bob_failed = s.add_draft("200", "Bob, see you there", "maria").unwrap();
+    s.begin_send(bob_failed.id, "maria").unwrap();
+    bob_failed = s
+        .finish_send(
+            bob_failed.id,
+            &SendOutcome::Failed {
+                kind: "not_permitted".into(),
+                error: "403: @ada_quietcoder limited who can reply".into(),
+            },
+        )
+        .unwrap();
 
     // Before: the bytes are there (so the test below can fail).
     let before = file_bytes(&path);
     assert!(
-        contains(&before, ADA_ID) && contains(&before, ADA_HANDLE) && contains(&before, PHRASE)
+        contains(&before, ADA_ID)
+            && contains(&before, ADA_HANDLE)
+            && contains(&before, PHRASE)
+            && contains(&before, DRAFT_PHRASE)
     );
 
     let r = s.forget("@Ada_QuietCoder").unwrap();
@@ -441,12 +499,26 @@ fn forget_leaves_no_trace_in_the_file() {
     assert_eq!(r.candidates_deleted, 1);
     assert_eq!(r.derived_deleted, 1);
     assert_eq!(r.tombstones, 2);
+    // The two drafts answering her posts; the two to Bob that named her are redacted.
+    assert_eq!((r.drafts_deleted, r.drafts_redacted), (2, 2));
     assert!(r.wal_truncated);
 
     let after = file_bytes(&path);
-    for needle in [ADA_ID, ADA_HANDLE, PHRASE, "Quietcoder"] {
+    for needle in [ADA_ID, ADA_HANDLE, PHRASE, "Quietcoder", DRAFT_PHRASE] {
         assert!(!contains(&after, needle), "{needle:?} is still in the file");
     }
+    let drafts = s.drafts().unwrap();
+    assert_eq!(
+        drafts.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [to_bob.id, plain.id, bob_failed.id]
+    );
+    assert_eq!(drafts[0].text, "@bob_b and @[forgotten] are both welcome");
+    assert_eq!(drafts[1].text, "Glad you liked it, Bob");
+    assert_eq!(
+        drafts[2].error.as_deref(),
+        Some("403: @[forgotten] limited who can reply")
+    );
+    assert!(s.draft(unsent.id).unwrap().is_none());
 
     // What is not hers stays, redacted where it named her.
     let c = s.load_corpus().unwrap();
@@ -699,4 +771,171 @@ fn candidates_upsert_and_list() {
     assert_eq!(s.candidates().unwrap().len(), 2);
     assert!(s.remove_candidate("E2").unwrap());
     assert!(s.candidate("E2").unwrap().is_none());
+}
+
+/// A corpus with one question to the organisation.
+fn question_corpus() -> Corpus {
+    Corpus::from_parts(
+        [Account::new("1", "acme_careers"), Account::new("2", "ada")],
+        [Post::new(
+            "11",
+            "2",
+            "@acme_careers is the role remote?",
+            t(5, 9),
+        )],
+    )
+}
+
+#[test]
+fn a_draft_is_sent_at_most_once_and_every_attempt_is_audited() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&question_corpus()).unwrap();
+    assert!(matches!(
+        s.add_draft("12", "hello", "maria"),
+        Err(StoreError::UnknownPost(p)) if p == "12"
+    ));
+    assert!(matches!(
+        s.add_draft("11", "  ", "maria"),
+        Err(StoreError::BadArgument(_))
+    ));
+    assert!(matches!(
+        s.add_draft("11", "hi", " "),
+        Err(StoreError::BadArgument(_))
+    ));
+    let d = s.add_draft("11", "Yes, fully remote.", "maria").unwrap();
+    assert_eq!(d.state, DraftState::Draft);
+    assert_eq!(d.in_reply_to_author.as_deref(), Some("2"));
+    assert_eq!((d.attempts, d.post_id.as_ref()), (0, None));
+    assert!(matches!(
+        s.finish_send(d.id, &SendOutcome::Sent { post_id: None }),
+        Err(StoreError::BadArgument(_))
+    ));
+
+    // Refused by X: nothing was published, so a person may approve it again.
+    s.begin_send(d.id, "maria").unwrap();
+    let failed = SendOutcome::Failed {
+        kind: "rate_limited".into(),
+        error: "429 Too Many Requests, resets at 10:15".into(),
+    };
+    let d1 = s.finish_send(d.id, &failed).unwrap();
+    assert_eq!(d1.state, DraftState::Failed);
+    assert_eq!(
+        d1.error.as_deref(),
+        Some("429 Too Many Requests, resets at 10:15")
+    );
+
+    // The second attempt's answer is lost: it may have been published; never again.
+    let sending = s.begin_send(d.id, "jonas").unwrap();
+    assert_eq!((sending.state, sending.attempts), (DraftState::Sending, 2));
+    assert_eq!(sending.sent_by.as_deref(), Some("jonas"));
+    // While it is sending, a second command cannot send it.
+    assert!(matches!(
+        s.begin_send(d.id, "maria"),
+        Err(StoreError::DraftNotSendable {
+            state: "sending",
+            ..
+        })
+    ));
+    let lost = SendOutcome::UnknownOutcome {
+        error: "POST /2/tweets: unknown outcome (no answer within 2 s)".into(),
+    };
+    let d2 = s.finish_send(d.id, &lost).unwrap();
+    assert_eq!(d2.state, DraftState::UnknownOutcome);
+    let e = s.begin_send(d.id, "maria").unwrap_err();
+    assert!(e.to_string().contains("is not sent again"), "{e}");
+
+    // A new draft is sent.
+    let n = s
+        .add_draft("11", "Yes, fully remote (EU).", "maria")
+        .unwrap();
+    assert_eq!(n.id, d.id + 1);
+    s.begin_send(n.id, "maria").unwrap();
+    let sent = SendOutcome::Sent {
+        post_id: Some("1790000000000000001".into()),
+    };
+    let n = s.finish_send(n.id, &sent).unwrap();
+    assert_eq!(n.state, DraftState::Sent);
+    let e = s.begin_send(n.id, "maria").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "draft {} is sent (post 1790000000000000001): it was sent already, and nothing is sent twice",
+            n.id
+        )
+    );
+    assert!(matches!(
+        s.begin_send(99, "maria"),
+        Err(StoreError::UnknownDraft(99))
+    ));
+
+    // One audit entry per attempt: the approver, a pseudonym for Ada, the outcome and the returned
+    // id; never the text, the answered post or an error message.
+    let log = s.audit_log().unwrap();
+    let sends: Vec<&AuditRecord> = log.iter().filter(|r| r.action == "send").collect();
+    assert_eq!(sends.len(), 3);
+    let outcomes: Vec<(&str, &str, &serde_json::Value, &serde_json::Value)> = sends
+        .iter()
+        .map(|r| {
+            (
+                r.actor.as_str(),
+                r.details["outcome"].as_str().unwrap(),
+                &r.details["post_id"],
+                &r.details["error"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("maria", "failed", &json!(null), &json!("rate_limited")),
+            (
+                "jonas",
+                "unknown_outcome",
+                &json!(null),
+                &json!("unknown_outcome")
+            ),
+            ("maria", "sent", &json!("1790000000000000001"), &json!(null)),
+        ]
+    );
+    let ada_key = s.audit_key_of("2").unwrap().unwrap();
+    for r in &sends {
+        assert_eq!(r.cohort, [ada_key.clone()]);
+        let row = serde_json::to_string(r).unwrap();
+        for secret in ["remote", "\"11\"", "429", "no answer"] {
+            assert!(!row.contains(secret), "{secret:?} in the audit row {row}");
+        }
+    }
+    assert_eq!(
+        sends[2].output_digest,
+        Some(AuditEntry::digest(b"Yes, fully remote (EU)."))
+    );
+    assert_eq!(s.audit_verify().unwrap(), Ok(log.len() as u64));
+    assert_eq!(
+        s.drafts()
+            .unwrap()
+            .iter()
+            .map(|d| d.state)
+            .collect::<Vec<_>>(),
+        [DraftState::UnknownOutcome, DraftState::Sent]
+    );
+}
+
+#[test]
+fn a_version_3_file_gains_drafts_when_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    make_v1(&path);
+    // Bring it to version 3 with its own migrations, as rapport 0.1 left it: no drafts table.
+    {
+        let s = Store::open(&path).unwrap();
+        drop(s);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TABLE drafts; PRAGMA user_version = 3;")
+            .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 5);
+    let d = s.add_draft("11", "Thanks, Ada!", "maria").unwrap();
+    assert_eq!((d.id, d.in_reply_to_author.as_deref()), (1, Some("2")));
+    assert_eq!(s.drafts().unwrap().len(), 1);
 }

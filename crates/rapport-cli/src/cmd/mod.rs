@@ -4,10 +4,12 @@
 pub(crate) mod analyses;
 pub(crate) mod analysis;
 pub(crate) mod audit;
+pub(crate) mod auth;
 pub(crate) mod check;
 pub(crate) mod collect;
 pub(crate) mod config;
 pub(crate) mod export;
+pub(crate) mod follow;
 pub(crate) mod forget;
 pub(crate) mod hris_io;
 pub(crate) mod import;

@@ -6,6 +6,7 @@
 //! - `watches`: watches, their cursors, and sync pages that move a cursor with their data;
 //! - `candidates`: candidate records;
 //! - `derived`: derived results about an account;
+//! - `drafts`: drafts of replies and the record of each send;
 //! - `redact`: tombstones and the redaction of forgotten people inside other people's data.
 
 use std::collections::HashSet;
@@ -21,12 +22,14 @@ use crate::schema;
 
 mod candidates;
 mod derived;
+mod drafts;
 mod load;
 mod posts;
 mod redact;
 mod watches;
 
 pub use candidates::CandidateUpsertReport;
+pub use drafts::{Draft, DraftState, SendOutcome};
 pub use posts::{DuplicatePolicy, MAX_LISTED_CONFLICTS, PostConflict, SaveReport};
 pub use redact::REDACTED_MENTION;
 #[cfg(test)]

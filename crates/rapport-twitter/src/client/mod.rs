@@ -22,6 +22,7 @@ mod conversation;
 mod endpoints;
 mod error;
 mod jsonl;
+pub mod oauth2;
 mod outcome;
 mod page;
 mod pagination;
@@ -30,6 +31,7 @@ mod ratelimit;
 mod retry;
 mod source;
 mod transport;
+pub mod user_client;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -56,6 +58,7 @@ pub use params::{Fields, Returns};
 pub use ratelimit::{Decision, RateLimit, RateLimitInfo, RateLimitPolicy};
 pub use retry::RetryPolicy;
 pub use source::drop_bad_items;
+pub use user_client::{UserClientError, WriteRequest, WriteResult, XUserClient};
 
 /// The X API v2 client. Cheap to clone (the state is shared); `Send + Sync`, and its futures and
 /// streams are `'static`, so it can be driven from any runtime thread (the Python binding does).
