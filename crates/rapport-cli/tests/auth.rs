@@ -50,12 +50,22 @@ fn status_shows_scopes_and_expiry_never_the_token() {
     let f = file.to_str().unwrap();
     let r = rapport_input(&["auth", "status", "--token-file", f], &[], "");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("scopes:        tweet.read users.read offline.access"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("scopes:        tweet.read users.read offline.access"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("(in 1 h 56 min)"), "{}", r.stdout);
     assert!(r.stdout.contains("refresh token: yes"), "{}", r.stdout);
-    assert!(r.stdout.contains("client id:     my-client-id"), "{}", r.stdout);
     assert!(
-        r.stdout.contains("missing:       tweet.write follows.write like.write"),
+        r.stdout.contains("client id:     my-client-id"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("missing:       tweet.write follows.write like.write"),
         "{}",
         r.stdout
     );
@@ -64,7 +74,10 @@ fn status_shows_scopes_and_expiry_never_the_token() {
     let r = rapport_input(&["auth", "status", "--token-file", f, "--json"], &[], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["missing_scopes"], json!(["tweet.write", "follows.write", "like.write"]));
+    assert_eq!(
+        v["missing_scopes"],
+        json!(["tweet.write", "follows.write", "like.write"])
+    );
     assert_eq!(v["expired"], false);
     assert_eq!(v["has_refresh_token"], true);
     assert_no_token(&r.stdout);
@@ -76,7 +89,10 @@ fn status_shows_scopes_and_expiry_never_the_token() {
         "",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("source:        environment variable RAPPORT_X_USER_TOKEN"));
+    assert!(
+        r.stdout
+            .contains("source:        environment variable RAPPORT_X_USER_TOKEN")
+    );
     assert!(r.stdout.contains("scopes:        unknown"));
     assert_no_token(&r.stdout);
 }
@@ -92,13 +108,25 @@ fn status_refuses_a_token_file_others_can_read_and_names_a_missing_one() {
     let f = file.to_str().unwrap();
     let r = rapport_input(&["auth", "status", "--token-file", f], &[], "");
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("mode 640") && r.stderr.contains("chmod 600"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("mode 640") && r.stderr.contains("chmod 600"),
+        "{}",
+        r.stderr
+    );
     assert_no_token(&r.stderr);
 
     let missing = dir.path().join("none.json");
-    let r = rapport_input(&["auth", "status", "--token-file", missing.to_str().unwrap()], &[], "");
+    let r = rapport_input(
+        &["auth", "status", "--token-file", missing.to_str().unwrap()],
+        &[],
+        "",
+    );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("run `rapport auth login` first"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("run `rapport auth login` first"),
+        "{}",
+        r.stderr
+    );
 }
 
 async fn token_endpoint() -> MockServer {
@@ -131,13 +159,18 @@ fn read_url(out: &mut impl BufRead) -> String {
 }
 
 fn query(url: &str) -> HashMap<String, String> {
-    url::Url::parse(url).unwrap().query_pairs().into_owned().collect()
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
 }
 
 fn check_exchange(requests: &[Request], url_query: &HashMap<String, String>, redirect: &str) {
     assert_eq!(requests.len(), 1);
-    let form: HashMap<String, String> =
-        url::form_urlencoded::parse(&requests[0].body).into_owned().collect();
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&requests[0].body)
+        .into_owned()
+        .collect();
     assert_eq!(form["grant_type"], "authorization_code");
     assert_eq!(form["code"], "code-from-x");
     assert_eq!(form["redirect_uri"], redirect);
@@ -155,15 +188,25 @@ async fn login_with_a_pasted_callback_url_saves_a_private_token_file() {
     let redirect = "https://hr.example.org/x/callback";
     let mut child = spawn(
         &[
-            "auth", "login", "--paste", "--client-id", "my-client-id", "--redirect-uri", redirect,
-            "--token-file", file.to_str().unwrap(),
+            "auth",
+            "login",
+            "--paste",
+            "--client-id",
+            "my-client-id",
+            "--redirect-uri",
+            redirect,
+            "--token-file",
+            file.to_str().unwrap(),
         ],
         &[("RAPPORT_X_TOKEN_URL", &token_url)],
     );
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let url = tokio::task::block_in_place(|| read_url(&mut out));
     let q = query(&url);
-    assert!(url.starts_with("https://x.com/i/oauth2/authorize?"), "{url}");
+    assert!(
+        url.starts_with("https://x.com/i/oauth2/authorize?"),
+        "{url}"
+    );
     assert_eq!(q["scope"], ALL);
     assert_eq!(q["code_challenge_method"], "S256");
     let mut stdin = child.stdin.take().unwrap();
@@ -173,10 +216,18 @@ async fn login_with_a_pasted_callback_url_saves_a_private_token_file() {
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(status.success(), "{rest}{err}");
     assert!(rest.contains("Logged in. Tokens saved to"), "{rest}");
-    assert!(rest.contains("warning: X did not grant like.write"), "{rest}");
+    assert!(
+        rest.contains("warning: X did not grant like.write"),
+        "{rest}"
+    );
     assert_no_token(&format!("{url}{rest}{err}"));
     check_exchange(&server.received_requests().await.unwrap(), &q, redirect);
     let saved: serde_json::Value =
@@ -205,8 +256,16 @@ async fn login_listens_on_the_loopback_redirect_and_checks_the_state() {
     let token_url = format!("{}/2/oauth2/token", server.uri());
     let mut child = spawn(
         &[
-            "auth", "login", "--client-id", "my-client-id", "--redirect-uri", &redirect,
-            "--token-file", file.to_str().unwrap(), "--wait", "20",
+            "auth",
+            "login",
+            "--client-id",
+            "my-client-id",
+            "--redirect-uri",
+            &redirect,
+            "--token-file",
+            file.to_str().unwrap(),
+            "--wait",
+            "20",
         ],
         &[("RAPPORT_X_TOKEN_URL", &token_url)],
     );
@@ -229,17 +288,33 @@ async fn login_listens_on_the_loopback_redirect_and_checks_the_state() {
     let file = dir.path().join("y.json");
     let mut child = spawn(
         &[
-            "auth", "login", "--client-id", "my-client-id", "--redirect-uri", &redirect,
-            "--token-file", file.to_str().unwrap(), "--wait", "20",
+            "auth",
+            "login",
+            "--client-id",
+            "my-client-id",
+            "--redirect-uri",
+            &redirect,
+            "--token-file",
+            file.to_str().unwrap(),
+            "--wait",
+            "20",
         ],
-        &[("RAPPORT_X_TOKEN_URL", &format!("{}/2/oauth2/token", server.uri()))],
+        &[(
+            "RAPPORT_X_TOKEN_URL",
+            &format!("{}/2/oauth2/token", server.uri()),
+        )],
     );
     let mut out = BufReader::new(child.stdout.take().unwrap());
     tokio::task::block_in_place(|| read_url(&mut out));
     reqwest_get(&format!("{redirect}?state=forged&code=code-from-x")).await;
     let status = tokio::task::block_in_place(|| child.wait()).unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert_eq!(status.code(), Some(1));
     assert!(err.contains("the state does not match"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -271,9 +346,11 @@ async fn user_endpoints(server: &MockServer) {
         .await;
     Mock::given(method("GET"))
         .and(path("/2/users/me"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": {"id": ME, "name": "Acme", "username": "acme_careers"}}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": {"id": ME, "name": "Acme", "username": "acme_careers"}}),
+            ),
+        )
         .mount(server)
         .await;
 }
@@ -305,15 +382,25 @@ async fn posts_received(server: &MockServer) -> usize {
 async fn follow_shows_asks_and_sends_once() {
     let server = MockServer::start().await;
     user_endpoints(&server).await;
-    follow_mock(200, json!({"data": {"following": true, "pending_follow": false}}))
-        .mount(&server)
-        .await;
+    follow_mock(
+        200,
+        json!({"data": {"following": true, "pending_follow": false}}),
+    )
+    .mount(&server)
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("t.json");
     write_token_file(&file, ALL, 7_000);
     let base = server.uri();
     let f = file.to_str().unwrap();
-    let args = ["follow", "@alan_dev", "--token-file", f, "--base-url", &base];
+    let args = [
+        "follow",
+        "@alan_dev",
+        "--token-file",
+        f,
+        "--base-url",
+        &base,
+    ];
 
     // Dry run: the request, nothing sent.
     let mut dry: Vec<&str> = args.to_vec();
@@ -321,16 +408,30 @@ async fn follow_shows_asks_and_sends_once() {
     let r = tokio::task::block_in_place(|| rapport_input(&dry, &[], ""));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Dry run: nothing was sent. @acme_careers (id 6253282) would follow @alan_dev (id 2244994945)"), "{}", r.stdout);
-    assert!(r.stdout.contains(&format!(
-        r#"POST {base}/2/users/{ME}/following {{"target_user_id":"2244994945"}}"#
-    )), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            r#"POST {base}/2/users/{ME}/following {{"target_user_id":"2244994945"}}"#
+        )),
+        "{}",
+        r.stdout
+    );
     assert_eq!(posts_received(&server).await, 0);
 
     // Asked, answered no: nothing sent, exit 1.
     let r = tokio::task::block_in_place(|| rapport_input(&args, &[], "n\n"));
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.stderr.contains("@acme_careers (id 6253282) will follow @alan_dev (id 2244994945). Proceed? [y/N]"), "{}", r.stderr);
-    assert!(r.stderr.contains("cancelled: nothing was sent"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "@acme_careers (id 6253282) will follow @alan_dev (id 2244994945). Proceed? [y/N]"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("cancelled: nothing was sent"),
+        "{}",
+        r.stderr
+    );
     // No answer at all (a script without --yes): the same.
     let r = tokio::task::block_in_place(|| rapport_input(&args, &[], ""));
     assert_eq!(r.code, 1);
@@ -339,7 +440,12 @@ async fn follow_shows_asks_and_sends_once() {
     // Answered yes: sent once.
     let r = tokio::task::block_in_place(|| rapport_input(&args, &[], "y\n"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("@acme_careers (id 6253282) now follows @alan_dev (id 2244994945)."), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("@acme_careers (id 6253282) now follows @alan_dev (id 2244994945)."),
+        "{}",
+        r.stdout
+    );
     assert_eq!(posts_received(&server).await, 1);
 
     // --yes: no question.
@@ -359,16 +465,31 @@ async fn follow_shows_asks_and_sends_once() {
 async fn follow_errors_are_clear_and_never_retried() {
     let server = MockServer::start().await;
     user_endpoints(&server).await;
-    follow_mock(429, json!({"title": "Too Many Requests", "type": "about:blank", "status": 429}))
-        .mount(&server)
-        .await;
+    follow_mock(
+        429,
+        json!({"title": "Too Many Requests", "type": "about:blank", "status": 429}),
+    )
+    .mount(&server)
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("t.json");
     write_token_file(&file, ALL, 7_000);
     let base = server.uri();
     let f = file.to_str().unwrap();
     let r = tokio::task::block_in_place(|| {
-        rapport_input(&["follow", "alan_dev", "--yes", "--token-file", f, "--base-url", &base], &[], "")
+        rapport_input(
+            &[
+                "follow",
+                "alan_dev",
+                "--yes",
+                "--token-file",
+                f,
+                "--base-url",
+                &base,
+            ],
+            &[],
+            "",
+        )
     });
     assert_eq!(r.code, 1);
     assert!(
@@ -381,10 +502,26 @@ async fn follow_errors_are_clear_and_never_retried() {
     // A token without follows.write: refused before sending, naming the scope.
     write_token_file(&file, "tweet.read users.read offline.access", 7_000);
     let r = tokio::task::block_in_place(|| {
-        rapport_input(&["follow", "alan_dev", "--yes", "--token-file", f, "--base-url", &base], &[], "")
+        rapport_input(
+            &[
+                "follow",
+                "alan_dev",
+                "--yes",
+                "--token-file",
+                f,
+                "--base-url",
+                &base,
+            ],
+            &[],
+            "",
+        )
     });
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("needs the scope `follows.write`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("needs the scope `follows.write`"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(posts_received(&server).await, 1);
     assert_no_token(&r.stderr);
 }
@@ -409,7 +546,15 @@ async fn follow_refreshes_an_expiring_token_with_the_token_files_client_id() {
     let token_url = format!("{base}/2/oauth2/token");
     let r = tokio::task::block_in_place(|| {
         rapport_input(
-            &["follow", "alan_dev", "--dry-run", "--token-file", file.to_str().unwrap(), "--base-url", &base],
+            &[
+                "follow",
+                "alan_dev",
+                "--dry-run",
+                "--token-file",
+                file.to_str().unwrap(),
+                "--base-url",
+                &base,
+            ],
             &[("RAPPORT_X_TOKEN_URL", &token_url)],
             "",
         )
@@ -451,22 +596,43 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     for chunk in msg.chunks(64) {
         let mut w = [0u32; 64];
         for i in 0..16 {
-            w[i] = u32::from_be_bytes([chunk[4 * i], chunk[4 * i + 1], chunk[4 * i + 2], chunk[4 * i + 3]]);
+            w[i] = u32::from_be_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ]);
         }
         for i in 16..64 {
             let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
             let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
         }
         let mut v = h;
         for i in 0..64 {
             let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
             let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
-            let t1 = v[7].wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+            let t1 = v[7]
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
             let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
             let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
             let t2 = s0.wrapping_add(maj);
-            v = [t1.wrapping_add(t2), v[0], v[1], v[2], v[3].wrapping_add(t1), v[4], v[5], v[6]];
+            v = [
+                t1.wrapping_add(t2),
+                v[0],
+                v[1],
+                v[2],
+                v[3].wrapping_add(t1),
+                v[4],
+                v[5],
+                v[6],
+            ];
         }
         for (a, b) in h.iter_mut().zip(v) {
             *a = a.wrapping_add(b);

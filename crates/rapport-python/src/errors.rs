@@ -309,7 +309,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py.get_type::<MissingScopeError>().setattr("scope", &none)?;
     py.get_type::<MissingScopeError>()
         .setattr("granted", pyo3::types::PyList::empty(py))?;
-    py.get_type::<UnknownOutcomeError>().setattr("text", &none)?;
+    py.get_type::<UnknownOutcomeError>()
+        .setattr("text", &none)?;
     py.get_type::<UnknownAccountError>()
         .setattr("accounts", pyo3::types::PyList::empty(py))?;
     Ok(())

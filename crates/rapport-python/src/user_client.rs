@@ -186,7 +186,9 @@ impl PyOAuth2PKCE {
         }
         let client = OAuth2Client::new(cfg).map_err(Error::from)?;
         let session = match &token_path {
-            Some(p) if p.exists() => Some(UserSession::from_file(p, Some(client.clone())).map_err(Error::from)?),
+            Some(p) if p.exists() => {
+                Some(UserSession::from_file(p, Some(client.clone())).map_err(Error::from)?)
+            }
             _ => None,
         };
         Ok(Self {
@@ -201,7 +203,11 @@ impl PyOAuth2PKCE {
         format!(
             "<rapport.OAuth2PKCE client_id={:?} logged_in={}>",
             self.client.config().client_id,
-            if self.session().is_some() { "True" } else { "False" }
+            if self.session().is_some() {
+                "True"
+            } else {
+                "False"
+            }
         )
         .replace('"', "'")
     }
@@ -314,7 +320,10 @@ impl PyOAuth2PKCE {
     /// ```
     fn refresh<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let session = self.session().ok_or_else(not_logged_in)?;
-        let status = block_on(py, async move { session.refresh().await.map_err(Error::from) })?;
+        let status = block_on(
+            py,
+            async move { session.refresh().await.map_err(Error::from) },
+        )?;
         status_dict(py, &status)
     }
 

@@ -27,8 +27,11 @@ const REDIRECT: &str = "http://127.0.0.1:8765/callback";
 async fn catch_all(server: &MockServer) {
     Mock::given(wiremock::matchers::any())
         .respond_with(|req: &Request| {
-            ResponseTemplate::new(500)
-                .set_body_string(format!("no mock for {} {}", req.method, req.url.path()))
+            ResponseTemplate::new(500).set_body_string(format!(
+                "no mock for {} {}",
+                req.method,
+                req.url.path()
+            ))
         })
         .with_priority(u8::MAX)
         .mount(server)
@@ -43,7 +46,9 @@ fn oauth(server: &MockServer, secret: Option<&str>) -> OAuth2Client {
 }
 
 fn form(req: &Request) -> HashMap<String, String> {
-    url::form_urlencoded::parse(&req.body).into_owned().collect()
+    url::form_urlencoded::parse(&req.body)
+        .into_owned()
+        .collect()
 }
 
 fn query(url: &str) -> HashMap<String, String> {
@@ -85,7 +90,14 @@ fn user_client(server: &MockServer, session: UserSession) -> XUserClient {
 }
 
 fn assert_no_secret(text: &str) {
-    for s in [ACCESS, REFRESH, NEW_ACCESS, NEW_REFRESH, "the-code-from-x", "client-s3cret"] {
+    for s in [
+        ACCESS,
+        REFRESH,
+        NEW_ACCESS,
+        NEW_REFRESH,
+        "the-code-from-x",
+        "client-s3cret",
+    ] {
         assert!(!text.contains(s), "a secret leaked: {text}");
     }
 }
@@ -188,9 +200,7 @@ async fn a_refused_code_names_the_oauth_error_not_the_code() {
     let e = client.exchange(&pending, &cb).await.unwrap_err();
     let msg = e.to_string();
     assert!(
-        msg.ends_with(
-            "400 invalid_request: Value passed for the authorization code was invalid."
-        ),
+        msg.ends_with("400 invalid_request: Value passed for the authorization code was invalid."),
         "{msg}"
     );
     assert_no_secret(&format!("{msg} {e:?}"));
@@ -213,7 +223,10 @@ async fn a_token_about_to_expire_is_refreshed_first_and_saved_0600() {
         .await;
     Mock::given(method("POST"))
         .and(path(format!("/2/users/{ME}/likes")))
-        .and(header("authorization", format!("Bearer {NEW_ACCESS}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {NEW_ACCESS}").as_str(),
+        ))
         .and(body_json(json!({"tweet_id": "1790000000000000001"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"liked": true}})))
         .expect(2)
@@ -223,8 +236,9 @@ async fn a_token_about_to_expire_is_refreshed_first_and_saved_0600() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("x-token.json");
     // 60 s left: inside the refresh margin.
-    let session = UserSession::create_file(&file, tokens(all_scopes(), 60), Some(oauth(&server, None)))
-        .unwrap();
+    let session =
+        UserSession::create_file(&file, tokens(all_scopes(), 60), Some(oauth(&server, None)))
+            .unwrap();
     let client = user_client(&server, session.clone());
     let r = client.like("1790000000000000001").await.unwrap();
     assert_eq!(r.data, Some(json!({"liked": true})));
@@ -249,7 +263,10 @@ async fn a_token_about_to_expire_is_refreshed_first_and_saved_0600() {
     // A token far from expiry is not refreshed: the next call goes straight out.
     client.like("1790000000000000001").await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert_no_secret(&format!("{session:?} {client:?} {:?}", session.status().await));
+    assert_no_secret(&format!(
+        "{session:?} {client:?} {:?}",
+        session.status().await
+    ));
 }
 
 #[tokio::test]
@@ -265,12 +282,18 @@ async fn explicit_refresh_and_a_revoked_refresh_token() {
         .await;
     let session = UserSession::new(tokens(all_scopes(), 3600), Some(oauth(&server, None)));
     let e = session.refresh().await.unwrap_err();
-    assert!(matches!(e, OAuthError::TokenEndpoint { status: 400, .. }), "{e:?}");
+    assert!(
+        matches!(e, OAuthError::TokenEndpoint { status: 400, .. }),
+        "{e:?}"
+    );
     assert_no_secret(&e.to_string());
     // Without a client id nothing can refresh an expired token: say so, and what to do.
     let bare = UserSession::new(tokens(all_scopes(), -10), None);
     let e = bare.access_token().await.unwrap_err().to_string();
-    assert!(e.contains("expired") && e.contains("rapport auth login"), "{e}");
+    assert!(
+        e.contains("expired") && e.contains("rapport auth login"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -328,9 +351,11 @@ async fn follow_by_handle_looks_up_both_ids_then_posts() {
         .await;
     Mock::given(method("GET"))
         .and(path("/2/users/me"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": {"id": ME, "name": "Acme", "username": "acme_careers"}}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": {"id": ME, "name": "Acme", "username": "acme_careers"}}),
+            ),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -360,11 +385,17 @@ async fn follow_by_handle_looks_up_both_ids_then_posts() {
     cfg.user_id = None;
     let client = XUserClient::new(UserSession::new(tokens(all_scopes(), 3600), None), cfg).unwrap();
     let r = client.follow("@alan_dev").await.unwrap();
-    assert_eq!(r.data, Some(json!({"following": true, "pending_follow": false})));
+    assert_eq!(
+        r.data,
+        Some(json!({"following": true, "pending_follow": false}))
+    );
     // The own id is asked once; an id needs no lookup.
     let r = client.unfollow("2244994945").await.unwrap();
     assert_eq!(r.data, Some(json!({"following": false})));
-    assert_eq!(client.me().await.unwrap().username.as_deref(), Some("acme_careers"));
+    assert_eq!(
+        client.me().await.unwrap().username.as_deref(),
+        Some("acme_careers")
+    );
 }
 
 #[tokio::test]
@@ -373,15 +404,19 @@ async fn repost_and_the_undos_use_the_spec_paths() {
     Mock::given(method("POST"))
         .and(path(format!("/2/users/{ME}/retweets")))
         .and(body_json(json!({"tweet_id": "1790000000000000000"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": {"retweeted": true, "rest_id": "1790000000000000000"}}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": {"retweeted": true, "rest_id": "1790000000000000000"}}),
+            ),
+        )
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
         .and(path(format!("/2/users/{ME}/retweets/1790000000000000000")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"retweeted": false}})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"retweeted": false}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -394,9 +429,18 @@ async fn repost_and_the_undos_use_the_spec_paths() {
     catch_all(&server).await;
     let client = user_client(&server, UserSession::new(tokens(all_scopes(), 3600), None));
     let id = "1790000000000000000";
-    assert_eq!(client.repost(id).await.unwrap().data.unwrap()["retweeted"], true);
-    assert_eq!(client.unrepost(id).await.unwrap().data.unwrap()["retweeted"], false);
-    assert_eq!(client.unlike(id).await.unwrap().data.unwrap()["liked"], false);
+    assert_eq!(
+        client.repost(id).await.unwrap().data.unwrap()["retweeted"],
+        true
+    );
+    assert_eq!(
+        client.unrepost(id).await.unwrap().data.unwrap()["retweeted"],
+        false
+    );
+    assert_eq!(
+        client.unlike(id).await.unwrap().data.unwrap()["liked"],
+        false
+    );
 }
 
 #[tokio::test]
@@ -422,17 +466,25 @@ async fn a_missing_scope_is_named_before_sending_or_from_the_403() {
     let client = user_client(&server, UserSession::new(tokens(granted, 3600), None));
     let e = client.like("1790000000000000000").await.unwrap_err();
     match &e {
-        UserClientError::MissingScope { scope, endpoint, .. } => {
+        UserClientError::MissingScope {
+            scope, endpoint, ..
+        } => {
             assert_eq!(scope, "like.write");
             assert_eq!(endpoint, "POST /2/users/:id/likes");
         }
         other => panic!("{other:?}"),
     }
-    assert!(e.to_string().contains("needs the scope `like.write`"), "{e}");
+    assert!(
+        e.to_string().contains("needs the scope `like.write`"),
+        "{e}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 
     // Scopes unknown (a token from the environment): the 403 names the scope.
-    let client = user_client(&server, UserSession::new(TokenSet::access_only(ACCESS), None));
+    let client = user_client(
+        &server,
+        UserSession::new(TokenSet::access_only(ACCESS), None),
+    );
     let e = client.follow("2244994945").await.unwrap_err();
     match &e {
         UserClientError::MissingScope { scope, granted, .. } => {
@@ -461,7 +513,10 @@ async fn a_403_not_permitted_is_its_own_error() {
         .await;
     catch_all(&server).await;
     let client = user_client(&server, UserSession::new(tokens(all_scopes(), 3600), None));
-    let e = client.reply("1790000000000000000", "Hello").await.unwrap_err();
+    let e = client
+        .reply("1790000000000000000", "Hello")
+        .await
+        .unwrap_err();
     assert!(matches!(e, UserClientError::NotPermitted { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
@@ -488,7 +543,10 @@ async fn a_429_on_a_write_is_reported_with_the_reset_and_not_retried() {
         .await;
     catch_all(&server).await;
     let client = user_client(&server, UserSession::new(tokens(all_scopes(), 3600), None));
-    let e = client.reply("1790000000000000000", "Hello").await.unwrap_err();
+    let e = client
+        .reply("1790000000000000000", "Hello")
+        .await
+        .unwrap_err();
     match &e {
         UserClientError::Api(ClientError::RateLimited { reset_at, endpoint }) => {
             assert_eq!(endpoint, "POST /2/tweets");
@@ -530,7 +588,10 @@ async fn a_timeout_on_a_post_is_an_unknown_outcome_sent_exactly_once() {
         other => panic!("{other:?}"),
     }
     let msg = e.to_string();
-    assert!(msg.contains("NOT sent again") && msg.contains(text), "{msg}");
+    assert!(
+        msg.contains("NOT sent again") && msg.contains(text),
+        "{msg}"
+    );
     assert!(!e.is_retryable());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert_no_secret(&format!("{msg} {e:?}"));
@@ -541,7 +602,9 @@ async fn a_5xx_on_a_post_is_an_unknown_outcome_too() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/2/tweets"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"title": "Service Unavailable"})))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(json!({"title": "Service Unavailable"})),
+        )
         .mount(&server)
         .await;
     let client = user_client(&server, UserSession::new(tokens(all_scopes(), 3600), None));
@@ -592,7 +655,10 @@ async fn dry_run_sends_nothing() {
         },
     )
     .unwrap();
-    let r = client.reply("1790000000000000000", "Hi there").await.unwrap();
+    let r = client
+        .reply("1790000000000000000", "Hi there")
+        .await
+        .unwrap();
     assert!(r.dry_run && r.data.is_none() && r.post_id.is_none());
     assert_eq!(
         r.request.body,
@@ -604,7 +670,10 @@ async fn dry_run_sends_nothing() {
         format!("DELETE {}/2/users/{ME}/following/2244994945", server.uri())
     );
     let r = client.like("1790000000000000000").await.unwrap();
-    assert_eq!(r.request.body, Some(json!({"tweet_id": "1790000000000000000"})));
+    assert_eq!(
+        r.request.body,
+        Some(json!({"tweet_id": "1790000000000000000"}))
+    );
     // Not even the expired token was refreshed.
     assert!(server.received_requests().await.unwrap().is_empty());
     // Bad arguments fail before anything.
@@ -652,7 +721,12 @@ async fn the_listener_catches_the_one_redirect() {
         .await
         .unwrap();
     assert_eq!(page.status().as_u16(), 200);
-    assert!(page.text().await.unwrap().contains("You can close this window"));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("You can close this window")
+    );
     let got = waiting.await.unwrap().unwrap();
     assert_eq!(got, format!("{redirect}?state=abc&code=xyz"));
     // Only loopback redirect URIs are listened on.

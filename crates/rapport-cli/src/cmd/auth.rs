@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use rapport_twitter::client::SecretToken;
 use rapport_twitter::client::oauth2::{
-    DEFAULT_AUTHORIZE_URL, DEFAULT_SCOPES, DEFAULT_TOKEN_URL, OAuth2Client, OAuth2Config,
-    TokenSet, TokenStatus, USER_TOKEN_ENV, UserSession, accept_callback, bind_callback,
+    DEFAULT_AUTHORIZE_URL, DEFAULT_SCOPES, DEFAULT_TOKEN_URL, OAuth2Client, OAuth2Config, TokenSet,
+    TokenStatus, USER_TOKEN_ENV, UserSession, accept_callback, bind_callback,
 };
 use rapport_twitter::client::user_client::describe_expiry;
 use serde_json::json;
@@ -217,12 +217,17 @@ fn login(args: &LoginArgs) -> Result<Outcome, CmdError> {
     };
     let tokens = rt.block_on(oauth.exchange(&pending, &callback))?;
     tokens.save(&path)?;
-    writeln!(out, "Logged in. Tokens saved to {} (mode 0600).", path.display())?;
-    print_status(&mut out, &tokens.status(), &format!("token file {}", path.display()))?;
-    let missing: Vec<&String> = scopes
-        .iter()
-        .filter(|s| tokens.lacks_scope(s))
-        .collect();
+    writeln!(
+        out,
+        "Logged in. Tokens saved to {} (mode 0600).",
+        path.display()
+    )?;
+    print_status(
+        &mut out,
+        &tokens.status(),
+        &format!("token file {}", path.display()),
+    )?;
+    let missing: Vec<&String> = scopes.iter().filter(|s| tokens.lacks_scope(s)).collect();
     if !missing.is_empty() {
         writeln!(
             out,
@@ -301,7 +306,10 @@ fn status(args: &StatusArgs) -> Result<Outcome, CmdError> {
             )?;
         }
         if expired && !s.has_refresh_token {
-            writeln!(out, "The token expired and cannot be refreshed: run `rapport auth login`.")?;
+            writeln!(
+                out,
+                "The token expired and cannot be refreshed: run `rapport auth login`."
+            )?;
         }
     }
     Ok(Outcome::Done)

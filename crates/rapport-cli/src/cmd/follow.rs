@@ -3,8 +3,8 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use rapport_twitter::client::user_client::{UserClientConfig, XUserClient};
 use rapport_twitter::client::DEFAULT_BASE_URL;
+use rapport_twitter::client::user_client::{UserClientConfig, XUserClient};
 
 use super::auth::{TokenArgs, runtime};
 use super::{CmdError, Outcome};
@@ -55,14 +55,24 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         if args.json {
             writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
         } else {
-            writeln!(out, "Dry run: nothing was sent. {} would follow {} with:", name(&me), name(&target))?;
+            writeln!(
+                out,
+                "Dry run: nothing was sent. {} would follow {} with:",
+                name(&me),
+                name(&target)
+            )?;
             writeln!(out, "{}", r.request)?;
         }
         return Ok(Outcome::Done);
     }
     if !args.yes {
         let mut err = std::io::stderr().lock();
-        write!(err, "{} will follow {}. Proceed? [y/N] ", name(&me), name(&target))?;
+        write!(
+            err,
+            "{} will follow {}. Proceed? [y/N] ",
+            name(&me),
+            name(&target)
+        )?;
         err.flush()?;
         let stdin = std::io::stdin();
         let mut answer = String::new();
@@ -80,8 +90,16 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         return Ok(Outcome::Done);
     }
     let data = r.data.unwrap_or_default();
-    if data.get("pending_follow").and_then(serde_json::Value::as_bool) == Some(true) {
-        writeln!(out, "Follow request sent to {}: it is pending their approval.", name(&target))?;
+    if data
+        .get("pending_follow")
+        .and_then(serde_json::Value::as_bool)
+        == Some(true)
+    {
+        writeln!(
+            out,
+            "Follow request sent to {}: it is pending their approval.",
+            name(&target)
+        )?;
     } else if data.get("following").and_then(serde_json::Value::as_bool) == Some(true) {
         writeln!(out, "{} now follows {}.", name(&me), name(&target))?;
     } else {

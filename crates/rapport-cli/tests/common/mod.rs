@@ -76,7 +76,11 @@ pub fn rapport_input(args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
         .spawn()
         .expect("starts");
     // The command may exit before reading its input; a broken pipe is then expected.
-    let _ = child.stdin.take().expect("stdin").write_all(input.as_bytes());
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes());
     let out = child.wait_with_output().expect("runs");
     Run {
         code: out.status.code().expect("exited"),

@@ -519,8 +519,8 @@ impl OAuth2Client {
             ("authorize URL", &config.authorize_url),
             ("token URL", &config.token_url),
         ] {
-            let parsed = url::Url::parse(u)
-                .map_err(|e| OAuthError::Config(format!("{what} {u:?}: {e}")))?;
+            let parsed =
+                url::Url::parse(u).map_err(|e| OAuthError::Config(format!("{what} {u:?}: {e}")))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(OAuthError::Config(format!(
                     "{what} {u:?}: expected an http or https URL"
@@ -635,9 +635,7 @@ impl OAuth2Client {
         }
         code.filter(|c| !c.is_empty())
             .map(SecretToken::new)
-            .ok_or_else(|| {
-                OAuthError::Callback("no `code` in the callback URL".to_owned())
-            })
+            .ok_or_else(|| OAuthError::Callback("no `code` in the callback URL".to_owned()))
     }
 
     /// Trades a refresh token for new tokens. X rotates refresh tokens: the old one stops working, so
@@ -680,8 +678,8 @@ impl OAuth2Client {
                 self.config.client_id,
                 secret.expose_secret()
             ));
-            let mut value =
-                reqwest::header::HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| {
+            let mut value = reqwest::header::HeaderValue::from_str(&format!("Basic {basic}"))
+                .map_err(|_| {
                     OAuthError::Config(
                         "the client secret has characters not allowed in a header".to_owned(),
                     )
@@ -769,7 +767,10 @@ impl OAuth2Client {
 /// loopback address: `127.0.0.1`, `[::1]` or `localhost`), answers it with a short page, and returns
 /// the full callback URL for [`OAuth2Client::exchange`]. Requests for other paths (a browser's
 /// `/favicon.ico`) get a 404 and the wait goes on, up to `timeout`.
-pub async fn listen_for_callback(redirect_uri: &str, timeout: Duration) -> Result<String, OAuthError> {
+pub async fn listen_for_callback(
+    redirect_uri: &str,
+    timeout: Duration,
+) -> Result<String, OAuthError> {
     let listener = bind_callback(redirect_uri).await?;
     accept_callback(listener, redirect_uri, timeout).await
 }
@@ -866,7 +867,9 @@ pub async fn accept_callback(
         let path = target.split('?').next().unwrap_or("");
         if path != uri.path() {
             let _ = stream
-                .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .write_all(
+                    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                )
                 .await;
             continue;
         }
@@ -971,7 +974,9 @@ impl UserSession {
         let token = std::env::var(var)
             .ok()
             .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| OAuthError::NoToken(format!("the environment variable {var} is not set")))?;
+            .ok_or_else(|| {
+                OAuthError::NoToken(format!("the environment variable {var} is not set"))
+            })?;
         Ok(Self::with_source(
             TokenSet::access_only(token),
             None,
@@ -1066,7 +1071,10 @@ mod tests {
         );
         assert_eq!(q["state"], a.state);
         assert_eq!(q["code_challenge_method"], "S256");
-        assert_eq!(q["code_challenge"], code_challenge(a.verifier.expose_secret()));
+        assert_eq!(
+            q["code_challenge"],
+            code_challenge(a.verifier.expose_secret())
+        );
         // 32 random bytes: 43 base64url characters, within RFC 7636's 43..=128.
         assert_eq!(a.verifier.expose_secret().len(), 43);
         assert!(!format!("{a:?}").contains(a.verifier.expose_secret()));
@@ -1077,7 +1085,10 @@ mod tests {
         let c = client();
         let p = c.authorize().unwrap();
         let ok = format!("http://127.0.0.1:8765/callback?state={}&code=abc", p.state);
-        assert_eq!(c.code_from_callback(&p, &ok).unwrap().expose_secret(), "abc");
+        assert_eq!(
+            c.code_from_callback(&p, &ok).unwrap().expose_secret(),
+            "abc"
+        );
         let forged = "http://127.0.0.1:8765/callback?state=other&code=abc";
         assert!(matches!(
             c.code_from_callback(&p, forged),

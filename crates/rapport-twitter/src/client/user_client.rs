@@ -258,9 +258,8 @@ impl XUserClient {
     pub fn new(session: UserSession, config: UserClientConfig) -> Result<Self, UserClientError> {
         let mut config = config;
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
-        let parsed = url::Url::parse(&config.base_url).map_err(|e| {
-            ClientError::Config(format!("base URL {:?}: {e}", config.base_url))
-        })?;
+        let parsed = url::Url::parse(&config.base_url)
+            .map_err(|e| ClientError::Config(format!("base URL {:?}: {e}", config.base_url)))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ClientError::Config(format!(
                 "base URL {:?}: expected http or https",
@@ -277,7 +276,10 @@ impl XUserClient {
             .user_agent(concat!("rapport/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Config(format!("HTTP client: {e}")))?;
-        let me = config.user_id.clone().map(|id| UserRef { id, username: None });
+        let me = config
+            .user_id
+            .clone()
+            .map(|id| UserRef { id, username: None });
         Ok(Self {
             session,
             http,
@@ -510,7 +512,11 @@ impl XUserClient {
         Ok((url, req))
     }
 
-    async fn write(&self, action: &'static str, spec: Spec) -> Result<WriteResult, UserClientError> {
+    async fn write(
+        &self,
+        action: &'static str,
+        spec: Spec,
+    ) -> Result<WriteResult, UserClientError> {
         let (_, request) = self.request_of(&spec)?;
         if self.config.dry_run {
             tracing::info!(action, endpoint = spec.endpoint, "dry run: not sent");
@@ -527,7 +533,12 @@ impl XUserClient {
         let post_id = (action == "reply")
             .then(|| data.get("id").and_then(Value::as_str).map(str::to_owned))
             .flatten();
-        tracing::info!(action, endpoint = spec.endpoint, post_id = post_id.as_deref().unwrap_or(""), "sent");
+        tracing::info!(
+            action,
+            endpoint = spec.endpoint,
+            post_id = post_id.as_deref().unwrap_or(""),
+            "sent"
+        );
         Ok(WriteResult {
             action,
             dry_run: false,
@@ -542,7 +553,10 @@ impl XUserClient {
     async fn send(&self, spec: &Spec) -> Result<(Value, RateLimitInfo), UserClientError> {
         let granted = self.session.scopes().await;
         if !granted.is_empty()
-            && let Some(missing) = spec.scopes.iter().find(|s| !granted.iter().any(|g| g == *s))
+            && let Some(missing) = spec
+                .scopes
+                .iter()
+                .find(|s| !granted.iter().any(|g| g == *s))
         {
             return Err(UserClientError::MissingScope {
                 endpoint: spec.endpoint.to_owned(),
@@ -618,7 +632,11 @@ impl XUserClient {
         let success = (200..300).contains(&status);
         let body = match read_capped(
             resp,
-            if success { DEFAULT_MAX_BODY_BYTES } else { ERROR_BODY_LIMIT },
+            if success {
+                DEFAULT_MAX_BODY_BYTES
+            } else {
+                ERROR_BODY_LIMIT
+            },
             !success,
         )
         .await
@@ -653,12 +671,19 @@ impl XUserClient {
         if spec.write && status >= 500 {
             let detail = ProblemBody::parse(&body);
             let detail = detail.detail.or(detail.title).unwrap_or_default();
-            return Err(lost(format!("server error {status} {}", clip(&detail)).trim_end().to_owned()));
+            return Err(lost(
+                format!("server error {status} {}", clip(&detail))
+                    .trim_end()
+                    .to_owned(),
+            ));
         }
         if status == 403 {
             return Err(self.forbidden(spec, &body, granted));
         }
-        Err(ClientError::from_status(spec.endpoint, status, &body, rate_limit.blocking_reset()).into())
+        Err(
+            ClientError::from_status(spec.endpoint, status, &body, rate_limit.blocking_reset())
+                .into(),
+        )
     }
 
     fn data_of(&self, spec: &Spec, body: &[u8], status: u16) -> Result<Value, UserClientError> {
@@ -716,9 +741,10 @@ impl XUserClient {
             .scopes
             .iter()
             .find(|s| text.contains(&s.to_ascii_lowercase()));
-        if let Some(scope) = named.or(lacking).or_else(|| {
-            text.contains("scope").then_some(&spec.scopes[0])
-        }) {
+        if let Some(scope) = named
+            .or(lacking)
+            .or_else(|| text.contains("scope").then_some(&spec.scopes[0]))
+        {
             return UserClientError::MissingScope {
                 endpoint: spec.endpoint.to_owned(),
                 scope: (*scope).to_owned(),
@@ -810,7 +836,10 @@ mod tests {
     fn arguments_are_checked_before_anything_is_sent() {
         assert!(check_post_id("post_id", "123").is_ok());
         let e = check_post_id("post_id", "12a").unwrap_err().to_string();
-        assert_eq!(e, r#"post_id: expected a post id of 1 to 19 digits, got "12a""#);
+        assert_eq!(
+            e,
+            r#"post_id: expected a post id of 1 to 19 digits, got "12a""#
+        );
         assert!(check_post_id("post_id", &"1".repeat(20)).is_err());
     }
 }
