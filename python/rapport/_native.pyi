@@ -9,11 +9,16 @@ __version__: str
 __all__ = [
     "ApiError",
     "AsyncXClient",
+    "AsyncXUserClient",
     "AuthError",
     "ConfigError",
     "Corpus",
     "JobProfile",
+    "MissingScopeError",
     "NotFoundError",
+    "NotPermittedError",
+    "OAuth2PKCE",
+    "OAuthError",
     "ParseError",
     "RapportError",
     "RateLimitError",
@@ -22,12 +27,14 @@ __all__ = [
     "Taxonomy",
     "TaxonomyError",
     "UnknownAccountError",
+    "UnknownOutcomeError",
     "__version__",
     "_panic_for_tests",
     "impact_ratios",
     "score_candidates",
     "write_sample",
     "XClient",
+    "XUserClient",
 ]
 
 _PathLike = Union[str, "os.PathLike[str]"]
@@ -60,6 +67,23 @@ class AuthError(ApiError):
 
 class NotFoundError(ApiError):
     """The X API does not know the requested post, account or list (404)."""
+
+class OAuthError(AuthError):
+    """The OAuth 2.0 login or token refresh failed."""
+
+class MissingScopeError(AuthError):
+    """The user token lacks a scope; ``scope`` names it, ``granted`` lists those it has."""
+
+    scope: Optional[str]
+    granted: list[str]
+
+class NotPermittedError(ApiError):
+    """X does not let this user do this (403 not permitted)."""
+
+class UnknownOutcomeError(ApiError):
+    """A write was sent and its answer lost; it was not sent again. ``text`` is the post's text."""
+
+    text: Optional[str]
 
 class ConfigError(RapportError):
     """A setting or argument rapport cannot use."""
@@ -733,3 +757,101 @@ def write_sample(path: _PathLike, posts: int = 10_000, seed: int = 7) -> dict[st
     """Writes the sample corpus as twarc2 JSONL; returns what the generator planted."""
 
 def _panic_for_tests(message: str, guarded: bool = True) -> None: ...
+
+_WriteResult = dict[str, Any]
+
+@final
+class OAuth2PKCE:
+    """OAuth 2.0 Authorization Code with PKCE for the X API."""
+
+    def __new__(
+        cls,
+        client_id: str,
+        redirect_uri: str,
+        scopes: Optional[Sequence[str]] = None,
+        token_path: Optional[_PathLike] = None,
+        *,
+        client_secret: Optional[str] = None,
+        authorize_url: Optional[str] = None,
+        token_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> OAuth2PKCE: ...
+    @property
+    def scopes(self) -> list[str]:
+        """The scopes asked for."""
+    def authorize_url(self) -> str:
+        """A fresh authorize URL (offline)."""
+    def exchange(self, callback_url: str) -> dict[str, Any]:
+        """Exchanges the callback URL for tokens; returns their status."""
+    def refresh(self) -> dict[str, Any]:
+        """Renews the tokens now; returns their status."""
+    def status(self) -> Optional[dict[str, Any]]:
+        """The tokens' status, or None when not logged in."""
+
+@final
+class XUserClient:
+    """Acts for one X user: reply, follow, unfollow, like, repost (blocking)."""
+
+    def __new__(
+        cls,
+        auth: Optional[OAuth2PKCE] = None,
+        *,
+        access_token: Optional[str] = None,
+        user_id: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        dry_run: bool = False,
+    ) -> XUserClient: ...
+    @property
+    def dry_run(self) -> bool:
+        """True when calls send nothing."""
+    def me(self) -> dict[str, Optional[str]]:
+        """The acting account."""
+    def reply(self, post_id: str, text: str) -> _WriteResult:
+        """Replies to a post."""
+    def follow(self, user: str) -> _WriteResult:
+        """Follows an account (handle or id)."""
+    def unfollow(self, user: str) -> _WriteResult:
+        """Unfollows an account (handle or id)."""
+    def like(self, post_id: str) -> _WriteResult:
+        """Likes a post."""
+    def unlike(self, post_id: str) -> _WriteResult:
+        """Undoes a like."""
+    def repost(self, post_id: str) -> _WriteResult:
+        """Reposts a post."""
+    def unrepost(self, post_id: str) -> _WriteResult:
+        """Undoes a repost."""
+
+@final
+class AsyncXUserClient:
+    """The user-context client for asyncio: every call returns an awaitable."""
+
+    def __new__(
+        cls,
+        auth: Optional[OAuth2PKCE] = None,
+        *,
+        access_token: Optional[str] = None,
+        user_id: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        dry_run: bool = False,
+    ) -> AsyncXUserClient: ...
+    @property
+    def dry_run(self) -> bool:
+        """True when calls send nothing."""
+    def me(self) -> Awaitable[dict[str, Optional[str]]]:
+        """The acting account."""
+    def reply(self, post_id: str, text: str) -> Awaitable[_WriteResult]:
+        """Replies to a post."""
+    def follow(self, user: str) -> Awaitable[_WriteResult]:
+        """Follows an account (handle or id)."""
+    def unfollow(self, user: str) -> Awaitable[_WriteResult]:
+        """Unfollows an account (handle or id)."""
+    def like(self, post_id: str) -> Awaitable[_WriteResult]:
+        """Likes a post."""
+    def unlike(self, post_id: str) -> Awaitable[_WriteResult]:
+        """Undoes a like."""
+    def repost(self, post_id: str) -> Awaitable[_WriteResult]:
+        """Reposts a post."""
+    def unrepost(self, post_id: str) -> Awaitable[_WriteResult]:
+        """Undoes a repost."""

@@ -18,7 +18,7 @@ import rapport
 
 from conftest import ACCOUNTS, POSTS
 
-CLASSES = [rapport.Corpus, rapport.Table, rapport.TableRows, rapport.Taxonomy, rapport.JobProfile, rapport.XClient, rapport.AsyncXClient]
+CLASSES = [rapport.Corpus, rapport.Table, rapport.TableRows, rapport.Taxonomy, rapport.JobProfile, rapport.XClient, rapport.AsyncXClient, rapport.OAuth2PKCE, rapport.XUserClient, rapport.AsyncXUserClient]
 
 
 def _public_members(cls: type) -> list[tuple[str, Any]]:

@@ -273,7 +273,7 @@ async fn login_listens_on_the_loopback_redirect_and_checks_the_state() {
     let url = tokio::task::block_in_place(|| read_url(&mut out));
     let q = query(&url);
     // The listener is bound before the URL is printed: the browser's redirect lands at once.
-    let page = reqwest_get(&format!("{redirect}?state={}&code=code-from-x", q["state"])).await;
+    let page = http_get(&format!("{redirect}?state={}&code=code-from-x", q["state"]));
     assert!(page.contains("You can close this window"), "{page}");
     let status = tokio::task::block_in_place(|| child.wait()).unwrap();
     let mut rest = String::new();
@@ -306,7 +306,7 @@ async fn login_listens_on_the_loopback_redirect_and_checks_the_state() {
     );
     let mut out = BufReader::new(child.stdout.take().unwrap());
     tokio::task::block_in_place(|| read_url(&mut out));
-    reqwest_get(&format!("{redirect}?state=forged&code=code-from-x")).await;
+    http_get(&format!("{redirect}?state=forged&code=code-from-x"));
     let status = tokio::task::block_in_place(|| child.wait()).unwrap();
     let mut err = String::new();
     child
@@ -323,7 +323,7 @@ async fn login_listens_on_the_loopback_redirect_and_checks_the_state() {
 
 /// A GET with a plain TCP client (the CLI crate has no HTTP client of its own): enough for the
 /// redirect listener's one-line answer.
-async fn reqwest_get(url: &str) -> String {
+fn http_get(url: &str) -> String {
     let u = url::Url::parse(url).unwrap();
     let addr = format!("{}:{}", u.host_str().unwrap(), u.port().unwrap());
     let target = format!("{}?{}", u.path(), u.query().unwrap_or(""));
@@ -570,6 +570,11 @@ async fn follow_refreshes_an_expiring_token_with_the_token_files_client_id() {
 
 // SHA-256 and base64url, written out here so the test checks the PKCE challenge independently of
 // the code under test (FIPS 180-4 and RFC 4648 §5).
+#[allow(
+    clippy::unreadable_literal,
+    clippy::needless_range_loop,
+    clippy::many_single_char_names
+)]
 fn sha256(data: &[u8]) -> [u8; 32] {
     const K: [u32; 64] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,

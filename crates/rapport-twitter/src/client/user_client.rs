@@ -257,7 +257,8 @@ impl XUserClient {
     /// A client acting with `session`'s tokens.
     pub fn new(session: UserSession, config: UserClientConfig) -> Result<Self, UserClientError> {
         let mut config = config;
-        config.base_url = config.base_url.trim_end_matches('/').to_owned();
+        let keep = config.base_url.trim_end_matches('/').len();
+        config.base_url.truncate(keep);
         let parsed = url::Url::parse(&config.base_url)
             .map_err(|e| ClientError::Config(format!("base URL {:?}: {e}", config.base_url)))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -666,7 +667,7 @@ impl XUserClient {
             }
         };
         if success {
-            return self.data_of(spec, &body, status).map(|d| (d, rate_limit));
+            return Self::data_of(spec, &body, status).map(|d| (d, rate_limit));
         }
         if spec.write && status >= 500 {
             let detail = ProblemBody::parse(&body);
@@ -678,7 +679,7 @@ impl XUserClient {
             ));
         }
         if status == 403 {
-            return Err(self.forbidden(spec, &body, granted));
+            return Err(Self::forbidden(spec, &body, granted));
         }
         Err(
             ClientError::from_status(spec.endpoint, status, &body, rate_limit.blocking_reset())
@@ -686,7 +687,7 @@ impl XUserClient {
         )
     }
 
-    fn data_of(&self, spec: &Spec, body: &[u8], status: u16) -> Result<Value, UserClientError> {
+    fn data_of(spec: &Spec, body: &[u8], status: u16) -> Result<Value, UserClientError> {
         let v: Value = serde_json::from_slice(body).map_err(|e| {
             if spec.write {
                 UserClientError::UnknownOutcome {
@@ -730,7 +731,7 @@ impl XUserClient {
 
     /// A 403: a missing scope when the body says so or the granted scopes explain it; a wrong kind of
     /// token or an enrolment problem as the read client reports them; else "not permitted".
-    fn forbidden(&self, spec: &Spec, body: &[u8], granted: Vec<String>) -> UserClientError {
+    fn forbidden(spec: &Spec, body: &[u8], granted: Vec<String>) -> UserClientError {
         let problem = ProblemBody::parse(body);
         let text = String::from_utf8_lossy(body).to_ascii_lowercase();
         let lacking = spec
