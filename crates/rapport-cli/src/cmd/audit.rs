@@ -40,6 +40,7 @@ struct Row<'a> {
     hash: &'a str,
 }
 
+#[allow(clippy::ptr_arg)] // the signature Result3 takes
 fn table(log: &Vec<AuditRecord>) -> Result<rapport_arrow::RecordBatch, rapport_arrow::Error> {
     let rows: Vec<Row<'_>> = log
         .iter()
