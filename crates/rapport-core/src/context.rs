@@ -64,13 +64,13 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use serde::Serialize;
 
+use crate::candidates::Candidate;
 use crate::corpus::{Corpus, Indices};
 use crate::engagement::{
     BroadcastReport, EngagementOptions, EngagementReport, Explanation, Interactions, Org,
 };
 use crate::error::Error;
 use crate::graph::{InteractionGraph, KindWeights};
-use crate::candidates::Candidate;
 use crate::hris::{CandidateScores, ScoreOptions};
 use crate::inbox::{InboxOptions, InboxReport, StarterOptions, StarterRow};
 use crate::learning::{LearningFeed, LearningOptions};
@@ -227,10 +227,7 @@ impl<'a> Ctx<'a> {
     /// lock, in the cell, so other keys are not held up and a key is computed once.
     fn cell(self, m: &Arc<Matcher>, opts: &EvidenceOptions) -> EvidenceCell {
         let mut all = lock(&self.caches.evidence);
-        if let Some((_, _, c)) = all
-            .iter()
-            .find(|(k, o, _)| Arc::ptr_eq(k, m) && o == opts)
-        {
+        if let Some((_, _, c)) = all.iter().find(|(k, o, _)| Arc::ptr_eq(k, m) && o == opts) {
             return Arc::clone(c);
         }
         if all.len() >= MAX_EVIDENCE_ENTRIES {

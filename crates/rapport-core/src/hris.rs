@@ -63,8 +63,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::candidates::{Candidate, SharedAccount, UnknownHandle, resolve};
-use crate::corpus::{AccountIdx, Corpus};
 use crate::context::{Ctx, SkillsWith};
+use crate::corpus::{AccountIdx, Corpus};
 use crate::engagement::{EngagementOptions, Evidence, Org, Stage};
 use crate::error::Error;
 use crate::skills::{EvidenceOptions, SkillReport};

@@ -47,8 +47,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::context::{Ctx, SkillsWith};
+use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::engagement::{EngagementOptions, EngagementReport, InteractionKind, Org, Stage};
 use crate::error::Error;
 use crate::question::is_question;
@@ -796,12 +796,7 @@ mod tests {
             limit: Some(2),
             ..o.clone()
         };
-        assert_eq!(
-            conversation_starters(&c, &org, None, &o2)
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(conversation_starters(&c, &org, None, &o2).unwrap().len(), 2);
     }
 
     #[test]

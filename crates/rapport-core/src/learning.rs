@@ -41,9 +41,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::context::{Ctx, SkillsWith};
 use crate::conversation::Conversation;
 use crate::corpus::{Corpus, PostIdx};
-use crate::context::{Ctx, SkillsWith};
 use crate::error::Error;
 use crate::mentors::{MentorOptions, MentorRow, Scope, Topic};
 use crate::time::DAY_MS;

@@ -49,13 +49,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::context::{Ctx, SkillsWith};
+use crate::corpus::{AccountIdx, Corpus, PostIdx};
 use crate::engagement::{EngagementOptions, Interactions, Org, Stage};
 use crate::error::Error;
-use crate::skills::{
-    EvidenceOptions, JobMapping, JobProfile, Matcher, SkillReport, Taxonomy,
-};
+use crate::skills::{EvidenceOptions, JobMapping, JobProfile, Matcher, SkillReport, Taxonomy};
 
 /// Explicit weights for a combined rank of fit and engagement (only ratios matter).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -112,7 +112,10 @@ fn cached_results_equal_fresh_results() {
     // Evidence passes: the defaults (skills, mentors, the feed, ranking and HRIS scoring share the
     // full result), and the 30-day half-life; never again on the second round.
     assert_eq!(n.evidence_passes, 2, "{n:?}");
-    assert_eq!(n.matchers, 0, "the built-in matcher is shared by the process");
+    assert_eq!(
+        n.matchers, 0,
+        "the built-in matcher is shared by the process"
+    );
 }
 
 #[test]
@@ -208,7 +211,9 @@ fn a_changed_corpus_gives_fresh_results() {
     // The same with an owned corpus: changing it means a new `Arc` and a new context.
     let shared = Arc::new(c);
     let owned = Analysis::new(Arc::clone(&shared));
-    let first = owned.engagement(&ORG, &EngagementOptions::default()).unwrap();
+    let first = owned
+        .engagement(&ORG, &EngagementOptions::default())
+        .unwrap();
     drop(owned);
     let mut changed = Arc::try_unwrap(shared).expect("the context was the only other owner");
     let mut m = Post::new(

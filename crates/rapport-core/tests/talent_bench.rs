@@ -8,10 +8,10 @@
 
 use std::time::Instant;
 
+use rapport_core::context::Analysis;
 use rapport_core::engagement::Interactions;
 use rapport_core::engagement::Org;
 use rapport_core::graph::{InteractionGraph, KindWeights, PageRankOptions};
-use rapport_core::context::Analysis;
 use rapport_core::mentors::{MentorOptions, Topic};
 use rapport_core::ranking::{CandidateOptions, rank_candidates, rank_with_evidence};
 use rapport_core::skills::{JobProfile, Matcher, Taxonomy};
@@ -99,7 +99,10 @@ fn one_million_posts() {
     );
     let t = Instant::now();
     let _ = ctx
-        .engagement_of(&org, &rapport_core::engagement::EngagementOptions::default())
+        .engagement_of(
+            &org,
+            &rapport_core::engagement::EngagementOptions::default(),
+        )
         .unwrap();
     eprintln!("of which engagement: {:?}", t.elapsed());
     for round in 0..3 {

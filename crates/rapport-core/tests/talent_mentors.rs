@@ -257,8 +257,8 @@ fn question_posts() {
 fn skill_topics_seed_from_evidence() {
     use rapport_core::context::Analysis;
     use rapport_core::graph::{InteractionGraph, PageRankOptions, Teleport};
-    use std::sync::Arc;
     use rapport_core::skills::{CONF_HASHTAG, Matcher, SkillTag, Taxonomy};
+    use std::sync::Arc;
     let c = corpus();
     // A skill whose only matchable terms are #rust / #rustlang: its evidence posts are q1 (ada) and
     // x1 (dan), exactly the #rust seeds, so the skill topic equals the hashtag topic.

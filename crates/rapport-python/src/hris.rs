@@ -243,7 +243,10 @@ pub(crate) fn py_score_candidates(
             }
         };
         let org = Org::resolve(a.corpus(), &org)?;
-        table_of(&a.score_candidates(&file.candidates, &org, None, &opts)?.rows)
+        table_of(
+            &a.score_candidates(&file.candidates, &org, None, &opts)?
+                .rows,
+        )
     })?;
     Ok(PyTable::new(t))
 }

@@ -79,7 +79,10 @@ impl PyCorpus {
         let topic = topic.map_or(Topic::Global, topic_of);
         let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            people_table(&a.mentors(&topic, None, &MentorOptions::with_limit(limit))?.rows)
+            people_table(
+                &a.mentors(&topic, None, &MentorOptions::with_limit(limit))?
+                    .rows,
+            )
         })?;
         Ok(PyTable::new(t))
     }

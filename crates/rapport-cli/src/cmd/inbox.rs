@@ -133,12 +133,7 @@ pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
         limit: Some(args.limit),
         ..StarterOptions::default()
     };
-    let rows = conversation_starters(
-        &corpus,
-        &org,
-        job.as_ref().map(|j| (j, &*matcher)),
-        &opts,
-    )?;
+    let rows = conversation_starters(&corpus, &org, job.as_ref().map(|j| (j, &*matcher)), &opts)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &rows)?;

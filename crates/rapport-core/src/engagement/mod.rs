@@ -252,7 +252,13 @@ pub(crate) fn run_explain(
     let a = corpus
         .find_account(account)
         .ok_or_else(|| Error::UnknownAccount(account.to_owned()))?;
-    Ok(explain::explain(corpus, ctx.interactions(), org, a.idx(), opts))
+    Ok(explain::explain(
+        corpus,
+        ctx.interactions(),
+        org,
+        a.idx(),
+        opts,
+    ))
 }
 
 /// The broadcast report of the organisation's own posts.

@@ -302,7 +302,9 @@ pub fn evidence_on(
             vec![part]
         }
     };
-    report.rows.reserve(parts.iter().map(|p| p.rows.len()).sum());
+    report
+        .rows
+        .reserve(parts.iter().map(|p| p.rows.len()).sum());
     for p in parts {
         report.rows.extend(p.rows);
         report.posts_scanned += p.posts_scanned;
