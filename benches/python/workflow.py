@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+BENCH = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "rapport-bench"
 
 # The rapport side, run in a child process with a Python that can import rapport.
 RAPPORT_CHILD = r"""
@@ -75,27 +76,58 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--org", default="acme_careers,acme_eng,acme_people")
+    ap.add_argument("--org", default="auto",
+                    help="the organisation's handles; `auto`: acme_careers, acme_eng, acme_people when the file "
+                         "has them (the sample corpus), else the first three users of its first page")
     ap.add_argument("--topics", default="rust,python,kubernetes", help="three skill topics")
     ap.add_argument("--rapport-python", default=str(ROOT / ".venv" / "bin" / "python"))
     ap.add_argument("--reference-python", default=str(ROOT / "benches" / "out" / "venv" / "bin" / "python"))
     ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--rust", action="store_true",
+                    help="run rapport's side as `rapport-bench run --stages workflow` (the same calls through "
+                         "the same analysis context, without the Python binding) instead of from Python")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     threads = [int(t) for t in a.threads.split(",")]
     result = {"runs": a.runs, "load_average_start": os.getloadavg(), "files": {}}
     for f in a.files:
         mb = f.stat().st_size / 1e6
-        row: dict = {"mb": mb, "rapport": {}}
+        org = a.org
+        if org == "auto":
+            with f.open("rb") as fh:
+                head = fh.read(8 << 20)
+            if b'"acme_careers"' in head:
+                org = "acme_careers,acme_eng,acme_people"
+            else:
+                first = json.loads(head.split(b"\n", 1)[0])
+                org = ",".join(u["username"] for u in first["includes"]["users"][:3])
+        row: dict = {"mb": mb, "org": org, "rapport": {}}
         ref_runs = []
         rs_runs: dict[int, list] = {t: [] for t in threads}
         for _ in range(a.runs):
             for t in threads:
                 env = dict(os.environ, RAPPORT_THREADS=str(t))
-                rs_runs[t].append(child([a.rapport_python, "-c", RAPPORT_CHILD, str(f), a.org, a.topics], env))
+                if a.rust:
+                    r = child([str(BENCH), "run", str(f), "--stages", "workflow", "--threads", str(t),
+                               "--org", org, "--skill-topics", a.topics], env)
+                    tm = r["times"]
+                    tm["analyses"] = sum(tm[k] for k in ("engagement", "mentors_global", "mentors_topic_1",
+                                                         "mentors_topic_2", "mentors_topic_3", "skills"))
+                    tm["workflow"] = tm["load"] + tm["analyses"]
+                    tm["skills_again"] = tm["skills_fresh"]
+                    ans = r["answers"]
+                    r.update(posts=ans["load"]["posts"], engagement_rows=ans["engagement_rows"],
+                             mentors_global=ans["mentors_global"],
+                             mentors_topics={k: v for k, v in ans.items() if k.startswith("mentors_")
+                                             and k != "mentors_global"},
+                             skill_rows=ans["skill_rows"])
+                    rs_runs[t].append(r)
+                else:
+                    rs_runs[t].append(child([a.rapport_python, "-c", RAPPORT_CHILD, str(f), org, a.topics],
+                                            env))
             if not a.no_reference:
                 ref_runs.append(child([a.reference_python, str(ROOT / "benches/python/reference.py"), str(f),
-                                       "--org", a.org, "--stages", "all"]))
+                                       "--org", org, "--stages", "all"]))
         for t, runs in rs_runs.items():
             keys = runs[0]["times"].keys()
             row["rapport"][f"{t}t"] = {

@@ -172,7 +172,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context view over caches that live only as long as the call (a one-shot analysis).
+    /// The interaction list, built on first use.
     pub(crate) fn interactions(self) -> &'a Interactions {
         self.caches.interactions.get_or_init(|| {
             self.caches.n_interactions.fetch_add(1, Ordering::Relaxed);
@@ -180,6 +180,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The interaction graph with these kind weights, built on first use.
     pub(crate) fn graph(self, weights: &KindWeights) -> Result<Arc<InteractionGraph>, Error> {
         weights.validate()?;
         let ix = self.interactions();
