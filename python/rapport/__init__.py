@@ -27,10 +27,12 @@ from __future__ import annotations
 
 from rapport._native import (
     ApiError,
+    AsyncBlueskyClient,
     AsyncXClient,
     AsyncXUserClient,
     AuthError,
     Config,
+    BlueskyClient,
     ConfigError,
     Corpus,
     Graph,
@@ -60,10 +62,12 @@ from rapport import fairness, plot
 
 __all__ = [
     "ApiError",
+    "AsyncBlueskyClient",
     "AsyncXClient",
     "AsyncXUserClient",
     "AuthError",
     "Config",
+    "BlueskyClient",
     "ConfigError",
     "Corpus",
     "Graph",

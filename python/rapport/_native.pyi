@@ -178,6 +178,12 @@ class Corpus:
     def from_archive(path: _PathLike, strict: bool = True) -> Corpus:
         """Reads an X account archive (.zip or unpacked folder)."""
     @staticmethod
+    def from_bluesky_jsonl(path: _PathLike, strict: bool = True) -> Corpus:
+        """Reads Bluesky JSONL pages (BlueskyClient.save_pages, rapport bsky)."""
+    @staticmethod
+    def from_bluesky_repo(path: _PathLike) -> Corpus:
+        """Reads a Bluesky repository export (.car)."""
+    @staticmethod
     def from_file(path: _PathLike, strict: bool = True) -> Corpus:
         """Reads any supported file, picking the importer by content."""
     @staticmethod
@@ -366,6 +372,122 @@ class JobProfile:
     def skills(self) -> list[dict[str, Any]]: ...
 
 _Fetched = Union[Corpus, tuple[Corpus, list[dict[str, Any]]]]
+
+@final
+class BlueskyClient:
+    """The Bluesky (AT Protocol) client, blocking."""
+
+    def __new__(
+        cls,
+        base_url: str = "https://public.api.bsky.app",
+        identifier: Optional[str] = None,
+        password_env: Optional[str] = None,
+        *,
+        pds_url: Optional[str] = None,
+        retries: bool = True,
+    ) -> BlueskyClient: ...
+    @property
+    def base_url(self) -> str:
+        """Where unauthenticated calls go."""
+    @property
+    def pending_pages(self) -> int:
+        """Pages fetched and not saved yet."""
+    def save_pages(self, path: _PathLike) -> int:
+        """Appends the pages fetched since the last save to a Bluesky JSONL file."""
+    def author_feed(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Corpus:
+        """An account's posts, replies and reposts."""
+    def thread(self, uri_or_url: str) -> Corpus:
+        """The whole thread of a post."""
+    def quotes(
+        self, uri: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Corpus:
+        """The posts quoting a post."""
+    def followers(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Corpus:
+        """An account's followers, as one follow snapshot."""
+    def follows(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Corpus:
+        """The accounts an account follows, as one follow snapshot."""
+    def follow_records(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Corpus:
+        """An account's dated follow records."""
+    def search(
+        self,
+        query: str,
+        *,
+        author: Optional[str] = None,
+        mentions: Optional[str] = None,
+        lang: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        tags: Sequence[str] = ...,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+    ) -> Corpus:
+        """Posts matching a query."""
+
+@final
+class AsyncBlueskyClient:
+    """The Bluesky client for asyncio: every fetch returns an awaitable."""
+
+    def __new__(
+        cls,
+        base_url: str = "https://public.api.bsky.app",
+        identifier: Optional[str] = None,
+        password_env: Optional[str] = None,
+        *,
+        pds_url: Optional[str] = None,
+        retries: bool = True,
+    ) -> AsyncBlueskyClient: ...
+    @property
+    def base_url(self) -> str:
+        """Where unauthenticated calls go."""
+    @property
+    def pending_pages(self) -> int:
+        """Pages fetched and not saved yet."""
+    def save_pages(self, path: _PathLike) -> int:
+        """Appends the pages fetched since the last save to a Bluesky JSONL file."""
+    def author_feed(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Awaitable[Corpus]:
+        """An account's posts, replies and reposts."""
+    def thread(self, uri_or_url: str) -> Awaitable[Corpus]:
+        """The whole thread of a post."""
+    def quotes(
+        self, uri: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Awaitable[Corpus]:
+        """The posts quoting a post."""
+    def followers(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Awaitable[Corpus]:
+        """An account's followers, as one follow snapshot."""
+    def follows(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Awaitable[Corpus]:
+        """The accounts an account follows, as one follow snapshot."""
+    def follow_records(
+        self, actor: str, *, max_pages: Optional[int] = None, max_items: Optional[int] = None
+    ) -> Awaitable[Corpus]:
+        """An account's dated follow records."""
+    def search(
+        self,
+        query: str,
+        *,
+        author: Optional[str] = None,
+        mentions: Optional[str] = None,
+        lang: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        tags: Sequence[str] = ...,
+        max_pages: Optional[int] = None,
+        max_items: Optional[int] = None,
+    ) -> Awaitable[Corpus]:
+        """Posts matching a query."""
 
 @final
 class XClient:

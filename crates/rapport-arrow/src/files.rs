@@ -500,6 +500,7 @@ fn read_rows(
                     platform.value(i)
                 } {
                     "other" => Platform::Other,
+                    "bluesky" => Platform::Bluesky,
                     _ => Platform::X,
                 },
             }),

@@ -127,6 +127,11 @@ enum Command {
     /// Follow one account as the logged-in user: shows what it will send and asks (--yes for
     /// scripts, --dry-run to only print the request).
     Follow(cmd::follow::Args),
+    /// Read from Bluesky (the public AppView, or with an app password) into JSONL pages that
+    /// `rapport import` reads: an account's feed, a thread, followers, follows, follow records with
+    /// their dates, quotes, a search.
+    #[command(subcommand)]
+    Bsky(cmd::bsky::BskyCommand),
 }
 
 fn main() -> ExitCode {
@@ -176,6 +181,7 @@ fn main() -> ExitCode {
         Command::Config(c) => cmd::config::run(c),
         Command::Auth(args) => cmd::auth::run(args),
         Command::Follow(args) => cmd::follow::run(args),
+        Command::Bsky(command) => cmd::bsky::run(command),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(EXIT_OK),

@@ -14,6 +14,9 @@ pub enum Platform {
     /// X, formerly Twitter.
     #[default]
     X,
+    /// Bluesky (the AT Protocol): account ids are DIDs, post ids AT-URIs, handles domain names, so
+    /// identities never collide with X's decimal ids and dot-less handles.
+    Bluesky,
     /// Anything else an adapter brings in.
     Other,
 }
@@ -23,6 +26,7 @@ impl Platform {
     pub fn as_str(self) -> &'static str {
         match self {
             Platform::X => "x",
+            Platform::Bluesky => "bluesky",
             Platform::Other => "other",
         }
     }

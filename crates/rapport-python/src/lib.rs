@@ -18,6 +18,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use pyo3::prelude::*;
 
 mod analysis;
+mod bsky;
 mod client;
 mod config;
 mod conversion;
@@ -109,6 +110,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<user_client::PyOAuth2PKCE>()?;
     m.add_class::<user_client::PyXUserClient>()?;
     m.add_class::<user_client::PyAsyncXUserClient>()?;
+    m.add_class::<bsky::PyBlueskyClient>()?;
+    m.add_class::<bsky::PyAsyncBlueskyClient>()?;
     m.add_class::<skills::PyJobProfile>()?;
     m.add_function(wrap_pyfunction!(import::write_sample, m)?)?;
     m.add_function(wrap_pyfunction!(talent::py_impact_ratios, m)?)?;

@@ -37,6 +37,7 @@
 //! assert_eq!(jsonl, sample_jsonl_string(&config).unwrap());
 //! ```
 
+pub mod bluesky;
 mod json;
 mod render;
 mod rng;

@@ -94,6 +94,9 @@ fn import_one(
     opts: &ImportOptions,
     lenient: bool,
 ) -> Result<FileResult, CmdError> {
+    if super::bsky::is_bluesky_file(path) {
+        return import_bluesky(store, path, lenient);
+    }
     let report = import_path(path, opts)?;
     let import = serde_json::to_value(&report)?;
     let skipped_lines: Vec<String> = report
@@ -147,6 +150,47 @@ fn import_one(
             .collect(),
         skip_counts: skip_counts(&import),
         compliance,
+        import,
+        audit_seq: seq,
+    })
+}
+
+/// A Bluesky file: a repository export (`.car`) or the JSONL pages of `rapport bsky`.
+fn import_bluesky(store: &mut Store, path: &Path, lenient: bool) -> Result<FileResult, CmdError> {
+    let opts = rapport_bluesky::jsonl::ImportOptions { lenient };
+    let report = rapport_bluesky::jsonl::import_path(path, &opts)?;
+    let import = serde_json::to_value(json!({
+        "pages": report.pages,
+        "follow_records": report.corpus.follow_records().len(),
+        "likes": report.added.likes.len(),
+        "placeholders": report.added.missing.len(),
+        "skipped": report.added.skipped,
+        "skipped_lines": report.skipped_lines,
+    }))?;
+    let (saved, seq) = store.save_corpus_audited(&report.corpus, |saved| {
+        let mut entry = super::audit_entry("import");
+        entry.config = json!({ "lenient": lenient, "platform": "bluesky" });
+        entry.details = json!({
+            "pages": report.pages,
+            "posts_written": saved.posts_written,
+            "accounts_written": saved.accounts_written,
+            "posts_skipped_forgotten": saved.posts_skipped,
+            "conflicts_skipped": saved.conflicts_skipped,
+            "skipped_lines": report.skipped_lines.len(),
+        });
+        entry
+    })?;
+    Ok(FileResult {
+        file: path.display().to_string(),
+        lines: report.pages as u64,
+        posts: report.corpus.num_posts(),
+        accounts: report.corpus.num_accounts(),
+        posts_written: saved.posts_written,
+        posts_skipped_forgotten: saved.posts_skipped,
+        conflicts_skipped: saved.conflicts_skipped,
+        skipped_lines: report.skipped_lines.clone(),
+        skip_counts: Vec::new(),
+        compliance: None,
         import,
         audit_seq: seq,
     })

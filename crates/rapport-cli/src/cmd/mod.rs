@@ -5,6 +5,7 @@ pub(crate) mod analyses;
 pub(crate) mod analysis;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod bsky;
 pub(crate) mod check;
 pub(crate) mod collect;
 pub(crate) mod config;

@@ -7,7 +7,7 @@ use crate::engagement::{Component, EngagementOptions, EngagementRow, Org};
 
 /// The follow state of the organisation (any of its accounts) and one account id.
 pub(crate) fn org_state(corpus: &Corpus, org: &Org, id: &str) -> PairState {
-    if corpus.follow_snapshots().is_empty() {
+    if corpus.follow_snapshots().is_empty() && corpus.follow_records().is_empty() {
         return PairState::default();
     }
     org.ids

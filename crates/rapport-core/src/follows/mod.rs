@@ -23,6 +23,7 @@
 //! ```
 
 pub(crate) mod engagement;
+mod records;
 mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +37,7 @@ use crate::error::check_id;
 
 pub(crate) use engagement::{annotate_row, component_scale, follow_component};
 
+pub use records::FollowRecord;
 pub use timeline::{Relationship, RelationshipStep, StepKind};
 
 /// Which list of its owner a snapshot holds.
@@ -133,6 +135,9 @@ impl FollowSnapshot {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct FollowLog {
     snapshots: Vec<FollowSnapshot>,
+    /// Dated follow records (Bluesky's `app.bsky.graph.follow`), ordered and deduplicated.
+    #[serde(default)]
+    records: Vec<FollowRecord>,
 }
 
 impl FollowLog {
@@ -170,6 +175,9 @@ impl FollowLog {
         for s in &other.snapshots {
             // Snapshots of a log were checked when they entered it.
             let _ = self.add(s.clone());
+        }
+        for r in &other.records {
+            let _ = self.add_record(r.clone());
         }
     }
 }
@@ -320,11 +328,12 @@ impl Corpus {
             let h = h.as_ref();
             let id = match self.find_account(h) {
                 Some(a) => Some(a.id().to_owned()),
-                None => self
-                    .follow_snapshots()
-                    .iter()
-                    .any(|s| s.owner == h)
-                    .then(|| h.to_owned()),
+                None => (self.follow_snapshots().iter().any(|s| s.owner == h)
+                    || self
+                        .follow_records()
+                        .iter()
+                        .any(|r| r.follower == h || r.subject == h))
+                .then(|| h.to_owned()),
             };
             match id {
                 Some(id) if !ids.contains(&id) => ids.push(id),
@@ -352,6 +361,7 @@ impl Corpus {
                 })
             })
             .collect();
+        obs.extend(self.record_observations(a, b));
         obs.sort_unstable_by_key(|o| (o.start, o.end, o.present));
         obs.dedup();
         obs
@@ -381,6 +391,13 @@ impl Corpus {
                 out.extend(s.accounts.iter().cloned());
             } else if s.contains(org_id) {
                 out.insert(s.owner.clone());
+            }
+        }
+        for r in self.follow_records() {
+            if r.follower == org_id {
+                out.insert(r.subject.clone());
+            } else if r.subject == org_id {
+                out.insert(r.follower.clone());
             }
         }
         out.remove(org_id);

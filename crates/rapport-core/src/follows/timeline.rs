@@ -128,6 +128,19 @@ fn follow_step(
         });
     }
     let (after, before) = first_start?;
+    if after == before {
+        // A dated follow record (Bluesky): the time is exact.
+        return Some(RelationshipStep {
+            step,
+            at: Some(after),
+            observed_after: Some(after),
+            observed_before: Some(before),
+            evidence: vec![format!(
+                "followed at {} (a dated follow record)",
+                rfc(after)
+            )],
+        });
+    }
     Some(RelationshipStep {
         step,
         at: None,
@@ -163,7 +176,11 @@ impl Corpus {
             None if self
                 .follow_snapshots()
                 .iter()
-                .any(|s| s.owner == account || s.contains(account)) =>
+                .any(|s| s.owner == account || s.contains(account))
+                || self
+                    .follow_records()
+                    .iter()
+                    .any(|r| r.follower == account || r.subject == account) =>
             {
                 account.to_owned()
             }
@@ -208,21 +225,29 @@ impl Corpus {
                 .iter()
                 .find(|e| e.kind == FollowEventKind::FollowedBack)
             {
+                let who = if e.by == Side::Org {
+                    "the organisation"
+                } else {
+                    "the account"
+                };
+                let exact = e.observed_after == e.observed_before;
                 keep(RelationshipStep {
                     step: StepKind::FollowedBack,
-                    at: None,
+                    at: exact.then_some(e.observed_after),
                     observed_after: Some(e.observed_after),
                     observed_before: Some(e.observed_before),
-                    evidence: vec![format!(
-                        "{} followed back between the snapshots of {} and {}",
-                        if e.by == Side::Org {
-                            "the organisation"
-                        } else {
-                            "the account"
-                        },
-                        rfc(e.observed_after),
-                        rfc(e.observed_before)
-                    )],
+                    evidence: vec![if exact {
+                        format!(
+                            "{who} followed back at {} (a dated follow record)",
+                            rfc(e.observed_after)
+                        )
+                    } else {
+                        format!(
+                            "{who} followed back between the snapshots of {} and {}",
+                            rfc(e.observed_after),
+                            rfc(e.observed_before)
+                        )
+                    }],
                 });
             }
         }

@@ -1,0 +1,100 @@
+//! `rapport bsky ...` against a mock XRPC server on 127.0.0.1, and `rapport import` of its JSONL.
+
+mod common;
+
+use common::{rapport, rapport_env};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn post(rkey: &str, text: &str, t: &str) -> serde_json::Value {
+    json!({"post": {
+        "uri": format!("at://did:plc:acme/app.bsky.feed.post/{rkey}"), "cid": "c",
+        "author": {"did": "did:plc:acme", "handle": "acme.test"},
+        "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": t},
+        "indexedAt": t
+    }})
+}
+
+#[test]
+fn feed_to_jsonl_then_import() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(async {
+        let s = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/xrpc/app.bsky.feed.getAuthorFeed"))
+            .and(query_param("actor", "acme.test"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "feed": [post("3k2", "We are hiring", "2024-05-01T10:00:00Z"), post("3k1", "Hello", "2024-05-01T09:00:00Z")]
+            })))
+            .mount(&s)
+            .await;
+        s
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("acme.jsonl");
+    let out_s = out.to_str().unwrap();
+    let r = rapport(&[
+        "bsky",
+        "feed",
+        "acme.test",
+        "-o",
+        out_s,
+        "--base-url",
+        &server.uri(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("1 page(s)") && r.stderr.contains("2 posts"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert!(
+        text.starts_with("{\"__rapport\":{\"nsid\":\"app.bsky.feed.getAuthorFeed\""),
+        "{text}"
+    );
+
+    let db = dir.path().join("hr.db");
+    let r = rapport(&["import", out_s, "--store", db.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["files"][0]["posts"], 2);
+    assert_eq!(v["files"][0]["posts_written"], 2);
+
+    // A wrong route is an error with the server's words; an unset password variable is named.
+    let r = rapport(&[
+        "bsky",
+        "thread",
+        "not-a-post",
+        "-o",
+        out_s,
+        "--base-url",
+        &server.uri(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("invalid argument"), "{}", r.stderr);
+    let r = rapport_env(
+        &[
+            "bsky",
+            "search",
+            "rust",
+            "-o",
+            out_s,
+            "--pds-url",
+            &server.uri(),
+            "--identifier",
+            "acme.test",
+            "--password-env",
+            "RAPPORT_TEST_UNSET_PW_77",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("RAPPORT_TEST_UNSET_PW_77 is not set"),
+        "{}",
+        r.stderr
+    );
+}
