@@ -44,6 +44,12 @@
 //! a.reply_to = Some("10".into());
 //! a.hashtags = vec!["python".into()];
 //! c.add_post(a);
+//! // acme answers both of them.
+//! for (id, to) in [("12", "10"), ("13", "11")] {
+//!     let mut r = Post::new(id, "1", "Thanks, good tip", t + Duration::hours(2));
+//!     r.reply_to = Some(to.into());
+//!     c.add_post(r);
+//! }
 //!
 //! let ctx = Analysis::new(&c);
 //! let eng = ctx.engagement(&["acme"], &EngagementOptions::default()).unwrap();

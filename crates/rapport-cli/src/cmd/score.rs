@@ -244,7 +244,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let needs_file = matches!(args.format, Format::Parquet | Format::Xlsx);
     if needs_file && args.output.is_none() {
         return Err(format!(
-            "--format {} writes a binary file: give it with -o FILE",
+            "--format {} writes a binary file: give it with --out FILE (-o)",
             format!("{:?}", args.format).to_lowercase()
         )
         .into());
