@@ -8,11 +8,15 @@ from typing import Any, Optional, Union, final, overload
 __version__: str
 __all__ = [
     "ApiError",
+    "AsyncBlueskyClient",
     "AsyncXClient",
     "AsyncXUserClient",
     "AuthError",
+    "BlueskyClient",
+    "Config",
     "ConfigError",
     "Corpus",
+    "Graph",
     "JobProfile",
     "MissingScopeError",
     "NotFoundError",
@@ -22,6 +26,7 @@ __all__ = [
     "ParseError",
     "RapportError",
     "RateLimitError",
+    "StreamBatches",
     "Table",
     "TableRows",
     "Taxonomy",
@@ -379,7 +384,7 @@ class BlueskyClient:
 
     def __new__(
         cls,
-        base_url: str = "https://public.api.bsky.app",
+        base_url: Optional[str] = None,
         identifier: Optional[str] = None,
         password_env: Optional[str] = None,
         *,
@@ -437,7 +442,7 @@ class AsyncBlueskyClient:
 
     def __new__(
         cls,
-        base_url: str = "https://public.api.bsky.app",
+        base_url: Optional[str] = None,
         identifier: Optional[str] = None,
         password_env: Optional[str] = None,
         *,

@@ -198,16 +198,16 @@ macro_rules! bsky_class {
         #[pymethods]
         impl $ty {
             #[new]
-            #[pyo3(signature = (base_url = PUBLIC_APPVIEW.to_owned(), identifier = None, password_env = None, *, pds_url = None, retries = true))]
+            #[pyo3(signature = (base_url = None, identifier = None, password_env = None, *, pds_url = None, retries = true))]
             fn py_new(
-                base_url: String,
+                base_url: Option<String>,
                 identifier: Option<String>,
                 password_env: Option<String>,
                 pds_url: Option<String>,
                 retries: bool,
             ) -> PyResult<Self> {
                 Ok($ty {
-                    core: Core::new(base_url, identifier, password_env, pds_url, retries)?,
+                    core: Core::new(base_url.unwrap_or_else(|| PUBLIC_APPVIEW.to_owned()), identifier, password_env, pds_url, retries)?,
                 })
             }
 
