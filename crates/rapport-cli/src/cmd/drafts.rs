@@ -75,6 +75,7 @@ pub(crate) enum StateArg {
     /// Refused by X or never sent.
     Failed,
     /// Sent, and its answer was lost: may be published.
+    #[value(name = "unknown_outcome")]
     UnknownOutcome,
 }
 
