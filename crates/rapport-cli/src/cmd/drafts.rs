@@ -256,12 +256,12 @@ pub(crate) fn run_draft(args: &DraftArgs) -> Result<Outcome, CmdError> {
     }
     let author = operator(args.author.as_deref(), "--author")?;
     let mut store = args.store.open_existing()?;
+    let corpus = store.load_corpus()?;
     let text = match (&args.text, &args.template) {
         (Some(t), _) => t.clone(),
         (None, Some(path)) => {
             let template = std::fs::read_to_string(path)
                 .map_err(|e| format!("template {}: {e}", path.display()))?;
-            let corpus = store.load_corpus()?;
             let post = corpus
                 .post_by_id(post_id)
                 .ok_or(StoreError::UnknownPost(post_id.to_owned()))?;
@@ -290,7 +290,6 @@ pub(crate) fn run_draft(args: &DraftArgs) -> Result<Outcome, CmdError> {
     store.set_actor(author.clone());
     store.audit_append(&entry)?;
 
-    let corpus = store.load_corpus()?;
     let row = row_of(&draft, &corpus);
     let mut out = std::io::stdout().lock();
     if args.json {
