@@ -127,6 +127,16 @@ enum Command {
     /// Follow one account as the logged-in user: shows what it will send and asks (--yes for
     /// scripts, --dry-run to only print the request).
     Follow(cmd::follow::Args),
+    /// Write a draft reply to a stored post (--text, or --template to prefill it). Nothing is sent:
+    /// `rapport send` does, one draft at a time, after a person approved it. Logged in the audit log.
+    Draft(cmd::drafts::DraftArgs),
+    /// List the drafts and what became of them: draft, sending, sent (with the new post's id),
+    /// failed (with the error) or unknown_outcome.
+    Drafts(cmd::drafts::DraftsArgs),
+    /// Send one draft as a reply from the logged-in account: shows the text, the post it answers and
+    /// its author, and asks (--yes when a person already approved; refused without a terminal
+    /// otherwise). Never sends a draft twice; --dry-run prints the request. Logged in the audit log.
+    Send(cmd::drafts::SendArgs),
     /// Read from Bluesky (the public AppView, or with an app password) into JSONL pages that
     /// `rapport import` reads: an account's feed, a thread, followers, follows, follow records with
     /// their dates, quotes, a search.
@@ -181,6 +191,9 @@ fn main() -> ExitCode {
         Command::Config(c) => cmd::config::run(c),
         Command::Auth(args) => cmd::auth::run(args),
         Command::Follow(args) => cmd::follow::run(args),
+        Command::Draft(args) => cmd::drafts::run_draft(args),
+        Command::Drafts(args) => cmd::drafts::run_drafts(args),
+        Command::Send(args) => cmd::drafts::run_send(args),
         Command::Bsky(command) => cmd::bsky::run(command),
     };
     match result {

@@ -111,14 +111,13 @@ fn counts_of(path: &Path) -> (usize, usize, usize) {
 /// The same counts for the page bodies as served, each given the `__twarc` url of its request so the
 /// follow importer sees what it would see in a twarc2 file.
 fn counts_served(pages: &[(Value, String)]) -> (usize, usize, usize) {
-    let text: String = pages
-        .iter()
-        .map(|(v, url)| {
-            let mut v = v.clone();
-            v["__twarc"] = serde_json::json!({"url": url, "version": "test", "retrieved_at": "2026-12-01T00:00:00+00:00"});
-            format!("{v}\n")
-        })
-        .collect();
+    let mut text = String::new();
+    for (v, url) in pages {
+        let mut v = v.clone();
+        v["__twarc"] = serde_json::json!({"url": url, "version": "test", "retrieved_at": "2026-12-01T00:00:00+00:00"});
+        text.push_str(&v.to_string());
+        text.push('\n');
+    }
     let r = import_jsonl_reader(text.as_bytes(), "served", &ImportOptions::lenient()).unwrap();
     (
         r.corpus.num_posts(),

@@ -273,6 +273,29 @@ fn report_writes_one_self_contained_html_file() {
         doc.contains(&format!("<p>{} posts by the organisation", truth.org_posts)),
         "org posts"
     );
+    // The inbox section: the same open and missed items as `rapport inbox`, the first ones listed.
+    let mut inbox_args = vec!["inbox", "--store", &store, "--json"];
+    inbox_args.extend(org.iter().map(String::as_str));
+    let inbox: Value = serde_json::from_str(&ok(&inbox_args).stdout).unwrap();
+    let open = inbox["items"].as_array().unwrap();
+    let missed = inbox["missed"].as_array().unwrap().len();
+    assert!(!open.is_empty(), "the sample has unanswered posts");
+    assert!(doc.contains("<h2>Inbox: waiting for an answer</h2>"));
+    assert!(
+        doc.contains(&format!("<b>{} open, {missed} missed</b>", open.len())),
+        "inbox counts"
+    );
+    let section = &doc[doc.find("<section id=\"inbox\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    for it in open.iter().take(10) {
+        let id = it["post_id"].as_str().unwrap();
+        assert!(section.contains(&format!("post {id}")), "inbox item {id}");
+    }
+    assert_eq!(
+        section.matches("<tr><td>").count(),
+        open.len().min(10),
+        "one row per open item, at most --top"
+    );
     assert_eq!(audit_actions(&store), ["import", "report"]);
 }
 

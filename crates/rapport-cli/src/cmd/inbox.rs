@@ -57,7 +57,8 @@ pub(crate) struct StartersArgs {
     pub output: OutputArgs,
 }
 
-fn one_line(text: &str, max: usize) -> String {
+/// `text` on one line (whitespace runs as one space), cut to `max` characters with an ellipsis.
+pub(crate) fn one_line(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
         flat

@@ -9,6 +9,7 @@ pub(crate) mod bsky;
 pub(crate) mod check;
 pub(crate) mod collect;
 pub(crate) mod config;
+pub(crate) mod drafts;
 pub(crate) mod export;
 pub(crate) mod follow;
 pub(crate) mod forget;

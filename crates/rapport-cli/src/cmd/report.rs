@@ -1,6 +1,7 @@
 //! `rapport report --store PATH --org HANDLE... -o report.html`: one self-contained HTML file (no
-//! script, no external asset: inline CSS and SVG) with the funnel, the broadcast report, the most
-//! engaged accounts, the top candidates for a job and the mentors of a topic. Logged in the audit log.
+//! script, no external asset: inline CSS and SVG) with the funnel, the broadcast report, the inbox
+//! (posts addressing the organisation still unanswered, and how many were missed), the most engaged
+//! accounts, the top candidates for a job and the mentors of a topic. Logged in the audit log.
 //!
 //! The page is `templates/report.html` rendered by minijinja, which escapes every value (handles,
 //! explanations and job titles come from strangers' profiles); the charts are drawn by plotters'
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use minijinja::Environment;
 use plotters::prelude::*;
 use rapport_core::engagement::{BroadcastAggregate, Stage};
+use rapport_core::inbox::{DEFAULT_WINDOW_DAYS, InboxOptions, InboxReport, inbox};
 use rapport_store::AuditEntry;
 use serde_json::json;
 
@@ -232,8 +234,63 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// The report as one HTML document: no script, no external resource (inline CSS and SVG).
-pub(crate) fn html(a: &Analyses, title: &str) -> Result<String, CmdError> {
+/// `text` with every web address replaced by `[link to HOST]`: the report shows what a post says,
+/// and carries no address a browser or a mail filter could follow (the page has no link at all).
+fn without_links(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            match ["https://", "http://"]
+                .iter()
+                .find(|p| lower.starts_with(**p))
+            {
+                Some(p) => {
+                    let host = w[p.len()..]
+                        .split(['/', '?', '#'])
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches(|c: char| !c.is_alphanumeric());
+                    format!("[link to {host}]")
+                }
+                None => w.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The inbox section: the open items, highest priority first (at most `top`), and the missed ones
+/// counted.
+fn inbox_context(r: &InboxReport, top: usize) -> serde_json::Value {
+    json!({
+        "as_of": r.as_of.format("%Y-%m-%d %H:%M UTC").to_string(),
+        "window_days": r.window_days.to_string(),
+        "open": r.items.len(),
+        "missed": r.missed.len(),
+        "answered": r.answered,
+        "items": r.items.iter().take(top).enumerate().map(|(i, it)| json!({
+            "rank": i + 1,
+            "post_id": it.post_id,
+            "handle": it.handle,
+            "stage": it.stage.as_str(),
+            "question": it.is_question,
+            "addresses": it.addresses.join(", "),
+            "age": format!("{:.0} h", it.age_hours),
+            "priority": format!("{:.1}", it.priority),
+            "text": super::inbox::one_line(&without_links(&it.text), 160),
+            "why": it.why,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The report as one HTML document: no script, no external resource (inline CSS and SVG). `top`
+/// bounds the inbox rows as it bounds the analyses' rows.
+pub(crate) fn html(
+    a: &Analyses,
+    inbox: &InboxReport,
+    top: usize,
+    title: &str,
+) -> Result<String, CmdError> {
     let funnel: Vec<Bar> = Stage::ALL
         .iter()
         .map(|&st| {
@@ -288,6 +345,7 @@ pub(crate) fn html(a: &Analyses, title: &str) -> Result<String, CmdError> {
                 "answered_rate": x.answered_rate.map_or("-".into(), pct),
             })).collect::<Vec<_>>(),
         },
+        "inbox": inbox_context(inbox, top),
         "most_engaged": a.most_engaged.iter().map(|e| json!({
             "rank": e.rank,
             "handle": e.handle,
@@ -354,8 +412,13 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         topic: &args.topic,
     };
     let (a, _) = analyse(&corpus, &args.org, &plan)?;
+    let waiting = inbox(
+        &corpus,
+        &args.org,
+        &InboxOptions::new(None, DEFAULT_WINDOW_DAYS),
+    )?;
     progress.set_message(format!("writing {}", args.output.display()));
-    let doc = html(&a, "rapport report")?;
+    let doc = html(&a, &waiting, args.top, "rapport report")?;
     super::write_atomic(&args.output, doc.as_bytes())?;
     drop(progress);
 
@@ -367,6 +430,13 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         .iter()
         .map(|e| e.id.clone())
         .chain(a.candidates.rows.iter().map(|r| r.id.clone()))
+        .chain(
+            waiting
+                .items
+                .iter()
+                .take(args.top)
+                .map(|it| it.author_id.clone()),
+        )
         .collect();
     entry.output_digest = Some(AuditEntry::digest(doc.as_bytes()));
     store.audit_append(&entry)?;
@@ -392,6 +462,9 @@ mod tests {
             "charts": { "funnel": "<svg></svg>", "months": null, "skills": null, "candidates": null },
             "broadcast": { "posts": 0, "void_rate": "0.0%", "void": 0, "broadcast": 0, "conversation": 0,
                 "by_account": [{ "handle": evil, "posts": 1, "void_rate": "0.0%", "conversation_rate": "0.0%", "answered_rate": "-" }] },
+            "inbox": { "as_of": "2026-03-01 09:00 UTC", "window_days": "14", "open": 1, "missed": 2, "answered": 0,
+                "items": [{ "rank": 1, "post_id": "14", "handle": evil, "stage": "responded", "question": true,
+                    "addresses": "mention", "age": "5 h", "priority": "120.5", "text": evil, "why": evil }] },
             "most_engaged": [row],
             "skills_of": 0,
             "candidates": { "job": evil, "skills": [evil], "considered": 1,
@@ -405,15 +478,25 @@ mod tests {
         let evil = "<img src=x onerror=alert(1)>&\"'";
         let doc = render(&context(evil)).unwrap();
         assert!(!doc.contains("<img"), "{doc}");
-        // Handles, explanation, org, job, skills, evidence, topic and mentors: each escaped.
+        // Handles, explanation, org, job, skills, evidence, topic, mentors and the inbox's handle,
+        // text and why: each escaped.
         assert!(
             doc.matches("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#x27;")
                 .count()
-                >= 10
+                >= 13
         );
+        assert!(doc.contains("1 open, 2 missed"), "{doc}");
         // The chart is inlined as markup; the empty ones leave their notes.
         assert!(doc.contains("<figure><svg></svg></figure>"));
         assert!(doc.contains("No posts by the organisation.") && doc.contains("No skills found."));
+    }
+
+    #[test]
+    fn web_addresses_in_posts_become_their_host() {
+        assert_eq!(
+            without_links("see https://example.org/jobs?id=1 and HTTP://x.io, thanks"),
+            "see [link to example.org] and [link to x.io] thanks"
+        );
     }
 
     #[test]
