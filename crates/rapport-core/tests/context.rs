@@ -171,6 +171,7 @@ fn taxonomies_are_told_apart_by_identity() {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)]
 fn a_changed_corpus_gives_fresh_results() {
     let mut c = synthetic(5_000, 200);
     let topic = Topic::skill("rust");

@@ -51,6 +51,7 @@ impl PyConfig {
     /// ```
     #[staticmethod]
     #[pyo3(signature = (path = None, *, org = None, store = None, token_env = None, base_url = None, taxonomy = None))]
+    #[allow(clippy::needless_pass_by_value)] // pyo3 hands the arguments over owned
     fn load(
         path: Option<PathBuf>,
         org: Option<Vec<String>>,

@@ -357,6 +357,7 @@ fn not_logged_in() -> Error {
 type WriteFuture = Pin<Box<dyn Future<Output = Result<Outcome, Error>> + Send>>;
 
 /// What a user-client call brings back, before it becomes a Python value.
+#[allow(clippy::large_enum_variant)] // one per call, moved once: boxing would buy nothing
 enum Outcome {
     Write(WriteResult),
     User(rapport_twitter::client::user_client::UserRef),

@@ -523,17 +523,17 @@ fn erase_drafts(
             }
             let text: String = r.get(3)?;
             let error: Option<String> = r.get(4)?;
-            let (text, n) = redact(&text, forgotten);
-            let (text, m) = redact_urls(&text, forgotten);
-            let (error, k) = match error {
+            let (text, in_text) = redact(&text, forgotten);
+            let (text, urls_in_text) = redact_urls(&text, forgotten);
+            let (error, in_error) = match error {
                 Some(e) => {
-                    let (e, k) = redact(&e, forgotten);
-                    let (e, j) = redact_urls(&e, forgotten);
-                    (Some(e), k + j)
+                    let (e, handles_found) = redact(&e, forgotten);
+                    let (e, urls_found) = redact_urls(&e, forgotten);
+                    (Some(e), handles_found + urls_found)
                 }
                 None => (None, 0),
             };
-            if n + m + k > 0 {
+            if in_text + urls_in_text + in_error > 0 {
                 fixed.push((id, text, error));
             }
         }
