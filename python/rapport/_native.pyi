@@ -194,6 +194,9 @@ class Corpus:
     @staticmethod
     def sample(posts: int = 10_000, seed: int = 7) -> Corpus:
         """The bundled, deterministic sample corpus."""
+    @staticmethod
+    def sample_bluesky(posts: int = 10_000, seed: int = 7) -> Corpus:
+        """The sample corpus in its Bluesky mode, with dated follow records."""
     @property
     def import_report(self) -> Optional[dict[str, Any]]:
         """What the import that made this corpus saw, or None."""

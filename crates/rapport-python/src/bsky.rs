@@ -354,6 +354,37 @@ bsky_class!(
 
 #[pymethods]
 impl PyCorpus {
+    /// The sample corpus in its Bluesky mode: the same simulated organisation and people as
+    /// `Corpus.sample`, as the XRPC answers a Bluesky collection is made of (accounts are
+    /// `did:plc:<name>` with handles `<name>.bsky.social`, posts AT-URIs), with dated follow records:
+    /// whoever replied to the organisation followed it two hours before, and the organisation followed
+    /// back an hour after its first answer.
+    ///
+    /// ```python
+    /// >>> b = rapport.Corpus.sample_bluesky(posts=500, seed=7)
+    /// >>> set(b.accounts()["platform"]), b.posts()["id"][0].startswith("at://did:plc:")
+    /// ({'bluesky'}, True)
+    /// >>> b.num_posts == rapport.Corpus.sample(posts=500, seed=7).num_posts
+    /// True
+    ///
+    /// ```
+    #[staticmethod]
+    #[pyo3(signature = (posts = 10_000, seed = 7))]
+    fn sample_bluesky(py: Python<'_>, posts: usize, seed: u64) -> PyResult<Self> {
+        let r = guarded(py, move || {
+            let text = rapport_sample::bluesky::sample_bluesky_jsonl_string(
+                &rapport_sample::SampleConfig::new(posts, seed),
+            )
+            .map_err(|e| Error::Internal(format!("generating the Bluesky sample: {e}")))?;
+            Ok(rapport_bluesky::jsonl::import_jsonl_reader(
+                text.as_bytes(),
+                "sample",
+                &rapport_bluesky::jsonl::ImportOptions { lenient: false },
+            )?)
+        })?;
+        Ok(PyCorpus::new(r.corpus))
+    }
+
     /// Reads Bluesky JSONL: the pages `BlueskyClient.save_pages` and `rapport bsky` write (one XRPC
     /// answer per line), or one saved answer.
     ///
