@@ -5,7 +5,12 @@ pub(super) enum Column {
     Id,
     Name,
     Stage,
+    /// X handles or profile URLs.
     XHandle,
+    /// Bluesky handles, DIDs or `bsky.app` profile URLs.
+    BlueskyHandle,
+    /// Handles of either platform, told apart by their shape ([`super::Handle::parse`]).
+    AnyHandle,
     Label(String),
     Ignored,
 }
@@ -17,7 +22,9 @@ pub(super) fn column_of(header: &str) -> Column {
         "hris_id" => Column::Id,
         "name" => Column::Name,
         "stage" => Column::Stage,
-        "x_handle" | "x" | "twitter" | "twitter_handle" | "handle" | "handles" => Column::XHandle,
+        "x_handle" | "x" | "twitter" | "twitter_handle" => Column::XHandle,
+        "bluesky" | "bluesky_handle" | "bsky" | "bsky_handle" => Column::BlueskyHandle,
+        "handle" | "handles" => Column::AnyHandle,
         _ => {
             let key = h
                 .get(..6)
@@ -34,4 +41,18 @@ pub(super) fn column_of(header: &str) -> Column {
 pub(super) fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
+}
+
+impl Column {
+    /// The handle parser of a handle column.
+    pub(super) fn handle_parser(
+        &self,
+    ) -> Option<fn(&str) -> Result<super::Handle, super::HandleError>> {
+        match self {
+            Column::XHandle => Some(super::Handle::parse_x),
+            Column::BlueskyHandle => Some(super::Handle::parse_bluesky),
+            Column::AnyHandle => Some(super::Handle::parse),
+            _ => None,
+        }
+    }
 }

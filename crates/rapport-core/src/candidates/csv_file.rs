@@ -79,9 +79,10 @@ pub fn read_candidates_csv<R: std::io::Read>(
                         c.labels.insert(k.clone(), v);
                     }
                 }
-                Column::XHandle => {
+                Column::XHandle | Column::BlueskyHandle | Column::AnyHandle => {
+                    let parse = col.handle_parser().unwrap_or(Handle::parse);
                     for piece in cell.split(';').filter(|p| !p.trim().is_empty()) {
-                        match Handle::parse_x(piece) {
+                        match parse(piece) {
                             Ok(h) => c.push_handle(h),
                             Err(e) => {
                                 bad = true;

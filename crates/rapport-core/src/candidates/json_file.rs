@@ -103,7 +103,10 @@ pub fn read_candidates_json(text: &str, name: &str) -> Result<CandidateFile, Can
                         )),
                     }
                 }
-                Column::XHandle => json_handles(k, val, &path, &mut c, &mut errors),
+                col @ (Column::XHandle | Column::BlueskyHandle | Column::AnyHandle) => {
+                    let parse = col.handle_parser().unwrap_or(Handle::parse);
+                    json_handles(k, parse, val, &path, &mut c, &mut errors);
+                }
                 Column::Label(_) | Column::Ignored if k == "labels" => {
                     json_labels(val, &path, &mut c, &mut errors);
                 }
@@ -211,6 +214,7 @@ fn json_labels(val: &Value, path: &str, c: &mut Candidate, errors: &mut Vec<RowE
 
 fn json_handles(
     field: &str,
+    parse: fn(&str) -> Result<Handle, HandleError>,
     val: &Value,
     path: &str,
     c: &mut Candidate,
@@ -229,7 +233,7 @@ fn json_handles(
         {
             Value::String(s) => {
                 for piece in s.split(';').filter(|x| !x.trim().is_empty()) {
-                    match Handle::parse_x(piece) {
+                    match parse(piece) {
                         Ok(h) => c.push_handle(h),
                         Err(e) => push_err(p.clone(), e.to_string()),
                     }
@@ -244,7 +248,7 @@ fn json_handles(
                 let Some(platform) = platform else {
                     push_err(
                         format!("{p}.platform"),
-                        "unknown platform: expected \"x\"".into(),
+                        "unknown platform: expected \"x\" or \"bluesky\"".into(),
                     );
                     return;
                 };
@@ -254,6 +258,8 @@ fn json_handles(
                 };
                 let parsed = if platform == Platform::X {
                     Handle::parse_x(h)
+                } else if platform == Platform::Bluesky {
+                    Handle::parse_bluesky(h)
                 } else {
                     let t = h.trim().trim_start_matches('@');
                     if t.is_empty() {

@@ -18,7 +18,9 @@
 //! | `hris_id` | required, unique, non-empty: the HRIS's own id |
 //! | `name` | optional display name |
 //! | `stage` | optional pipeline stage, kept as written |
-//! | `x_handle`, `x`, `twitter`, `twitter_handle`, `handle`, `handles` | X handles or profile URLs; a column may repeat, and a cell may hold several separated by `;` |
+//! | `x_handle`, `x`, `twitter`, `twitter_handle` | X handles or profile URLs; a column may repeat, and a cell may hold several separated by `;` |
+//! | `bluesky`, `bluesky_handle`, `bsky`, `bsky_handle` | Bluesky handles (`ada.bsky.social`), DIDs or `https://bsky.app/profile/...` URLs, the same way |
+//! | `handle`, `handles` | handles of either platform, told apart by shape ([`Handle::parse`]: a dotted name, a DID or a `bsky.app` URL is Bluesky) |
 //! | `label.KEY` or `label:KEY` | a label `KEY` with the cell as value (empty cells are left out) |
 //!
 //! Any other column is **not** read (data minimisation: an export full of HR fields should not end up in
@@ -26,7 +28,7 @@
 //!
 //! JSON ([`read_candidates_json`]) is an array of objects (or `{"candidates": [...]}`) with the same
 //! names: `hris_id` (a string or an integer), `name`, `stage`, `handles` (strings or
-//! `{"platform": "x", "handle": "..."}` objects), the handle fields above (a string or an array of
+//! `{"platform": "x" | "bluesky", "handle": "..."}` objects), the handle fields above (a string or an array of
 //! strings), and `labels` (an object of strings, numbers or booleans).
 //!
 //! Errors name the file, the line (CSV) or the JSON path, the column and what was wrong; a file with

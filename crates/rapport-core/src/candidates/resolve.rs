@@ -81,7 +81,9 @@ impl Resolution {
     }
 }
 
-/// Maps candidates onto the accounts of `corpus` by handle (case-insensitive, same platform).
+/// Maps candidates onto the accounts of `corpus` by handle (case-insensitive, same platform; a
+/// Bluesky DID by account id). A candidate may carry handles of both platforms: each is looked up on
+/// its own, so scoring uses whichever the corpus holds.
 ///
 /// Nothing is dropped: a handle that is not in the corpus lands in [`Resolution::unknown`], a candidate
 /// without handles in [`Resolution::without_handles`], and an account claimed twice in
@@ -95,9 +97,13 @@ pub fn resolve(corpus: &Corpus, candidates: &[Candidate]) -> Resolution {
             continue;
         }
         for h in &c.handles {
-            let found = corpus
-                .account_by_handle(&h.handle)
-                .filter(|a| a.platform() == h.platform);
+            // A DID is the account id of a Bluesky account; everything else is a handle.
+            let found = if h.handle.starts_with("did:") {
+                corpus.account_by_id(&h.handle)
+            } else {
+                corpus.account_by_handle(&h.handle)
+            }
+            .filter(|a| a.platform() == h.platform);
             match found {
                 Some(a) => {
                     let ids = claims.entry(a.idx()).or_default();

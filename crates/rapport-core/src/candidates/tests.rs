@@ -244,3 +244,114 @@ fn candidate_serde_round_trip() {
     let back: Candidate = serde_json::from_str(&j).unwrap();
     assert_eq!(back, c);
 }
+
+#[test]
+fn bluesky_handles_in_every_shape() {
+    for (input, want) in [
+        ("ada.bsky.social", "ada.bsky.social"),
+        ("@Ada.Bsky.Social", "ada.bsky.social"),
+        (
+            "https://bsky.app/profile/ada.bsky.social",
+            "ada.bsky.social",
+        ),
+        (
+            "bsky.app/profile/ada.bsky.social/follows?x=1",
+            "ada.bsky.social",
+        ),
+        (
+            "https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur",
+            "did:plc:z72i7hdynmk6r22z27h6tvur",
+        ),
+        ("jay.example-co.com", "jay.example-co.com"),
+    ] {
+        let h = Handle::parse_bluesky(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(
+            (h.platform, h.handle.as_str()),
+            (Platform::Bluesky, want),
+            "{input}"
+        );
+    }
+    for bad in [
+        "ada",
+        "ada..bsky.social",
+        "-ada.bsky.social",
+        "ada.bsky.123",
+        "ada_codes.bsky.social",
+        "https://bsky.app/profile/ada.bsky.social/post/3k2abc",
+        "https://bsky.app/search?q=rust",
+        "https://example.com/profile/ada.bsky.social",
+        "did:plc:",
+        "did:PLC:abc",
+    ] {
+        assert!(Handle::parse_bluesky(bad).is_err(), "{bad} was accepted");
+    }
+    let long = format!("{}.social", "a".repeat(250));
+    assert!(Handle::parse_bluesky(&long).is_err());
+}
+
+#[test]
+fn a_candidate_with_both_platforms_resolves_to_whichever_the_corpus_holds() {
+    let csv = "hris_id,x_handle,bluesky,handles\n\
+               E1,@ada_codes,ada.bsky.social,\n\
+               E2,,,bob.bsky.social;@bob_x\n\
+               E3,,did:plc:cyd,\n";
+    let file = read_candidates_csv(csv.as_bytes(), "c.csv").unwrap();
+    assert_eq!(file.candidates[0].handles.len(), 2);
+    assert_eq!(file.candidates[1].handles[0].platform, Platform::Bluesky);
+    assert_eq!(file.candidates[1].handles[1].platform, Platform::X);
+    let mut corpus = Corpus::new();
+    for (id, h) in [
+        ("did:plc:ada", "ada.bsky.social"),
+        ("did:plc:bob", "bob.bsky.social"),
+        ("did:plc:cyd", "cyd.bsky.social"),
+    ] {
+        let mut a = Account::new(id, h);
+        a.platform = Platform::Bluesky;
+        corpus.add_account(a);
+    }
+    let r = resolve(&corpus, &file.candidates);
+    let matched: Vec<(&str, &str)> = r
+        .matched
+        .iter()
+        .map(|m| (m.hris_id.as_str(), m.account_id.as_str()))
+        .collect();
+    assert_eq!(
+        matched,
+        [
+            ("E1", "did:plc:ada"),
+            ("E2", "did:plc:bob"),
+            ("E3", "did:plc:cyd")
+        ]
+    );
+    // The X handles are not in this Bluesky corpus, and say so.
+    let unknown: Vec<&str> = r.unknown.iter().map(|u| u.handle.as_str()).collect();
+    assert_eq!(unknown, ["ada_codes", "bob_x"]);
+}
+
+#[test]
+fn json_handles_of_both_platforms() {
+    let json = r#"[{"hris_id": "E1", "handles": ["@ada_codes", {"platform": "bluesky", "handle": "https://bsky.app/profile/ada.bsky.social"}],
+                    "bsky": "ada2.bsky.social"},
+                   {"hris_id": "E2", "handles": [{"platform": "bluesky", "handle": "not a handle"}]}]"#;
+    let err = read_candidates_json(json, "c.json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("[1].handles[0].handle"), "{err}");
+    assert!(err.contains("not a Bluesky handle"), "{err}");
+    let ok = r#"[{"hris_id": "E1", "handles": ["@ada_codes", {"platform": "bluesky", "handle": "https://bsky.app/profile/ada.bsky.social"}], "bsky": "ada2.bsky.social"}]"#;
+    let f = read_candidates_json(ok, "c.json").unwrap();
+    let mut hs: Vec<String> = f.candidates[0]
+        .handles
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    hs.sort();
+    assert_eq!(
+        hs,
+        [
+            "bluesky:@ada.bsky.social",
+            "bluesky:@ada2.bsky.social",
+            "x:@ada_codes",
+        ]
+    );
+}
