@@ -310,9 +310,12 @@ fn looks_like_bluesky(input: &str) -> bool {
         .split_once("://")
         .map_or(l.as_str(), |(_, rest)| rest)
         .trim_start_matches("www.");
+    let x_site = ["x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com"]
+        .iter()
+        .any(|d| host.starts_with(d));
     host.starts_with("bsky.app/")
         || l.trim_start_matches('@').starts_with("did:")
-        || (!l.contains('/') && l.contains('.'))
+        || (!l.contains('/') && l.contains('.') && !x_site)
 }
 
 fn parse_bluesky_handle(input: &str) -> Result<String, HandleError> {

@@ -285,6 +285,11 @@ fn bluesky_handles_in_every_shape() {
     ] {
         assert!(Handle::parse_bluesky(bad).is_err(), "{bad} was accepted");
     }
+    // X's own sites stay X (and fail there as URLs without a handle).
+    assert!(matches!(
+        Handle::parse("x.com"),
+        Err(HandleError::NoHandleInUrl { .. })
+    ));
     let long = format!("{}.social", "a".repeat(250));
     assert!(Handle::parse_bluesky(&long).is_err());
 }
