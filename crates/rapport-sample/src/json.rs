@@ -81,7 +81,7 @@ fn time(ms: i64) -> DateTime<Utc> {
 }
 
 /// Python's `datetime.isoformat()` of a UTC time, as twarc writes `retrieved_at`.
-fn iso_seconds(ms: i64) -> String {
+pub(crate) fn iso_seconds(ms: i64) -> String {
     time(ms).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
@@ -455,7 +455,7 @@ fn tweet(world: &World, i: u32, full: &Rendered) -> Tweet {
     }
 }
 
-fn user(world: &World, cfg: &SampleConfig, a: u32) -> User {
+pub(crate) fn user(world: &World, cfg: &SampleConfig, a: u32) -> User {
     let acct = &world.accts[a as usize];
     let bio = render_bio(world, &cfg.org.name, &cfg.org.display_name, a);
     let mut rng = Rng::derive(world.seed ^ 0x05E, acct.seed);

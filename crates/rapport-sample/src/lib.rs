@@ -38,6 +38,7 @@
 //! ```
 
 pub mod bluesky;
+mod follows;
 mod json;
 mod render;
 mod rng;
@@ -231,8 +232,15 @@ pub struct SampleTruth {
     pub engaged: Vec<String>,
     /// Distinct posts written.
     pub posts: usize,
-    /// Lines (pages) written.
+    /// Lines (pages) of posts written.
     pub pages: usize,
+    /// Lines of follow pages written after them (twarc2 `followers`/`following` pages).
+    pub follow_pages: usize,
+    /// Follow snapshots in those pages: one per organisation account, direction and reading.
+    pub follow_snapshots: usize,
+    /// Who followed an organisation account back after a snapshot had shown it following them
+    /// (the `followed_back` events a reader of the snapshots must find), sorted.
+    pub followed_back: Vec<String>,
     /// Extra copies of posts written on two pages (posts + duplicates = tweets in `data`).
     pub duplicates: usize,
     /// Written posts by kind: original, reply, quote, repost.
@@ -269,6 +277,7 @@ pub struct Sample {
     config: SampleConfig,
     world: World,
     plan: json::Plan,
+    follows: follows::Follows,
 }
 
 /// Sizes of one written copy.
@@ -286,10 +295,12 @@ impl Sample {
         config.validate()?;
         let world = world::simulate(config);
         let plan = json::plan(&world, config);
+        let follows = follows::Follows::simulate(&world, config, &plan);
         Ok(Sample {
             config: config.clone(),
             world,
             plan,
+            follows,
         })
     }
 
@@ -309,10 +320,12 @@ impl Sample {
             out.write_all(&buf)?;
             bytes += buf.len() as u64;
         }
+        let (follow_lines, follow_bytes) =
+            self.follows.write(&self.world, &self.config, &mut out)?;
         out.flush()?;
         Ok(WriteStats {
-            lines: self.plan.pages.len(),
-            bytes,
+            lines: self.plan.pages.len() + follow_lines,
+            bytes: bytes + follow_bytes,
         })
     }
 
@@ -411,6 +424,9 @@ impl Sample {
             engaged: w.engaged.iter().map(|&a| handle(a)).collect(),
             posts: self.plan.order.len(),
             pages: self.plan.pages.len(),
+            follow_pages: self.follows.pages(&self.world),
+            follow_snapshots: self.follows.snapshots(&self.world),
+            followed_back: self.follows.followed_back(&self.world),
             duplicates: self.plan.duplicates,
             by_kind,
             authors: authors.iter().filter(|&&b| b).count(),

@@ -7,15 +7,79 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rapport_sample::{OrgConfig, SampleConfig, SampleTruth, write_sample_jsonl};
 use serde_json::Value;
 
+/// The search pages (the follow pages that come after them are left out), the truth and the bytes.
 fn generate(config: &SampleConfig) -> (Vec<Value>, SampleTruth, Vec<u8>) {
     let mut buf = Vec::new();
     let truth = write_sample_jsonl(config, &mut buf).expect("valid config");
-    let pages = buf
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice::<Value>(l).expect("every line is JSON"))
+    let pages = lines(&buf)
+        .into_iter()
+        .filter(|p| !is_follow_page(p))
         .collect();
     (pages, truth, buf)
+}
+
+fn lines(buf: &[u8]) -> Vec<Value> {
+    buf.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice::<Value>(l).expect("every line is JSON"))
+        .collect()
+}
+
+fn is_follow_page(page: &Value) -> bool {
+    let url = page["__twarc"]["url"].as_str().unwrap_or("");
+    url.contains("/followers?") || url.contains("/following?")
+}
+
+#[test]
+fn follow_snapshots_come_after_the_posts_and_plant_follow_backs() {
+    use rapport_core::follows::{FollowEventKind, Side};
+    let c = SampleConfig {
+        posts: 3_000,
+        ..SampleConfig::default()
+    };
+    let mut buf = Vec::new();
+    let truth = write_sample_jsonl(&c, &mut buf).unwrap();
+    let all = lines(&buf);
+    assert_eq!(all.len(), truth.pages + truth.follow_pages);
+    let first_follow = all.iter().position(is_follow_page).unwrap();
+    assert_eq!(
+        first_follow, truth.pages,
+        "posts first, then the follow pages"
+    );
+    assert!(all[first_follow..].iter().all(is_follow_page));
+    let report = rapport_twitter::import::import_jsonl_reader(
+        buf.as_slice(),
+        "sample",
+        &rapport_twitter::import::ImportOptions::strict(),
+    )
+    .unwrap();
+    let corpus = report.corpus;
+    assert_eq!(corpus.follow_snapshots().len(), truth.follow_snapshots);
+    assert!(
+        truth.follow_snapshots >= 3 * 2 * 3,
+        "several readings of each list"
+    );
+    let events = corpus.follow_events(&truth.org_handles).unwrap();
+    let mut back: Vec<String> = events
+        .iter()
+        .filter(|e| e.kind == FollowEventKind::FollowedBack && e.by == Side::Account)
+        .map(|e| corpus.handle_of_id(&e.account).to_owned())
+        .collect();
+    back.sort();
+    back.dedup();
+    assert!(!truth.followed_back.is_empty());
+    assert_eq!(back, truth.followed_back);
+    // Every event lies between two readings, never at an invented time.
+    assert!(events.iter().all(|e| e.observed_after < e.observed_before));
+    // Whoever the organisation answered, it follows by the last reading (it followed back).
+    let last = corpus.follow_states(&truth.org_handles).unwrap();
+    for h in &truth.two_way {
+        let id = corpus.account_by_handle(h).unwrap().id().to_owned();
+        assert!(
+            last.get(&id).is_some_and(|st| st.o_follows_x == Some(true)),
+            "{h} was answered but not followed back"
+        );
+    }
 }
 
 fn s(v: &Value) -> &str {
