@@ -2,7 +2,7 @@
 //!
 //! Embedded persistence for rapport: one SQLite file, no server. It holds what an HRIS integration
 //! needs between runs — posts and accounts, candidate records, saved searches and other *watches* with
-//! their sync cursors, derived results, the append-only audit log — and does what any system holding
+//! their sync cursors, follow snapshots, derived results, the append-only audit log — and does what any system holding
 //! personal data must do: forget a person on request and delete what is older than a retention limit.
 //!
 //! Why SQLite: a recruiter's script or a small service should not need a database server, and a single
@@ -74,14 +74,15 @@ pub use lock::SyncLock;
 pub use schema::SCHEMA_VERSION;
 pub use store::{
     CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, Draft, DraftState, DuplicatePolicy,
-    MAX_LISTED_CONFLICTS, PostConflict, REDACTED_MENTION, SaveReport, SendOutcome, Store,
-    SyncCursor, Watch, WatchKind,
+    FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, MAX_LISTED_CONFLICTS, PostConflict,
+    REDACTED_MENTION, SOURCE_CORPUS, SOURCE_SYNC, SaveReport, SendOutcome, Store, SyncCursor,
+    Watch, WatchKind,
 };
 
 #[doc(hidden)]
 pub mod __private {
-    //! For the migration tests: the SQL of schema versions 1, 2 and 5, and the v2 pseudonym.
-    pub use crate::schema::{V1_SQL, V2_SQL, V5_DRAFTS_SQL, legacy_digest};
+    //! For the migration tests: the SQL of schema versions 1, 2, 5 and 6, and the v2 pseudonym.
+    pub use crate::schema::{V1_SQL, V2_SQL, V5_DRAFTS_SQL, V6_FOLLOWS_SQL, legacy_digest};
 }
 
 #[cfg(test)]
