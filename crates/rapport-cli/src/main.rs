@@ -43,9 +43,11 @@ enum Command {
     /// Import posts and accounts from files (twarc2 JSONL, API v2 response JSON, X archive) into the
     /// store. Forgotten people are skipped.
     Import(cmd::import::Args),
-    /// Fetch what is new for the store's watches from the X API, resuming an interrupted sync.
+    /// Fetch what is new for the store's watches from the X API (a follow list: one follow snapshot
+    /// per run), resuming an interrupted sync.
     Sync(cmd::sync::Args),
-    /// Manage watches: saved searches, timelines, mentions and lists to sync.
+    /// Manage watches: saved searches, timelines, mentions, lists, followers and following lists to
+    /// sync.
     #[command(subcommand)]
     Watch(cmd::watch::WatchCommand),
     /// Score candidate records (CSV or JSON from the HRIS) against the organisation: one row per

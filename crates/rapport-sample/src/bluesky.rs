@@ -59,8 +59,7 @@ fn facets(text: &str, mentions: &BTreeMap<String, String>) -> Vec<Value> {
     for word in text.split(' ') {
         let start = offset;
         offset += word.len() + 1;
-        let w =
-            word.trim_end_matches(|c: char| matches!(c, '.' | ',' | '!' | '?' | ':' | ';' | ')'));
+        let w = word.trim_end_matches(['.', ',', '!', '?', ':', ';', ')']);
         let end = start + w.len();
         let feature = if let Some(tag) = w.strip_prefix('#').filter(|t| !t.is_empty()) {
             json!({"$type": "app.bsky.richtext.facet#tag", "tag": tag})
@@ -135,11 +134,11 @@ pub fn write_sample_bluesky_jsonl(config: &SampleConfig, mut out: impl Write) ->
                 "parent": {"uri": post_uri(&parent_author, parent), "cid": format!("bafy{parent}")},
             });
         }
-        if let Some(q) = &post.quoted {
-            if let Some(qp) = corpus.post_by_id(q) {
-                record["embed"] = json!({"$type": "app.bsky.embed.record",
-                    "record": {"uri": post_uri(qp.author().handle(), q), "cid": format!("bafy{q}")}});
-            }
+        if let Some(q) = &post.quoted
+            && let Some(qp) = corpus.post_by_id(q)
+        {
+            record["embed"] = json!({"$type": "app.bsky.embed.record",
+                "record": {"uri": post_uri(qp.author().handle(), q), "cid": format!("bafy{q}")}});
         }
         json!({
             "uri": post_uri(author.handle(), p.id()),
