@@ -84,7 +84,7 @@ fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SourceTable, CmdError>
 fn text_of(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
@@ -93,7 +93,6 @@ fn text_of(c: &Data) -> String {
             || d.to_string(),
             |t| t.format("%Y-%m-%dT%H:%M:%S").to_string(),
         ),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
 }
