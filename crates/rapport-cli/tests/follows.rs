@@ -49,6 +49,7 @@ fn write_file(dir: &Path) -> String {
     let tweets = json!({
         "data": [
             {"id": "100", "text": "We are #hiring", "author_id": "1", "conversation_id": "100",
+             "entities": {"hashtags": [{"start": 7, "end": 14, "tag": "hiring"}]},
              "created_at": "2024-05-02T09:00:00.000Z"},
             {"id": "101", "text": "@acme_careers is it remote?", "author_id": "7",
              "conversation_id": "100", "in_reply_to_user_id": "1",
@@ -316,6 +317,60 @@ fn relationship_prints_the_timeline_of_one_account() {
     ]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("nobody_9"), "{}", r.stderr);
+}
+
+/// The HTML report puts the follow steps before the funnel's stages, and each engaged account's
+/// follow state beside its score. By hand, from the latest snapshots (3 May): acme follows ada and cy
+/// (followed 2); ada follows back (1); ada and bob follow acme (2).
+#[test]
+fn the_report_shows_the_follow_steps_beside_the_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path());
+    let store = dir.path().join("hr.db");
+    let store = store.to_str().unwrap();
+    ok(&["import", &file, "--store", store]);
+    let html = dir.path().join("r.html");
+    ok(&[
+        "report",
+        "--store",
+        store,
+        "--org",
+        "acme_careers",
+        "--topic",
+        "#hiring",
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    let doc = std::fs::read_to_string(&html).unwrap();
+    let followed = doc
+        .find("<tr><td>followed</td><td class=\"num\">2</td>")
+        .expect("followed 2");
+    assert!(doc.contains("<tr><td>follows back</td><td class=\"num\">1</td>"));
+    assert!(doc.contains("2 account(s) follow the organisation"));
+    assert!(doc.contains("latest of 4 follow snapshot(s) (the latest read 2024-05-03 09:00 UTC)"));
+    assert!(followed < doc.find("<figure><svg").unwrap());
+    // Ada, the one engaged account, follows back: her row says so beside her score.
+    let ada = doc.find("<td>@ada</td>").unwrap();
+    assert!(doc[ada..].contains("<td>mutual</td>"), "{}", &doc[ada..]);
+
+    // The quickstart's text shows the same steps above the stages.
+    let q = ok(&[
+        "quickstart",
+        &file,
+        "--org",
+        "acme_careers",
+        "--topic",
+        "#hiring",
+    ]);
+    assert!(
+        q.stdout.contains(
+            "  follow steps (facts, not in any score): followed 2 (the organisation follows \
+             them), follows_back 1 (of those, they follow it too); 2 follow the organisation\n  \
+             unaware"
+        ),
+        "{}",
+        q.stdout
+    );
 }
 
 fn users(ids: &[(&str, &str)]) -> Value {

@@ -288,11 +288,19 @@ pub(crate) fn html(a: &Analyses, title: &str) -> Result<String, CmdError> {
                 "answered_rate": x.answered_rate.map_or("-".into(), pct),
             })).collect::<Vec<_>>(),
         },
+        "follows": a.follows.as_ref().map(|f| json!({
+            "followed": f.followed,
+            "follows_back": f.follows_back,
+            "follows_org": f.follows_org,
+            "snapshots": f.snapshots,
+            "latest": f.latest.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        })),
         "most_engaged": a.most_engaged.iter().map(|e| json!({
             "rank": e.rank,
             "handle": e.handle,
             "score": format!("{:.1}", e.score),
             "stage": e.stage.as_str(),
+            "follows": e.follows.unwrap_or("-"),
             "explanation": e.explanation,
         })).collect::<Vec<_>>(),
         "skills_of": a.skills_of,
@@ -385,10 +393,11 @@ mod tests {
 
     /// A context with hostile text wherever a stranger's words can land.
     fn context(evil: &str) -> serde_json::Value {
-        let row = json!({ "rank": 1, "handle": evil, "score": "1.0", "stage": "engaged", "explanation": evil });
+        let row = json!({ "rank": 1, "handle": evil, "score": "1.0", "stage": "engaged", "follows": "mutual", "explanation": evil });
         json!({
             "title": "rapport report",
             "org": [format!("@{evil}")],
+            "follows": { "followed": 3, "follows_back": 2, "follows_org": 5, "snapshots": 4, "latest": evil },
             "charts": { "funnel": "<svg></svg>", "months": null, "skills": null, "candidates": null },
             "broadcast": { "posts": 0, "void_rate": "0.0%", "void": 0, "broadcast": 0, "conversation": 0,
                 "by_account": [{ "handle": evil, "posts": 1, "void_rate": "0.0%", "conversation_rate": "0.0%", "answered_rate": "-" }] },
@@ -405,15 +414,30 @@ mod tests {
         let evil = "<img src=x onerror=alert(1)>&\"'";
         let doc = render(&context(evil)).unwrap();
         assert!(!doc.contains("<img"), "{doc}");
-        // Handles, explanation, org, job, skills, evidence, topic and mentors: each escaped.
+        // Handles, explanation, org, job, skills, evidence, topic, mentors and the follow facts'
+        // date: each escaped.
         assert!(
             doc.matches("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#x27;")
                 .count()
-                >= 10
+                >= 11
         );
+        // The follow steps stand before the stages, as facts beside the score.
+        let follows = doc.find("<td>follows back</td>").unwrap();
+        assert!(follows < doc.find("<figure><svg></svg></figure>").unwrap());
+        assert!(doc.contains("<td class=\"num\">2</td>"));
+        assert!(doc.contains("<td>mutual</td>"));
         // The chart is inlined as markup; the empty ones leave their notes.
         assert!(doc.contains("<figure><svg></svg></figure>"));
         assert!(doc.contains("No posts by the organisation.") && doc.contains("No skills found."));
+    }
+
+    #[test]
+    fn without_follow_snapshots_the_report_says_how_to_get_them() {
+        let mut ctx = context("x");
+        ctx["follows"] = serde_json::Value::Null;
+        let doc = render(&ctx).unwrap();
+        assert!(!doc.contains("<td>follows back</td>"));
+        assert!(doc.contains("No follow snapshots"), "{doc}");
     }
 
     #[test]
