@@ -1,5 +1,6 @@
-//! `rapport follows`, `rapport relationship` and follow watches end to end, as the built binary, on a
-//! hand-built twarc2 file whose every event and interval is worked out by hand below.
+//! `rapport follows`, `rapport relationship`, follow watches, the report's follow steps and mentors
+//! of a time window end to end, as the built binary, on a hand-built twarc2 file whose every event and
+//! interval is worked out by hand below.
 
 use std::path::Path;
 
@@ -370,6 +371,82 @@ fn the_report_shows_the_follow_steps_beside_the_score() {
         ),
         "{}",
         q.stdout
+    );
+}
+
+/// `rapport mentors --since --until`: the #hiring conversation is on 2 May, so a window of that day
+/// has it (acme's reply 102 answers ada's question 101, "is it remote?": 1 answer), and a window
+/// from 3 May on has no #hiring post at all.
+#[test]
+fn mentors_of_a_time_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path());
+    let store = dir.path().join("hr.db");
+    let store = store.to_str().unwrap();
+    ok(&["import", &file, "--store", store]);
+    let day = ok(&[
+        "mentors",
+        "--store",
+        store,
+        "--topic",
+        "#hiring",
+        "--since",
+        "2024-05-02",
+        "--until",
+        "2024-05-03",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&day.stdout).unwrap();
+    let acme = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["handle"] == "acme_careers")
+        .unwrap();
+    assert_eq!(acme["answers"], 1);
+    assert_eq!(v["options"]["since"], "2024-05-02T00:00:00Z");
+    let text = ok(&[
+        "mentors",
+        "--store",
+        store,
+        "--topic",
+        "#hiring",
+        "--since",
+        "2024-05-02",
+    ]);
+    assert!(
+        text.stdout
+            .starts_with("Mentors of #hiring, posts from 2024-05-02T00:00:00Z (learning"),
+        "{}",
+        text.stdout
+    );
+    let none = rapport(&[
+        "mentors",
+        "--store",
+        store,
+        "--topic",
+        "#hiring",
+        "--since",
+        "2024-05-03",
+    ]);
+    assert_eq!(none.code, 1);
+    assert!(none.stderr.contains("hiring"), "{}", none.stderr);
+    let bad = rapport(&["mentors", "--store", store, "--since", "yesterday"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    let empty = rapport(&[
+        "mentors",
+        "--store",
+        store,
+        "--since",
+        "2024-05-03",
+        "--until",
+        "2024-05-02",
+    ]);
+    assert_eq!(empty.code, 1);
+    assert!(
+        empty.stderr.contains("since before until"),
+        "{}",
+        empty.stderr
     );
 }
 
