@@ -19,7 +19,8 @@
 //! - **The schema is versioned** (`PRAGMA user_version`) and migrated in order on open;
 //!   [`Store::check`] verifies a whole file.
 //! - **Erasure is complete.** [`Store::forget`] removes the person's posts, account, every mention of
-//!   them, their candidate records, derived data and the watches that name them, leaves a keyed-hash
+//!   them, their candidate records, derived data, the watches that name them, their follow lists and
+//!   their place in everyone else's, leaves a keyed-hash
 //!   tombstone (the key is outside the file: [`KEY_ENV`] or [`key_path`]) that later writes respect,
 //!   logs the erasure, and rewrites the file so the bytes are gone.
 //! - **X compliance events are honoured.** [`Store::apply_compliance`] removes deleted and
