@@ -309,8 +309,15 @@ class Corpus:
         taxonomy: Optional[Taxonomy] = None,
     ) -> Table:
         """People noticed by or responding to the organisation, never replied to."""
-    def mentors(self, topic: Optional[str] = None, limit: int = 20) -> Table:
-        """Mentors of a topic (a skill, a #hashtag, or None for the whole corpus)."""
+    def mentors(
+        self,
+        topic: Optional[str] = None,
+        limit: int = 20,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+    ) -> Table:
+        """Mentors of a topic (a skill, a #hashtag, or None for the whole corpus); with since/until
+        only the posts of that window count (until exclusive)."""
     def learning_feed(
         self,
         skills: _Names,

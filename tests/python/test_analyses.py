@@ -3,6 +3,7 @@ corpus of conftest.py, every number worked out by hand from POSTS and ACCOUNTS."
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import pytest
@@ -136,6 +137,37 @@ def test_mentors_of_a_hashtag(corpus: rapport.Corpus) -> None:
     m = {r["handle"]: r for r in corpus.mentors("#rustlang")}
     assert m["acme_careers"]["answers_acknowledged"] == 1
     assert m["bob"]["topic_posts"] == 1
+
+
+def test_mentors_of_a_time_window() -> None:
+    # Day 1: ada asks (10), bob answers (11), ada comes back (12). Day 5: cy asks (20), dan answers
+    # (21), cy comes back (22). Each window holds one conversation, so one answerer.
+    def post(id: str, author: str, text: str, day: int, reply_to: str | None = None) -> dict:
+        p = {"id": id, "author_id": author, "text": text, "created_at": f"2024-05-0{day}T09:00:00Z"}
+        if reply_to:
+            p["reply_to"] = reply_to
+        return p
+
+    c = rapport.Corpus.from_records(
+        posts=[
+            post("10", "1", "How do I pin a toolchain?", 1),
+            post("11", "2", "rust-toolchain.toml", 1, "10"),
+            post("12", "1", "thanks", 1, "11"),
+            post("20", "3", "Which crate for CSV?", 5),
+            post("21", "4", "the csv crate", 5, "20"),
+            post("22", "3", "thanks", 5, "21"),
+        ],
+        accounts=[{"id": "1", "handle": "ada"}, {"id": "2", "handle": "bob"},
+                  {"id": "3", "handle": "cy"}, {"id": "4", "handle": "dan"}],
+    )
+    answers = lambda t: {r["handle"]: r["answers"] for r in t}  # noqa: E731
+    assert answers(c.mentors()) == {"ada": 0, "bob": 1, "cy": 0, "dan": 1}
+    assert answers(c.mentors(since="2024-05-05")) == {"cy": 0, "dan": 1}
+    assert answers(c.mentors(until=datetime.date(2024, 5, 2))) == {"ada": 0, "bob": 1}
+    day = datetime.datetime(2024, 5, 5, tzinfo=datetime.timezone.utc)
+    assert c.mentors(since=day, until=day + datetime.timedelta(days=1))["handle"][0] == "dan"
+    with pytest.raises(rapport.RapportError):
+        c.mentors(since="2024-05-05", until="2024-05-01")
 
 
 def test_learning_feed(corpus: rapport.Corpus) -> None:

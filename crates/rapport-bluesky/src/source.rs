@@ -3,13 +3,13 @@
 //! `search` is `searchPosts` (the `since`/`until` bounds pass through; `archive` makes no difference:
 //! Bluesky search covers everything it indexed), `timeline` the author feed, `mentions` a search
 //! for posts mentioning the account, `conversation` the whole thread, and the lookups
-//! `getPosts`/`getProfiles`.
+//! `getPosts`/`getProfiles`; `follow_page` is one page of `getFollowers` or `getFollows`.
 
-use rapport_core::Platform;
 use rapport_core::source::{
-    FeedPage, Fetched, Limit, Missing, MissingReason, PageRequest, SearchRequest, Source,
-    SourceError,
+    FeedPage, Fetched, FollowPage, FollowPageRequest, Limit, Missing, MissingReason, PageRequest,
+    SearchRequest, Source, SourceError,
 };
+use rapport_core::{Corpus, Platform};
 
 use crate::client::{BskyClient, Fetch, SearchOptions};
 
@@ -61,7 +61,28 @@ impl Source for BskyClient {
             corpus: fetch.corpus,
             next_token: if reached_since { None } else { fetch.cursor },
             reached_since,
-            skipped: Default::default(),
+            skipped: std::collections::BTreeMap::default(),
+        })
+    }
+
+    async fn follow_page(&self, req: &FollowPageRequest<'_>) -> Result<FollowPage, SourceError> {
+        let (fetch, dids) = self
+            .follow_one_page(req.account_id, req.direction, req.token, req.page_size)
+            .await?;
+        // The page's own snapshot stays out: the sync joins the pages of one reading into one.
+        let profiles = Corpus::from_parts(fetch.corpus.accounts().map(|a| a.to_account()), []);
+        let mut skipped = std::collections::BTreeMap::new();
+        if !fetch.added.skipped.is_empty() {
+            skipped.insert(
+                "item the converter could not read".to_owned(),
+                fetch.added.skipped.len(),
+            );
+        }
+        Ok(FollowPage {
+            account_ids: dids,
+            corpus: profiles,
+            next_token: fetch.cursor,
+            skipped,
         })
     }
 

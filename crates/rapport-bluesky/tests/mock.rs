@@ -570,3 +570,52 @@ async fn session_child() {
         "{err}"
     );
 }
+
+/// `Source::follow_page`: one page of `getFollows` at a time, the DIDs in the platform's order, the
+/// profiles as accounts and no snapshot of its own (the sync joins the pages into one).
+#[tokio::test]
+async fn follow_page_reads_one_page_of_a_follow_list_per_call() {
+    use rapport_core::follows::FollowDirection;
+    use rapport_core::source::{FollowPageRequest, Source};
+    let s = server().await;
+    let nsid = "/xrpc/app.bsky.graph.getFollows";
+    Mock::given(method("GET"))
+        .and(path(nsid))
+        .and(query_param("actor", ACME))
+        .and(query_param("limit", "100"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ok(json!({
+            "subject": profile(ACME, "acme.test"),
+            "follows": [profile(BOB, "bob.test"), profile(ADA, "ada.test")],
+            "cursor": "c1"
+        })))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(nsid))
+        .and(query_param("cursor", "c1"))
+        .respond_with(ok(
+            json!({"subject": profile(ACME, "acme.test"), "follows": []}),
+        ))
+        .mount(&s)
+        .await;
+    let c = client(&s, &clock());
+    let mut req = FollowPageRequest {
+        account_id: ACME,
+        direction: FollowDirection::Following,
+        token: None,
+        page_size: 1000,
+    };
+    let p1 = c.follow_page(&req).await.unwrap();
+    assert_eq!(p1.account_ids, [BOB, ADA]);
+    assert_eq!(p1.next_token.as_deref(), Some("c1"));
+    assert!(p1.corpus.follow_snapshots().is_empty());
+    assert_eq!(p1.corpus.account_by_id(ADA).unwrap().handle(), "ada.test");
+    assert_eq!(
+        p1.corpus.account_by_id(ADA).unwrap().platform(),
+        Platform::Bluesky
+    );
+    req.token = p1.next_token.as_deref();
+    let p2 = c.follow_page(&req).await.unwrap();
+    assert!(p2.account_ids.is_empty() && p2.next_token.is_none());
+}

@@ -43,9 +43,11 @@ enum Command {
     /// Import posts and accounts from files (twarc2 JSONL, API v2 response JSON, X archive) into the
     /// store. Forgotten people are skipped.
     Import(cmd::import::Args),
-    /// Fetch what is new for the store's watches from the X API, resuming an interrupted sync.
+    /// Fetch what is new for the store's watches from the X API (a follow list: one follow snapshot
+    /// per run), resuming an interrupted sync.
     Sync(cmd::sync::Args),
-    /// Manage watches: saved searches, timelines, mentions and lists to sync.
+    /// Manage watches: saved searches, timelines, mentions, lists, followers and following lists to
+    /// sync.
     #[command(subcommand)]
     Watch(cmd::watch::WatchCommand),
     /// Score candidate records (CSV or JSON from the HRIS) against the organisation: one row per
@@ -89,6 +91,13 @@ enum Command {
     Mentors(cmd::analyses::MentorsArgs),
     /// A learning feed for skill goals: mentors to follow, rising hashtags, conversations to read.
     Learn(cmd::analyses::LearnArgs),
+    /// Follow events between the organisation and the accounts its follow snapshots cover
+    /// (followed, followed_back, unfollowed), each with the interval between the two snapshots that
+    /// bound it. From the store or --input files. Reads only.
+    Follows(cmd::follows::FollowsArgs),
+    /// The timeline of one relationship: follows, follow-back, first mention, reply and two-way
+    /// exchange each way, amplification, latest interaction, each with its evidence. Reads only.
+    Relationship(cmd::follows::RelationshipArgs),
     /// Search recent posts (or the full archive with --archive) and write the pages as twarc2
     /// JSONL (stdout, -o FILE) or into the store (--store).
     Search(cmd::collect::SearchArgs),
@@ -175,6 +184,8 @@ fn main() -> ExitCode {
         Command::Rank(args) => cmd::analyses::run_rank(args),
         Command::Mentors(args) => cmd::analyses::run_mentors(args),
         Command::Learn(args) => cmd::analyses::run_learn(args),
+        Command::Follows(args) => cmd::follows::run_follows(args),
+        Command::Relationship(args) => cmd::follows::run_relationship(args),
         Command::Search(a) => cmd::collect::run_search(a),
         Command::Timeline(a) => cmd::collect::run_timeline(a),
         Command::Mentions(a) => cmd::collect::run_mentions(a),

@@ -21,6 +21,10 @@
 //!   each column divided by its largest value among the rows, weights 0.5, 0.3, 0.2 by default
 //!   ([`MentorWeights`]), so the score lies in [0, 1].
 //!
+//! With a time window (`MentorOptions::since` / `until`, "mentors for the day") only posts created in
+//! `[since, until)` count: the whole analysis — graph, topic, answers, reach — runs on the corpus cut
+//! to the window, so an answer counts when its question is in the window too.
+//!
 //! A post is *within the topic* when its conversation contains a non-repost post carrying one of the
 //! topic's hashtags (replies deep in a thread rarely repeat the hashtag), or when it quotes or reposts
 //! such a post.
@@ -48,6 +52,7 @@
 //! assert_eq!((bob.answers, bob.answers_acknowledged, bob.reach), (1, 1, 1));
 //! ```
 
+use chrono::{DateTime, Utc};
 use hashbrown::HashSet;
 use serde::{Deserialize, Serialize};
 
@@ -182,6 +187,10 @@ pub struct MentorOptions {
     pub limit: Option<usize>,
     /// Evidence post ids per row (default 3).
     pub evidence_posts: usize,
+    /// Only posts created at or after this instant count (mentors "for the day", the week…).
+    pub since: Option<DateTime<Utc>>,
+    /// Only posts created strictly before this instant count.
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl Default for MentorOptions {
@@ -192,6 +201,8 @@ impl Default for MentorOptions {
             pagerank: PageRankOptions::default(),
             limit: Some(20),
             evidence_posts: 3,
+            since: None,
+            until: None,
         }
     }
 }
@@ -203,6 +214,29 @@ impl MentorOptions {
             limit: Some(limit),
             ..MentorOptions::default()
         }
+    }
+
+    /// These options over a time window: only posts created in `[since, until)` count.
+    #[must_use]
+    pub fn window(self, since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Self {
+        MentorOptions {
+            since,
+            until,
+            ..self
+        }
+    }
+
+    fn validate_window(&self) -> Result<(), Error> {
+        if let (Some(s), Some(u)) = (self.since, self.until)
+            && s >= u
+        {
+            return Err(Error::InvalidParameter {
+                name: "mentors time window",
+                found: format!("since {} until {}", s.to_rfc3339(), u.to_rfc3339()),
+                expected: "since before until",
+            });
+        }
+        Ok(())
     }
 }
 
@@ -415,6 +449,10 @@ pub(crate) fn run(
     opts: &MentorOptions,
 ) -> Result<MentorReport, Error> {
     opts.weights.validate()?;
+    opts.validate_window()?;
+    if opts.since.is_some() || opts.until.is_some() {
+        return run_window(ctx, topic, skills, opts);
+    }
     let graph = ctx.graph(&opts.kind_weights)?;
     let scope = Scope::of(ctx, &graph, topic, skills)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
@@ -423,6 +461,42 @@ pub(crate) fn run(
     report.topic = topic.label();
     report.topic_spec = topic.clone();
     report.teleport_accounts = scope.seed_authors;
+    Ok(report)
+}
+
+/// Mentors over a time window: the analysis runs on the corpus cut to the window
+/// ([`Corpus::filter`]), so the graph, the topic's posts, answers and reach all come from posts of the
+/// window only (an answer counts when its question is in the window too). The rows' account indices
+/// are the full corpus's.
+fn run_window(
+    ctx: Ctx<'_>,
+    topic: &Topic,
+    skills: SkillsWith<'_>,
+    opts: &MentorOptions,
+) -> Result<MentorReport, Error> {
+    let window = ctx.corpus.filter(&crate::filter::Filter {
+        since: opts.since,
+        until: opts.until,
+        ..crate::filter::Filter::default()
+    });
+    let inner = MentorOptions {
+        since: None,
+        until: None,
+        ..opts.clone()
+    };
+    let a = crate::context::Analysis::new(&window);
+    let mut report = run(a.ctx(), topic, skills, &inner)?;
+    for r in &mut report.rows {
+        let full = if r.id.is_empty() {
+            ctx.corpus.find_account(&r.handle)
+        } else {
+            ctx.corpus.account_by_id(&r.id)
+        };
+        if let Some(acc) = full {
+            r.account = acc.idx();
+        }
+    }
+    report.options = opts.clone();
     Ok(report)
 }
 

@@ -8,7 +8,8 @@
 //!
 //! A sync (rapport-sync) follows a [`Feed`] — a saved search, an account's timeline or mentions, a
 //! list — one page at a time with [`Source::feed_page`], storing each page with its cursor before it
-//! asks for the next, so that an interrupted sync resumes where it stopped on any platform.
+//! asks for the next, so that an interrupted sync resumes where it stopped on any platform. An
+//! account's followers or following list is read the same way with [`Source::follow_page`].
 //!
 //! Adapters keep going when one part fails: a missing post or a failed page of a thread is recorded in
 //! `missing` or `failures`, and only a failure of the whole call (bad credentials, an invalid query)
@@ -20,6 +21,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::follows::FollowDirection;
 use crate::{Corpus, Platform};
 
 /// Page and item limits for one fetch. `None` means no limit (until the platform has no more).
@@ -133,6 +135,33 @@ pub struct FeedPage {
     pub reached_since: bool,
     /// Items of the page the adapter dropped because they cannot be stored (a post without an id or
     /// an author, say), counted by reason. One bad item never fails a page.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// One page of an account's followers or following list to fetch ([`Source::follow_page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowPageRequest<'a> {
+    /// The id of the account whose list it is.
+    pub account_id: &'a str,
+    /// Which list.
+    pub direction: FollowDirection,
+    /// The page to fetch: `None` for the first, else the `next_token` of the page before.
+    pub token: Option<&'a str>,
+    /// How many accounts per page to ask for (a platform caps it: X at 1,000, Bluesky at 100).
+    pub page_size: u32,
+}
+
+/// One page of a follow list, ready for the store.
+#[derive(Debug, Clone, Default)]
+pub struct FollowPage {
+    /// The ids of the accounts on the page, in the platform's order.
+    pub account_ids: Vec<String>,
+    /// Their profiles as accounts (and whatever the platform sent with them, such as pinned posts).
+    /// Never holds follow snapshots: the page is part of one, which the sync assembles.
+    pub corpus: Corpus,
+    /// The token of the next page; `None` when this page ends the list.
+    pub next_token: Option<String>,
+    /// Items the adapter dropped (an account without an id…), counted by reason.
     pub skipped: BTreeMap<String, usize>,
 }
 
@@ -265,6 +294,12 @@ pub enum SourceError {
         /// The adapter's message.
         message: String,
     },
+    /// The platform (or this adapter) cannot do this at all, e.g. list followers.
+    #[error("not supported: {message}")]
+    Unsupported {
+        /// What is not supported.
+        message: String,
+    },
     /// Anything else.
     #[error("{message}")]
     Other {
@@ -351,6 +386,25 @@ pub trait Source: Send + Sync {
     /// platform that cannot ask for posts newer than `since_id` cuts the page itself and sets
     /// [`FeedPage::reached_since`].
     async fn feed_page(&self, request: &PageRequest<'_>) -> Result<FeedPage, SourceError>;
+
+    /// One page of an account's followers or following list: what a `followers` or `following`
+    /// watch's sync stores, with its cursor, before it asks for the next. The sync assembles the
+    /// pages of one reading into one follow snapshot.
+    ///
+    /// By default [`SourceError::Unsupported`]: a platform that has follow lists overrides it.
+    async fn follow_page(
+        &self,
+        request: &FollowPageRequest<'_>,
+    ) -> Result<FollowPage, SourceError> {
+        Err(SourceError::Unsupported {
+            message: format!(
+                "this {} source cannot list the {} of account {}",
+                self.platform().as_str(),
+                request.direction.as_str(),
+                request.account_id
+            ),
+        })
+    }
 
     /// The id of the account with this handle (with or without `@`), `None` when the platform has
     /// none. By default through [`Source::lookup_accounts`].

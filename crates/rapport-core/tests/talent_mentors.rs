@@ -309,3 +309,90 @@ fn skill_topics_seed_from_evidence() {
     // Three skill topics, one evidence pass.
     assert_eq!(ctx.computed().evidence_passes, 1);
 }
+
+/// Mentors of a time window: only the posts of `[since, until)` count.
+///
+/// Window [h0, h3): q1 (ada asks, #rust), a1 (bob answers), k1 (ada comes back). By hand: bob has 1
+/// answer, acknowledged; reach ada {bob} = 1, bob {ada} = 1; topic posts ada 2, bob 1. The window's
+/// graph is ada ⇄ bob and the teleport is {ada}: `pr_ada = 0.15 + 0.85·pr_bob`, `pr_bob =
+/// 0.85·pr_ada`, so `pr_ada = 0.15 / 0.2775 = 20/37` and `pr_bob = 17/37`. Scores:
+/// bob `0.5·(17/20) + 0.3·2/2 + 0.2·1/1 = 0.925`, ada `0.5·1 + 0 + 0.2 = 0.7`. cy, dan and eve
+/// wrote nothing in the window: they are not rows (over the whole corpus cy answers, dan posts).
+#[test]
+fn a_time_window_counts_only_its_posts() {
+    let c = corpus();
+    let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    let at = |h: i64| t0 + Duration::hours(h);
+    let opts = MentorOptions::default().window(Some(at(0)), Some(at(3)));
+    let r = c.mentors(&Topic::hashtags(["rust"]), &opts).unwrap();
+    let got: Vec<(&str, u32, u32, u32, u32)> = r
+        .rows
+        .iter()
+        .map(|x| {
+            (
+                x.handle.as_str(),
+                x.answers,
+                x.answers_acknowledged,
+                x.reach,
+                x.topic_posts,
+            )
+        })
+        .collect();
+    assert_eq!(got, [("bob", 1, 1, 1, 1), ("ada", 0, 0, 1, 2)]);
+    assert!((r.rows[0].pagerank - 17.0 / 37.0).abs() < 1e-9);
+    assert!((r.rows[1].pagerank - 20.0 / 37.0).abs() < 1e-9);
+    assert!(
+        (r.rows[0].score - 0.925).abs() < 1e-9,
+        "{}",
+        r.rows[0].score
+    );
+    assert!((r.rows[1].score - 0.7).abs() < 1e-9, "{}", r.rows[1].score);
+    assert_eq!(r.options.since, Some(at(0)));
+    assert_eq!(r.options.until, Some(at(3)));
+    // The rows point at the accounts of the whole corpus, not of the window's cut.
+    assert_eq!(r.rows[0].account, c.find_account("bob").unwrap().idx());
+
+    // [h3, h5): a2 (cy, a reply whose question is outside the window: no answer) and m1 (dan replies
+    // to cy). cy and dan come first in the window's own account order, not in the corpus's.
+    let r = c
+        .mentors(
+            &Topic::Global,
+            &MentorOptions::default().window(Some(at(3)), Some(at(5))),
+        )
+        .unwrap();
+    let mut handles: Vec<&str> = r.rows.iter().map(|x| x.handle.as_str()).collect();
+    handles.sort_unstable();
+    assert_eq!(handles, ["cy", "dan"]);
+    for x in &r.rows {
+        assert_eq!(x.account, c.find_account(&x.handle).unwrap().idx());
+        assert_eq!(x.answers, 0);
+    }
+    let cy = r.rows.iter().find(|x| x.handle == "cy").unwrap();
+    assert_eq!((cy.reach, cy.topic_posts), (1, 1));
+
+    // Only `since`: from h5 on, #rust has x1 (dan) and its repost r1 (eve).
+    let r = c
+        .mentors(
+            &Topic::hashtags(["rust"]),
+            &MentorOptions::default().window(Some(at(5)), None),
+        )
+        .unwrap();
+    let dan = r.rows.iter().find(|x| x.handle == "dan").unwrap();
+    assert_eq!((dan.topic_posts, dan.reach), (1, 1));
+
+    // A window without the topic, and an empty window, are errors.
+    assert!(matches!(
+        c.mentors(
+            &Topic::hashtags(["python"]),
+            &MentorOptions::default().window(None, Some(at(5)))
+        ),
+        Err(Error::EmptyTopic { .. })
+    ));
+    assert!(matches!(
+        c.mentors(
+            &Topic::Global,
+            &MentorOptions::default().window(Some(at(3)), Some(at(3)))
+        ),
+        Err(Error::InvalidParameter { .. })
+    ));
+}

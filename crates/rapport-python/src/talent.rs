@@ -26,6 +26,17 @@ fn topic_of(s: &str) -> Topic {
     }
 }
 
+/// An optional time argument: `None` (or Python's `None`) is no bound.
+fn optional_instant(
+    v: Option<&Bound<'_, PyAny>>,
+    what: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
+    match v.filter(|v| !v.is_none()) {
+        Some(v) => extract_instant(v, what).map(Some),
+        None => Ok(None),
+    }
+}
+
 #[pymethods]
 impl PyCorpus {
     /// People outside the organisation ranked by skill fit for `job` (a `JobProfile`), best first,
@@ -62,9 +73,12 @@ impl PyCorpus {
     }
 
     /// Mentors of a topic, best first: `topic` is a skill (`"rust"`, `"rapport:python"`), a hashtag
-    /// (`"#rustlang"`) or `None` for the whole corpus (global PageRank). Columns: `rank`, `handle`,
-    /// `id`, `score` (the blend), `pagerank`, `answers`, `answers_acknowledged`, `reach`,
-    /// `topic_posts`, `evidence_post_ids`. For learning and development only, never hiring.
+    /// (`"#rustlang"`) or `None` for the whole corpus (global PageRank). `since` and `until`
+    /// (datetimes, dates or ISO strings; `until` exclusive) make it mentors of a time window — "for
+    /// the day": only posts created in the window count (an answer counts when its question is in the
+    /// window too). Columns: `rank`, `handle`, `id`, `score` (the blend), `pagerank`, `answers`,
+    /// `answers_acknowledged`, `reach`, `topic_posts`, `evidence_post_ids`. For learning and
+    /// development only, never hiring.
     ///
     /// ```python
     /// >>> m = corpus.mentors(limit=3)
@@ -74,15 +88,23 @@ impl PyCorpus {
     /// ['acme_careers', 'ada', 'bob']
     ///
     /// ```
-    #[pyo3(signature = (topic = None, limit = 20))]
-    fn mentors(&self, py: Python<'_>, topic: Option<&str>, limit: usize) -> PyResult<PyTable> {
+    #[pyo3(signature = (topic = None, limit = 20, since = None, until = None))]
+    fn mentors(
+        &self,
+        py: Python<'_>,
+        topic: Option<&str>,
+        limit: usize,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyTable> {
         let topic = topic.map_or(Topic::Global, topic_of);
+        let opts = MentorOptions::with_limit(limit).window(
+            optional_instant(since, "since")?,
+            optional_instant(until, "until")?,
+        );
         let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            people_table(
-                &a.mentors(&topic, None, &MentorOptions::with_limit(limit))?
-                    .rows,
-            )
+            people_table(&a.mentors(&topic, None, &opts)?.rows)
         })?;
         Ok(PyTable::new(t))
     }

@@ -134,10 +134,8 @@ pub fn write_sample_bluesky_jsonl(config: &SampleConfig, mut out: impl Write) ->
                 "parent": {"uri": post_uri(&parent_author, parent), "cid": format!("bafy{parent}")},
             });
         }
-        if let Some((q, qp)) = post
-            .quoted
-            .as_ref()
-            .and_then(|q| Some((q, corpus.post_by_id(q)?)))
+        if let Some(q) = &post.quoted
+            && let Some(qp) = corpus.post_by_id(q)
         {
             record["embed"] = json!({"$type": "app.bsky.embed.record",
                 "record": {"uri": post_uri(qp.author().handle(), q), "cid": format!("bafy{q}")}});

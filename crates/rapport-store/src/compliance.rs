@@ -13,7 +13,9 @@
 //! person, so other people's posts that mention or reply to a removed account stay as they are (as
 //! in the corpus, the account is then known only by the id and handle those posts show), candidate
 //! records and watches are untouched, and only the account's id is tombstoned, not its handle (X
-//! hands a freed handle to someone else).
+//! hands a freed handle to someone else). A removed account's follow data goes, though: its own
+//! followers and following lists, and its id in everyone else's (also for an id the store knew only
+//! from follow lists).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -23,7 +25,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, AuditEntry};
-use crate::erase::{delete_reposts_of, new_tombstones, unlink_people, write_tombstones};
+use crate::erase::{
+    delete_reposts_of, erase_follows, new_tombstones, unlink_people, write_tombstones,
+};
 use crate::error::Result;
 use crate::store::{Env, Store};
 
@@ -44,6 +48,10 @@ pub struct ComplianceReport {
     pub reposts_deleted: usize,
     /// Derived results of removed accounts, removed.
     pub derived_deleted: usize,
+    /// Follow snapshots of removed accounts (their followers and following lists), removed.
+    pub follow_snapshots_deleted: usize,
+    /// Removed accounts' ids in other accounts' follow lists, removed.
+    pub follow_observations_deleted: usize,
     /// New tombstones (keyed hashes of removed post and account ids, also of ids the store did not
     /// hold yet, so a later sync does not bring them in).
     pub tombstones: usize,
@@ -69,7 +77,8 @@ impl ComplianceReport {
 impl Store {
     /// Applies X compliance events (as the importer reads them from a compliance job's JSONL):
     /// removes deleted and protected posts, and deleted, protected, suspended and deactivated
-    /// accounts with all their posts, with the reposts of every removed post; tombstones the ids;
+    /// accounts with all their posts and their follow data (their lists, their id in others'
+    /// lists), with the reposts of every removed post; tombstones the ids;
     /// logs one `compliance` audit entry in the same transaction; then rewrites the file. See the
     /// [module docs](crate::compliance) for what it leaves.
     ///
@@ -104,7 +113,11 @@ impl Store {
         let (tx, env) = self.begin()?;
         let mut report = apply(&tx, &env, events)?;
         env.commit(tx)?;
-        let removed = report.posts_removed() + report.accounts_deleted + report.derived_deleted;
+        let removed = report.posts_removed()
+            + report.accounts_deleted
+            + report.derived_deleted
+            + report.follow_snapshots_deleted
+            + report.follow_observations_deleted;
         // Nothing removed (a repeated file) still truncates the log: that finishes an earlier run
         // that a reader kept from truncating it.
         report.wal_truncated = if removed > 0 {
@@ -155,6 +168,7 @@ fn apply(
     let mut posts: Vec<String> = Vec::new();
     let mut accounts: Vec<String> = Vec::new();
     let mut digests: Vec<String> = Vec::new();
+    let mut unheld_accounts: Vec<String> = Vec::new();
     for e in events {
         *report
             .by_action
@@ -191,6 +205,8 @@ fn apply(
                 }
                 if as_account && e.action.removes_account() {
                     digests.push(account);
+                    // Known only by id in follow lists (no account row): those go too.
+                    unheld_accounts.push(id.to_owned());
                 }
             }
             continue;
@@ -233,6 +249,12 @@ fn apply(
         }
     }
     report.reposts_deleted = delete_reposts_of(tx, &gone)?;
+    let mut follow_ids = accounts.clone();
+    follow_ids.extend(unheld_accounts);
+    (
+        report.follow_snapshots_deleted,
+        report.follow_observations_deleted,
+    ) = erase_follows(tx, &follow_ids)?;
 
     digests.sort_unstable();
     digests.dedup();
@@ -248,6 +270,8 @@ fn apply(
         "account_posts_deleted": report.account_posts_deleted,
         "reposts_deleted": report.reposts_deleted,
         "derived_deleted": report.derived_deleted,
+        "follow_snapshots_deleted": report.follow_snapshots_deleted,
+        "follow_observations_deleted": report.follow_observations_deleted,
         "tombstones_written": report.tombstones,
         "not_found": report.not_found,
         "unchanged": report.unchanged,

@@ -5,7 +5,7 @@
 //! mention lists, `@handle` in other posts' texts and in bios (replaced by
 //! [`REDACTED_MENTION`](crate::REDACTED_MENTION)), candidate records with their handle, derived
 //! results, the watches that name them, the drafts that answer them (sent or not; `@handle` in other
-//! drafts is redacted). It leaves only tombstones — keyed hashes (HMAC-SHA256 under the store key,
+//! drafts is redacted), their follow lists and their id in everyone else's. It leaves only tombstones — keyed hashes (HMAC-SHA256 under the store key,
 //! which is not in the file) of the id and the handle — which later writes check so that a sync does
 //! not bring the person back, and one audit entry that names them only by their pseudonymous key,
 //! whose mapping row it deletes. Then it rewrites the file (`VACUUM`) and truncates the write-ahead
@@ -47,9 +47,13 @@ pub struct ForgetReport {
     /// Other drafts (their text or their last error) in which an `@handle` of the person was
     /// replaced.
     pub drafts_redacted: usize,
-    /// Watches removed because they named the person (their timeline or mentions, a search for
-    /// their handle or id, or a watch name containing their handle).
+    /// Watches removed because they named the person (their timeline, mentions, followers or
+    /// following, a search for their handle or id, or a watch name containing their handle).
     pub watches_removed: usize,
+    /// Follow snapshots removed because they were the person's own followers or following lists.
+    pub follow_snapshots_deleted: usize,
+    /// Follow observations of the person (their id in other accounts' lists) removed.
+    pub follow_observations_deleted: usize,
     /// Whether the write-ahead log could be truncated. While it is false, the `-wal` file beside the
     /// database may still hold the erased pages: another connection holds an old snapshot open, and
     /// the erasure is complete on disk only after a later [`Store::compact`] returns true.
@@ -63,6 +67,9 @@ pub struct RetainReport {
     pub cutoff: DateTime<Utc>,
     /// How many.
     pub posts_deleted: usize,
+    /// Follow snapshots whose last page was read before the cutoff, removed with their lists
+    /// (unfinished ones, still being read, stay).
+    pub follow_snapshots_deleted: usize,
 }
 
 impl Store {
@@ -213,8 +220,8 @@ impl Store {
         Ok(busy == 0)
     }
 
-    /// Deletes the posts created more than `days` days before `as_of`, logs it in the audit log and
-    /// checkpoints the write-ahead log.
+    /// Deletes the posts created more than `days` days before `as_of` and the follow snapshots
+    /// completed before then, logs it in the audit log and checkpoints the write-ahead log.
     ///
     /// ```
     /// use rapport_store::Store;
@@ -243,12 +250,22 @@ impl Store {
             "DELETE FROM posts WHERE created_ms < ?1",
             [cutoff.timestamp_millis()],
         )?;
+        tx.execute(
+            "DELETE FROM follow_observations WHERE snapshot_id IN
+                 (SELECT id FROM follow_snapshots WHERE completed_at < ?1)",
+            [crate::store::snapshot_time(cutoff)],
+        )?;
+        let snaps = tx.execute(
+            "DELETE FROM follow_snapshots WHERE completed_at < ?1",
+            [crate::store::snapshot_time(cutoff)],
+        )?;
         let mut e = AuditEntry::new("retain");
         e.details = json!({
             "days": days,
             "as_of": as_of.to_rfc3339(),
             "cutoff": cutoff.to_rfc3339(),
             "posts_deleted": n,
+            "follow_snapshots_deleted": snaps,
         });
         audit::append(&tx, &env, &e)?;
         env.commit(tx)?;
@@ -256,6 +273,7 @@ impl Store {
         Ok(RetainReport {
             cutoff,
             posts_deleted: n,
+            follow_snapshots_deleted: snaps,
         })
     }
 }
@@ -434,6 +452,12 @@ fn erase(
         }
     }
 
+    // Their follow lists, and their id in everyone else's.
+    (
+        report.follow_snapshots_deleted,
+        report.follow_observations_deleted,
+    ) = erase_follows(tx, &ids)?;
+
     // Their accounts, derived results, candidate records.
     for id in &ids {
         report.accounts_deleted += tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
@@ -490,6 +514,8 @@ fn erase(
         "watches_removed": report.watches_removed,
         "drafts_deleted": report.drafts_deleted,
         "drafts_redacted": report.drafts_redacted,
+        "follow_snapshots_deleted": report.follow_snapshots_deleted,
+        "follow_observations_deleted": report.follow_observations_deleted,
     });
     audit::append(tx, env, &e)?;
     write_tombstones(tx, &digests)?;
@@ -526,10 +552,10 @@ fn erase_drafts(
             let (text, in_text) = redact(&text, forgotten);
             let (text, urls_in_text) = redact_urls(&text, forgotten);
             let (error, in_error) = match error {
-                Some(e) => {
-                    let (e, handles_found) = redact(&e, forgotten);
-                    let (e, urls_found) = redact_urls(&e, forgotten);
-                    (Some(e), handles_found + urls_found)
+                Some(msg) => {
+                    let (msg, handles) = redact(&msg, forgotten);
+                    let (msg, urls) = redact_urls(&msg, forgotten);
+                    (Some(msg), handles + urls)
                 }
                 None => (None, 0),
             };
@@ -548,6 +574,31 @@ fn erase_drafts(
         )?;
     }
     Ok((doomed.len(), fixed.len()))
+}
+
+/// Removes accounts from every follow snapshot: the snapshots they own (with their observations) and
+/// their observations in the others. Returns (snapshots deleted, observations deleted), the
+/// observations of deleted snapshots not counted.
+pub(crate) fn erase_follows(tx: &Transaction<'_>, ids: &[String]) -> Result<(usize, usize)> {
+    let mut snapshots = 0;
+    let mut observations = 0;
+    let mut own = tx.prepare_cached("SELECT id FROM follow_snapshots WHERE owner = ?1")?;
+    let mut del_obs =
+        tx.prepare_cached("DELETE FROM follow_observations WHERE snapshot_id = ?1")?;
+    let mut del_snap = tx.prepare_cached("DELETE FROM follow_snapshots WHERE id = ?1")?;
+    let mut del_acc = tx.prepare_cached("DELETE FROM follow_observations WHERE account = ?1")?;
+    for id in ids {
+        let theirs: Vec<i64> = own
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for s in theirs {
+            // Explicitly, not by the cascade: the foreign keys of a raw connection may be off.
+            del_obs.execute([s])?;
+            snapshots += del_snap.execute([s])?;
+        }
+        observations += del_acc.execute([id])?;
+    }
+    Ok((snapshots, observations))
 }
 
 /// How many of `digests` are not tombstones yet (what [`write_tombstones`] will add).
@@ -616,8 +667,8 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_ascii_lowercase)
 }
 
-/// Deletes (with their cursors) the watches that name a forgotten person: a timeline or mentions
-/// watch of their handle or id (or resolved to their id), a search whose query has their handle or
+/// Deletes (with their cursors) the watches that name a forgotten person: a timeline, mentions,
+/// followers or following watch of their handle or id (or resolved to their id), a search whose query has their handle or
 /// id as a word (`from:ada`, `@ada`, `to:ada`), any watch whose name has their handle as a word.
 fn remove_watches(
     tx: &Transaction<'_>,
@@ -640,7 +691,7 @@ fn remove_watches(
                 .ok()
                 .and_then(|o| o.pointer("/sync/user_id")?.as_str().map(str::to_owned));
             let by_target = match kind.as_str() {
-                "timeline" | "mentions" => {
+                "timeline" | "mentions" | "followers" | "following" => {
                     ids.contains(target.trim())
                         || handles.contains(normalize_handle(&target).as_str())
                         || resolved.as_deref().is_some_and(|u| ids.contains(u))

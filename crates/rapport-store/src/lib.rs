@@ -2,7 +2,7 @@
 //!
 //! Embedded persistence for rapport: one SQLite file, no server. It holds what an HRIS integration
 //! needs between runs — posts and accounts, candidate records, saved searches and other *watches* with
-//! their sync cursors, derived results, the append-only audit log — and does what any system holding
+//! their sync cursors, follow snapshots, derived results, the append-only audit log — and does what any system holding
 //! personal data must do: forget a person on request and delete what is older than a retention limit.
 //!
 //! Why SQLite: a recruiter's script or a small service should not need a database server, and a single
@@ -19,7 +19,8 @@
 //! - **The schema is versioned** (`PRAGMA user_version`) and migrated in order on open;
 //!   [`Store::check`] verifies a whole file.
 //! - **Erasure is complete.** [`Store::forget`] removes the person's posts, account, every mention of
-//!   them, their candidate records, derived data and the watches that name them, leaves a keyed-hash
+//!   them, their candidate records, derived data, the watches that name them, their follow lists and
+//!   their place in everyone else's, leaves a keyed-hash
 //!   tombstone (the key is outside the file: [`KEY_ENV`] or [`key_path`]) that later writes respect,
 //!   logs the erasure, and rewrites the file so the bytes are gone.
 //! - **X compliance events are honoured.** [`Store::apply_compliance`] removes deleted and
@@ -74,14 +75,15 @@ pub use lock::SyncLock;
 pub use schema::SCHEMA_VERSION;
 pub use store::{
     CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, Draft, DraftState, DuplicatePolicy,
-    MAX_LISTED_CONFLICTS, PostConflict, REDACTED_MENTION, SaveReport, SendOutcome, Store,
-    SyncCursor, Watch, WatchKind,
+    FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, MAX_LISTED_CONFLICTS, PostConflict,
+    REDACTED_MENTION, SOURCE_CORPUS, SOURCE_SYNC, SaveReport, SendOutcome, Store, SyncCursor,
+    Watch, WatchKind,
 };
 
 #[doc(hidden)]
 pub mod __private {
-    //! For the migration tests: the SQL of schema versions 1, 2 and 5, and the v2 pseudonym.
-    pub use crate::schema::{V1_SQL, V2_SQL, V5_DRAFTS_SQL, legacy_digest};
+    //! For the migration tests: the SQL of schema versions 1, 2, 5 and 6, and the v2 pseudonym.
+    pub use crate::schema::{V1_SQL, V2_SQL, V5_DRAFTS_SQL, V6_FOLLOWS_SQL, legacy_digest};
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
@@ -18,6 +18,7 @@ const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
     v3_keyed_erasure,
     v4_follow_snapshots,
     v5_drafts,
+    v6_follow_snapshots,
 ];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
@@ -267,9 +268,13 @@ DROP TRIGGER audit_log_no_delete;
     Ok(())
 }
 
-/// Version 4 is the follow snapshots' version. Their tables come with their own migration; in this
-/// build the step only moves the version on, so that version 5 (drafts) is the same step in every
-/// build and depends on nothing version 4 creates.
+/// Version 4 is reserved: a development build used it for follow snapshots, whose tables now come
+/// with version 6 ([`v6_follow_snapshots`]). In this build the step only moves the version on, so
+/// that version 5 (drafts) is the same step in every build and depends on nothing version 4 creates.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every migration has the signature of `Migration`"
+)]
 fn v4_follow_snapshots(_tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
@@ -299,6 +304,75 @@ CREATE INDEX drafts_in_reply_to_author ON drafts(in_reply_to_author);
 /// Version 5: drafts of replies, each sent once, after a person approved it.
 fn v5_drafts(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V5_DRAFTS_SQL)
+}
+
+/// The SQL of migration 6: follow snapshots (one reading of one account's followers or following
+/// list) and their observations (the account ids in it), and watches of the kinds `followers` and
+/// `following`.
+///
+/// The `CHECK` of `watches.kind` cannot be altered in place, so `watches` and `cursors` are rebuilt
+/// (ids kept) and renamed over the old ones; renaming `watches_v6` also points the foreign key of
+/// `cursors_v6` at the new `watches`.
+pub const V6_FOLLOWS_SQL: &str = r"
+CREATE TABLE watches_v6 (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL
+               CHECK (kind IN ('search', 'timeline', 'mentions', 'list', 'followers', 'following')),
+    target     TEXT NOT NULL,
+    options    TEXT NOT NULL,   -- JSON object
+    created_at TEXT NOT NULL
+);
+INSERT INTO watches_v6 (id, name, kind, target, options, created_at)
+    SELECT id, name, kind, target, options, created_at FROM watches;
+CREATE TABLE cursors_v6 (
+    watch_id   INTEGER PRIMARY KEY REFERENCES watches_v6(id) ON DELETE CASCADE,
+    newest_id  TEXT,
+    next_token TEXT,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO cursors_v6 (watch_id, newest_id, next_token, updated_at)
+    SELECT watch_id, newest_id, next_token, updated_at FROM cursors;
+DROP TABLE cursors;
+DROP TABLE watches;
+ALTER TABLE watches_v6 RENAME TO watches;
+ALTER TABLE cursors_v6 RENAME TO cursors;
+
+CREATE TABLE follow_snapshots (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner        TEXT NOT NULL,          -- the id of the account whose list this is
+    direction    TEXT NOT NULL CHECK (direction IN ('followers', 'following')),
+    observed_at  TEXT NOT NULL,          -- RFC 3339 (ms, UTC): when the first page was read
+    completed_at TEXT,                   -- when the last page was read; NULL while a sync reads it
+    source       TEXT NOT NULL,          -- 'corpus' (imported or saved), 'sync', or the caller's word
+    watch_id     INTEGER,                -- the watch whose sync reads or read it (no foreign key:
+                                         -- the snapshot outlives its watch)
+    UNIQUE (owner, direction, observed_at)
+);
+CREATE INDEX follow_snapshots_watch ON follow_snapshots(watch_id);
+CREATE TABLE follow_observations (
+    snapshot_id INTEGER NOT NULL REFERENCES follow_snapshots(id) ON DELETE CASCADE,
+    account     TEXT NOT NULL,           -- an account id in the list
+    PRIMARY KEY (snapshot_id, account)
+) WITHOUT ROWID;
+CREATE INDEX follow_observations_account ON follow_observations(account);
+";
+
+/// What a deleted watch leaves: its unfinished snapshot goes (a partial list would read as
+/// unfollows), its finished ones stay and forget the watch. Recreated by every migration that rebuilds
+/// `watches`.
+const V6_WATCH_TRIGGER_SQL: &str = r"
+CREATE TRIGGER watches_follow_snapshots AFTER DELETE ON watches
+BEGIN
+    DELETE FROM follow_snapshots WHERE watch_id = OLD.id AND completed_at IS NULL;
+    UPDATE follow_snapshots SET watch_id = NULL WHERE watch_id = OLD.id;
+END;
+";
+
+/// Version 6: follow snapshots and their observations, watches of followers and following lists.
+fn v6_follow_snapshots(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V6_FOLLOWS_SQL)?;
+    tx.execute_batch(V6_WATCH_TRIGGER_SQL)
 }
 
 /// The salted SHA-256 of schema version 2 (`salt || 0 || value`), hex: how legacy tombstones and

@@ -6,9 +6,12 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport_core::candidates::{Candidate, Handle};
+use rapport_core::compliance::{ComplianceAction, ComplianceEvent, ComplianceTarget};
+use rapport_core::follows::{FollowDirection, FollowEventKind, FollowSnapshot};
 use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
 use rapport_store::{
-    AuditEntry, AuditRecord, Cursor, DraftState, SendOutcome, Store, StoreError, Watch, WatchKind,
+    AuditEntry, AuditRecord, Cursor, DraftState, FollowPageWrite, SendOutcome, Store, StoreError,
+    Watch, WatchKind,
 };
 use serde_json::json;
 
@@ -268,6 +271,20 @@ fn a_version_1_file_is_migrated_with_its_data() {
     assert!(rapport_store::key_path(&path).exists());
     // The migrated log is sealed and verifies.
     assert_eq!(s.audit_verify().unwrap(), Ok(1));
+    // Version 6 rebuilt `watches` and `cursors`: the cursor's foreign key points at the new table,
+    // and the whole file checks out.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let parent: String = raw
+        .query_row(
+            "SELECT \"table\" FROM pragma_foreign_key_list('cursors')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(parent, "watches");
+    drop(raw);
+    let check = s.check().unwrap();
+    assert!(check.is_ok(), "{check:?}");
     drop(s);
     // Opening again does not migrate twice.
     assert_eq!(
@@ -899,7 +916,7 @@ fn a_draft_is_sent_at_most_once_and_every_attempt_is_audited() {
     );
     let ada_key = s.audit_key_of("2").unwrap().unwrap();
     for r in &sends {
-        assert_eq!(r.cohort, [ada_key.clone()]);
+        assert_eq!(r.cohort, std::slice::from_ref(&ada_key));
         let row = serde_json::to_string(r).unwrap();
         for secret in ["remote", "\"11\"", "429", "no answer"] {
             assert!(!row.contains(secret), "{secret:?} in the audit row {row}");
@@ -921,7 +938,7 @@ fn a_draft_is_sent_at_most_once_and_every_attempt_is_audited() {
 }
 
 #[test]
-fn a_version_3_file_gains_drafts_when_migrated() {
+fn a_version_3_file_gains_drafts_and_follow_snapshots_when_migrated() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v3.db");
     make_v1(&path);
@@ -930,12 +947,332 @@ fn a_version_3_file_gains_drafts_when_migrated() {
         let s = Store::open(&path).unwrap();
         drop(s);
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP TABLE drafts; PRAGMA user_version = 3;")
-            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE drafts; DROP TRIGGER watches_follow_snapshots;
+             DROP TABLE follow_observations; DROP TABLE follow_snapshots;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 5);
+    assert_eq!(s.schema_version().unwrap(), rapport_store::SCHEMA_VERSION);
     let d = s.add_draft("11", "Thanks, Ada!", "maria").unwrap();
     assert_eq!((d.id, d.in_reply_to_author.as_deref()), (1, Some("2")));
     assert_eq!(s.drafts().unwrap().len(), 1);
+    // Version 6 came with it: follow snapshots and the follow watch kinds.
+    s.add_watch(&Watch::new("f", WatchKind::Followers, "2"))
+        .unwrap();
+    s.add_follow_snapshot(
+        &FollowSnapshot::new("2", FollowDirection::Followers, t(1, 9), vec!["3".into()]),
+        "api",
+    )
+    .unwrap();
+    assert_eq!(s.load_corpus().unwrap().follow_snapshots().len(), 1);
+    assert_eq!(
+        s.cursor("rust-jobs")
+            .unwrap()
+            .unwrap()
+            .cursor
+            .newest_id
+            .as_deref(),
+        Some("11")
+    );
+}
+
+// ----- follow snapshots ------------------------------------------------------------------------------
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn snap(owner: &str, dir: FollowDirection, day: u32, accounts: &[&str]) -> FollowSnapshot {
+    FollowSnapshot::new(owner, dir, t(day, 9), ids(accounts))
+}
+
+#[test]
+fn follow_snapshots_round_trip_and_give_the_same_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("follows.db");
+    // @acme_careers (1) follows nobody on 1 March and 7 on 3 March; 7's followers list shows 1 on 5
+    // March. Its first page of 3 March holds 7, a second page (same observed_at) holds 8.
+    let mut c = Corpus::new();
+    c.add_account(Account::new("1", "acme_careers"));
+    c.add_account(Account::new("7", "ada"));
+    c.try_add_follow_snapshot(snap("1", FollowDirection::Following, 1, &[]))
+        .unwrap();
+    c.try_add_follow_snapshot(snap("1", FollowDirection::Following, 3, &["7"]))
+        .unwrap();
+    {
+        let mut s = Store::open(&path).unwrap();
+        let r = s.save_corpus(&c).unwrap();
+        assert_eq!(
+            (r.follow_snapshots_written, r.follow_snapshots_skipped),
+            (2, 0)
+        );
+        // A second page of the 3 March reading, written on its own: it joins the snapshot.
+        let mut page2 = snap("1", FollowDirection::Following, 3, &["8"]);
+        page2.completed_at = t(3, 10);
+        let w = s.add_follow_snapshot(&page2, "api").unwrap();
+        assert_eq!(w.observations_written, 1);
+        s.add_follow_snapshot(&snap("7", FollowDirection::Followers, 5, &["1"]), "api")
+            .unwrap();
+        // Saving the same corpus again adds nothing.
+        s.save_corpus(&c).unwrap();
+        let list = s.follow_snapshots().unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(
+            list.iter()
+                .map(|i| (i.owner.as_str(), i.accounts, i.source.as_str()))
+                .collect::<Vec<_>>(),
+            [("1", 0, "corpus"), ("1", 2, "corpus"), ("7", 1, "api")]
+        );
+        assert_eq!(list[1].completed_at, Some(t(3, 10)));
+    }
+    let back = Store::open(&path).unwrap().load_corpus().unwrap();
+    let mut expected = c.clone();
+    let mut page2 = snap("1", FollowDirection::Following, 3, &["8"]);
+    page2.completed_at = t(3, 10);
+    expected.try_add_follow_snapshot(page2).unwrap();
+    expected
+        .try_add_follow_snapshot(snap("7", FollowDirection::Followers, 5, &["1"]))
+        .unwrap();
+    assert_eq!(back.follow_snapshots(), expected.follow_snapshots());
+    // By hand: acme followed 7 in (1 March 09:00, 3 March 10:00] (the end of the two-page reading);
+    // 7's first snapshot shows 1 following it, which is the same edge read from the other side.
+    let ev = back.follow_events(&["acme_careers"]).unwrap();
+    assert_eq!(
+        ev.iter()
+            .map(|e| (
+                e.account.as_str(),
+                e.kind,
+                e.observed_after,
+                e.observed_before
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("7", FollowEventKind::Followed, t(1, 9), t(3, 10)),
+            ("8", FollowEventKind::Followed, t(1, 9), t(3, 10)),
+        ]
+    );
+    assert_eq!(ev, expected.follow_events(&["acme_careers"]).unwrap());
+}
+
+#[test]
+fn a_follow_list_read_page_by_page_is_one_snapshot_once_complete() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.add_watch(&Watch::new("f", WatchKind::Followers, "acme_careers"))
+        .unwrap();
+    let mut profiles = Corpus::new();
+    profiles.add_account(Account::new("7", "ada"));
+    profiles.add_account(Account::new("8", "bob"));
+    let write = |accounts: &'static [&'static str], first, last, day| {
+        move |s: &mut Store, profiles: &Corpus| {
+            let accounts = ids(accounts);
+            let w = FollowPageWrite {
+                owner: "1",
+                direction: FollowDirection::Followers,
+                accounts: &accounts,
+                profiles,
+                read_at: t(day, 9),
+                first,
+                last,
+            };
+            let cursor = Cursor {
+                newest_id: None,
+                next_token: (!last).then(|| "next".to_owned()),
+            };
+            s.add_follow_page("f", &w, &cursor, &json!({"k": day}))
+        }
+    };
+    // A later page with nothing to continue is refused.
+    let err = write(&["7"], false, true, 1)(&mut s, &profiles).unwrap_err();
+    assert!(err.to_string().contains("no unfinished"), "{err}");
+
+    let r = write(&["7"], true, false, 1)(&mut s, &profiles).unwrap();
+    assert_eq!((r.observations_written, r.complete), (1, false));
+    assert_eq!(r.saved.accounts_written, 2);
+    // Unfinished: listed, never loaded.
+    assert!(s.load_corpus().unwrap().follow_snapshots().is_empty());
+    assert_eq!(s.pending_follow_snapshot("f").unwrap().unwrap().accounts, 1);
+    assert_eq!(
+        s.cursor("f").unwrap().unwrap().cursor.next_token.as_deref(),
+        Some("next")
+    );
+    assert_eq!(s.watch("f").unwrap().unwrap().options["k"], 1);
+    let r = write(&["8"], false, true, 2)(&mut s, &profiles).unwrap();
+    assert!(r.complete);
+    assert!(s.pending_follow_snapshot("f").unwrap().is_none());
+    let c = s.load_corpus().unwrap();
+    assert_eq!(c.follow_snapshots().len(), 1);
+    let one = &c.follow_snapshots()[0];
+    assert_eq!(
+        (one.observed_at, one.completed_at, one.accounts.clone()),
+        (t(1, 9), t(2, 9), ids(&["7", "8"]))
+    );
+    assert_eq!(c.account_by_id("8").unwrap().handle(), "bob");
+
+    // A second reading in the same millisecond as the first one's start is moved 1 ms on: two
+    // readings never merge.
+    let r = write(&["7"], true, true, 1)(&mut s, &profiles).unwrap();
+    assert_eq!(r.observed_at, Some(t(1, 9) + Duration::milliseconds(1)));
+    assert_eq!(s.load_corpus().unwrap().follow_snapshots().len(), 2);
+    // 8 stopped following between the two readings.
+    let ev = s.load_corpus().unwrap().follow_events(&["1"]).unwrap();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0].kind, FollowEventKind::Unfollowed);
+
+    // An unfinished reading goes with its watch (its finished ones stay); so does one whose watch
+    // now reads another list.
+    write(&["7"], true, false, 3)(&mut s, &profiles).unwrap();
+    let mut w = s.watch("f").unwrap().unwrap();
+    w.target = "other".into();
+    s.update_watch(&w).unwrap();
+    assert!(s.pending_follow_snapshot("f").unwrap().is_none());
+    write(&["7"], true, false, 4)(&mut s, &profiles).unwrap();
+    assert_eq!(s.follow_snapshots().unwrap().len(), 3);
+    assert!(s.remove_watch("f").unwrap());
+    let left = s.follow_snapshots().unwrap();
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|i| i.completed_at.is_some()));
+}
+
+#[test]
+fn forget_removes_a_person_from_every_follow_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forget-follows.db");
+    let mut s = Store::open(&path).unwrap();
+    s.save_corpus(&ada_corpus()).unwrap();
+    // Ada's own following list; acme's followers (Ada and Bob) on two days; Bob's following list.
+    for (owner, dir, day, list) in [
+        (ADA_ID, FollowDirection::Following, 1, &["1", "555"][..]),
+        ("1", FollowDirection::Followers, 1, &[ADA_ID, "555"][..]),
+        ("1", FollowDirection::Followers, 2, &[ADA_ID][..]),
+        ("555", FollowDirection::Following, 1, &[ADA_ID][..]),
+    ] {
+        s.add_follow_snapshot(&snap(owner, dir, day, list), "api")
+            .unwrap();
+    }
+    s.add_watch(&Watch::new("ada-f", WatchKind::Following, ADA_ID))
+        .unwrap();
+    assert!(contains(&file_bytes(&path), ADA_ID));
+
+    let r = s.forget("@Ada_QuietCoder").unwrap();
+    assert_eq!(
+        (r.follow_snapshots_deleted, r.follow_observations_deleted),
+        (1, 3)
+    );
+    assert_eq!(r.watches_removed, 1);
+    assert!(!contains(&file_bytes(&path), ADA_ID));
+    let c = s.load_corpus().unwrap();
+    assert_eq!(
+        c.follow_snapshots()
+            .iter()
+            .map(|x| (x.owner.as_str(), x.accounts.clone()))
+            .collect::<Vec<_>>(),
+        [("1", ids(&["555"])), ("1", ids(&[])), ("555", ids(&[]))]
+    );
+    let log = s.audit_log().unwrap();
+    assert_eq!(
+        log.last().unwrap().details["follow_observations_deleted"],
+        3
+    );
+
+    // She does not come back: her list is skipped, her id left out of others' lists; a watch of
+    // her followers is refused.
+    let again = s
+        .add_follow_snapshot(&snap(ADA_ID, FollowDirection::Followers, 3, &["1"]), "api")
+        .unwrap();
+    assert!(again.owner_forgotten && again.snapshot_id.is_none());
+    let mut c = Corpus::new();
+    c.try_add_follow_snapshot(snap("1", FollowDirection::Followers, 3, &[ADA_ID, "555"]))
+        .unwrap();
+    let r = s.save_corpus(&c).unwrap();
+    assert_eq!(
+        (r.follow_snapshots_written, r.follow_observations_skipped),
+        (1, 1)
+    );
+    assert!(
+        s.add_watch(&Watch::new("again", WatchKind::Followers, "ada_quietcoder"))
+            .is_err()
+    );
+    let check = s.check().unwrap();
+    assert!(check.is_ok(), "{check:?}");
+    assert_eq!(check.follow_snapshots, 4);
+
+    // Underneath the API, a forgotten id put back by hand is a problem `check` reports, by count.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "INSERT INTO follow_observations (snapshot_id, account)
+         SELECT id, ?1 FROM follow_snapshots WHERE owner = '555'",
+        [ADA_ID],
+    )
+    .unwrap();
+    let check = s.check().unwrap();
+    assert_eq!(
+        check.follow_problems,
+        ["1 forgotten account(s) are still in follow lists"]
+    );
+    assert!(!check.is_ok());
+}
+
+#[test]
+fn compliance_and_retention_remove_follow_snapshots() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&ada_corpus()).unwrap();
+    s.add_follow_snapshot(
+        &snap("1", FollowDirection::Followers, 1, &["555", "9"]),
+        "api",
+    )
+    .unwrap();
+    s.add_follow_snapshot(&snap("555", FollowDirection::Following, 1, &["1"]), "api")
+        .unwrap();
+    s.add_follow_snapshot(
+        &snap("1", FollowDirection::Followers, 20, &["555", "9"]),
+        "api",
+    )
+    .unwrap();
+    // Bob (555) is suspended; 9 is known only from a follow list and deleted.
+    let r = s
+        .apply_compliance(&[
+            ComplianceEvent::new("555", ComplianceTarget::Account, ComplianceAction::Suspend),
+            ComplianceEvent::new("9", ComplianceTarget::Account, ComplianceAction::Delete),
+        ])
+        .unwrap();
+    assert_eq!((r.accounts_deleted, r.not_found), (1, 1));
+    // Bob's own list; Bob and 9 in acme's two lists.
+    assert_eq!(
+        (r.follow_snapshots_deleted, r.follow_observations_deleted),
+        (1, 4)
+    );
+    let left = s.follow_snapshots().unwrap();
+    assert_eq!(
+        left.iter()
+            .map(|i| (i.owner.as_str(), i.accounts))
+            .collect::<Vec<_>>(),
+        [("1", 0), ("1", 0)]
+    );
+    // 20 March 12:00 minus 10 days: the snapshot completed on 1 March goes, the one of 20 March stays.
+    let r = s.retain(10, t(20, 12)).unwrap();
+    assert_eq!(r.follow_snapshots_deleted, 1);
+    let left = s.follow_snapshots().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].observed_at, t(20, 9));
+    assert_eq!(
+        s.audit_log().unwrap().last().unwrap().details["follow_snapshots_deleted"],
+        1
+    );
+}
+
+#[test]
+fn a_bluesky_account_round_trips() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut a = Account::new("did:plc:ada", "ada.bsky.social");
+    a.platform = Platform::Bluesky;
+    let c = Corpus::from_parts([a], []);
+    s.save_corpus(&c).unwrap();
+    let back = s.load_corpus().unwrap();
+    assert_eq!(
+        back.account_by_id("did:plc:ada").unwrap().platform(),
+        Platform::Bluesky
+    );
 }

@@ -1,7 +1,7 @@
 //! # rapport-sync
 //!
-//! Incremental sync of *watches* — saved searches, user timelines, mentions and lists, defined once
-//! in the [store](rapport_store) — from any platform that implements core's
+//! Incremental sync of *watches* — saved searches, user timelines, mentions, lists and follow lists,
+//! defined once in the [store](rapport_store) — from any platform that implements core's
 //! [`Source`](rapport_core::source::Source) (rapport-twitter's `XClient` today), fetching only what is
 //! newer than each watch's cursor, and resumable after a crash or a rate-limit stop.
 //!
@@ -33,6 +33,13 @@
 //! - one bad item does not stop a sync: a post without an id or an author, or a user without an id,
 //!   is dropped by the adapter before the page reaches the store, counted by reason in
 //!   [`WatchReport::skipped`], and the sync goes on;
+//! - a `followers` or `following` watch reads the whole list every run, page by page with
+//!   [`Source::follow_page`], and stores ONE follow snapshot per complete reading, dated by the run
+//!   (`observed_at` when its first page was read, `completed_at` when its last was). Each page goes
+//!   into the store with the watch's cursor in one transaction ([`Store::add_follow_page`]); a run
+//!   stopped half-way (a rate limit: X serves 15 pages of 1,000 per 15 minutes) leaves an unfinished
+//!   snapshot that is never loaded, and the next run continues it from the stored token, so a long
+//!   list is read completely over several runs and never half;
 //! - two syncs of one store do not run at once: [`sync_watches`] takes the store's sync lock
 //!   ([`Store::acquire_sync_lock`]) and a second one fails at once, naming the process that syncs.
 //!
@@ -55,10 +62,14 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use rapport_core::normalize_handle;
+use chrono::{DateTime, Utc};
+use rapport_core::follows::FollowDirection;
 pub use rapport_core::source::cmp_ids;
-use rapport_core::source::{Feed, FeedPage, PageRequest, Source, SourceError};
-use rapport_store::{Cursor, Store, StoreError, Watch, WatchKind};
+use rapport_core::source::{
+    Feed, FeedPage, FollowPage, FollowPageRequest, PageRequest, Source, SourceError,
+};
+use rapport_core::{Account, normalize_handle};
+use rapport_store::{Cursor, FollowPageWrite, Store, StoreError, Watch, WatchKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -67,6 +78,11 @@ pub const STATE_KEY: &str = "sync";
 
 /// The default page size (`max_results`), the largest every watched endpoint accepts.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// The page size of a follow list unless its watch sets `page_size`: X's largest (Bluesky's adapter
+/// asks for its own largest, 100). X serves 15 pages of a follow list per 15 minutes, so big pages
+/// matter.
+pub const DEFAULT_FOLLOW_PAGE_SIZE: u32 = 1000;
 
 /// Knobs of a sync run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +139,11 @@ pub struct WatchReport {
     pub conflicts_skipped: usize,
     /// Why the run stopped early (a rate limit, a server error, the page limit), if it did.
     pub stopped: Option<String>,
+    /// Accounts read from the pages of a follow list (followers and following watches).
+    pub accounts_fetched: usize,
+    /// The `observed_at` of the follow snapshot this run wrote into (followers and following
+    /// watches): the time its first page was read, in this run or, when resumed, an earlier one.
+    pub snapshot_observed_at: Option<DateTime<Utc>>,
     /// The cursor after the run.
     pub cursor: Cursor,
 }
@@ -185,6 +206,8 @@ pub enum SyncEvent<'a> {
         pages: usize,
         /// New posts so far in this run for this watch.
         posts: usize,
+        /// Accounts of a follow list so far in this run for this watch.
+        accounts: usize,
     },
     /// A watch is done (complete or stopped).
     WatchDone(&'a WatchReport),
@@ -213,7 +236,7 @@ pub enum SyncError {
         #[source]
         source: SourceError,
     },
-    /// A timeline or mentions watch names a user the platform does not know.
+    /// A timeline, mentions, followers or following watch names a user the platform does not know.
     #[error("watch {watch:?}: no user @{handle}")]
     UnknownUser {
         /// The watch.
@@ -295,16 +318,16 @@ fn state_of(watch: &Watch) -> Result<SweepState, SyncError> {
     }
 }
 
-fn page_size(watch: &Watch, opts: &SyncOptions) -> Result<u32, SyncError> {
+fn page_size(watch: &Watch, default: u32) -> Result<u32, SyncError> {
     match watch.options.get("page_size") {
-        None | Some(Value::Null) => Ok(opts.page_size),
+        None | Some(Value::Null) => Ok(default),
         Some(v) => v
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| SyncError::BadOption {
                 watch: watch.name.clone(),
                 option: "page_size",
-                message: format!("expected a whole number of posts per page, found {v}"),
+                message: format!("expected a whole number of items per page, found {v}"),
             }),
     }
 }
@@ -350,6 +373,9 @@ pub async fn sync_watch(
     let watch = store
         .watch(name)?
         .ok_or_else(|| SyncError::UnknownWatch(name.to_owned()))?;
+    if let Some(direction) = watch.kind.follow_direction() {
+        return sync_follow_list(source, store, &watch, direction, opts, progress).await;
+    }
     let cursor = store.cursor(name)?.map(|c| c.cursor).unwrap_or_default();
     let mut state = state_of(&watch)?;
     let resumed = cursor.next_token.is_some();
@@ -358,7 +384,7 @@ pub async fn sync_watch(
         state.sweep_newest = None;
     }
     let since = cursor.newest_id.clone();
-    let size = page_size(&watch, opts)?;
+    let size = page_size(&watch, opts.page_size)?;
     progress(SyncEvent::WatchStarted {
         watch: &watch,
         resumed,
@@ -382,6 +408,9 @@ pub async fn sync_watch(
         WatchKind::List => Feed::List {
             list_id: watch.target.clone(),
         },
+        WatchKind::Followers | WatchKind::Following => {
+            unreachable!("follow lists are synced by sync_follow_list")
+        }
     };
 
     let mut report = WatchReport {
@@ -395,6 +424,8 @@ pub async fn sync_watch(
         skipped: BTreeMap::new(),
         conflicts_skipped: 0,
         stopped: None,
+        accounts_fetched: 0,
+        snapshot_observed_at: None,
         cursor: cursor.clone(),
     };
     let mut options = match &watch.options {
@@ -476,8 +507,137 @@ pub async fn sync_watch(
             watch: name,
             pages: report.pages,
             posts: report.posts_fetched,
+            accounts: 0,
         });
         match next {
+            Some(t) => token = Some(t),
+            None => {
+                report.complete = true;
+                break;
+            }
+        }
+    }
+    progress(SyncEvent::WatchDone(&report));
+    Ok(report)
+}
+
+/// Syncs a `followers` or `following` watch: reads the whole list, page by page, into one follow
+/// snapshot (continuing the watch's unfinished one when the last run stopped half-way).
+async fn sync_follow_list(
+    source: &dyn Source,
+    store: &mut Store,
+    watch: &Watch,
+    direction: FollowDirection,
+    opts: &SyncOptions,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<WatchReport, SyncError> {
+    let name = watch.name.as_str();
+    let cursor = store.cursor(name)?.map(|c| c.cursor).unwrap_or_default();
+    let mut state = state_of(watch)?;
+    state.sweep_newest = None;
+    let size = page_size(watch, DEFAULT_FOLLOW_PAGE_SIZE)?;
+    let account_id = user_id(source, watch, &mut state).await?;
+    // A token is only worth its unfinished snapshot: without it (or with one of another list), the
+    // pages already read are gone and the list is read again from the start.
+    let mut token = match (&cursor.next_token, store.pending_follow_snapshot(name)?) {
+        (Some(t), Some(p)) if p.owner == account_id && p.direction == direction => Some(t.clone()),
+        _ => None,
+    };
+    let resumed = token.is_some();
+    progress(SyncEvent::WatchStarted { watch, resumed });
+    let mut report = WatchReport {
+        name: watch.name.clone(),
+        kind: watch.kind,
+        resumed,
+        pages: 0,
+        posts_fetched: 0,
+        posts_written: 0,
+        complete: false,
+        skipped: BTreeMap::new(),
+        conflicts_skipped: 0,
+        stopped: None,
+        accounts_fetched: 0,
+        snapshot_observed_at: None,
+        cursor: cursor.clone(),
+    };
+    let mut options = match &watch.options {
+        Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    options.insert(
+        STATE_KEY.to_owned(),
+        serde_json::to_value(&state).expect("plain strings serialise"),
+    );
+    loop {
+        if opts.max_pages.is_some_and(|m| report.pages >= m) {
+            report.stopped = Some(format!(
+                "page limit ({} page(s)) reached; the next run continues the list",
+                report.pages
+            ));
+            break;
+        }
+        let request = FollowPageRequest {
+            account_id: &account_id,
+            direction,
+            token: token.as_deref(),
+            page_size: size,
+        };
+        let read_at = Utc::now();
+        let page: FollowPage = match source.follow_page(&request).await {
+            Ok(page) => page,
+            Err(e) if e.is_retryable() => {
+                report.stopped = Some(format!("{e}; rerun to resume"));
+                break;
+            }
+            Err(source) => {
+                return Err(SyncError::Source {
+                    watch: watch.name.clone(),
+                    pages: report.pages,
+                    source,
+                });
+            }
+        };
+        for (why, n) in &page.skipped {
+            *report.skipped.entry(why.clone()).or_insert(0) += n;
+        }
+        let new_cursor = Cursor {
+            newest_id: None,
+            next_token: page.next_token.clone(),
+        };
+        let mut profiles = page.corpus;
+        if token.is_none() {
+            // The owner's handle, when the watch names one: analyses then find the list by it.
+            let target = watch.target.trim();
+            if !target.is_empty() && !target.bytes().all(|c| c.is_ascii_digit()) {
+                let mut owner = Account::new(account_id.clone(), normalize_handle(target));
+                owner.platform = source.platform();
+                profiles.add_account(owner);
+            }
+        }
+        let write = FollowPageWrite {
+            owner: &account_id,
+            direction,
+            accounts: &page.account_ids,
+            profiles: &profiles,
+            read_at,
+            first: token.is_none(),
+            last: page.next_token.is_none(),
+        };
+        let saved =
+            store.add_follow_page(name, &write, &new_cursor, &Value::Object(options.clone()))?;
+        report.pages += 1;
+        report.accounts_fetched += page.account_ids.len();
+        report.posts_written += saved.saved.posts_written;
+        report.conflicts_skipped += saved.saved.conflicts_skipped;
+        report.snapshot_observed_at = saved.observed_at;
+        report.cursor = new_cursor;
+        progress(SyncEvent::Page {
+            watch: name,
+            pages: report.pages,
+            posts: 0,
+            accounts: report.accounts_fetched,
+        });
+        match page.next_token {
             Some(t) => token = Some(t),
             None => {
                 report.complete = true;

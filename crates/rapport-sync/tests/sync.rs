@@ -440,3 +440,131 @@ async fn a_second_sync_of_the_same_store_is_refused_naming_the_process() {
     assert!(r.is_complete());
     first.acquire_sync_lock().unwrap();
 }
+
+fn users(ids: &[&str], next: Option<&str>) -> serde_json::Value {
+    let data: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| json!({"id": id, "username": format!("user{id}"), "name": format!("User {id}")}))
+        .collect();
+    let mut meta = json!({"result_count": ids.len()});
+    if let Some(t) = next {
+        meta["next_token"] = json!(t);
+    }
+    json!({"data": data, "meta": meta})
+}
+
+/// A followers watch against the mock X API: every page of the list (`pagination_token`), one
+/// snapshot per run, a bad user counted and left out; the second run's shorter list gives unfollows.
+#[tokio::test]
+async fn a_followers_watch_reads_every_page_into_one_snapshot_per_run() {
+    const NEXT: &str = "followers-page-2-token-aaaa";
+    let dir = tempfile::tempdir().unwrap();
+    let s = server().await;
+    Mock::given(method("GET"))
+        .and(path("/2/users/by/username/acme_careers"))
+        .respond_with(ok(
+            &json!({"data": {"id": "1", "username": "acme_careers", "name": "Acme Careers"}}),
+        ))
+        .expect(1)
+        .mount(&s)
+        .await;
+    // Run 1: users 2, 3, then 4 and a user without a username; run 2: only 2.
+    Mock::given(method("GET"))
+        .and(path("/2/users/1/followers"))
+        .and(query_param_is_missing("pagination_token"))
+        .respond_with(ok(&users(&["2", "3"], Some(NEXT))))
+        .up_to_n_times(1)
+        .mount(&s)
+        .await;
+    let mut page2 = users(&["4"], None);
+    page2["data"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "5", "name": "No Username"}));
+    Mock::given(method("GET"))
+        .and(path("/2/users/1/followers"))
+        .and(query_param("pagination_token", NEXT))
+        .respond_with(ok(&page2))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/2/users/1/followers"))
+        .and(query_param_is_missing("pagination_token"))
+        .respond_with(ok(&users(&["2"], None)))
+        .mount(&s)
+        .await;
+
+    let mut st = Store::open(dir.path().join("s.db")).unwrap();
+    st.add_watch(&Watch::new("f", WatchKind::Followers, "@acme_careers"))
+        .unwrap();
+    let c = client(&s);
+    let r1 = sync_watch(
+        &c,
+        &mut st,
+        "f",
+        &SyncOptions::default(),
+        &mut no_progress(),
+    )
+    .await
+    .unwrap();
+    assert!(r1.complete, "{r1:?}");
+    assert_eq!((r1.pages, r1.accounts_fetched), (2, 3));
+    assert_eq!(r1.skipped.get("user without a username"), Some(&1));
+    assert_eq!(r1.cursor, Cursor::default());
+    let r2 = sync_watch(
+        &c,
+        &mut st,
+        "f",
+        &SyncOptions::default(),
+        &mut no_progress(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r2.pages, r2.accounts_fetched), (1, 1));
+
+    let q = queries(&s).await;
+    let follower_calls: Vec<_> = q
+        .iter()
+        .filter(|(p, _)| p == "/2/users/1/followers")
+        .collect();
+    assert_eq!(follower_calls.len(), 3);
+    assert!(
+        follower_calls
+            .iter()
+            .all(|(_, p)| param(p, "max_results") == Some("1000"))
+    );
+    assert_eq!(param(&follower_calls[1].1, "pagination_token"), Some(NEXT));
+
+    let corpus = st.load_corpus().unwrap();
+    let snaps = corpus.follow_snapshots();
+    assert_eq!(snaps.len(), 2);
+    assert_eq!(snaps[0].accounts, ["2", "3", "4"]);
+    assert_eq!(snaps[1].accounts, ["2"]);
+    assert_eq!(corpus.account_by_id("4").unwrap().handle(), "user4");
+    // 3 and 4 stopped following between the start of run 1 and the end of run 2.
+    let ev = corpus.follow_events(&["acme_careers"]).unwrap();
+    assert_eq!(
+        ev.iter()
+            .map(|e| (
+                e.account.as_str(),
+                e.kind.as_str(),
+                e.observed_after,
+                e.observed_before
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "3",
+                "unfollowed",
+                snaps[0].observed_at,
+                snaps[1].completed_at
+            ),
+            (
+                "4",
+                "unfollowed",
+                snaps[0].observed_at,
+                snaps[1].completed_at
+            ),
+        ]
+    );
+}

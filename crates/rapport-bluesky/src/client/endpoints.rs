@@ -298,6 +298,51 @@ impl BskyClient {
         Ok((Fetch::from_pages(vec![page], next)?, own))
     }
 
+    /// One page of an account's followers (`app.bsky.graph.getFollowers`) or follows
+    /// (`getFollows`) for an incremental sync ([`rapport_core::source::Source::follow_page`]): the
+    /// page, the DIDs on it in the platform's order, and the cursor of the next page.
+    ///
+    /// # Errors
+    /// [`ClientError::InvalidArgument`] for an actor that is not a handle or a DID, or the call's
+    /// error.
+    pub async fn follow_one_page(
+        &self,
+        actor: &str,
+        direction: rapport_core::follows::FollowDirection,
+        cursor: Option<&str>,
+        page_size: u32,
+    ) -> Result<(Fetch, Vec<String>), ClientError> {
+        use rapport_core::follows::FollowDirection;
+        let (nsid, list) = match direction {
+            FollowDirection::Followers => ("app.bsky.graph.getFollowers", "followers"),
+            FollowDirection::Following => ("app.bsky.graph.getFollows", "follows"),
+        };
+        let mut q = vec![
+            ("actor".to_owned(), Self::actor(actor)?.to_string()),
+            ("limit".to_owned(), page_size.clamp(1, 100).to_string()),
+        ];
+        if let Some(c) = cursor {
+            q.push(("cursor".to_owned(), c.to_owned()));
+        }
+        let (page, body) = self.page(Call::query(nsid, q), None).await?;
+        let dids: Vec<String> = body
+            .get(list)
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|p| p.get("did").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let next = body
+            .get("cursor")
+            .and_then(Value::as_str)
+            .filter(|c| !c.is_empty() && Some(*c) != cursor)
+            .map(str::to_owned);
+        Ok((Fetch::from_pages(vec![page], next)?, dids))
+    }
+
     fn actor(actor: &str) -> Result<AtIdentifier, ClientError> {
         arg(actor_from(actor))
     }

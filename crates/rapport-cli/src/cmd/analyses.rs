@@ -6,7 +6,8 @@
 //!   table, or with `--posts` the per-post table);
 //! - `rapport skills [--taxonomy FILE]`: skill evidence per account and skill;
 //! - `rapport rank --org H... --job job.toml`: candidates for a job (audited);
-//! - `rapport mentors [--topic T]`: mentors of a topic (learning and development only);
+//! - `rapport mentors [--topic T] [--since T] [--until T]`: mentors of a topic, over a time window
+//!   when given (learning and development only);
 //! - `rapport learn --skill S...`: a learning feed (mentors, rising hashtags, conversations).
 
 use std::io::Write;
@@ -406,6 +407,13 @@ pub(crate) struct MentorsArgs {
     /// At most this many mentors.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
+    /// Only posts from this time on count (a day or an RFC 3339 time; inclusive): mentors "for the
+    /// day" or the week.
+    #[arg(long, value_name = "TIME", value_parser = super::collect::parse_time)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only posts before this time count (exclusive).
+    #[arg(long, value_name = "TIME", value_parser = super::collect::parse_time)]
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -414,9 +422,18 @@ struct Mentors(MentorReport);
 
 impl Printable for Mentors {
     fn text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let t = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        };
+        let window = match (t(self.0.options.since), t(self.0.options.until)) {
+            (None, None) => String::new(),
+            (Some(s), None) => format!(", posts from {s}"),
+            (None, Some(u)) => format!(", posts before {u}"),
+            (Some(s), Some(u)) => format!(", posts from {s} to before {u}"),
+        };
         writeln!(
             out,
-            "Mentors of {} (learning and development only, never for hiring)",
+            "Mentors of {}{window} (learning and development only, never for hiring)",
             self.0.topic
         )?;
         for m in &self.0.rows {
@@ -440,7 +457,8 @@ impl Printable for Mentors {
 pub(crate) fn run_mentors(args: &MentorsArgs) -> Result<Outcome, CmdError> {
     let (_store, corpus) = load(&args.store)?;
     let topic = args.topic.as_deref().map_or(Topic::Global, topic_of);
-    let report = mentors(&corpus, &topic, &MentorOptions::with_limit(args.limit))?;
+    let opts = MentorOptions::with_limit(args.limit).window(args.since, args.until);
+    let report = mentors(&corpus, &topic, &opts)?;
     emit(&args.output, &Mentors(report))?;
     Ok(Outcome::Done)
 }

@@ -7,11 +7,13 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use rapport_core::Corpus;
 use rapport_core::context::{Analysis, builtin_matcher};
 use rapport_core::engagement::{
     BroadcastAggregate, BroadcastReport, EngagementOptions, FunnelCounts, Org, Stage,
 };
+use rapport_core::follows::PairState;
 use rapport_core::mentors::{MentorOptions, MentorRow, Topic};
 use rapport_core::ranking::{CandidateOptions, CandidateRow, rank_with_evidence};
 use rapport_core::skills::{EvidenceOptions, JobProfile};
@@ -43,6 +45,57 @@ pub(crate) struct Engaged {
     pub stage: Stage,
     pub two_way_exchanges: u32,
     pub explanation: String,
+    /// The follow state as a fact beside the score: `mutual`, `followed` (the organisation follows
+    /// them), `follows the organisation`, `neither`, or `None` when no follow snapshot covers them.
+    pub follows: Option<&'static str>,
+}
+
+/// The follow steps before the funnel's `noticed`, as facts beside the score (no weight in it): from
+/// the latest follow snapshots of each pair.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FollowFacts {
+    /// Accounts the organisation follows.
+    pub followed: usize,
+    /// Of those, accounts that follow the organisation too.
+    pub follows_back: usize,
+    /// Accounts that follow the organisation (followed back or not).
+    pub follows_org: usize,
+    /// Follow snapshots in the corpus.
+    pub snapshots: usize,
+    /// When the latest of them was completed.
+    pub latest: Option<DateTime<Utc>>,
+}
+
+/// The follow facts of the organisation, `None` when the corpus holds no follow data.
+fn follow_facts(corpus: &Corpus, org: &Org) -> Result<Option<FollowFacts>, CmdError> {
+    if corpus.follow_snapshots().is_empty() && corpus.follow_records().is_empty() {
+        return Ok(None);
+    }
+    let states = corpus.follow_states(&org.ids)?;
+    let count = |f: &dyn Fn(&PairState) -> bool| states.values().filter(|s| f(s)).count();
+    Ok(Some(FollowFacts {
+        followed: count(&|s| s.o_follows_x == Some(true)),
+        follows_back: count(&|s| s.o_follows_x == Some(true) && s.x_follows_o == Some(true)),
+        follows_org: count(&|s| s.x_follows_o == Some(true)),
+        snapshots: corpus.follow_snapshots().len(),
+        latest: corpus
+            .follow_snapshots()
+            .iter()
+            .map(|s| s.completed_at)
+            .chain(corpus.follow_records().iter().map(|r| r.seen_at))
+            .max(),
+    }))
+}
+
+/// The follow state of an engagement row in words.
+fn follows_word(org_follows: Option<bool>, follows_org: Option<bool>) -> Option<&'static str> {
+    match (org_follows, follows_org) {
+        (None, None) => None,
+        (Some(true), Some(true)) => Some("mutual"),
+        (Some(true), _) => Some("followed"),
+        (_, Some(true)) => Some("follows the organisation"),
+        _ => Some("neither"),
+    }
 }
 
 /// A skill shown by the most engaged people.
@@ -85,6 +138,8 @@ pub(crate) struct Mentors {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Analyses {
     pub org: Vec<String>,
+    /// The follow steps before `noticed` (`None` without follow snapshots).
+    pub follows: Option<FollowFacts>,
     pub funnel: FunnelCounts,
     pub engaged_accounts: usize,
     pub most_engaged: Vec<Engaged>,
@@ -133,6 +188,7 @@ pub(crate) fn analyse<S: AsRef<str>>(
             stage: r.stage,
             two_way_exchanges: r.two_way_exchanges,
             explanation: why.summary,
+            follows: follows_word(r.org_follows, r.follows_org),
         });
     }
 
@@ -231,6 +287,7 @@ pub(crate) fn analyse<S: AsRef<str>>(
     Ok((
         Analyses {
             org: org.handles.clone(),
+            follows: follow_facts(corpus, &org)?,
             funnel: report.funnel,
             engaged_accounts: report.rows.len(),
             most_engaged,
@@ -260,6 +317,14 @@ impl Analyses {
             "\nEngagement funnel with {} (accounts per stage)",
             self.org.join(", ")
         );
+        if let Some(fw) = &self.follows {
+            let _ = writeln!(
+                s,
+                "  follow steps (facts, not in any score): followed {} (the organisation follows \
+                 them), follows_back {} (of those, they follow it too); {} follow the organisation",
+                fw.followed, fw.follows_back, fw.follows_org
+            );
+        }
         for st in Stage::ALL {
             let _ = writeln!(s, "  {:<11} {:>7}", st.as_str(), f.get(st));
         }

@@ -39,6 +39,15 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             r.schema_version,
             r.supported_version
         )?;
+        writeln!(
+            out,
+            "{} follow snapshots ({})",
+            mark(r.follow_problems.is_empty()),
+            r.follow_snapshots
+        )?;
+        for p in &r.follow_problems {
+            writeln!(out, "       {p}")?;
+        }
         match &r.audit_break {
             None => writeln!(
                 out,

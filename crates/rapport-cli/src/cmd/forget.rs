@@ -35,7 +35,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     } else {
         writeln!(
             out,
-            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s), {} watch(es); {} tombstone(s) written",
+            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s), {} watch(es), {} follow list(s), {} place(s) in others' follow lists; {} tombstone(s) written",
             report.accounts_deleted,
             report.posts_deleted,
             report.reposts_deleted,
@@ -43,6 +43,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             report.candidates_deleted,
             report.derived_deleted,
             report.watches_removed,
+            report.follow_snapshots_deleted,
+            report.follow_observations_deleted,
             report.tombstones,
         )?;
     }

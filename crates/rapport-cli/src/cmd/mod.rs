@@ -12,6 +12,7 @@ pub(crate) mod config;
 pub(crate) mod drafts;
 pub(crate) mod export;
 pub(crate) mod follow;
+pub(crate) mod follows;
 pub(crate) mod forget;
 pub(crate) mod hris_io;
 pub(crate) mod import;
@@ -79,7 +80,8 @@ impl StoreArg {
     }
 }
 
-fn open_store(path: &Path) -> Result<Store, CmdError> {
+/// Opens (or creates) the store at `path`, naming the file in the error, with the CLI as the actor.
+pub(crate) fn open_store(path: &Path) -> Result<Store, CmdError> {
     let mut s = Store::open(path).map_err(|e| {
         let msg = e.to_string();
         let shown = path.display().to_string();

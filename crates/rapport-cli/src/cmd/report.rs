@@ -346,11 +346,19 @@ pub(crate) fn html(
             })).collect::<Vec<_>>(),
         },
         "inbox": inbox_context(inbox, top),
+        "follows": a.follows.as_ref().map(|f| json!({
+            "followed": f.followed,
+            "follows_back": f.follows_back,
+            "follows_org": f.follows_org,
+            "snapshots": f.snapshots,
+            "latest": f.latest.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        })),
         "most_engaged": a.most_engaged.iter().map(|e| json!({
             "rank": e.rank,
             "handle": e.handle,
             "score": format!("{:.1}", e.score),
             "stage": e.stage.as_str(),
+            "follows": e.follows.unwrap_or("-"),
             "explanation": e.explanation,
         })).collect::<Vec<_>>(),
         "skills_of": a.skills_of,
@@ -455,10 +463,11 @@ mod tests {
 
     /// A context with hostile text wherever a stranger's words can land.
     fn context(evil: &str) -> serde_json::Value {
-        let row = json!({ "rank": 1, "handle": evil, "score": "1.0", "stage": "engaged", "explanation": evil });
+        let row = json!({ "rank": 1, "handle": evil, "score": "1.0", "stage": "engaged", "follows": "mutual", "explanation": evil });
         json!({
             "title": "rapport report",
             "org": [format!("@{evil}")],
+            "follows": { "followed": 3, "follows_back": 2, "follows_org": 5, "snapshots": 4, "latest": evil },
             "charts": { "funnel": "<svg></svg>", "months": null, "skills": null, "candidates": null },
             "broadcast": { "posts": 0, "void_rate": "0.0%", "void": 0, "broadcast": 0, "conversation": 0,
                 "by_account": [{ "handle": evil, "posts": 1, "void_rate": "0.0%", "conversation_rate": "0.0%", "answered_rate": "-" }] },
@@ -478,14 +487,19 @@ mod tests {
         let evil = "<img src=x onerror=alert(1)>&\"'";
         let doc = render(&context(evil)).unwrap();
         assert!(!doc.contains("<img"), "{doc}");
-        // Handles, explanation, org, job, skills, evidence, topic, mentors and the inbox's handle,
-        // text and why: each escaped.
+        // Handles, explanation, org, job, skills, evidence, topic, mentors, the follow facts' date
+        // and the inbox's handle, text and why: each escaped.
         assert!(
             doc.matches("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#x27;")
                 .count()
                 >= 13
         );
         assert!(doc.contains("1 open, 2 missed"), "{doc}");
+        // The follow steps stand before the stages, as facts beside the score.
+        let follows = doc.find("<td>follows back</td>").unwrap();
+        assert!(follows < doc.find("<figure><svg></svg></figure>").unwrap());
+        assert!(doc.contains("<td class=\"num\">2</td>"));
+        assert!(doc.contains("<td>mutual</td>"));
         // The chart is inlined as markup; the empty ones leave their notes.
         assert!(doc.contains("<figure><svg></svg></figure>"));
         assert!(doc.contains("No posts by the organisation.") && doc.contains("No skills found."));
@@ -497,6 +511,15 @@ mod tests {
             without_links("see https://example.org/jobs?id=1 and HTTP://x.io, thanks"),
             "see [link to example.org] and [link to x.io] thanks"
         );
+    }
+
+    #[test]
+    fn without_follow_snapshots_the_report_says_how_to_get_them() {
+        let mut ctx = context("x");
+        ctx["follows"] = serde_json::Value::Null;
+        let doc = render(&ctx).unwrap();
+        assert!(!doc.contains("<td>follows back</td>"));
+        assert!(doc.contains("No follow snapshots"), "{doc}");
     }
 
     #[test]

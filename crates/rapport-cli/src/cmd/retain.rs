@@ -33,10 +33,12 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     } else {
         writeln!(
             out,
-            "retained the last {} day(s): {} post(s) older than {} deleted; recorded in the audit log",
+            "retained the last {} day(s): {} post(s) older than {} deleted, and {} follow \
+             snapshot(s) completed before then; recorded in the audit log",
             args.days,
             report.posts_deleted,
-            report.cutoff.to_rfc3339()
+            report.cutoff.to_rfc3339(),
+            report.follow_snapshots_deleted
         )?;
     }
     Ok(Outcome::Done)

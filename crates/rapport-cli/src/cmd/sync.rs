@@ -110,15 +110,24 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
                 "fetching".to_owned()
             });
         }
-        SyncEvent::Page { pages, posts, .. } => {
-            bar.set_message(format!("{pages} page(s), {posts} new post(s)"));
+        SyncEvent::Page {
+            pages,
+            posts,
+            accounts,
+            ..
+        } => {
+            bar.set_message(if accounts > 0 {
+                format!("{pages} page(s), {accounts} account(s)")
+            } else {
+                format!("{pages} page(s), {posts} new post(s)")
+            });
         }
         SyncEvent::WatchDone(r) => {
             bar.println(format!(
-                "{}: {} page(s), {} new post(s){}{}",
+                "{}: {} page(s), {}{}{}",
                 r.name,
                 r.pages,
-                r.posts_fetched,
+                fetched_text(r),
                 skipped_text(&r.skipped, r.conflicts_skipped),
                 if r.complete { "" } else { " (incomplete)" }
             ));
@@ -166,6 +175,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     entry.details = json!({
         "pages": report.pages(),
         "posts": report.posts_fetched(),
+        "follow_accounts": report.watches.iter().map(|w| w.accounts_fetched).sum::<usize>(),
         "complete": report.is_complete(),
         "items_skipped": report.skipped(),
         "conflicts_skipped": report.conflicts_skipped(),
@@ -178,12 +188,32 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         writeln!(out)?;
     } else {
         for w in &report.watches {
+            if w.kind.follow_direction().is_some() {
+                writeln!(
+                    out,
+                    "{}: {} page(s), {}{}; {}",
+                    w.name,
+                    w.pages,
+                    fetched_text(w),
+                    skipped_text(&w.skipped, w.conflicts_skipped),
+                    match (w.complete, w.snapshot_observed_at) {
+                        (true, Some(t)) => format!(
+                            "follow snapshot of {} stored",
+                            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                        ),
+                        (true, None) => "nothing stored".to_owned(),
+                        (false, _) =>
+                            "the list is not read to its end yet, rerun to continue".to_owned(),
+                    }
+                )?;
+                continue;
+            }
             writeln!(
                 out,
-                "{}: {} page(s), {} new post(s){}; newest id {}; {}",
+                "{}: {} page(s), {}{}; newest id {}; {}",
                 w.name,
                 w.pages,
-                w.posts_fetched,
+                fetched_text(w),
                 skipped_text(&w.skipped, w.conflicts_skipped),
                 w.cursor.newest_id.as_deref().unwrap_or("-"),
                 if w.complete {
@@ -206,6 +236,15 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             "not every watch is up to date:\n  {}",
             stopped.join("\n  ")
         )))
+    }
+}
+
+/// `12 new post(s)`, or `3 account(s) in the list` for a follow list.
+fn fetched_text(w: &rapport_sync::WatchReport) -> String {
+    if w.kind.follow_direction().is_some() {
+        format!("{} account(s) in the list", w.accounts_fetched)
+    } else {
+        format!("{} new post(s)", w.posts_fetched)
     }
 }
 

@@ -18,6 +18,10 @@ pub(crate) enum Kind {
     Mentions,
     /// The posts of a list (list id).
     List,
+    /// The followers of a user (handle or id): one follow snapshot per complete reading.
+    Followers,
+    /// The accounts a user follows (handle or id): one follow snapshot per complete reading.
+    Following,
 }
 
 impl From<Kind> for WatchKind {
@@ -27,6 +31,8 @@ impl From<Kind> for WatchKind {
             Kind::Timeline => WatchKind::Timeline,
             Kind::Mentions => WatchKind::Mentions,
             Kind::List => WatchKind::List,
+            Kind::Followers => WatchKind::Followers,
+            Kind::Following => WatchKind::Following,
         }
     }
 }
@@ -41,10 +47,11 @@ pub(crate) enum WatchCommand {
         /// What it follows.
         #[arg(long, value_enum)]
         kind: Kind,
-        /// The query (search), handle or id (timeline, mentions), or list id (list).
+        /// The query (search), handle or id (timeline, mentions, followers, following), or list id
+        /// (list).
         #[arg(long)]
         target: String,
-        /// Posts per page for this watch.
+        /// Items per page for this watch (posts; accounts for followers and following, default 1000).
         #[arg(long, value_name = "N")]
         page_size: Option<u32>,
         /// Search the full archive (Pro access and above) instead of the last 7 days.
@@ -92,6 +99,9 @@ pub(crate) fn run(cmd: &WatchCommand) -> Result<Outcome, CmdError> {
                 w.options["page_size"] = json!(n);
             }
             if *archive {
+                if !matches!(kind, Kind::Search) {
+                    return Err("--archive applies to search watches only".into());
+                }
                 w.options["archive"] = json!(true);
             }
             store.open()?.add_watch(&w)?;
@@ -120,8 +130,18 @@ pub(crate) fn run(cmd: &WatchCommand) -> Result<Outcome, CmdError> {
                     writeln!(out, "no watches; add one with `rapport watch add`")?;
                 }
                 for (w, c) in &rows {
+                    let follows = w.kind.follow_direction().is_some();
                     let state = match c {
                         None => "never synced".to_owned(),
+                        Some(c) if follows => format!(
+                            "{}, last synced {}",
+                            if c.cursor.next_token.is_some() {
+                                "a reading of the list is unfinished"
+                            } else {
+                                "list read"
+                            },
+                            c.updated_at.format("%Y-%m-%d %H:%M UTC")
+                        ),
                         Some(c) => format!(
                             "newest id {}{}, last synced {}",
                             c.cursor.newest_id.as_deref().unwrap_or("-"),

@@ -1,13 +1,15 @@
 //! Reading the stored posts and accounts back into a corpus.
 
+use rapport_core::follows::{FollowDirection, FollowSnapshot};
 use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
 
-use super::{Store, json, ms_time};
+use super::{Store, json, ms_time, parse_time};
 use crate::error::{Result, StoreError};
 
 impl Store {
     /// Reads everything back into a corpus: accounts first, then posts in the order they were first
-    /// stored.
+    /// stored, then the complete follow snapshots (an unfinished one, whose sync has not read its last
+    /// page yet, is left out).
     pub fn load_corpus(&self) -> Result<Corpus> {
         let mut corpus = Corpus::new();
         let mut st = self.conn.prepare(
@@ -94,7 +96,63 @@ impl Store {
             };
             corpus.add_post(p);
         }
+        self.load_follow_snapshots(&mut corpus)?;
         Ok(corpus)
+    }
+
+    fn load_follow_snapshots(&self, corpus: &mut Corpus) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT s.id, s.owner, s.direction, s.observed_at, s.completed_at, o.account
+             FROM follow_snapshots s LEFT JOIN follow_observations o ON o.snapshot_id = s.id
+             WHERE s.completed_at IS NOT NULL
+             ORDER BY s.id, o.account",
+        )?;
+        let mut rows = st.query([])?;
+        let mut current: Option<(i64, FollowSnapshot)> = None;
+        let mut add = |s: FollowSnapshot| {
+            let owner = s.owner.clone();
+            corpus
+                .try_add_follow_snapshot(s)
+                .map_err(|e| StoreError::BadValue {
+                    table: "follow_snapshots",
+                    column: "owner",
+                    value: format!("{owner}: {e}"),
+                    expected: "a snapshot the corpus accepts",
+                })
+        };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if current.as_ref().is_none_or(|(c, _)| *c != id) {
+                if let Some((_, s)) = current.take() {
+                    add(s)?;
+                }
+                let direction: String = r.get(2)?;
+                let direction =
+                    FollowDirection::parse(&direction).map_err(|_| StoreError::BadValue {
+                        table: "follow_snapshots",
+                        column: "direction",
+                        value: direction.clone(),
+                        expected: "followers or following",
+                    })?;
+                let observed: String = r.get(3)?;
+                let completed: String = r.get(4)?;
+                let mut s = FollowSnapshot::new(
+                    r.get::<_, String>(1)?,
+                    direction,
+                    parse_time("follow_snapshots", "observed_at", &observed)?,
+                    Vec::new(),
+                );
+                s.completed_at = parse_time("follow_snapshots", "completed_at", &completed)?;
+                current = Some((id, s));
+            }
+            if let (Some((_, s)), Some(a)) = (current.as_mut(), r.get::<_, Option<String>>(5)?) {
+                s.accounts.push(a);
+            }
+        }
+        if let Some((_, s)) = current {
+            add(s)?;
+        }
+        Ok(())
     }
 
     /// Number of stored posts.
@@ -108,12 +166,13 @@ impl Store {
 fn parse_platform(s: &str) -> Result<Platform> {
     match s {
         "x" => Ok(Platform::X),
+        "bluesky" => Ok(Platform::Bluesky),
         "other" => Ok(Platform::Other),
         other => Err(StoreError::BadValue {
             table: "accounts",
             column: "platform",
             value: other.to_owned(),
-            expected: "x or other",
+            expected: "x, bluesky or other",
         }),
     }
 }

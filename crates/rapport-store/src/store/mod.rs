@@ -7,6 +7,7 @@
 //! - `candidates`: candidate records;
 //! - `derived`: derived results about an account;
 //! - `drafts`: drafts of replies and the record of each send;
+//! - `follows`: follow snapshots, whole or page by page for a sync;
 //! - `redact`: tombstones and the redaction of forgotten people inside other people's data.
 
 use std::collections::HashSet;
@@ -23,6 +24,7 @@ use crate::schema;
 mod candidates;
 mod derived;
 mod drafts;
+mod follows;
 mod load;
 mod posts;
 mod redact;
@@ -30,6 +32,10 @@ mod watches;
 
 pub use candidates::CandidateUpsertReport;
 pub use drafts::{Draft, DraftState, SendOutcome};
+pub(crate) use follows::snapshot_time;
+pub use follows::{
+    FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, SOURCE_CORPUS, SOURCE_SYNC,
+};
 pub use posts::{DuplicatePolicy, MAX_LISTED_CONFLICTS, PostConflict, SaveReport};
 pub use redact::REDACTED_MENTION;
 #[cfg(test)]

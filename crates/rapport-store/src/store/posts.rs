@@ -5,7 +5,8 @@ use rapport_core::{AccountIdx, Corpus, Platform, normalize_handle};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Env, Store, ms_text, redact, redact_urls, url_handle};
+use super::follows::{SOURCE_CORPUS, write_snapshot};
+use super::{Env, Store, Tombstones, ms_text, redact, redact_urls, url_handle};
 use crate::error::{Result, StoreError};
 
 /// What to do when a later copy of a stored post disagrees with it on a field that cannot change
@@ -55,6 +56,13 @@ pub struct SaveReport {
     pub conflicts_skipped: usize,
     /// The first [`MAX_LISTED_CONFLICTS`] of them.
     pub conflicts: Vec<PostConflict>,
+    /// Follow snapshots of the corpus written (a snapshot already stored with the same owner,
+    /// direction and `observed_at` gains the new ids, as pages of one reading).
+    pub follow_snapshots_written: usize,
+    /// Follow snapshots not written because their owner was forgotten.
+    pub follow_snapshots_skipped: usize,
+    /// Forgotten accounts left out of the follow snapshots written.
+    pub follow_observations_skipped: usize,
 }
 
 fn to_i64(v: Option<u64>) -> Option<i64> {
@@ -156,13 +164,34 @@ impl Store {
     }
 }
 
-/// The body of `save_corpus` and `add_page`, inside the caller's transaction.
+/// The body of `save_corpus` and `add_page`, inside the caller's transaction: the accounts and posts,
+/// then the follow snapshots.
 pub(super) fn write_corpus(
     tx: &Transaction<'_>,
     env: &Env<'_>,
     corpus: &Corpus,
 ) -> Result<SaveReport> {
     let tomb = env.tombstones(tx)?;
+    let mut report = write_content(tx, env, &tomb, corpus)?;
+    for s in corpus.follow_snapshots() {
+        let r = write_snapshot(tx, &tomb, s, SOURCE_CORPUS, Some(corpus))?;
+        if r.owner_forgotten {
+            report.follow_snapshots_skipped += 1;
+        } else {
+            report.follow_snapshots_written += 1;
+        }
+        report.follow_observations_skipped += r.observations_skipped;
+    }
+    Ok(report)
+}
+
+/// The accounts and posts of a corpus (not its follow snapshots), inside the caller's transaction.
+pub(super) fn write_content(
+    tx: &Transaction<'_>,
+    env: &Env<'_>,
+    tomb: &Tombstones<'_>,
+    corpus: &Corpus,
+) -> Result<SaveReport> {
     let fail_after = env.fail_after;
     let mut report = SaveReport::default();
 

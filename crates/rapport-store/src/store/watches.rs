@@ -23,6 +23,12 @@ pub enum WatchKind {
     Mentions,
     /// The posts of a list (`target` is the list id).
     List,
+    /// The followers of a user (`target` is the account id or handle): one follow snapshot per
+    /// complete reading.
+    Followers,
+    /// The accounts a user follows (`target` is the account id or handle): one follow snapshot per
+    /// complete reading.
+    Following,
 }
 
 impl WatchKind {
@@ -33,21 +39,42 @@ impl WatchKind {
             WatchKind::Timeline => "timeline",
             WatchKind::Mentions => "mentions",
             WatchKind::List => "list",
+            WatchKind::Followers => "followers",
+            WatchKind::Following => "following",
         }
     }
 
-    fn parse(s: &str) -> Result<WatchKind> {
+    /// The follow list a `followers` or `following` watch reads, `None` for the kinds that read posts.
+    pub fn follow_direction(self) -> Option<rapport_core::follows::FollowDirection> {
+        use rapport_core::follows::FollowDirection;
+        match self {
+            WatchKind::Followers => Some(FollowDirection::Followers),
+            WatchKind::Following => Some(FollowDirection::Following),
+            WatchKind::Search | WatchKind::Timeline | WatchKind::Mentions | WatchKind::List => None,
+        }
+    }
+
+    /// Parses the stored name (`search`, `timeline`, `mentions`, `list`, `followers`, `following`).
+    ///
+    /// ```
+    /// use rapport_store::WatchKind;
+    /// assert_eq!(WatchKind::parse("followers").unwrap(), WatchKind::Followers);
+    /// assert!(WatchKind::parse("friends").is_err());
+    /// ```
+    pub fn parse(s: &str) -> Result<WatchKind> {
         Ok(match s {
             "search" => WatchKind::Search,
             "timeline" => WatchKind::Timeline,
             "mentions" => WatchKind::Mentions,
             "list" => WatchKind::List,
+            "followers" => WatchKind::Followers,
+            "following" => WatchKind::Following,
             other => {
                 return Err(StoreError::BadValue {
                     table: "watches",
                     column: "kind",
                     value: other.to_owned(),
-                    expected: "search, timeline, mentions or list",
+                    expected: "search, timeline, mentions, list, followers or following",
                 });
             }
         })
@@ -170,9 +197,10 @@ impl Store {
         let (tx, env) = self.begin()?;
         let tomb = env.tombstones(&tx)?;
         let names_forgotten = match watch.kind {
-            WatchKind::Timeline | WatchKind::Mentions => {
-                tomb.id(watch.target.trim()) || tomb.handle(&watch.target)
-            }
+            WatchKind::Timeline
+            | WatchKind::Mentions
+            | WatchKind::Followers
+            | WatchKind::Following => tomb.id(watch.target.trim()) || tomb.handle(&watch.target),
             WatchKind::Search => watch
                 .target
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -225,12 +253,18 @@ impl Store {
         )?;
         if kind != watch.kind.as_str() || target != watch.target {
             tx.execute("DELETE FROM cursors WHERE watch_id = ?1", [id])?;
+            // An unfinished follow list of the old target means nothing for the new one.
+            tx.execute(
+                "DELETE FROM follow_snapshots WHERE watch_id = ?1 AND completed_at IS NULL",
+                [id],
+            )?;
         }
         env.commit(tx)?;
         Ok(())
     }
 
-    /// Deletes a watch and its cursor (the posts it brought stay). Returns whether it existed.
+    /// Deletes a watch and its cursor (the posts and complete follow snapshots it brought stay; an
+    /// unfinished follow snapshot goes). Returns whether it existed.
     pub fn remove_watch(&mut self, name: &str) -> Result<bool> {
         let (tx, env) = self.begin()?;
         let n = tx.execute("DELETE FROM watches WHERE name = ?1", [name])?;
@@ -308,7 +342,7 @@ fn watch_row(r: &rusqlite::Row<'_>) -> Result<Watch> {
     })
 }
 
-fn watch_id(conn: &Connection, name: &str) -> Result<i64> {
+pub(super) fn watch_id(conn: &Connection, name: &str) -> Result<i64> {
     conn.query_row("SELECT id FROM watches WHERE name = ?1", [name], |r| {
         r.get(0)
     })
@@ -316,7 +350,7 @@ fn watch_id(conn: &Connection, name: &str) -> Result<i64> {
     .ok_or_else(|| StoreError::UnknownWatch(name.to_owned()))
 }
 
-fn put_cursor(tx: &Transaction<'_>, watch_id: i64, c: &Cursor) -> Result<()> {
+pub(super) fn put_cursor(tx: &Transaction<'_>, watch_id: i64, c: &Cursor) -> Result<()> {
     tx.execute(
         "INSERT INTO cursors (watch_id, newest_id, next_token, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(watch_id) DO UPDATE SET newest_id = excluded.newest_id,

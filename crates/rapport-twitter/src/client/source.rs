@@ -3,9 +3,10 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use rapport_core::follows::FollowDirection;
 use rapport_core::source::{
-    Feed, FeedPage, Fetched, Limit, Missing, PageRequest, SearchRequest, Source, SourceError,
-    cmp_ids,
+    Feed, FeedPage, Fetched, FollowPage, FollowPageRequest, Limit, Missing, PageRequest,
+    SearchRequest, Source, SourceError, cmp_ids,
 };
 use rapport_core::{Corpus, Platform};
 
@@ -14,7 +15,7 @@ use super::endpoints::{Endpoint, Request};
 use super::error::ClientError;
 use super::outcome::IdOutcome;
 use super::page::{Page, PageBody};
-use crate::convert::add_response;
+use crate::convert::{add_response, add_users_response};
 use crate::models::{OneOrMany, Tweet, TweetsResponse, User, UsersResponse};
 
 impl From<ClientError> for SourceError {
@@ -148,6 +149,68 @@ async fn one_page<E: Endpoint<Body = TweetsResponse>>(
     Ok(r.send().await?)
 }
 
+/// Fetches one page of a users endpoint (a follow list) at `token` (the first page without).
+async fn one_users_page<E: Endpoint<Body = UsersResponse>>(
+    r: Request<E>,
+    token: Option<&str>,
+) -> Result<Page<UsersResponse>, SourceError> {
+    let r = match token {
+        Some(t) => r.resume_from(t),
+        None => r,
+    };
+    Ok(r.send().await?)
+}
+
+/// The token of the page after `page`, unless the server gave back the token just sent (asking again
+/// would loop).
+fn next_of<B: PageBody>(page: &Page<B>, sent: Option<&str>) -> Option<String> {
+    match page.next_token() {
+        Some(next) if sent == Some(next) => {
+            tracing::warn!(
+                endpoint = page.endpoint,
+                token = next,
+                "the server returned the token just sent; stopping"
+            );
+            None
+        }
+        next => next.map(str::to_owned),
+    }
+}
+
+/// A users page as a [`FollowPage`]: users without an id or a username dropped and counted, the
+/// others' ids in order and their profiles as accounts.
+fn follow_page_of(page: &Page<UsersResponse>, req: &FollowPageRequest<'_>) -> FollowPage {
+    let mut out = FollowPage::default();
+    let mut body = page.body.clone();
+    let mut count = |why: &'static str| *out.skipped.entry(why.to_owned()).or_insert(0) += 1;
+    if let Some(data) = body.data.take() {
+        let kept: Vec<User> = match data {
+            OneOrMany::One(u) => vec![u],
+            OneOrMany::Many(v) => v,
+        }
+        .into_iter()
+        .filter(|u| user_problem(u).inspect(|w| count(w)).is_none())
+        .collect();
+        body.data = Some(OneOrMany::Many(kept));
+    }
+    if let Some(inc) = body.includes.as_mut() {
+        inc.users
+            .retain(|u| user_problem(u).inspect(|w| count(w)).is_none());
+        inc.tweets
+            .retain(|t| tweet_problem(t).inspect(|w| count(w)).is_none());
+    }
+    out.account_ids = body
+        .items()
+        .iter()
+        .map(|u| u.id.trim().to_owned())
+        .collect();
+    let mut corpus = Corpus::new();
+    add_users_response(&mut corpus, &body);
+    out.corpus = corpus;
+    out.next_token = next_of(page, req.token);
+    out
+}
+
 /// The page as a [`FeedPage`]: bad items dropped, posts at or below `since` cut (for the list
 /// endpoint, which cannot be asked for newer posts), converted to core types.
 fn feed_page_of(page: &Page<TweetsResponse>, req: &PageRequest<'_>, cut: bool) -> FeedPage {
@@ -176,18 +239,7 @@ fn feed_page_of(page: &Page<TweetsResponse>, req: &PageRequest<'_>, cut: bool) -
             .or_insert(0) += stats.skipped_no_time as usize;
     }
     out.corpus = corpus;
-    out.next_token = match page.next_token() {
-        // The server gave back the token just sent: asking again would loop.
-        Some(next) if req.token == Some(next) => {
-            tracing::warn!(
-                endpoint = page.endpoint,
-                token = next,
-                "the server returned the token just sent; stopping"
-            );
-            None
-        }
-        next => next.map(str::to_owned),
-    };
+    out.next_token = next_of(page, req.token);
     out
 }
 
@@ -325,6 +377,21 @@ impl Source for XClient {
             }
         };
         Ok(feed_page_of(&page, req, false))
+    }
+
+    /// `GET /2/users/:id/followers` or `/following`, one page (at most 1,000 accounts).
+    async fn follow_page(&self, req: &FollowPageRequest<'_>) -> Result<FollowPage, SourceError> {
+        let size = req.page_size.clamp(1, 1000);
+        let id = req.account_id.to_owned();
+        let page = match req.direction {
+            FollowDirection::Followers => {
+                one_users_page(self.followers(id).max_results(size), req.token).await?
+            }
+            FollowDirection::Following => {
+                one_users_page(self.following(id).max_results(size), req.token).await?
+            }
+        };
+        Ok(follow_page_of(&page, req))
     }
 
     async fn account_id(&self, handle: &str) -> Result<Option<String>, SourceError> {

@@ -11,7 +11,7 @@ use super::{OutArgs, block_on, drive, outcome};
 use crate::cmd::{CmdError, Outcome};
 
 /// A time on the command line: RFC 3339 (`2026-11-01T09:00:00Z`) or a day (`2026-11-01`, midnight UTC).
-fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
