@@ -515,7 +515,12 @@ fn retain_deletes_what_is_older_than_the_window_and_logs_it() {
             .as_array()
             .cloned()
             .unwrap_or_default();
-        for t in data.iter().chain(included.iter()) {
+        // Follow pages list users, not posts.
+        for t in data
+            .iter()
+            .chain(included.iter())
+            .filter(|t| t.get("username").is_none())
+        {
             let id = t["id"].as_str().unwrap().to_owned();
             let at: chrono::DateTime<chrono::Utc> =
                 t["created_at"].as_str().unwrap().parse().unwrap();

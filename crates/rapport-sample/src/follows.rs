@@ -115,6 +115,14 @@ impl Follows {
         Follows { spans, readings }
     }
 
+    /// Every account on either side of a follow that some reading shows (so in the pages).
+    pub(crate) fn accounts(&self) -> impl Iterator<Item = u32> + '_ {
+        self.spans
+            .keys()
+            .filter(|&&pair| self.readings.iter().any(|&r| self.holds(pair, r)))
+            .flat_map(|&(a, b)| [a, b])
+    }
+
     fn holds(&self, pair: (u32, u32), at: i64) -> bool {
         self.spans
             .get(&pair)

@@ -247,7 +247,8 @@ pub struct SampleTruth {
     pub by_kind: BTreeMap<String, usize>,
     /// Distinct authors of written posts.
     pub authors: usize,
-    /// Distinct accounts appearing anywhere (authors, mentioned, replied to) — all in `includes.users`.
+    /// Distinct accounts appearing anywhere: authors, mentioned, replied to (all in `includes.users`),
+    /// and in the follow snapshots.
     pub accounts: usize,
     /// Distinct conversation ids among written posts.
     pub conversations: usize,
@@ -430,7 +431,12 @@ impl Sample {
             duplicates: self.plan.duplicates,
             by_kind,
             authors: authors.iter().filter(|&&b| b).count(),
-            accounts: seen.iter().filter(|&&b| b).count(),
+            accounts: {
+                for a in self.follows.accounts() {
+                    seen[a as usize] = true;
+                }
+                seen.iter().filter(|&&b| b).count()
+            },
             conversations: conv_depth.len(),
             depth_histogram,
             missing_reply_parents: missing_parents.len(),
@@ -457,8 +463,10 @@ impl Sample {
 /// let truth = write_sample_jsonl(&SampleConfig::new(1_000, 1), &mut buf).unwrap();
 /// assert_eq!(truth.posts, 1_000);
 /// assert_eq!(truth.org_handles, ["acme_careers", "acme_eng", "acme_people"]);
-/// // One line per page: ten pages of 100, plus none repeated at this size (overlaps every 50 pages).
-/// assert_eq!(buf.iter().filter(|&&b| b == b'\n').count(), truth.pages);
+/// // One line per page: ten pages of 100, plus none repeated at this size (overlaps every 50 pages),
+/// // then the pages of the follow snapshots.
+/// assert_eq!(truth.pages, 10);
+/// assert_eq!(buf.iter().filter(|&&b| b == b'\n').count(), truth.pages + truth.follow_pages);
 /// ```
 pub fn write_sample_jsonl(config: &SampleConfig, out: impl Write) -> io::Result<SampleTruth> {
     let sample = Sample::generate(config)?;
