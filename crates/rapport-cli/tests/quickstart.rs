@@ -80,7 +80,10 @@ fn quickstart_on_the_generated_sample_matches_the_ground_truth() {
     let report = json_report(&["quickstart", "--posts", "2000", "--seed", "7", "--json"]);
     let truth = truth(2_000, 7);
     check_summary(&report["summary"], &truth);
-    assert_eq!(report["load"]["pages"].as_u64(), Some(truth.pages as u64));
+    assert_eq!(
+        report["load"]["pages"].as_u64(),
+        Some((truth.pages + truth.follow_pages) as u64)
+    );
     assert_eq!(report["load"]["skipped"].as_u64(), Some(0));
     assert_eq!(report["generated"]["posts"].as_u64(), Some(2_000));
     check_analyses(&report["analyses"], &truth);
