@@ -113,7 +113,7 @@ def test_empty_tables() -> None:
     assert c.conversations().columns[0] == "id"
     assert repr(c.accounts()).startswith("rapport.Table: 0 rows × 12 columns")
     pd = pytest.importorskip("pandas")
-    assert c.posts().to_pandas().shape == (0, 20)
+    assert c.posts().to_pandas().shape == (0, 21)
 
 
 def test_a_large_table_converts_in_bulk() -> None:
