@@ -91,7 +91,7 @@ def test_to_arrow(corpus: rapport.Corpus) -> None:
 def test_to_polars(corpus: rapport.Corpus) -> None:
     pl = pytest.importorskip("polars")
     df = corpus.posts().to_polars()
-    assert df.shape == (7, 20)
+    assert df.shape == (7, 21)
     assert df.schema["created_at"] == pl.Datetime("ms", "UTC")
     assert df["likes"].null_count() == 6
     assert df.filter(pl.col("id") == "400")["likes"].to_list() == [5]
