@@ -168,6 +168,14 @@ class Corpus:
     def from_pandas(posts: Any, accounts: Any = None) -> Corpus:
         """A corpus from pandas DataFrames with the columns of ``from_records``."""
     @staticmethod
+    def from_arrow(posts: Any, accounts: Any = None) -> Corpus:
+        """A corpus from Arrow tables (``__arrow_c_stream__``) with the columns of ``posts()`` and ``accounts()``.
+
+        >>> import pyarrow as pa
+        >>> rapport.Corpus.from_arrow(pa.table(corpus.posts()), pa.table(corpus.accounts())).num_posts
+        7
+        """
+    @staticmethod
     def from_store(path: _PathLike) -> Corpus:
         """Everything a rapport store (SQLite) holds, as a corpus."""
     def to_store(self, path: _PathLike) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def test_to_arrow(corpus: rapport.Corpus) -> None:
 def test_to_polars(corpus: rapport.Corpus) -> None:
     pl = pytest.importorskip("polars")
     df = corpus.posts().to_polars()
-    assert df.shape == (7, 20)
+    assert df.shape == (7, 21)
     assert df.schema["created_at"] == pl.Datetime("ms", "UTC")
     assert df["likes"].null_count() == 6
     assert df.filter(pl.col("id") == "400")["likes"].to_list() == [5]
@@ -113,7 +113,7 @@ def test_empty_tables() -> None:
     assert c.conversations().columns[0] == "id"
     assert repr(c.accounts()).startswith("rapport.Table: 0 rows × 12 columns")
     pd = pytest.importorskip("pandas")
-    assert c.posts().to_pandas().shape == (0, 20)
+    assert c.posts().to_pandas().shape == (0, 21)
 
 
 def test_a_large_table_converts_in_bulk() -> None:

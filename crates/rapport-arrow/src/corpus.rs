@@ -13,7 +13,8 @@ use arrow::record_batch::RecordBatch;
 
 /// One row per post: `id`, `author_id`, `author` (handle), `created_at`, `kind`, `text`,
 /// `conversation_id`, `reply_to`, `reply_to_account` (handle), `quoted`, `reposted`, `hashtags`,
-/// `mentions` (handles), `urls`, `lang`, `replies`, `reposts`, `quotes`, `likes`, `impressions`.
+/// `mentions` (handles), `urls`, `lang`, `replies`, `reposts`, `quotes`, `likes`, `impressions`,
+/// `bookmarks`. [`from_arrow`](crate::from_arrow()) reads it (with [`accounts`]) back to the corpus.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -22,8 +23,8 @@ use arrow::record_batch::RecordBatch;
 /// c.add_account(Account::new("1", "acme"));
 /// c.add_post(Post::new("10", "1", "hello #Rust", Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap()));
 /// let t = rapport_arrow::corpus::posts(&c).unwrap();
-/// assert_eq!((t.num_rows(), t.num_columns()), (1, 20));
-/// assert_eq!(rapport_arrow::corpus::posts(&Corpus::new()).unwrap().num_columns(), 20);
+/// assert_eq!((t.num_rows(), t.num_columns()), (1, 21));
+/// assert_eq!(rapport_arrow::corpus::posts(&Corpus::new()).unwrap().num_columns(), 21);
 /// ```
 pub fn posts(c: &Corpus) -> Result<RecordBatch, Error> {
     let n = c.num_posts();
@@ -77,6 +78,7 @@ pub fn posts(c: &Corpus) -> Result<RecordBatch, Error> {
         ("quotes", metric(|m| m.quotes)),
         ("likes", metric(|m| m.likes)),
         ("impressions", metric(|m| m.impressions)),
+        ("bookmarks", metric(|m| m.bookmarks)),
     ])
 }
 

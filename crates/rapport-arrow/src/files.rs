@@ -394,8 +394,18 @@ impl<'a> Cols<'a> {
     }
 }
 
-fn opt_str(a: &StringArray, i: usize) -> Option<String> {
+/// The value of row `i`, or `None` when it is null.
+pub(crate) fn opt_str(a: &StringArray, i: usize) -> Option<String> {
     (!a.is_null(i)).then(|| a.value(i).to_owned())
+}
+
+/// The platform a table names (`x`, `bluesky`, `other`); X when the name is missing or unknown.
+pub(crate) fn platform_of(name: Option<&str>) -> Platform {
+    match name {
+        Some("other") => Platform::Other,
+        Some("bluesky") => Platform::Bluesky,
+        _ => Platform::X,
+    }
 }
 
 fn opt_u32(a: &Int64Array, i: usize, name: &str, row: usize) -> Result<Option<u32>, String> {
@@ -494,15 +504,7 @@ fn read_rows(
                     posts: opt_u64(tweets, i),
                     listed: opt_u64(listed, i),
                 },
-                platform: match if platform.is_null(i) {
-                    "x"
-                } else {
-                    platform.value(i)
-                } {
-                    "other" => Platform::Other,
-                    "bluesky" => Platform::Bluesky,
-                    _ => Platform::X,
-                },
+                platform: platform_of((!platform.is_null(i)).then(|| platform.value(i))),
             }),
             "post" => {
                 let created_at = time(i, row)?.ok_or_else(|| {

@@ -4,6 +4,8 @@
 //!   types every consumer understands (timestamps as `Timestamp(ms, "UTC")`, never strings); CSV,
 //!   JSON and JSONL text of a batch.
 //! - [`corpus`]: the posts, accounts, conversations and interactions of a [`Corpus`] as batches.
+//! - [`from_arrow`]: the way back, a corpus from posts and accounts tables of that shape (from
+//!   Spark, a Parquet dataset or polars).
 //! - [`files`]: the library's own file format, a Parquet corpus file (documented schema, format
 //!   version in the file metadata), and writers of result tables to Parquet, CSV, JSON and JSONL.
 //! - [`results`]: the tabular parts of nested results (the engagement rows with their follow columns
@@ -21,6 +23,7 @@
 pub mod corpus;
 pub mod files;
 pub mod follows;
+pub mod from_arrow;
 pub mod graph;
 pub mod jsonl;
 pub mod results;
@@ -31,6 +34,7 @@ pub use arrow::record_batch::RecordBatch;
 pub use files::{
     Format, load_corpus, load_corpus_bytes, save_corpus, save_corpus_bytes, write_table,
 };
+pub use from_arrow::from_arrow;
 pub use jsonl::corpus_to_jsonl;
 pub use table::{record_batch, record_batch_without};
 
@@ -66,6 +70,28 @@ pub enum Error {
     /// Writing to a stream failed.
     #[error("{0}")]
     Stream(#[from] std::io::Error),
+    /// A posts or accounts table given to [`from_arrow()`] lacks a column, has one of another type,
+    /// or holds a value that does not fit it.
+    #[error("{table}: column `{column}` {message}")]
+    Column {
+        /// `posts` or `accounts`.
+        table: &'static str,
+        /// The column.
+        column: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A row of a table given to [`from_arrow()`] that the corpus refuses (an invalid id, a copy of
+    /// a post with another author).
+    #[error("{table}: row {row}: {message}")]
+    Row {
+        /// `posts` or `accounts`.
+        table: &'static str,
+        /// The row, counted from 0 over all the table's batches.
+        row: usize,
+        /// Why the corpus refused it.
+        message: String,
+    },
     /// A file that is not a rapport corpus file, or one that is damaged.
     #[error("{name}: {message}")]
     NotACorpus {

@@ -2,6 +2,10 @@
 //! corpus with replies, quotes, reposts, hashtags, mentions, urls, languages, metrics and bios, and on
 //! hand-made edge cases.
 
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Int64Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use chrono::{TimeZone, Utc};
 use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
 use rapport_sample::{SampleConfig, sample_jsonl_string};
@@ -205,5 +209,193 @@ fn results_tables_write_every_format() {
             .unwrap()
             .data_type(),
         &rapport_arrow::table::timestamp_type()
+    );
+}
+
+/// The display tables of a corpus, each cut into batches of `chunk` rows (as a Spark group or a
+/// Parquet dataset hands them over).
+fn display_tables(
+    c: &Corpus,
+    chunk: usize,
+) -> (
+    Vec<rapport_arrow::RecordBatch>,
+    Vec<rapport_arrow::RecordBatch>,
+) {
+    let cut = |b: rapport_arrow::RecordBatch| {
+        if b.num_rows() == 0 {
+            return vec![b];
+        }
+        (0..b.num_rows())
+            .step_by(chunk)
+            .map(|at| b.slice(at, chunk.min(b.num_rows() - at)))
+            .collect()
+    };
+    (
+        cut(rapport_arrow::corpus::posts(c).unwrap()),
+        cut(rapport_arrow::corpus::accounts(c).unwrap()),
+    )
+}
+
+#[test]
+fn from_arrow_reads_the_display_tables_back_exactly() {
+    for c in [edge_cases(), sample(3_000), Corpus::new()] {
+        for chunk in [1_000_000, 7] {
+            let (posts, accounts) = display_tables(&c, chunk);
+            let back = rapport_arrow::from_arrow(&posts, &accounts).unwrap();
+            assert_eq!(contents(&back), contents(&c), "batches of {chunk} rows");
+            assert_eq!(back.conversations().count(), c.conversations().count());
+            // And the tables of the copy are the tables of the original.
+            assert_eq!(
+                rapport_arrow::corpus::posts(&back).unwrap(),
+                rapport_arrow::corpus::posts(&c).unwrap()
+            );
+        }
+    }
+}
+
+/// `batch` with every column cast as `to` says (the types Spark, pandas or polars hand over).
+fn recast(
+    batch: &rapport_arrow::RecordBatch,
+    to: impl Fn(&str, &DataType) -> Option<DataType>,
+) -> rapport_arrow::RecordBatch {
+    let mut fields = Vec::new();
+    let mut cols = Vec::new();
+    for (f, c) in batch.schema().fields().iter().zip(batch.columns()) {
+        let t = to(f.name(), f.data_type()).unwrap_or_else(|| f.data_type().clone());
+        cols.push(arrow::compute::cast(c, &t).unwrap());
+        fields.push(Field::new(f.name(), t, true));
+    }
+    rapport_arrow::RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap()
+}
+
+#[test]
+fn from_arrow_converts_the_types_spark_and_pandas_use() {
+    let c = edge_cases();
+    let (posts, accounts) = display_tables(&c, 1_000_000);
+    // Spark: microseconds in the session's time zone, large strings, int32 counts; a `tenant` column.
+    let spark = |name: &str, t: &DataType| match t {
+        DataType::Timestamp(_, _) => Some(DataType::Timestamp(
+            TimeUnit::Microsecond,
+            Some("America/New_York".into()),
+        )),
+        DataType::Utf8 => Some(DataType::LargeUtf8),
+        DataType::Int64 if name != "impressions" => Some(DataType::Int32),
+        DataType::List(_) => Some(DataType::LargeList(Arc::new(Field::new(
+            "element",
+            DataType::Utf8View,
+            true,
+        )))),
+        _ => None,
+    };
+    let with_tenant = |b: rapport_arrow::RecordBatch| {
+        let mut fields: Vec<Field> = vec![Field::new("tenant", DataType::Utf8, false)];
+        fields.extend(b.schema().fields().iter().map(|f| f.as_ref().clone()));
+        let mut cols: Vec<ArrayRef> = vec![Arc::new(StringArray::from(vec!["t1"; b.num_rows()]))];
+        cols.extend(b.columns().iter().cloned());
+        rapport_arrow::RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap()
+    };
+    let p = with_tenant(recast(&posts[0], spark));
+    let a = with_tenant(recast(&accounts[0], spark));
+    let back = rapport_arrow::from_arrow(&[p], &[a]).unwrap();
+    assert_eq!(contents(&back), contents(&c));
+    // Naive timestamps (pandas without a zone) are UTC.
+    let naive = |_: &str, t: &DataType| match t {
+        DataType::Timestamp(_, _) => Some(DataType::Timestamp(TimeUnit::Nanosecond, None)),
+        _ => None,
+    };
+    let back =
+        rapport_arrow::from_arrow(&[recast(&posts[0], naive)], &[recast(&accounts[0], naive)])
+            .unwrap();
+    assert_eq!(contents(&back), contents(&c));
+}
+
+#[test]
+fn from_arrow_reads_posts_without_an_accounts_table() {
+    let c = edge_cases();
+    let (posts, _) = display_tables(&c, 1_000_000);
+    let back = rapport_arrow::from_arrow(&posts, &[]).unwrap();
+    assert_eq!(back.num_posts(), c.num_posts());
+    // The authors keep the handles the posts table shows; the mentions resolve by handle.
+    assert_eq!(back.account_by_id("1").unwrap().handle(), "Acme_Careers");
+    let reply = back.post_by_id("11").unwrap();
+    assert_eq!(reply.reply_to_account().unwrap().id(), "1");
+    let mentioned: Vec<_> = reply.mentions().map(|a| a.handle_or_id()).collect();
+    assert_eq!(mentioned, ["Acme_Careers", "grace"]);
+    // Only the required columns.
+    let minimal = posts[0].project(&[0, 1, 3, 5]).unwrap();
+    let back = rapport_arrow::from_arrow(&[minimal], &[]).unwrap();
+    assert_eq!(
+        back.post_by_id("10").unwrap().text(),
+        c.post_by_id("10").unwrap().text()
+    );
+}
+
+#[test]
+fn from_arrow_errors_name_the_column_and_the_expected_type() {
+    let c = edge_cases();
+    let (posts, accounts) = display_tables(&c, 1_000_000);
+    let err = |p: rapport_arrow::RecordBatch, a: &[rapport_arrow::RecordBatch]| {
+        rapport_arrow::from_arrow(&[p], a).unwrap_err().to_string()
+    };
+    let without = |b: &rapport_arrow::RecordBatch, name: &str| {
+        let keep: Vec<usize> = (0..b.num_columns())
+            .filter(|&i| b.schema().field(i).name() != name)
+            .collect();
+        b.project(&keep).unwrap()
+    };
+    assert_eq!(
+        err(without(&posts[0], "author_id"), &accounts),
+        "posts: column `author_id` missing (expected a column of utf8)"
+    );
+    assert_eq!(
+        err(posts[0].clone(), &[without(&accounts[0], "handle")]),
+        "accounts: column `handle` missing (expected a column of utf8)"
+    );
+    let text_time = recast(&posts[0], |n, _| {
+        (n == "created_at").then_some(DataType::Utf8)
+    });
+    assert_eq!(
+        err(text_time, &accounts),
+        "posts: column `created_at` is Utf8, expected timestamp (ms, UTC; any unit or time zone \
+         is converted)"
+    );
+    let float_likes = recast(&posts[0], |n, _| {
+        (n == "likes").then_some(DataType::Float64)
+    });
+    assert_eq!(
+        err(float_likes, &accounts),
+        "posts: column `likes` is Float64, expected an integer type (int64)"
+    );
+    let tags_as_text = recast(&posts[0], |n, _| {
+        (n == "hashtags").then_some(DataType::Utf8)
+    });
+    assert_eq!(
+        err(tags_as_text, &accounts),
+        "posts: column `hashtags` is Utf8, expected list<utf8>"
+    );
+    // Values: a null id, a negative count, an id the corpus refuses.
+    let with_column = |b: &rapport_arrow::RecordBatch, name: &str, col: ArrayRef| {
+        let i = b.schema().index_of(name).unwrap();
+        let mut cols = b.columns().to_vec();
+        cols[i] = col;
+        rapport_arrow::RecordBatch::try_new(b.schema(), cols).unwrap()
+    };
+    let n = posts[0].num_rows();
+    let mut ids: Vec<Option<&str>> = vec![Some("10"), Some("11"), Some("12"), None, Some("14")];
+    assert_eq!(ids.len(), n);
+    let null_id = with_column(&posts[0], "id", Arc::new(StringArray::from(ids.clone())));
+    assert_eq!(
+        err(null_id, &accounts),
+        "posts: column `id` is null at row 3, expected a value"
+    );
+    ids[3] = Some("bad\nid");
+    let bad_id = with_column(&posts[0], "id", Arc::new(StringArray::from(ids)));
+    let e = err(bad_id, &accounts);
+    assert!(e.starts_with("posts: row 3: invalid post id"), "{e}");
+    let likes = Int64Array::from(vec![Some(1), Some(-4), None, None, None]);
+    let negative = with_column(&posts[0], "likes", Arc::new(likes));
+    assert_eq!(
+        err(negative, &accounts),
+        "posts: column `likes` at row 1: -4 is not a count (0 to 4294967295)"
     );
 }

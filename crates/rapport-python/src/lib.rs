@@ -26,6 +26,7 @@ mod corpus;
 mod engagement;
 mod errors;
 mod follows;
+mod from_arrow;
 mod graph;
 mod hris;
 mod import;
