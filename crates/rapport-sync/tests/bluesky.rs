@@ -243,7 +243,10 @@ async fn a_followers_watch_by_handle_reads_every_page_into_one_snapshot() {
     ids.sort_unstable();
     assert_eq!(ids, ["did:plc:ada", "did:plc:bob", "did:plc:cy"]);
     let ada = corpus.find_account("ada.test").unwrap();
-    assert_eq!((ada.id(), ada.platform()), ("did:plc:ada", Platform::Bluesky));
+    assert_eq!(
+        (ada.id(), ada.platform()),
+        ("did:plc:ada", Platform::Bluesky)
+    );
     assert_eq!(corpus.find_account("acme.test").unwrap().id(), ACME);
 }
 
