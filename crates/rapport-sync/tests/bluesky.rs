@@ -47,7 +47,7 @@ async fn mount(s: &MockServer, p: &str, cursor: Option<&str>, answer: ResponseTe
             m.and(query_param("cursor", c))
                 .respond_with(answer)
                 .mount(s)
-                .await
+                .await;
         }
         None => {
             m.and(query_param_is_missing("cursor"))
