@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use rapport_store::Store;
-use rapport_sync::{SyncOptions, sync_all};
+use rapport_sync::{SyncOptions, sync_watches};
 use rapport_twitter::XClient;
 use rapport_twitter::client::RetryPolicy;
 
@@ -70,7 +70,14 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     while args.runs.is_none_or(|n| round < n) {
         ticker.tick().await;
         round += 1;
-        let report = sync_all(&client, &mut store, &opts, &mut |_| {}).await?;
+        // This service reads X: the store's Bluesky watches are left to `rapport sync`.
+        let names: Vec<String> = store
+            .watches()?
+            .into_iter()
+            .filter(|w| w.platform == rapport_core::Platform::X)
+            .map(|w| w.name)
+            .collect();
+        let report = sync_watches(&client, &mut store, &names, &opts, &mut |_| {}).await?;
         for w in &report.watches {
             println!(
                 "round {round}: {}: {} page(s), {} new post(s), newest id {}, {}",

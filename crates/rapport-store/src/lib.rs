@@ -77,13 +77,15 @@ pub use store::{
     CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, Draft, DraftState, DuplicatePolicy,
     FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, MAX_LISTED_CONFLICTS, PostConflict,
     REDACTED_MENTION, SOURCE_CORPUS, SOURCE_SYNC, SaveReport, SendOutcome, Store, SyncCursor,
-    Watch, WatchKind,
+    Watch, WatchKind, parse_watch_platform,
 };
 
 #[doc(hidden)]
 pub mod __private {
-    //! For the migration tests: the SQL of schema versions 1, 2, 5 and 6, and the v2 pseudonym.
-    pub use crate::schema::{V1_SQL, V2_SQL, V5_DRAFTS_SQL, V6_FOLLOWS_SQL, legacy_digest};
+    //! For the migration tests: the SQL of schema versions 1, 2, 5, 6 and 7, and the v2 pseudonym.
+    pub use crate::schema::{
+        V1_SQL, V2_SQL, V5_DRAFTS_SQL, V6_FOLLOWS_SQL, V7_WATCH_PLATFORMS_SQL, legacy_digest,
+    };
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
@@ -19,6 +19,7 @@ const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
     v4_follow_snapshots,
     v5_drafts,
     v6_follow_snapshots,
+    v7_watch_platforms,
 ];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
@@ -372,6 +373,45 @@ END;
 /// Version 6: follow snapshots and their observations, watches of followers and following lists.
 fn v6_follow_snapshots(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V6_FOLLOWS_SQL)?;
+    tx.execute_batch(V6_WATCH_TRIGGER_SQL)
+}
+
+/// The SQL of migration 7: every watch names the platform it reads (`x`, the only one before, or
+/// `bluesky`), and a watch may follow one thread (`thread`, whose target is the post).
+///
+/// The `CHECK` of `watches.kind` changes, so `watches` and `cursors` are rebuilt (ids kept) as in
+/// [`V6_FOLLOWS_SQL`]; the existing watches keep reading X.
+pub const V7_WATCH_PLATFORMS_SQL: &str = r"
+CREATE TABLE watches_v7 (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    platform   TEXT NOT NULL DEFAULT 'x' CHECK (platform IN ('x', 'bluesky')),
+    kind       TEXT NOT NULL
+               CHECK (kind IN ('search', 'timeline', 'mentions', 'list', 'followers', 'following',
+                               'thread')),
+    target     TEXT NOT NULL,
+    options    TEXT NOT NULL,   -- JSON object
+    created_at TEXT NOT NULL
+);
+INSERT INTO watches_v7 (id, name, platform, kind, target, options, created_at)
+    SELECT id, name, 'x', kind, target, options, created_at FROM watches;
+CREATE TABLE cursors_v7 (
+    watch_id   INTEGER PRIMARY KEY REFERENCES watches_v7(id) ON DELETE CASCADE,
+    newest_id  TEXT,
+    next_token TEXT,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO cursors_v7 (watch_id, newest_id, next_token, updated_at)
+    SELECT watch_id, newest_id, next_token, updated_at FROM cursors;
+DROP TABLE cursors;
+DROP TABLE watches;
+ALTER TABLE watches_v7 RENAME TO watches;
+ALTER TABLE cursors_v7 RENAME TO cursors;
+";
+
+/// Version 7: watches of Bluesky beside X ones, and thread watches.
+fn v7_watch_platforms(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V7_WATCH_PLATFORMS_SQL)?;
     tx.execute_batch(V6_WATCH_TRIGGER_SQL)
 }
 

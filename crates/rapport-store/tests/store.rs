@@ -1276,3 +1276,78 @@ fn a_bluesky_account_round_trips() {
         Platform::Bluesky
     );
 }
+
+#[test]
+fn a_version_6_file_keeps_its_watches_on_x_and_gains_bluesky_and_thread_watches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.add_watch(&Watch::new("jobs", WatchKind::Search, "#hiring"))
+            .unwrap();
+        s.add_watch(&Watch::new("fans", WatchKind::Followers, "acme"))
+            .unwrap();
+        let c = Cursor {
+            newest_id: Some("100".into()),
+            next_token: Some("t2".into()),
+        };
+        s.set_cursor("jobs", &c).unwrap();
+        drop(s);
+        // Back to the watches table of version 6: no platform column.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("ALTER TABLE watches DROP COLUMN platform; PRAGMA user_version = 6;")
+            .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 7);
+    assert_eq!(rapport_store::SCHEMA_VERSION, 7);
+    let ws = s.watches().unwrap();
+    assert_eq!(
+        ws.iter()
+            .map(|w| (w.name.as_str(), w.platform, w.kind))
+            .collect::<Vec<_>>(),
+        [
+            ("jobs", Platform::X, WatchKind::Search),
+            ("fans", Platform::X, WatchKind::Followers)
+        ]
+    );
+    assert_eq!(
+        s.cursor("jobs")
+            .unwrap()
+            .unwrap()
+            .cursor
+            .next_token
+            .as_deref(),
+        Some("t2")
+    );
+    assert!(s.check().unwrap().is_ok(), "{:?}", s.check().unwrap());
+    // Bluesky watches, thread watches among them, are stored with their platform.
+    s.add_watch(
+        &Watch::new("acme-bsky", WatchKind::Timeline, "acme.bsky.social").on(Platform::Bluesky),
+    )
+    .unwrap();
+    s.add_watch(
+        &Watch::new(
+            "launch",
+            WatchKind::Thread,
+            "at://did:plc:acme/app.bsky.feed.post/3k2",
+        )
+        .on(Platform::Bluesky),
+    )
+    .unwrap();
+    let w = s.watch("launch").unwrap().unwrap();
+    assert_eq!((w.platform, w.kind), (Platform::Bluesky, WatchKind::Thread));
+    // Moving a watch to another platform clears its cursor.
+    let mut jobs = s.watch("jobs").unwrap().unwrap();
+    jobs.platform = Platform::Bluesky;
+    s.update_watch(&jobs).unwrap();
+    assert!(s.cursor("jobs").unwrap().is_none());
+    assert_eq!(
+        s.watch("jobs").unwrap().unwrap().platform,
+        Platform::Bluesky
+    );
+    // A platform the watches cannot read is refused, naming the column.
+    let other = Watch::new("o", WatchKind::Search, "q").on(Platform::Other);
+    let e = s.add_watch(&other).unwrap_err().to_string();
+    assert!(e.contains("platform") && e.contains("x or bluesky"), "{e}");
+}

@@ -2,7 +2,9 @@
 //!
 //! Incremental sync of *watches* — saved searches, user timelines, mentions, lists and follow lists,
 //! defined once in the [store](rapport_store) — from any platform that implements core's
-//! [`Source`](rapport_core::source::Source) (rapport-twitter's `XClient` today), fetching only what is
+//! [`Source`](rapport_core::source::Source) (rapport-twitter's `XClient`, rapport-bluesky's
+//! `BskyClient`; [`sync_watches_by_platform`] gives each watch the source of its platform), fetching
+//! only what is
 //! newer than each watch's cursor, and resumable after a crash or a rate-limit stop.
 //!
 //! Why a crate of its own: the store must not know HTTP (it is also the Python side's and the
@@ -66,9 +68,9 @@ use chrono::{DateTime, Utc};
 use rapport_core::follows::FollowDirection;
 pub use rapport_core::source::cmp_ids;
 use rapport_core::source::{
-    Feed, FeedPage, FollowPage, FollowPageRequest, PageRequest, Source, SourceError,
+    Feed, FeedPage, FollowPage, FollowPageRequest, Limit, PageRequest, Source, SourceError,
 };
-use rapport_core::{Account, normalize_handle};
+use rapport_core::{Account, Platform, normalize_handle};
 use rapport_store::{Cursor, FollowPageWrite, Store, StoreError, Watch, WatchKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -244,6 +246,15 @@ pub enum SyncError {
         /// The handle.
         handle: String,
     },
+    /// A watch reads a platform no source was given for (`rapport sync` builds the source of every
+    /// platform its watches read).
+    #[error("watch {watch:?} reads {platform}, and this sync has no {platform} source")]
+    NoSource {
+        /// The watch.
+        watch: String,
+        /// The platform it reads (`x`, `bluesky`).
+        platform: &'static str,
+    },
     /// A watch option has the wrong shape.
     #[error("watch {watch:?}: option `{option}`: {message}")]
     BadOption {
@@ -264,6 +275,68 @@ fn max_id(a: Option<String>, b: Option<&str>) -> Option<String> {
     }
 }
 
+fn is_number(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// The newest id a sweep has seen, after `id` came on one of its pages. Decimal ids (X) compare as
+/// numbers; other ids (Bluesky's AT-URIs, whose order says nothing about time across authors) do
+/// not compare at all, and since every feed comes newest first, the first id the sweep saw stays.
+fn sweep_newest_after(seen: Option<String>, id: &str) -> Option<String> {
+    match seen {
+        Some(s) if is_number(&s) && is_number(id) => max_id(Some(s), Some(id)),
+        Some(s) => Some(s),
+        None => Some(id.to_owned()),
+    }
+}
+
+/// The cursor's newest id once a sweep ends: the newer of the last one and the sweep's (for ids that
+/// are not numbers, the sweep's, which came after the last one).
+fn newest_after_sweep(since: Option<String>, sweep: Option<&str>) -> Option<String> {
+    match (since, sweep) {
+        (Some(a), Some(b)) if is_number(&a) && is_number(b) => max_id(Some(a), Some(b)),
+        (_, Some(b)) => Some(b.to_owned()),
+        (a, None) => a,
+    }
+}
+
+/// The source of each platform a sync may meet: a watch is synced with the source of its
+/// [`Watch::platform`].
+#[derive(Clone, Copy, Default)]
+pub struct Sources<'a> {
+    /// The X source (rapport-twitter's `XClient`), if X watches are to be synced.
+    pub x: Option<&'a dyn Source>,
+    /// The Bluesky source (rapport-bluesky's `BskyClient`), if Bluesky watches are to be synced.
+    pub bluesky: Option<&'a dyn Source>,
+}
+
+impl std::fmt::Debug for Sources<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources")
+            .field("x", &self.x.is_some())
+            .field("bluesky", &self.bluesky.is_some())
+            .finish()
+    }
+}
+
+impl<'a> Sources<'a> {
+    /// The source for a watch, or [`SyncError::NoSource`].
+    ///
+    /// # Errors
+    /// [`SyncError::NoSource`] when the watch's platform has no source here.
+    pub fn for_watch(&self, watch: &Watch) -> Result<&'a dyn Source, SyncError> {
+        let source = match watch.platform {
+            Platform::X => self.x,
+            Platform::Bluesky => self.bluesky,
+            _ => None,
+        };
+        source.ok_or(SyncError::NoSource {
+            watch: watch.name.clone(),
+            platform: watch.platform.as_str(),
+        })
+    }
+}
+
 /// Syncs every watch of the store, in the order they were added.
 ///
 /// Retryable source errors stop only the watch they happen in (see [`WatchReport::stopped`]);
@@ -278,10 +351,42 @@ pub async fn sync_all(
     sync_watches(source, store, &names, opts, progress).await
 }
 
-/// Syncs the named watches, in the order given, holding the store's sync lock for the whole run
-/// (a second sync of the same store fails with [`StoreError::SyncLocked`], naming this process).
+/// Syncs the named watches, in the order given, all with `source` whatever their platform (see
+/// [`sync_watches_by_platform`] for a store with watches of several platforms), holding the store's
+/// sync lock for the whole run (a second sync of the same store fails with
+/// [`StoreError::SyncLocked`], naming this process).
 pub async fn sync_watches(
     source: &dyn Source,
+    store: &mut Store,
+    names: &[String],
+    opts: &SyncOptions,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<SyncReport, SyncError> {
+    run_watches(Pick::One(source), store, names, opts, progress).await
+}
+
+/// Syncs the named watches, in the order given, each with the source of its platform (an X watch
+/// with `sources.x`, a Bluesky one with `sources.bluesky`), under the store's sync lock as
+/// [`sync_watches`] does. A watch whose platform has no source stops the run with
+/// [`SyncError::NoSource`] before anything of it is fetched.
+pub async fn sync_watches_by_platform(
+    sources: &Sources<'_>,
+    store: &mut Store,
+    names: &[String],
+    opts: &SyncOptions,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<SyncReport, SyncError> {
+    run_watches(Pick::ByPlatform(sources), store, names, opts, progress).await
+}
+
+/// How a run finds the source of a watch.
+enum Pick<'s, 'a> {
+    One(&'s dyn Source),
+    ByPlatform(&'s Sources<'a>),
+}
+
+async fn run_watches(
+    pick: Pick<'_, '_>,
     store: &mut Store,
     names: &[String],
     opts: &SyncOptions,
@@ -291,7 +396,19 @@ pub async fn sync_watches(
     let mut report = SyncReport::default();
     let mut result = Ok(());
     for name in names {
-        match sync_watch(source, store, name, opts, progress).await {
+        let source = match &pick {
+            Pick::One(s) => Ok(*s),
+            Pick::ByPlatform(sources) => match store.watch(name) {
+                Ok(Some(w)) => sources.for_watch(&w),
+                Ok(None) => Err(SyncError::UnknownWatch(name.clone())),
+                Err(e) => Err(e.into()),
+            },
+        };
+        let done = match source {
+            Ok(source) => sync_watch(source, store, name, opts, progress).await,
+            Err(e) => Err(e),
+        };
+        match done {
             Ok(w) => report.watches.push(w),
             Err(e) => {
                 result = Err(e);
@@ -338,7 +455,8 @@ async fn user_id(
     state: &mut SweepState,
 ) -> Result<String, SyncError> {
     let target = watch.target.trim();
-    if !target.is_empty() && target.bytes().all(|c| c.is_ascii_digit()) {
+    // An X id, or a Bluesky DID.
+    if is_number(target) || target.starts_with("did:") {
         return Ok(target.to_owned());
     }
     if let Some(id) = &state.user_id {
@@ -376,6 +494,9 @@ pub async fn sync_watch(
     if let Some(direction) = watch.kind.follow_direction() {
         return sync_follow_list(source, store, &watch, direction, opts, progress).await;
     }
+    if watch.kind == WatchKind::Thread {
+        return sync_thread(source, store, &watch, progress).await;
+    }
     let cursor = store.cursor(name)?.map(|c| c.cursor).unwrap_or_default();
     let mut state = state_of(&watch)?;
     let resumed = cursor.next_token.is_some();
@@ -408,8 +529,8 @@ pub async fn sync_watch(
         WatchKind::List => Feed::List {
             list_id: watch.target.clone(),
         },
-        WatchKind::Followers | WatchKind::Following => {
-            unreachable!("follow lists are synced by sync_follow_list")
+        WatchKind::Followers | WatchKind::Following | WatchKind::Thread => {
+            unreachable!("follow lists and threads are synced by their own functions")
         }
     };
 
@@ -466,7 +587,7 @@ pub async fn sync_watch(
             *report.skipped.entry(why.clone()).or_insert(0) += n;
         }
         for id in &page.post_ids {
-            sweep_newest = max_id(sweep_newest, Some(id.as_str()));
+            sweep_newest = sweep_newest_after(sweep_newest, id);
         }
         let next = if page.reached_since {
             None
@@ -479,7 +600,7 @@ pub async fn sync_watch(
                 next_token: Some(t.clone()),
             },
             None => Cursor {
-                newest_id: max_id(since.clone(), sweep_newest.as_deref()),
+                newest_id: newest_after_sweep(since.clone(), sweep_newest.as_deref()),
                 next_token: None,
             },
         };
@@ -517,6 +638,85 @@ pub async fn sync_watch(
             }
         }
     }
+    progress(SyncEvent::WatchDone(&report));
+    Ok(report)
+}
+
+/// Syncs a `thread` watch: reads the whole conversation of its post again (new replies anywhere in
+/// it are what a thread watch is for) and stores it as one page, with an empty cursor.
+async fn sync_thread(
+    source: &dyn Source,
+    store: &mut Store,
+    watch: &Watch,
+    progress: &mut (dyn FnMut(SyncEvent<'_>) + Send),
+) -> Result<WatchReport, SyncError> {
+    let name = watch.name.as_str();
+    progress(SyncEvent::WatchStarted {
+        watch,
+        resumed: false,
+    });
+    let mut report = WatchReport {
+        name: watch.name.clone(),
+        kind: watch.kind,
+        resumed: false,
+        pages: 0,
+        posts_fetched: 0,
+        posts_written: 0,
+        complete: false,
+        skipped: BTreeMap::new(),
+        conflicts_skipped: 0,
+        stopped: None,
+        accounts_fetched: 0,
+        snapshot_observed_at: None,
+        cursor: store.cursor(name)?.map(|c| c.cursor).unwrap_or_default(),
+    };
+    let fetched = match source
+        .conversation(watch.target.trim(), false, Limit::default())
+        .await
+    {
+        Ok(f) => f,
+        Err(e) if e.is_retryable() => {
+            report.stopped = Some(format!("{e}; rerun to read the thread again"));
+            progress(SyncEvent::WatchDone(&report));
+            return Ok(report);
+        }
+        Err(source) => {
+            return Err(SyncError::Source {
+                watch: watch.name.clone(),
+                pages: 0,
+                source,
+            });
+        }
+    };
+    if !fetched.missing.is_empty() {
+        report.skipped.insert(
+            "post of the thread not found, blocked or withheld".to_owned(),
+            fetched.missing.len(),
+        );
+    }
+    if !fetched.failures.is_empty() {
+        report.skipped.insert(
+            "part of the thread that failed".to_owned(),
+            fetched.failures.len(),
+        );
+    }
+    let cursor = Cursor::default();
+    let saved = store.add_page_with_options(&fetched.corpus, name, &cursor, &watch.options)?;
+    report.pages = fetched.pages.max(1);
+    report.posts_fetched = fetched.corpus.num_posts();
+    report.posts_written = saved.posts_written;
+    report.conflicts_skipped = saved.conflicts_skipped;
+    report.complete = fetched.next_token.is_none() && fetched.failures.is_empty();
+    if !report.complete {
+        report.stopped = Some("the thread was not read to its end; rerun".to_owned());
+    }
+    report.cursor = cursor;
+    progress(SyncEvent::Page {
+        watch: name,
+        pages: report.pages,
+        posts: report.posts_fetched,
+        accounts: 0,
+    });
     progress(SyncEvent::WatchDone(&report));
     Ok(report)
 }
@@ -608,7 +808,7 @@ async fn sync_follow_list(
         if token.is_none() {
             // The owner's handle, when the watch names one: analyses then find the list by it.
             let target = watch.target.trim();
-            if !target.is_empty() && !target.bytes().all(|c| c.is_ascii_digit()) {
+            if !target.is_empty() && !is_number(target) && !target.starts_with("did:") {
                 let mut owner = Account::new(account_id.clone(), normalize_handle(target));
                 owner.platform = source.platform();
                 profiles.add_account(owner);
@@ -665,5 +865,29 @@ mod tests {
         assert_eq!(max_id(Some("9".into()), Some("10")), Some("10".into()));
         assert_eq!(max_id(None, Some("3")), Some("3".into()));
         assert_eq!(max_id(Some("30".into()), Some("4")), Some("30".into()));
+    }
+
+    #[test]
+    fn uris_keep_the_first_seen_and_replace_the_last_sweeps() {
+        let (a, b) = (
+            "at://did:plc:zz/app.bsky.feed.post/3k2",
+            "at://did:plc:aa/p/3k9",
+        );
+        // Feeds come newest first: the first URI of a sweep is its newest, whatever the strings.
+        assert_eq!(sweep_newest_after(None, a).as_deref(), Some(a));
+        assert_eq!(sweep_newest_after(Some(b.into()), a).as_deref(), Some(b));
+        assert_eq!(
+            sweep_newest_after(Some("9".into()), "10").as_deref(),
+            Some("10")
+        );
+        assert_eq!(
+            newest_after_sweep(Some(a.into()), Some(b)).as_deref(),
+            Some(b)
+        );
+        assert_eq!(newest_after_sweep(Some(b.into()), None).as_deref(), Some(b));
+        assert_eq!(
+            newest_after_sweep(Some("30".into()), Some("4")).as_deref(),
+            Some("30")
+        );
     }
 }

@@ -1,12 +1,15 @@
-//! `rapport sync --store PATH [--watch NAME]... [--bearer-token-env VAR] [--base-url URL]`: fetch
-//! what is new for the watches (see the `rapport_sync` crate for how a sync stays crash-safe), with a
-//! progress bar on a terminal.
+//! `rapport sync --store PATH [--watch NAME]... [--bearer-token-env VAR] [--base-url URL]
+//! [--bsky-base-url URL]`: fetch what is new for the watches, each from its platform (X watches with
+//! the X bearer token, Bluesky watches from the public AppView, with no credentials), with a progress
+//! bar on a terminal. See the `rapport_sync` crate for how a sync stays crash-safe.
 
 use std::io::Write;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rapport_sync::{SyncEvent, SyncOptions, sync_watches};
+use rapport_bluesky::client::{BskyClient, ClientConfig};
+use rapport_core::Platform;
+use rapport_sync::{Sources, SyncEvent, SyncOptions, sync_watches_by_platform};
 use rapport_twitter::XClient;
 use rapport_twitter::client::RetryPolicy;
 use serde_json::json;
@@ -25,9 +28,25 @@ pub(crate) struct Args {
     /// the command line, where other users could read it).
     #[arg(long, value_name = "VAR", default_value = "X_BEARER_TOKEN")]
     pub bearer_token_env: String,
-    /// The API's base URL (a local mock server in tests).
+    /// The X API's base URL (a local mock server in tests).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Where the Bluesky watches' unauthenticated calls go.
+    #[arg(long, value_name = "URL", env = "RAPPORT_BSKY_BASE_URL",
+          default_value = rapport_bluesky::client::PUBLIC_APPVIEW)]
+    pub bsky_base_url: String,
+    /// Where a Bluesky login and its authenticated calls go.
+    #[arg(long, value_name = "URL", env = "RAPPORT_BSKY_PDS_URL",
+          default_value = rapport_bluesky::client::DEFAULT_PDS)]
+    pub bsky_pds_url: String,
+    /// Log in to Bluesky with an app password as this handle or DID (for search watches, when the
+    /// AppView asks for a session).
+    #[arg(long, value_name = "HANDLE", requires = "bsky_password_env")]
+    pub bsky_identifier: Option<String>,
+    /// The environment variable holding that app password (never a flag: it would show in the
+    /// process list and the shell history).
+    #[arg(long, value_name = "VAR")]
+    pub bsky_password_env: Option<String>,
     /// At most this many pages per watch in this run; the next run continues where it stopped.
     #[arg(long, value_name = "N")]
     pub max_pages: Option<usize>,
@@ -49,11 +68,13 @@ pub(crate) struct Args {
     pub break_lock: bool,
 }
 
-/// Runs `rapport sync`.
-pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
+/// The X client, built only when an X watch is synced (so that a store of Bluesky watches needs no
+/// X token).
+fn x_client(args: &Args) -> Result<XClient, CmdError> {
     let token = std::env::var(&args.bearer_token_env).map_err(|_| {
         format!(
-            "no bearer token: set the environment variable {} (or name another with --bearer-token-env)",
+            "no bearer token: set the environment variable {} (or name another with --bearer-token-env); \
+             X watches need it",
             args.bearer_token_env
         )
     })?;
@@ -67,7 +88,29 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     if let Some(url) = &args.base_url {
         builder = builder.base_url(url.clone());
     }
-    let client = builder.build()?;
+    Ok(builder.build()?)
+}
+
+/// The Bluesky client of the Bluesky watches.
+fn bsky_client(args: &Args) -> Result<BskyClient, CmdError> {
+    let defaults = ClientConfig::default();
+    let mut b = BskyClient::builder().config(ClientConfig {
+        base_url: args.bsky_base_url.clone(),
+        pds_url: args.bsky_pds_url.clone(),
+        retry: rapport_bluesky::client::RetryPolicy {
+            max_retries: args.retries,
+            ..defaults.retry.clone()
+        },
+        ..defaults
+    });
+    if let (Some(id), Some(var)) = (&args.bsky_identifier, &args.bsky_password_env) {
+        b = b.app_password(id, var);
+    }
+    Ok(b.build()?)
+}
+
+/// Runs `rapport sync`.
+pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let mut store = args.store.open()?;
     // The API is the source: a copy that disagrees with a stored one is skipped and counted, not a
     // reason to stop the whole sync.
@@ -85,6 +128,30 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     if names.is_empty() {
         return Err("the store has no watches; add one with `rapport watch add`".into());
     }
+    // Only the platforms of the watches synced need a client (and X its token).
+    let mut platforms = Vec::new();
+    for name in &names {
+        let w = store
+            .watch(name)?
+            .ok_or_else(|| rapport_sync::SyncError::UnknownWatch(name.clone()))?;
+        platforms.push(w.platform);
+    }
+    let x = if platforms.contains(&Platform::X) {
+        Some(x_client(args)?)
+    } else {
+        None
+    };
+    let bsky = if platforms.contains(&Platform::Bluesky) {
+        Some(bsky_client(args)?)
+    } else {
+        None
+    };
+    let sources = Sources {
+        x: x.as_ref().map(|c| c as &dyn rapport_core::source::Source),
+        bluesky: bsky
+            .as_ref()
+            .map(|c| c as &dyn rapport_core::source::Source),
+    };
     let opts = SyncOptions {
         max_pages: args.max_pages,
         page_size: args.page_size,
@@ -136,8 +203,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(sync_watches(
-        &client,
+    let result = runtime.block_on(sync_watches_by_platform(
+        &sources,
         &mut store,
         &names,
         &opts,
@@ -169,6 +236,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     entry.config = json!({
         "watches": report.watches.len(),
         "kinds": report.watches.iter().map(|w| w.kind.as_str()).collect::<Vec<_>>(),
+        "platforms": platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         "max_pages": args.max_pages,
         "page_size": args.page_size,
     });

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use rapport_core::Platform;
 use rapport_store::{Watch, WatchKind};
 use serde_json::json;
 
@@ -22,6 +23,28 @@ pub(crate) enum Kind {
     Followers,
     /// The accounts a user follows (handle or id): one follow snapshot per complete reading.
     Following,
+    /// One conversation, read whole at every sync (an X post id; on Bluesky an at:// URI or a
+    /// https://bsky.app/profile/.../post/... URL).
+    Thread,
+}
+
+/// The platform a watch reads.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub(crate) enum PlatformArg {
+    /// X (with the bearer token of `rapport sync`).
+    #[default]
+    X,
+    /// Bluesky (the public AppView: no credentials, except a search that asks for a session).
+    Bluesky,
+}
+
+impl From<PlatformArg> for Platform {
+    fn from(p: PlatformArg) -> Platform {
+        match p {
+            PlatformArg::X => Platform::X,
+            PlatformArg::Bluesky => Platform::Bluesky,
+        }
+    }
 }
 
 impl From<Kind> for WatchKind {
@@ -33,6 +56,7 @@ impl From<Kind> for WatchKind {
             Kind::List => WatchKind::List,
             Kind::Followers => WatchKind::Followers,
             Kind::Following => WatchKind::Following,
+            Kind::Thread => WatchKind::Thread,
         }
     }
 }
@@ -44,11 +68,14 @@ pub(crate) enum WatchCommand {
     Add {
         /// Its unique name.
         name: String,
+        /// The platform it reads.
+        #[arg(long, value_enum, default_value_t = PlatformArg::X)]
+        platform: PlatformArg,
         /// What it follows.
         #[arg(long, value_enum)]
         kind: Kind,
-        /// The query (search), handle or id (timeline, mentions, followers, following), or list id
-        /// (list).
+        /// The query (search), handle or id (timeline, mentions, followers, following; a DID on
+        /// Bluesky), list id (list; an at:// URI of the list on Bluesky), or post (thread).
         #[arg(long)]
         target: String,
         /// Items per page for this watch (posts; accounts for followers and following, default 1000).
@@ -83,31 +110,34 @@ pub(crate) fn run(cmd: &WatchCommand) -> Result<Outcome, CmdError> {
     match cmd {
         WatchCommand::Add {
             name,
+            platform,
             kind,
             target,
             page_size,
             archive,
             store,
         } => {
-            if matches!(kind, Kind::List) && !target.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(
-                    format!("a list watch needs the list's numeric id, found {target:?}").into(),
-                );
-            }
-            let mut w = Watch::new(name.clone(), (*kind).into(), target.clone());
+            let platform = Platform::from(*platform);
+            let target = &check_target(platform, *kind, target)?;
+            let mut w = Watch::new(name.clone(), (*kind).into(), target.clone()).on(platform);
             if let Some(n) = page_size {
                 w.options["page_size"] = json!(n);
             }
             if *archive {
-                if !matches!(kind, Kind::Search) {
-                    return Err("--archive applies to search watches only".into());
+                if !matches!(kind, Kind::Search) || platform != Platform::X {
+                    return Err(
+                        "--archive applies to X search watches only (Bluesky search covers \
+                         everything it indexed)"
+                            .into(),
+                    );
                 }
                 w.options["archive"] = json!(true);
             }
             store.open()?.add_watch(&w)?;
             writeln!(
                 out,
-                "added watch {name} ({} {target})",
+                "added watch {name} ({} {} {target})",
+                platform.as_str(),
                 WatchKind::from(*kind).as_str()
             )?;
         }
@@ -155,8 +185,9 @@ pub(crate) fn run(cmd: &WatchCommand) -> Result<Outcome, CmdError> {
                     };
                     writeln!(
                         out,
-                        "{:<20} {:<9} {:<30} {state}",
+                        "{:<20} {:<7} {:<9} {:<30} {state}",
                         w.name,
+                        w.platform.as_str(),
                         w.kind.as_str(),
                         w.target
                     )?;
@@ -171,4 +202,45 @@ pub(crate) fn run(cmd: &WatchCommand) -> Result<Outcome, CmdError> {
         }
     }
     Ok(Outcome::Done)
+}
+
+/// Refuses a target the platform could never read, before it is stored; a Bluesky account given as
+/// a https://bsky.app/profile/... URL or an @handle is stored as its handle or DID.
+fn check_target(platform: Platform, kind: Kind, target: &str) -> Result<String, CmdError> {
+    let t = target.trim();
+    if t.is_empty() {
+        return Err("--target is empty".into());
+    }
+    match (platform, kind) {
+        (Platform::X, Kind::List | Kind::Thread) if !t.bytes().all(|c| c.is_ascii_digit()) => {
+            let what = if matches!(kind, Kind::List) {
+                "a list watch needs the list's numeric id"
+            } else {
+                "an X thread watch needs the numeric id of a post of the thread"
+            };
+            Err(format!("{what}, found {target:?}").into())
+        }
+        (Platform::Bluesky, Kind::Thread) if rapport_bluesky::syntax::post_uri_from(t).is_err() => {
+            Err(format!(
+                "a Bluesky thread watch needs a post's at:// URI or \
+                 https://bsky.app/profile/.../post/... URL, found {target:?}"
+            )
+            .into())
+        }
+        (Platform::Bluesky, Kind::List) if !t.starts_with("at://") => {
+            Err(format!("a Bluesky list watch needs the list's at:// URI, found {target:?}").into())
+        }
+        (
+            Platform::Bluesky,
+            Kind::Timeline | Kind::Mentions | Kind::Followers | Kind::Following,
+        ) => match rapport_bluesky::syntax::actor_from(t) {
+            Ok(a) => Ok(a.to_string()),
+            Err(e) => Err(format!(
+                "a Bluesky account watch needs a handle, a DID or a https://bsky.app/profile/... \
+                 URL, found {target:?}: {e}"
+            )
+            .into()),
+        },
+        _ => Ok(target.to_owned()),
+    }
 }

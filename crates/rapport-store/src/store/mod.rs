@@ -41,7 +41,7 @@ pub use redact::REDACTED_MENTION;
 #[cfg(test)]
 pub(crate) use redact::at_tokens;
 pub(crate) use redact::{Tombstones, redact, redact_urls, url_handle};
-pub use watches::{Cursor, SyncCursor, Watch, WatchKind};
+pub use watches::{Cursor, SyncCursor, Watch, WatchKind, parse_watch_platform};
 
 /// An open store: one SQLite file (or memory), one connection.
 ///

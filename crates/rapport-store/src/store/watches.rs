@@ -2,7 +2,7 @@
 //! and move their watch's cursor in one transaction.
 
 use chrono::{DateTime, Utc};
-use rapport_core::Corpus;
+use rapport_core::{Corpus, Platform};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,6 +29,9 @@ pub enum WatchKind {
     /// The accounts a user follows (`target` is the account id or handle): one follow snapshot per
     /// complete reading.
     Following,
+    /// One conversation (`target` is a post of it: an X post id, a Bluesky AT-URI or
+    /// `https://bsky.app/profile/.../post/...` URL): read whole at every sync.
+    Thread,
 }
 
 impl WatchKind {
@@ -41,6 +44,7 @@ impl WatchKind {
             WatchKind::List => "list",
             WatchKind::Followers => "followers",
             WatchKind::Following => "following",
+            WatchKind::Thread => "thread",
         }
     }
 
@@ -50,11 +54,16 @@ impl WatchKind {
         match self {
             WatchKind::Followers => Some(FollowDirection::Followers),
             WatchKind::Following => Some(FollowDirection::Following),
-            WatchKind::Search | WatchKind::Timeline | WatchKind::Mentions | WatchKind::List => None,
+            WatchKind::Search
+            | WatchKind::Timeline
+            | WatchKind::Mentions
+            | WatchKind::List
+            | WatchKind::Thread => None,
         }
     }
 
-    /// Parses the stored name (`search`, `timeline`, `mentions`, `list`, `followers`, `following`).
+    /// Parses the stored name (`search`, `timeline`, `mentions`, `list`, `followers`, `following`,
+    /// `thread`).
     ///
     /// ```
     /// use rapport_store::WatchKind;
@@ -69,16 +78,41 @@ impl WatchKind {
             "list" => WatchKind::List,
             "followers" => WatchKind::Followers,
             "following" => WatchKind::Following,
+            "thread" => WatchKind::Thread,
             other => {
                 return Err(StoreError::BadValue {
                     table: "watches",
                     column: "kind",
                     value: other.to_owned(),
-                    expected: "search, timeline, mentions, list, followers or following",
+                    expected: "search, timeline, mentions, list, followers, following or thread",
                 });
             }
         })
     }
+}
+
+/// The platforms a watch can read, as stored in `watches.platform` (`x` or `bluesky`).
+///
+/// ```
+/// use rapport_core::Platform;
+/// assert_eq!(rapport_store::parse_watch_platform("bluesky").unwrap(), Platform::Bluesky);
+/// assert!(rapport_store::parse_watch_platform("mastodon").is_err());
+/// ```
+pub fn parse_watch_platform(s: &str) -> Result<Platform> {
+    match s {
+        "x" => Ok(Platform::X),
+        "bluesky" => Ok(Platform::Bluesky),
+        other => Err(StoreError::BadValue {
+            table: "watches",
+            column: "platform",
+            value: other.to_owned(),
+            expected: "x or bluesky",
+        }),
+    }
+}
+
+fn x_platform() -> Platform {
+    Platform::X
 }
 
 /// A named, saved definition of something to sync.
@@ -93,6 +127,10 @@ impl WatchKind {
 pub struct Watch {
     /// Its unique name.
     pub name: String,
+    /// The platform it reads: X (the default, and every watch made before schema version 7) or
+    /// Bluesky.
+    #[serde(default = "x_platform")]
+    pub platform: Platform,
     /// What it syncs.
     pub kind: WatchKind,
     /// The query, account or list id.
@@ -103,14 +141,29 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// A watch with empty options.
+    /// An X watch with empty options.
     pub fn new(name: impl Into<String>, kind: WatchKind, target: impl Into<String>) -> Self {
         Watch {
             name: name.into(),
+            platform: Platform::X,
             kind,
             target: target.into(),
             options: Value::Object(serde_json::Map::new()),
         }
+    }
+
+    /// The same watch on another platform.
+    ///
+    /// ```
+    /// use rapport_core::Platform;
+    /// use rapport_store::{Watch, WatchKind};
+    /// let w = Watch::new("acme", WatchKind::Timeline, "acme.bsky.social").on(Platform::Bluesky);
+    /// assert_eq!(w.platform, Platform::Bluesky);
+    /// ```
+    #[must_use]
+    pub fn on(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
     }
 }
 
@@ -205,9 +258,15 @@ impl Store {
                 .target
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .any(|w| tomb.handle(w) || tomb.id(w)),
+            // A post's URL or AT-URI names its author (a DID or handle) as one of its segments.
+            WatchKind::Thread => watch
+                .target
+                .split('/')
+                .any(|w| !w.is_empty() && (tomb.id(w) || tomb.handle(w))),
             WatchKind::List => false,
         };
         drop(tomb);
+        parse_watch_platform(watch.platform.as_str())?;
         if names_forgotten {
             return Err(StoreError::BadArgument(format!(
                 "watch {:?} names a person who was forgotten (rapport forget): it is not added",
@@ -215,10 +274,12 @@ impl Store {
             )));
         }
         let n = tx.execute(
-            "INSERT INTO watches (name, kind, target, options, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO watches (name, platform, kind, target, options, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(name) DO NOTHING",
             params![
                 watch.name,
+                watch.platform.as_str(),
                 watch.kind.as_str(),
                 watch.target,
                 watch.options.to_string(),
@@ -232,26 +293,31 @@ impl Store {
         Ok(())
     }
 
-    /// Changes a watch's definition. When its kind or target changes its cursor is cleared (the old
-    /// position means nothing for the new query); a change of options keeps it.
+    /// Changes a watch's definition. When its platform, kind or target changes its cursor is
+    /// cleared (the old position means nothing for the new query); a change of options keeps it.
     pub fn update_watch(&mut self, watch: &Watch) -> Result<()> {
+        parse_watch_platform(watch.platform.as_str())?;
         let (tx, env) = self.begin()?;
         let id = watch_id(&tx, &watch.name)?;
-        let (kind, target): (String, String) = tx.query_row(
-            "SELECT kind, target FROM watches WHERE id = ?1",
+        let (platform, kind, target): (String, String, String) = tx.query_row(
+            "SELECT platform, kind, target FROM watches WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         tx.execute(
-            "UPDATE watches SET kind = ?2, target = ?3, options = ?4 WHERE id = ?1",
+            "UPDATE watches SET platform = ?5, kind = ?2, target = ?3, options = ?4 WHERE id = ?1",
             params![
                 id,
                 watch.kind.as_str(),
                 watch.target,
-                watch.options.to_string()
+                watch.options.to_string(),
+                watch.platform.as_str()
             ],
         )?;
-        if kind != watch.kind.as_str() || target != watch.target {
+        if platform != watch.platform.as_str()
+            || kind != watch.kind.as_str()
+            || target != watch.target
+        {
             tx.execute("DELETE FROM cursors WHERE watch_id = ?1", [id])?;
             // An unfinished follow list of the old target means nothing for the new one.
             tx.execute(
@@ -276,7 +342,7 @@ impl Store {
     pub fn watch(&self, name: &str) -> Result<Option<Watch>> {
         let mut st = self
             .conn
-            .prepare("SELECT name, kind, target, options FROM watches WHERE name = ?1")?;
+            .prepare("SELECT name, kind, target, options, platform FROM watches WHERE name = ?1")?;
         let mut rows = st.query([name])?;
         match rows.next()? {
             Some(r) => Ok(Some(watch_row(r)?)),
@@ -288,7 +354,7 @@ impl Store {
     pub fn watches(&self) -> Result<Vec<Watch>> {
         let mut st = self
             .conn
-            .prepare("SELECT name, kind, target, options FROM watches ORDER BY id")?;
+            .prepare("SELECT name, kind, target, options, platform FROM watches ORDER BY id")?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -334,8 +400,10 @@ impl Store {
 fn watch_row(r: &rusqlite::Row<'_>) -> Result<Watch> {
     let kind: String = r.get(1)?;
     let options: String = r.get(3)?;
+    let platform: String = r.get(4)?;
     Ok(Watch {
         name: r.get(0)?,
+        platform: parse_watch_platform(&platform)?,
         kind: WatchKind::parse(&kind)?,
         target: r.get(2)?,
         options: json("watches", "options", &options)?,
