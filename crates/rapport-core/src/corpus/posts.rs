@@ -222,7 +222,12 @@ impl Corpus {
             });
         }
         let row = &mut self.s.annotation_table[i as usize];
-        let name = |n: &Option<String>| n.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        let name = |n: &Option<String>| {
+            n.as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+        };
         if let Some(n) = name(&a.domain_name) {
             row.domain_name = Some(n);
         }

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use super::columns::AccountRow;
 use super::{AccountIdx, Corpus, NO_METRIC, NONE, PostIdx, ms_to_datetime, opt};
-use crate::model::{Account, ContextAnnotation, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics};
+use crate::model::{
+    Account, ContextAnnotation, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics,
+};
 
 /// A post inside a corpus.
 #[derive(Clone, Copy)]
