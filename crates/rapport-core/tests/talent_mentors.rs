@@ -29,8 +29,8 @@
 //! ```
 
 use chrono::{Duration, TimeZone, Utc};
-use rapport_core::mentors::{MentorOptions, Topic, helpful_participants, is_question};
 use rapport_core::Error;
+use rapport_core::mentors::{MentorOptions, Topic, helpful_participants, is_question};
 
 #[path = "common/mentors_corpus.rs"]
 mod mentors_corpus;
