@@ -316,7 +316,8 @@ class Corpus:
         since: Optional[_Instant] = None,
         until: Optional[_Instant] = None,
     ) -> Table:
-        """Mentors of a topic (a skill, a #hashtag, or None for the whole corpus); with since/until
+        """Mentors of a topic (a skill, a #hashtag, ``entity:<id>`` or an annotation entity's name, or
+        None for the whole corpus); with since/until
         only the posts of that window count (until exclusive)."""
     def learning_feed(
         self,
@@ -325,7 +326,8 @@ class Corpus:
         as_of: Optional[_Instant] = None,
         per_goal: int = 5,
     ) -> dict[str, Any]:
-        """Mentors, rising hashtags and conversations per learning goal (``items``: a Table)."""
+        """Mentors, rising hashtags and conversations per learning goal (``items``: a Table); a goal
+        is a skill, a #hashtag or ``entity:<id>`` (an annotation entity, also by name)."""
 
 @final
 class Graph:

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
@@ -19,6 +19,7 @@ const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
     v4_follow_snapshots,
     v5_drafts,
     v6_follow_snapshots,
+    v7_post_annotations,
 ];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
@@ -373,6 +374,12 @@ END;
 fn v6_follow_snapshots(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V6_FOLLOWS_SQL)?;
     tx.execute_batch(V6_WATCH_TRIGGER_SQL)
+}
+
+/// Version 7: posts keep their context annotations, a JSON array of `{domain_id, domain_name,
+/// entity_id, entity_name}` (NULL when none).
+fn v7_post_annotations(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE posts ADD COLUMN annotations TEXT;")
 }
 
 /// The salted SHA-256 of schema version 2 (`salt || 0 || value`), hex: how legacy tombstones and

@@ -950,6 +950,7 @@ fn a_version_3_file_gains_drafts_and_follow_snapshots_when_migrated() {
         conn.execute_batch(
             "DROP TABLE drafts; DROP TRIGGER watches_follow_snapshots;
              DROP TABLE follow_observations; DROP TABLE follow_snapshots;
+             ALTER TABLE posts DROP COLUMN annotations;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -959,6 +960,9 @@ fn a_version_3_file_gains_drafts_and_follow_snapshots_when_migrated() {
     let d = s.add_draft("11", "Thanks, Ada!", "maria").unwrap();
     assert_eq!((d.id, d.in_reply_to_author.as_deref()), (1, Some("2")));
     assert_eq!(s.drafts().unwrap().len(), 1);
+    // Version 7 came with it: posts keep annotations.
+    let c = s.load_corpus().unwrap();
+    assert!(c.posts().all(|p| p.annotations().len() == 0));
     // Version 6 came with it: follow snapshots and the follow watch kinds.
     s.add_watch(&Watch::new("f", WatchKind::Followers, "2"))
         .unwrap();
