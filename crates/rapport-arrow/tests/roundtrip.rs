@@ -3,7 +3,9 @@
 //! hand-made edge cases.
 
 use chrono::{TimeZone, Utc};
-use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
+use rapport_core::{
+    Account, ContextAnnotation, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics,
+};
 use rapport_sample::{SampleConfig, sample_jsonl_string};
 use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
 
@@ -53,6 +55,20 @@ fn edge_cases() -> Corpus {
     root.hashtags = vec!["hiring".into()];
     root.urls = vec!["https://acme.example/jobs".into()];
     root.lang = Some("en".into());
+    root.annotations = vec![
+        ContextAnnotation::new(
+            "66",
+            "Programming Language",
+            "e-rust",
+            "Rust <lang> & \"co\"",
+        ),
+        ContextAnnotation {
+            domain_id: "131".into(),
+            domain_name: None,
+            entity_id: "e-hiring".into(),
+            entity_name: None,
+        },
+    ];
     root.metrics = PublicMetrics {
         replies: Some(1),
         reposts: Some(0),
@@ -129,6 +145,7 @@ fn the_sample_has_every_kind_of_field() {
     assert!(posts.iter().any(|p| !p.mentions.is_empty()));
     assert!(posts.iter().any(|p| !p.urls.is_empty()));
     assert!(posts.iter().any(|p| p.lang.is_some()));
+    assert!(posts.iter().any(|p| !p.annotations.is_empty()));
     assert!(posts.iter().any(|p| p.metrics.likes.is_some()));
     assert!(c.accounts().any(|a| a.bio().is_some()));
 }
