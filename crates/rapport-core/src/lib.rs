@@ -44,6 +44,7 @@ pub mod hris;
 pub mod hris_columns;
 pub mod inbox;
 pub mod learning;
+pub mod lists;
 pub mod mentors;
 mod model;
 pub mod question;

@@ -63,6 +63,9 @@ pub(super) struct Columns {
     /// Distinct annotations, with the latest names seen.
     #[serde(default)]
     pub(super) annotation_table: Vec<ContextAnnotation>,
+    /// Lists and memberships (see [`crate::lists`]).
+    #[serde(default)]
+    pub(super) lists: crate::lists::ListLog,
     /// Follow snapshots (see [`crate::follows`]).
     #[serde(default)]
     pub(super) follows: crate::follows::FollowLog,

@@ -240,7 +240,8 @@ impl Corpus {
     /// Adds every post and account of `other` to this corpus (accounts first), by the rules of
     /// [`Corpus::add_post`] and [`Corpus::add_account`]: what `other` knows updates this corpus, and a
     /// post of `other` that conflicts with one here is refused (counted in [`Corpus::num_refused`]).
-    /// Follow snapshots are added as by [`Corpus::try_add_follow_snapshot`].
+    /// Follow snapshots are added as by [`Corpus::try_add_follow_snapshot`], lists and memberships as by
+    /// [`Corpus::try_add_list_membership`].
     pub fn merge(&mut self, other: &Corpus) {
         for a in other.accounts() {
             self.add_account(a.to_account());
@@ -249,5 +250,6 @@ impl Corpus {
             self.add_post(p.to_post());
         }
         self.s.follows.merge(&other.s.follows);
+        self.s.lists.merge(&other.s.lists);
     }
 }

@@ -43,6 +43,14 @@ impl Corpus {
         &mut self.s.follows
     }
 
+    pub(crate) fn list_log(&self) -> &crate::lists::ListLog {
+        &self.s.lists
+    }
+
+    pub(crate) fn list_log_mut(&mut self) -> &mut crate::lists::ListLog {
+        &mut self.s.lists
+    }
+
     pub(crate) fn set_counters(&mut self, replaced: u64, refused: u64) {
         self.s.replaced_posts = replaced;
         self.s.refused = refused;
