@@ -43,7 +43,12 @@ fn file() -> String {
                "meta": {"result_count": 1},
                "__twarc": twarc("lists/901/members?max_results=100")}),
     ];
-    lines.iter().map(|l| format!("{l}\n")).collect()
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&l.to_string());
+        out.push('\n');
+    }
+    out
 }
 
 #[test]
