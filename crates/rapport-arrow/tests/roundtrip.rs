@@ -224,3 +224,28 @@ fn results_tables_write_every_format() {
         &rapport_arrow::table::timestamp_type()
     );
 }
+
+#[test]
+fn skill_rows_with_and_without_lists_make_one_table() {
+    use rapport_core::lists::{ListRelation, XList};
+    use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
+    let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+    let mut c = Corpus::new();
+    c.add_account(Account::new("1", "ada"));
+    c.add_account(Account::new("2", "bob"));
+    let mut p = Post::new("10", "1", "more #python", t);
+    p.hashtags = vec!["python".into()];
+    c.add_post(p);
+    c.try_add_list_membership("2", XList::new("L1", "Python people"), ListRelation::Member)
+        .unwrap();
+    let r = evidence(
+        &c,
+        &Matcher::new(&Taxonomy::builtin()),
+        &EvidenceOptions::default(),
+    );
+    assert_eq!(r.rows.len(), 2);
+    let batch = rapport_arrow::record_batch(&r.rows).unwrap();
+    assert_eq!(batch.num_rows(), 2);
+    let empty = rapport_arrow::record_batch::<rapport_core::skills::SkillEvidence>(&[]).unwrap();
+    assert_eq!(empty.schema().fields().len(), batch.schema().fields().len());
+}

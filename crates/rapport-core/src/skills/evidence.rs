@@ -84,14 +84,7 @@ pub struct SourceCounts {
     /// 1 if the bio names the skill.
     pub bio: u32,
     /// Lists the account is on whose name or description names the skill.
-    #[serde(skip_serializing_if = "is_zero")]
     pub list: u32,
-}
-
-// Serde's `skip_serializing_if` passes a reference.
-#[allow(clippy::trivially_copy_pass_by_ref)]
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 /// Replies from other accounts to the person's posts that show the skill.
@@ -131,7 +124,6 @@ pub struct SkillEvidence {
     /// Evidence post ids, best first (highest confidence × recency weight, then newest).
     pub evidence_post_ids: Vec<String>,
     /// The ids of the lists counted in [`SourceCounts::list`], best match first, then by id.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence_list_ids: Vec<String>,
 }
 
