@@ -268,7 +268,8 @@ class Corpus:
         as_of: Optional[_Instant] = None,
         all_evidence: bool = False,
     ) -> Table:
-        """The skills each account shows, one row per account and skill."""
+        """The skills each account shows, one row per account and skill (``counts.list`` and
+        ``evidence_list_ids``: the lists the account is on that name the skill)."""
     def engagement(
         self, org: _Names, half_life_days: float = 30.0, as_of: Optional[_Instant] = None
     ) -> Table:
