@@ -276,7 +276,8 @@ class Corpus:
         as_of: Optional[_Instant] = None,
         all_evidence: bool = False,
     ) -> Table:
-        """The skills each account shows, one row per account and skill."""
+        """The skills each account shows, one row per account and skill (``counts.list`` and
+        ``evidence_list_ids``: the lists the account is on that name the skill)."""
     def engagement(
         self, org: _Names, half_life_days: float = 30.0, as_of: Optional[_Instant] = None
     ) -> Table:
@@ -324,7 +325,8 @@ class Corpus:
         since: Optional[_Instant] = None,
         until: Optional[_Instant] = None,
     ) -> Table:
-        """Mentors of a topic (a skill, a #hashtag, or None for the whole corpus); with since/until
+        """Mentors of a topic (a skill, a #hashtag, ``entity:<id>`` or an annotation entity's name, or
+        None for the whole corpus); with since/until
         only the posts of that window count (until exclusive)."""
     def learning_feed(
         self,
@@ -333,7 +335,8 @@ class Corpus:
         as_of: Optional[_Instant] = None,
         per_goal: int = 5,
     ) -> dict[str, Any]:
-        """Mentors, rising hashtags and conversations per learning goal (``items``: a Table)."""
+        """Mentors, rising hashtags and conversations per learning goal (``items``: a Table); a goal
+        is a skill, a #hashtag or ``entity:<id>`` (an annotation entity, also by name)."""
 
 @final
 class Graph:

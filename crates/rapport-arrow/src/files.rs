@@ -25,14 +25,18 @@
 //! | `mentions` | list(struct(id utf8, handle utf8)) | | mentioned accounts |
 //! | `lang` | utf8 | | |
 //! | `replies`, `reposts`, `likes`, `quotes`, `impressions`, `bookmarks` | int64 | | public metrics (null: unknown) |
+//! | `annotations` | list(struct(domain_id utf8, domain_name utf8, entity_id utf8, entity_name utf8)) | | context annotations (X's `context_annotations`) |
 //!
 //! The file's key-value metadata holds `rapport.format` = `rapport-corpus`, `rapport.format_version`
 //! = `1`, and `rapport.posts` / `rapport.accounts` (the row counts, checked on load). A reader refuses
-//! another format or a newer version with a message that says so.
+//! another format or a newer version with a message that says so. `annotations` came later within
+//! version 1: a file without the column loads with no annotations, and readers that predate it read
+//! columns by name and skip it.
 //!
 //! Loading adds the accounts in file order, then the posts, exactly as
 //! [`Corpus::from_parts`] does, so the loaded corpus has the same posts (in order), accounts, replies,
-//! quotes, reposts, hashtags, mentions, urls, languages, metrics and bios as the saved one.
+//! quotes, reposts, hashtags, mentions, urls, languages, metrics, annotations and bios as the saved
+//! one.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -51,7 +55,9 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
-use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
+use rapport_core::{
+    Account, ContextAnnotation, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics,
+};
 
 use crate::Error;
 use crate::table::{StrListBuilder, i64s, str_list_type, strings, timestamp_type, timestamps};
@@ -69,6 +75,23 @@ fn mention_fields() -> Fields {
         Field::new("id", DataType::Utf8, true),
         Field::new("handle", DataType::Utf8, false),
     ])
+}
+
+fn annotation_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("domain_id", DataType::Utf8, false),
+        Field::new("domain_name", DataType::Utf8, true),
+        Field::new("entity_id", DataType::Utf8, false),
+        Field::new("entity_name", DataType::Utf8, true),
+    ])
+}
+
+fn annotation_item() -> Arc<Field> {
+    Arc::new(Field::new(
+        "item",
+        DataType::Struct(annotation_fields()),
+        true,
+    ))
 }
 
 /// The schema of a corpus file (see the module docs).
@@ -109,6 +132,7 @@ pub fn corpus_schema() -> SchemaRef {
         i("quotes"),
         i("impressions"),
         i("bookmarks"),
+        Field::new("annotations", DataType::List(annotation_item()), true),
     ]))
 }
 
@@ -186,6 +210,41 @@ fn posts_batch(schema: &SchemaRef, posts: &[Post]) -> Result<RecordBatch, Error>
         Arc::new(mention_values),
         None,
     )?;
+    let mut a_offsets: Vec<i32> = Vec::with_capacity(n + 1);
+    a_offsets.push(0);
+    let (mut a_did, mut a_dname, mut a_eid, mut a_ename) = (
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
+    let mut a_n = 0_i32;
+    for p in posts {
+        for a in &p.annotations {
+            a_did.append_value(&a.domain_id);
+            a_dname.append_option(a.domain_name.as_deref());
+            a_eid.append_value(&a.entity_id);
+            a_ename.append_option(a.entity_name.as_deref());
+            a_n += 1;
+        }
+        a_offsets.push(a_n);
+    }
+    let annotation_values = StructArray::try_new(
+        annotation_fields(),
+        vec![
+            Arc::new(a_did.finish()),
+            Arc::new(a_dname.finish()),
+            Arc::new(a_eid.finish()),
+            Arc::new(a_ename.finish()),
+        ],
+        None,
+    )?;
+    let annotations = ListArray::try_new(
+        annotation_item(),
+        OffsetBuffer::new(a_offsets.into()),
+        Arc::new(annotation_values),
+        None,
+    )?;
     let metric = |f: fn(&PublicMetrics) -> Option<u32>| {
         i64s(posts.iter().map(|p| f(&p.metrics).map(i64::from)))
     };
@@ -218,6 +277,7 @@ fn posts_batch(schema: &SchemaRef, posts: &[Post]) -> Result<RecordBatch, Error>
         metric(|m| m.quotes),
         metric(|m| m.impressions),
         metric(|m| m.bookmarks),
+        Arc::new(annotations),
     ];
     Ok(RecordBatch::try_new(Arc::clone(schema), cols)?)
 }
@@ -394,6 +454,36 @@ impl<'a> Cols<'a> {
     }
 }
 
+/// The annotations of row `i` of the optional `annotations` column (absent in older files).
+fn annotations_of(col: Option<&ListArray>, i: usize) -> Result<Vec<ContextAnnotation>, String> {
+    let Some(l) = col.filter(|l| !l.is_null(i)) else {
+        return Ok(Vec::new());
+    };
+    let v = l.value(i);
+    let s = v
+        .as_struct_opt()
+        .ok_or("damaged corpus file: `annotations` is not a list of structs")?;
+    let field = |name: &str| {
+        s.column_by_name(name)
+            .and_then(|a| a.as_string_opt::<i32>())
+            .ok_or_else(|| format!("damaged corpus file: `annotations` has no utf8 `{name}`"))
+    };
+    let (did, dname, eid, ename) = (
+        field("domain_id")?,
+        field("domain_name")?,
+        field("entity_id")?,
+        field("entity_name")?,
+    );
+    Ok((0..s.len())
+        .map(|j| ContextAnnotation {
+            domain_id: opt_str(did, j).unwrap_or_default(),
+            domain_name: opt_str(dname, j),
+            entity_id: opt_str(eid, j).unwrap_or_default(),
+            entity_name: opt_str(ename, j),
+        })
+        .collect())
+}
+
 /// The value of row `i`, or `None` when it is null.
 pub(crate) fn opt_str(a: &StringArray, i: usize) -> Option<String> {
     (!a.is_null(i)).then(|| a.value(i).to_owned())
@@ -477,6 +567,13 @@ fn read_rows(
         c.str("lang")?,
     );
     let (hashtags, urls, mentions) = (c.list("hashtags")?, c.list("urls")?, c.list("mentions")?);
+    let annotations = match batch.column_by_name("annotations") {
+        None => None,
+        Some(a) => Some(
+            a.as_list_opt::<i32>()
+                .ok_or("damaged corpus file: column `annotations` is not a list")?,
+        ),
+    };
     let metric_names = [
         "replies",
         "reposts",
@@ -553,6 +650,7 @@ fn read_rows(
                     impressions: m(4)?,
                     bookmarks: m(5)?,
                 };
+                p.annotations = annotations_of(annotations, i)?;
                 posts.push(p);
             }
             other => {

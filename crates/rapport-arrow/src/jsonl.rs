@@ -175,6 +175,27 @@ fn tweet(p: &Post) -> Value {
     if let Some(l) = &p.lang {
         t.insert("lang".into(), json!(l));
     }
+    if !p.annotations.is_empty() {
+        let named = |id: &str, name: &Option<String>| {
+            let mut o = Map::new();
+            o.insert("id".into(), json!(id));
+            if let Some(n) = name {
+                o.insert("name".into(), json!(n));
+            }
+            Value::Object(o)
+        };
+        let list: Vec<Value> = p
+            .annotations
+            .iter()
+            .map(|a| {
+                json!({
+                    "domain": named(&a.domain_id, &a.domain_name),
+                    "entity": named(&a.entity_id, &a.entity_name),
+                })
+            })
+            .collect();
+        t.insert("context_annotations".into(), Value::Array(list));
+    }
     let m = p.metrics;
     let mut pm = Map::new();
     for (name, v) in [

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, Int64Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use chrono::{TimeZone, Utc};
-use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
+use rapport_core::{
+    Account, ContextAnnotation, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics,
+};
 use rapport_sample::{SampleConfig, sample_jsonl_string};
 use rapport_twitter::import::{ImportOptions, import_jsonl_reader};
 
@@ -57,6 +59,20 @@ fn edge_cases() -> Corpus {
     root.hashtags = vec!["hiring".into()];
     root.urls = vec!["https://acme.example/jobs".into()];
     root.lang = Some("en".into());
+    root.annotations = vec![
+        ContextAnnotation::new(
+            "66",
+            "Programming Language",
+            "e-rust",
+            "Rust <lang> & \"co\"",
+        ),
+        ContextAnnotation {
+            domain_id: "131".into(),
+            domain_name: None,
+            entity_id: "e-hiring".into(),
+            entity_name: None,
+        },
+    ];
     root.metrics = PublicMetrics {
         replies: Some(1),
         reposts: Some(0),
@@ -133,6 +149,7 @@ fn the_sample_has_every_kind_of_field() {
     assert!(posts.iter().any(|p| !p.mentions.is_empty()));
     assert!(posts.iter().any(|p| !p.urls.is_empty()));
     assert!(posts.iter().any(|p| p.lang.is_some()));
+    assert!(posts.iter().any(|p| !p.annotations.is_empty()));
     assert!(posts.iter().any(|p| p.metrics.likes.is_some()));
     assert!(c.accounts().any(|a| a.bio().is_some()));
 }
@@ -398,4 +415,27 @@ fn from_arrow_errors_name_the_column_and_the_expected_type() {
         err(negative, &accounts),
         "posts: column `likes` at row 1: -4 is not a count (0 to 4294967295)"
     );
+#[test]
+fn skill_rows_with_and_without_lists_make_one_table() {
+    use rapport_core::lists::{ListRelation, XList};
+    use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
+    let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+    let mut c = Corpus::new();
+    c.add_account(Account::new("1", "ada"));
+    c.add_account(Account::new("2", "bob"));
+    let mut p = Post::new("10", "1", "more #python", t);
+    p.hashtags = vec!["python".into()];
+    c.add_post(p);
+    c.try_add_list_membership("2", XList::new("L1", "Python people"), ListRelation::Member)
+        .unwrap();
+    let r = evidence(
+        &c,
+        &Matcher::new(&Taxonomy::builtin()),
+        &EvidenceOptions::default(),
+    );
+    assert_eq!(r.rows.len(), 2);
+    let batch = rapport_arrow::record_batch(&r.rows).unwrap();
+    assert_eq!(batch.num_rows(), 2);
+    let empty = rapport_arrow::record_batch::<rapport_core::skills::SkillEvidence>(&[]).unwrap();
+    assert_eq!(empty.schema().fields().len(), batch.schema().fields().len());
 }

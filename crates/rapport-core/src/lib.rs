@@ -44,6 +44,7 @@ pub mod hris;
 pub mod hris_columns;
 pub mod inbox;
 pub mod learning;
+pub mod lists;
 pub mod mentors;
 mod model;
 pub mod question;
@@ -58,6 +59,6 @@ pub use conversation::{Conversation, ConversationNode, NodeStatus};
 pub use corpus::{AccountIdx, AccountRef, Corpus, Csr, Indices, PostIdx, PostRef, TagIdx};
 pub use error::Error;
 pub use model::{
-    Account, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics, normalize_handle,
-    normalize_hashtag,
+    Account, ContextAnnotation, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics,
+    normalize_handle, normalize_hashtag,
 };

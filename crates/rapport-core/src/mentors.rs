@@ -84,6 +84,11 @@ pub enum Topic {
         /// the people with evidence (`false`).
         weighted: bool,
     },
+    /// Posts the platform annotated with an entity (X's `context_annotations`, see
+    /// [`ContextAnnotation`](crate::ContextAnnotation)): the entity's id or, when no annotation has
+    /// that id, its name (any case). The topic's posts are the annotated posts (reposts aside) and
+    /// their conversations; the teleport is uniform over their authors.
+    Entity(String),
 }
 
 impl Topic {
@@ -117,6 +122,39 @@ impl Topic {
         }
     }
 
+    /// An entity topic: an entity id or name, with or without the `entity:` prefix.
+    ///
+    /// ```
+    /// use rapport_core::mentors::Topic;
+    /// assert_eq!(Topic::entity("entity:1220701888179359745"), Topic::Entity("1220701888179359745".into()));
+    /// assert_eq!(Topic::entity(" Rust ").label(), "entity Rust");
+    /// ```
+    pub fn entity(entity: impl AsRef<str>) -> Topic {
+        let e = entity.as_ref().trim();
+        Topic::Entity(e.strip_prefix("entity:").unwrap_or(e).trim().to_owned())
+    }
+
+    /// A topic as written on a command line or in Python: `#tag` is a hashtag topic, `entity:<id or
+    /// name>` an entity topic, anything else a skill (an id, label, alias or hashtag of the taxonomy;
+    /// when the taxonomy matches nothing, an annotation entity of that name, any case).
+    ///
+    /// ```
+    /// use rapport_core::mentors::Topic;
+    /// assert_eq!(Topic::parse("#Rust"), Topic::hashtags(["rust"]));
+    /// assert_eq!(Topic::parse("entity:42"), Topic::Entity("42".into()));
+    /// assert_eq!(Topic::parse("rust"), Topic::skill("rust"));
+    /// ```
+    pub fn parse(s: &str) -> Topic {
+        let s = s.trim();
+        if let Some(tag) = s.strip_prefix('#') {
+            Topic::hashtags([tag])
+        } else if s.starts_with("entity:") {
+            Topic::entity(s)
+        } else {
+            Topic::skill(s)
+        }
+    }
+
     /// A skill topic, teleporting in proportion to evidence strength.
     pub fn skill_weighted(skill: impl Into<String>) -> Topic {
         Topic::Skill {
@@ -125,10 +163,12 @@ impl Topic {
         }
     }
 
-    /// A readable label: `global`, the hashtags with `#` joined by `, `, or `skill <id>`.
+    /// A readable label: `global`, the hashtags with `#` joined by `, `, `skill <id>` or
+    /// `entity <id or name>`.
     pub fn label(&self) -> String {
         match self {
             Topic::Global => "global".into(),
+            Topic::Entity(e) => format!("entity {e}"),
             Topic::Skill { skill, .. } => format!("skill {skill}"),
             Topic::Hashtags(h) => h
                 .iter()
@@ -361,7 +401,58 @@ impl Scope {
             Topic::Skill { skill, weighted } => {
                 Scope::of_skill(ctx, graph, skills, skill, *weighted)
             }
+            Topic::Entity(entity) => match entity_ids(corpus, entity) {
+                Some(ids) => Scope::of_entities(corpus, graph, entity, &ids),
+                None => Err(Error::InvalidParameter {
+                    name: "topic",
+                    found: format!("entity:{entity}"),
+                    expected: "the id or name of an entity in the posts' context annotations",
+                }),
+            },
         }
+    }
+
+    /// The scope of the posts annotated with one of `ids` (reposts aside) and their conversations.
+    fn of_entities(
+        corpus: &Corpus,
+        graph: &InteractionGraph,
+        entity: &str,
+        ids: &HashSet<&str>,
+    ) -> Result<Scope, Error> {
+        let mut seeds = Vec::new();
+        let mut authors = Vec::new();
+        let mut names: HashSet<String> = HashSet::new();
+        for p in corpus.posts() {
+            if p.is_repost() {
+                continue;
+            }
+            let mut hit = false;
+            for a in p.annotations() {
+                if ids.contains(a.entity_id.as_str()) {
+                    hit = true;
+                    if let Some(n) = &a.entity_name {
+                        names.insert(crate::normalize_hashtag(&n.replace(' ', "")));
+                    }
+                }
+            }
+            if hit {
+                seeds.push(p.idx().0);
+                authors.push(p.author_idx());
+            }
+        }
+        authors.sort_unstable();
+        authors.dedup();
+        if authors.is_empty() {
+            return Err(Error::EmptyTopic {
+                hashtags: vec![format!("entity {entity}")],
+            });
+        }
+        Ok(Scope {
+            in_topic: mark_conversations(corpus, seeds),
+            teleport: Teleport::over_accounts(graph, authors.iter().copied())?,
+            seed_authors: authors.len(),
+            own_tags: names,
+        })
     }
 
     fn of_skill(
@@ -377,6 +468,10 @@ impl Scope {
             .require(skill, 1.0)
             .map_onto(matcher);
         let Some(id) = mapping.mapped.first().map(|m| m.skill_id.clone()) else {
+            // Not a skill of the taxonomy: an annotation entity of that name, if there is one.
+            if let Some(ids) = entity_names(corpus, skill) {
+                return Scope::of_entities(corpus, graph, skill, &ids);
+            }
             return Err(Error::InvalidParameter {
                 name: "skill",
                 found: skill.to_owned(),
@@ -428,6 +523,38 @@ impl Scope {
             own_tags,
         })
     }
+}
+
+/// The entity ids an entity topic stands for: the annotations with that entity id, or else those
+/// whose entity name is `entity` in any case. `None` when no annotation matches.
+fn entity_ids<'c>(corpus: &'c Corpus, entity: &str) -> Option<HashSet<&'c str>> {
+    let by_id: HashSet<&str> = corpus
+        .annotations()
+        .iter()
+        .filter(|a| a.entity_id == entity)
+        .map(|a| a.entity_id.as_str())
+        .collect();
+    if by_id.is_empty() {
+        entity_names(corpus, entity)
+    } else {
+        Some(by_id)
+    }
+}
+
+/// The entity ids of the annotations whose entity name is `name` in any case; `None` when none is.
+fn entity_names<'c>(corpus: &'c Corpus, name: &str) -> Option<HashSet<&'c str>> {
+    let name = name.trim().to_lowercase();
+    let ids: HashSet<&str> = corpus
+        .annotations()
+        .iter()
+        .filter(|a| {
+            a.entity_name
+                .as_deref()
+                .is_some_and(|n| n.trim().to_lowercase() == name)
+        })
+        .map(|a| a.entity_id.as_str())
+        .collect();
+    (!ids.is_empty()).then_some(ids)
 }
 
 /// Mentors of a topic, a [`Topic::Skill`] read with the built-in taxonomy: a one-shot

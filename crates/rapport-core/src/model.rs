@@ -93,6 +93,45 @@ pub struct Mention {
     pub handle: String,
 }
 
+/// A topic annotation the platform put on a post (X's `context_annotations`): an entity (a named
+/// thing, such as "Rust" or "Kubernetes") inside a domain (a kind of thing, such as "Programming
+/// Language"). Ids are the platform's; names are as it spelled them.
+///
+/// ```
+/// use rapport_core::ContextAnnotation;
+/// let a = ContextAnnotation::new("131", "Unified Twitter Taxonomy", "1220701888179359745", "Rust");
+/// assert_eq!(a.entity_name.as_deref(), Some("Rust"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct ContextAnnotation {
+    /// The domain's id.
+    pub domain_id: String,
+    /// The domain's name, when the platform gave it.
+    pub domain_name: Option<String>,
+    /// The entity's id.
+    pub entity_id: String,
+    /// The entity's name, when the platform gave it.
+    pub entity_name: Option<String>,
+}
+
+impl ContextAnnotation {
+    /// An annotation with ids and names.
+    pub fn new(
+        domain_id: impl Into<String>,
+        domain_name: impl Into<String>,
+        entity_id: impl Into<String>,
+        entity_name: impl Into<String>,
+    ) -> Self {
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        ContextAnnotation {
+            domain_id: domain_id.into(),
+            domain_name: some(domain_name.into()),
+            entity_id: entity_id.into(),
+            entity_name: some(entity_name.into()),
+        }
+    }
+}
+
 /// Public engagement counts of a post as the platform reported them when it was fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PublicMetrics {
@@ -153,6 +192,9 @@ pub struct Post {
     pub lang: Option<String>,
     /// Public metrics at fetch time.
     pub metrics: PublicMetrics,
+    /// Topic annotations (X's `context_annotations`), each (domain, entity) pair once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<ContextAnnotation>,
 }
 
 impl Post {
@@ -178,6 +220,7 @@ impl Post {
             urls: Vec::new(),
             lang: None,
             metrics: PublicMetrics::default(),
+            annotations: Vec::new(),
         }
     }
 

@@ -289,8 +289,9 @@ pub(crate) fn taxonomy_of(t: Option<&Bound<'_, PyTaxonomy>>) -> Arc<Taxonomy> {
 #[pymethods]
 impl PyCorpus {
     /// The skills each account shows, one row per account and skill: strength (confidence ×
-    /// recency decay, summed), posts, counts by source, peer validation, first and last seen, and the
-    /// evidence post ids. Reposts never count; `all_evidence=True` keeps every evidence post id.
+    /// recency decay, summed), posts, counts by source (hashtag, keyword, bio, and `list`: lists the
+    /// account is on that name the skill), peer validation, first and last seen, the evidence post
+    /// ids and the evidence list ids. Reposts never count; `all_evidence=True` keeps every evidence post id.
     ///
     /// ```python
     /// >>> s = corpus.skills()

@@ -18,12 +18,10 @@ use crate::guarded;
 use crate::skills::{PyJobProfile, PyTaxonomy, taxonomy_of};
 use crate::table::PyTable;
 
-/// `"#rustlang"` is a hashtag topic, anything else a skill (id, label, alias or hashtag).
+/// `"#rustlang"` is a hashtag topic, `"entity:<id or name>"` an annotation entity, anything else a
+/// skill (id, label, alias or hashtag; or an entity name the taxonomy does not know).
 fn topic_of(s: &str) -> Topic {
-    match s.trim().strip_prefix('#') {
-        Some(tag) => Topic::hashtags([tag]),
-        None => Topic::skill(s),
-    }
+    Topic::parse(s)
 }
 
 /// An optional time argument: `None` (or Python's `None`) is no bound.
@@ -73,7 +71,9 @@ impl PyCorpus {
     }
 
     /// Mentors of a topic, best first: `topic` is a skill (`"rust"`, `"rapport:python"`), a hashtag
-    /// (`"#rustlang"`) or `None` for the whole corpus (global PageRank). `since` and `until`
+    /// (`"#rustlang"`), an entity of the posts' context annotations (`"entity:<id>"`, or the
+    /// entity's name when the taxonomy has no such skill) or `None` for the whole corpus (global
+    /// PageRank). `since` and `until`
     /// (datetimes, dates or ISO strings; `until` exclusive) make it mentors of a time window — "for
     /// the day": only posts created in the window count (an answer counts when its question is in the
     /// window too). Columns: `rank`, `handle`, `id`, `score` (the blend), `pagerank`, `answers`,

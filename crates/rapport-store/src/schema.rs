@@ -7,7 +7,7 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
@@ -20,6 +20,7 @@ const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
     v5_drafts,
     v6_follow_snapshots,
     v7_watch_platforms,
+    v8_post_annotations,
 ];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
@@ -413,6 +414,12 @@ ALTER TABLE cursors_v7 RENAME TO cursors;
 fn v7_watch_platforms(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V7_WATCH_PLATFORMS_SQL)?;
     tx.execute_batch(V6_WATCH_TRIGGER_SQL)
+}
+
+/// Version 8: posts keep their context annotations, a JSON array of `{domain_id, domain_name,
+/// entity_id, entity_name}` (NULL when none).
+fn v8_post_annotations(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE posts ADD COLUMN annotations TEXT;")
 }
 
 /// The salted SHA-256 of schema version 2 (`salt || 0 || value`), hex: how legacy tombstones and

@@ -950,6 +950,7 @@ fn a_version_3_file_gains_drafts_and_follow_snapshots_when_migrated() {
         conn.execute_batch(
             "DROP TABLE drafts; DROP TRIGGER watches_follow_snapshots;
              DROP TABLE follow_observations; DROP TABLE follow_snapshots;
+             ALTER TABLE posts DROP COLUMN annotations;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -959,6 +960,9 @@ fn a_version_3_file_gains_drafts_and_follow_snapshots_when_migrated() {
     let d = s.add_draft("11", "Thanks, Ada!", "maria").unwrap();
     assert_eq!((d.id, d.in_reply_to_author.as_deref()), (1, Some("2")));
     assert_eq!(s.drafts().unwrap().len(), 1);
+    // Version 7 came with it: posts keep annotations.
+    let c = s.load_corpus().unwrap();
+    assert!(c.posts().all(|p| p.annotations().len() == 0));
     // Version 6 came with it: follow snapshots and the follow watch kinds.
     s.add_watch(&Watch::new("f", WatchKind::Followers, "2"))
         .unwrap();
@@ -1293,14 +1297,18 @@ fn a_version_6_file_keeps_its_watches_on_x_and_gains_bluesky_and_thread_watches(
         };
         s.set_cursor("jobs", &c).unwrap();
         drop(s);
-        // Back to the watches table of version 6: no platform column.
+        // Back to the watches table of version 6 (no platform column) and the posts of version 7
+        // (no annotations).
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("ALTER TABLE watches DROP COLUMN platform; PRAGMA user_version = 6;")
-            .unwrap();
+        conn.execute_batch(
+            "ALTER TABLE watches DROP COLUMN platform; ALTER TABLE posts DROP COLUMN annotations; \
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 7);
-    assert_eq!(rapport_store::SCHEMA_VERSION, 7);
+    assert_eq!(s.schema_version().unwrap(), 8);
+    assert_eq!(rapport_store::SCHEMA_VERSION, 8);
     let ws = s.watches().unwrap();
     assert_eq!(
         ws.iter()

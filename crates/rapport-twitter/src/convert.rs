@@ -278,10 +278,77 @@ pub(crate) struct TweetView<'a> {
     pub(crate) quoted: Option<&'a str>,
     pub(crate) retweeted: Option<&'a str>,
     pub(crate) entities: Ents<'a>,
+    /// `context_annotations`.
+    pub(crate) annotations: Annots<'a>,
     /// `note_tweet.text` and its entities.
     pub(crate) note: Option<(&'a str, Ents<'a>)>,
     pub(crate) metrics: PublicMetrics,
     pub(crate) at: At,
+}
+
+/// Context annotations from the full models or from the import path's lean structs.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Annots<'a> {
+    #[default]
+    None,
+    Full(&'a [crate::models::ContextAnnotation]),
+    Lite(&'a [crate::import::lite::LiteAnnotation<'a>]),
+}
+
+impl Annots<'_> {
+    /// The core annotations: those with an entity id, each (domain, entity) pair once.
+    fn to_core(self) -> Vec<rapport_core::ContextAnnotation> {
+        let one =
+            |d_id: Option<&str>, d_name: Option<&str>, e_id: Option<&str>, e_name: Option<&str>| {
+                let e_id = e_id.map(str::trim).filter(|e| !e.is_empty())?;
+                let owned = |s: Option<&str>| {
+                    s.map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                };
+                Some(rapport_core::ContextAnnotation {
+                    domain_id: d_id.unwrap_or("").trim().to_owned(),
+                    domain_name: owned(d_name),
+                    entity_id: e_id.to_owned(),
+                    entity_name: owned(e_name),
+                })
+            };
+        let all: Vec<rapport_core::ContextAnnotation> = match self {
+            Annots::None => Vec::new(),
+            Annots::Full(a) => a
+                .iter()
+                .filter_map(|a| {
+                    one(
+                        a.domain.id.as_deref(),
+                        a.domain.name.as_deref(),
+                        a.entity.id.as_deref(),
+                        a.entity.name.as_deref(),
+                    )
+                })
+                .collect(),
+            Annots::Lite(a) => a
+                .iter()
+                .filter_map(|a| {
+                    one(
+                        a.domain.id.as_deref(),
+                        a.domain.name.as_deref(),
+                        a.entity.id.as_deref(),
+                        a.entity.name.as_deref(),
+                    )
+                })
+                .collect(),
+        };
+        let mut out: Vec<rapport_core::ContextAnnotation> = Vec::with_capacity(all.len());
+        for a in all {
+            if !out
+                .iter()
+                .any(|o| o.domain_id == a.domain_id && o.entity_id == a.entity_id)
+            {
+                out.push(a);
+            }
+        }
+        out
+    }
 }
 
 /// Entities from the full models or from the import path's lean structs.
@@ -331,6 +398,11 @@ impl<'a> From<&'a Tweet> for TweetView<'a> {
             in_reply_to_user_id: t.in_reply_to_user_id.as_deref(),
             lang: t.lang.as_deref(),
             entities: t.entities.as_ref().map_or(Ents::None, Ents::Full),
+            annotations: if t.context_annotations.is_empty() {
+                Annots::None
+            } else {
+                Annots::Full(&t.context_annotations)
+            },
             note: t.note_tweet.as_ref().and_then(|n| {
                 let text = n.text.as_deref()?;
                 Some((text, n.entities.as_ref().map_or(Ents::None, Ents::Full)))
@@ -650,6 +722,7 @@ impl<'v, 'a> PageCtx<'v, 'a> {
                 impressions: clamp(m.impression_count),
                 bookmarks: clamp(m.bookmark_count),
             },
+            annotations: t.annotations.to_core(),
         })
     }
 

@@ -35,10 +35,7 @@ fn pct(x: f64) -> String {
 }
 
 fn topic_of(s: &str) -> Topic {
-    match s.trim().strip_prefix('#') {
-        Some(tag) => Topic::hashtags([tag]),
-        None => Topic::skill(s),
-    }
+    Topic::parse(s)
 }
 
 fn load(store: &StoreArg) -> Result<(Store, Corpus), CmdError> {
@@ -400,7 +397,8 @@ pub(crate) fn run_rank(args: &RankArgs) -> Result<Outcome, CmdError> {
 pub(crate) struct MentorsArgs {
     #[command(flatten)]
     pub store: StoreArg,
-    /// The topic: a skill (`python`, `rapport:rust`) or a hashtag (`#rustlang`); default: the whole
+    /// The topic: a skill (`python`, `rapport:rust`), a hashtag (`#rustlang`) or an
+    /// entity of the posts' context annotations (`entity:<id>` or its name); default: the whole
     /// corpus.
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,

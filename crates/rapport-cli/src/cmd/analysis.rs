@@ -160,10 +160,7 @@ pub(crate) struct Plan<'a> {
 }
 
 fn topic_of(s: &str) -> Topic {
-    match s.strip_prefix('#') {
-        Some(tag) => Topic::hashtags([tag]),
-        None => Topic::skill(s),
-    }
+    Topic::parse(s)
 }
 
 /// Runs every analysis over `corpus` for the organisation `org` (handles or ids).

@@ -43,7 +43,8 @@ pub(crate) struct Args {
     /// How many hashtags to list.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// The mentors' topic: a skill (`python`, `rapport:rust`) or a hashtag (`#rustlang`).
+    /// The mentors' topic: a skill (`python`, `rapport:rust`), a hashtag (`#rustlang`) or an
+    /// entity of the posts' context annotations (`entity:<id>` or its name).
     #[arg(long, default_value = DEFAULT_TOPIC)]
     pub topic: String,
     /// Print the report as JSON instead of text.

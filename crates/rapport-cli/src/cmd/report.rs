@@ -35,7 +35,8 @@ pub(crate) struct Args {
     /// taxonomy.
     #[arg(long, value_name = "FILE.toml")]
     pub job: Option<PathBuf>,
-    /// The mentors' topic: a skill (`python`, `rapport:rust`) or a hashtag (`#rustlang`).
+    /// The mentors' topic: a skill (`python`, `rapport:rust`), a hashtag (`#rustlang`) or an
+    /// entity of the posts' context annotations (`entity:<id>` or its name).
     #[arg(long, default_value = DEFAULT_TOPIC)]
     pub topic: String,
     /// Rows per table.

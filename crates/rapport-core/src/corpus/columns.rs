@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NONE;
 use crate::columns::{Interner, Ragged, StrColumn};
-use crate::model::{Platform, ProfileCounts};
+use crate::model::{ContextAnnotation, Platform, ProfileCounts};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct AccountRow {
@@ -53,6 +53,19 @@ pub(super) struct Columns {
     /// Posts and accounts that [`Corpus::add_post`] and [`Corpus::add_account`] refused.
     #[serde(default)]
     pub(super) refused: u64,
+    /// Per post: its topic annotations, as indices into `annotation_table`. Empty (no rows) in a
+    /// corpus saved before annotations were kept; loading fills in empty rows.
+    #[serde(default)]
+    pub(super) annotations: Ragged<u32>,
+    /// Distinct annotations by `domain id \u{1f} entity id`, the index into `annotation_table`.
+    #[serde(default)]
+    pub(super) annotation_keys: Interner,
+    /// Distinct annotations, with the latest names seen.
+    #[serde(default)]
+    pub(super) annotation_table: Vec<ContextAnnotation>,
+    /// Lists and memberships (see [`crate::lists`]).
+    #[serde(default)]
+    pub(super) lists: crate::lists::ListLog,
     /// Follow snapshots (see [`crate::follows`]).
     #[serde(default)]
     pub(super) follows: crate::follows::FollowLog,
@@ -77,6 +90,7 @@ impl Columns {
             ("urls", self.urls.len()),
             ("lang", self.lang.len()),
             ("metrics", self.metrics.len()),
+            ("annotations", self.annotations.len()),
         ];
         if let Some((name, n)) = lengths.iter().find(|(_, n)| *n != rows) {
             return Some(format!("column {name} has {n} rows, expected {rows}"));
@@ -95,11 +109,18 @@ impl Columns {
                 self.alias.len()
             ));
         }
+        if self.annotation_keys.len() != self.annotation_table.len() {
+            return Some(format!(
+                "annotation_keys has {} entries, expected {}",
+                self.annotation_keys.len(),
+                self.annotation_table.len()
+            ));
+        }
         let key = |k: &u32| (*k as usize) < keys;
         let key_or_none = |k: &u32| *k == NONE || key(k);
         let account = |a: &u32| (*a as usize) < accounts;
         let account_or_none = |a: &u32| *a == NONE || account(a);
-        let checks: [(&str, bool); 15] = [
+        let checks: [(&str, bool); 16] = [
             ("row_key", self.row_key.iter().all(key)),
             (
                 "key_row",
@@ -135,6 +156,11 @@ impl Columns {
             ),
             ("text", self.text.is_valid()),
             (
+                "annotations",
+                self.annotations
+                    .is_valid(|a| (*a as usize) < self.annotation_table.len()),
+            ),
+            (
                 "account maps",
                 self.account_by_id
                     .values()
@@ -146,5 +172,17 @@ impl Columns {
             .iter()
             .find(|(_, ok)| !ok)
             .map(|(name, _)| format!("{name} points outside its table"))
+    }
+}
+
+impl Columns {
+    /// Gives every post an empty annotation row when the columns come from a corpus saved before
+    /// annotations were kept (no annotation rows at all).
+    pub(super) fn fill_missing_annotations(&mut self) {
+        if self.annotations.len() == 0 && self.annotation_table.is_empty() {
+            for _ in 0..self.row_key.len() {
+                self.annotations.push(&[]);
+            }
+        }
     }
 }

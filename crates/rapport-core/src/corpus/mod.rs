@@ -124,7 +124,8 @@ impl Serialize for Corpus {
 
 impl<'de> Deserialize<'de> for Corpus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Columns::deserialize(d)?;
+        let mut s = Columns::deserialize(d)?;
+        s.fill_missing_annotations();
         if let Some(problem) = s.problem() {
             return Err(serde::de::Error::custom(format!(
                 "the saved corpus is damaged: {problem}"

@@ -4,7 +4,7 @@
 use super::{Corpus, NO_METRIC, NONE, PostIdx, ms_to_datetime, opt};
 use crate::Error;
 use crate::error::check_id;
-use crate::model::{Post, normalize_hashtag};
+use crate::model::{ContextAnnotation, Post, normalize_hashtag};
 
 impl Corpus {
     fn key(&mut self, id: Option<&str>) -> u32 {
@@ -126,6 +126,14 @@ impl Corpus {
             .lang
             .as_deref()
             .map_or(NONE, |l| self.s.langs.intern(l));
+        let mut annotations: Vec<u32> = Vec::with_capacity(post.annotations.len());
+        for a in &post.annotations {
+            if let Some(i) = self.intern_annotation(a)
+                && !annotations.contains(&i)
+            {
+                annotations.push(i);
+            }
+        }
         let m = post.metrics;
         let metrics = [
             m.replies,
@@ -156,6 +164,7 @@ impl Corpus {
             s.urls.push(&urls);
             s.lang.push(lang);
             s.metrics.push(metrics);
+            s.annotations.push(&annotations);
             Ok(PostIdx(row))
         } else {
             // A later copy updates field by field: what it lacks keeps the known value. The author and
@@ -182,6 +191,9 @@ impl Corpus {
                 s.urls.set(existing, &urls);
             }
             s.lang[r] = keep(lang, s.lang[r]);
+            if !annotations.is_empty() {
+                s.annotations.set(existing, &annotations);
+            }
             for (old, new) in s.metrics[r].iter_mut().zip(metrics) {
                 if new != NO_METRIC {
                     *old = new;
@@ -191,10 +203,45 @@ impl Corpus {
         }
     }
 
+    /// The index of an annotation in the table, added when new; a known one takes the names this copy
+    /// gives. `None` for an annotation without an entity id.
+    fn intern_annotation(&mut self, a: &ContextAnnotation) -> Option<u32> {
+        let entity = a.entity_id.trim();
+        if entity.is_empty() {
+            return None;
+        }
+        let key = format!("{}\u{1f}{entity}", a.domain_id.trim());
+        let i = self.s.annotation_keys.intern(&key);
+        let known = self.s.annotation_table.len() as u32;
+        if i == known {
+            self.s.annotation_table.push(ContextAnnotation {
+                domain_id: a.domain_id.trim().to_owned(),
+                entity_id: entity.to_owned(),
+                domain_name: None,
+                entity_name: None,
+            });
+        }
+        let row = &mut self.s.annotation_table[i as usize];
+        let name = |n: &Option<String>| {
+            n.as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+        };
+        if let Some(n) = name(&a.domain_name) {
+            row.domain_name = Some(n);
+        }
+        if let Some(n) = name(&a.entity_name) {
+            row.entity_name = Some(n);
+        }
+        Some(i)
+    }
+
     /// Adds every post and account of `other` to this corpus (accounts first), by the rules of
     /// [`Corpus::add_post`] and [`Corpus::add_account`]: what `other` knows updates this corpus, and a
     /// post of `other` that conflicts with one here is refused (counted in [`Corpus::num_refused`]).
-    /// Follow snapshots are added as by [`Corpus::try_add_follow_snapshot`].
+    /// Follow snapshots are added as by [`Corpus::try_add_follow_snapshot`], lists and memberships as by
+    /// [`Corpus::try_add_list_membership`].
     pub fn merge(&mut self, other: &Corpus) {
         for a in other.accounts() {
             self.add_account(a.to_account());
@@ -203,5 +250,6 @@ impl Corpus {
             self.add_post(p.to_post());
         }
         self.s.follows.merge(&other.s.follows);
+        self.s.lists.merge(&other.s.lists);
     }
 }

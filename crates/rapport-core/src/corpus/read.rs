@@ -43,6 +43,14 @@ impl Corpus {
         &mut self.s.follows
     }
 
+    pub(crate) fn list_log(&self) -> &crate::lists::ListLog {
+        &self.s.lists
+    }
+
+    pub(crate) fn list_log_mut(&mut self) -> &mut crate::lists::ListLog {
+        &mut self.s.lists
+    }
+
     pub(crate) fn set_counters(&mut self, replaced: u64, refused: u64) {
         self.s.replaced_posts = replaced;
         self.s.refused = refused;
@@ -127,6 +135,11 @@ impl Corpus {
         self.s.tags.len()
     }
 
+    /// Every distinct topic annotation of the corpus's posts, with the latest names seen.
+    pub fn annotations(&self) -> &[crate::ContextAnnotation] {
+        &self.s.annotation_table
+    }
+
     /// The time of the newest post (the default `as_of` of time-decayed analyses).
     pub fn newest(&self) -> Option<DateTime<Utc>> {
         self.s.created_ms.iter().max().map(|&ms| ms_to_datetime(ms))
@@ -155,6 +168,9 @@ impl Corpus {
             + s.hashtags.heap_bytes()
             + s.mentions.heap_bytes()
             + s.urls.heap_bytes()
+            + s.annotations.heap_bytes()
+            + s.annotation_keys.heap_bytes()
+            + s.annotation_table.capacity() * std::mem::size_of::<crate::ContextAnnotation>()
             + v4(&s.lang)
             + s.metrics.capacity() * 24
             + s.tags.heap_bytes()

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use super::columns::AccountRow;
 use super::{AccountIdx, Corpus, NO_METRIC, NONE, PostIdx, ms_to_datetime, opt};
-use crate::model::{Account, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics};
+use crate::model::{
+    Account, ContextAnnotation, Mention, Platform, Post, PostKind, ProfileCounts, PublicMetrics,
+};
 
 /// A post inside a corpus.
 #[derive(Clone, Copy)]
@@ -188,6 +190,16 @@ impl<'a> PostRef<'a> {
         }
     }
 
+    /// The topic annotations (X's `context_annotations`), each (domain, entity) pair once, with the
+    /// latest names the corpus has seen for them.
+    pub fn annotations(&self) -> impl ExactSizeIterator<Item = &'a ContextAnnotation> + 'a {
+        let c = self.c;
+        c.s.annotations
+            .get(self.row)
+            .iter()
+            .map(move |&a| &c.s.annotation_table[a as usize])
+    }
+
     /// An owned copy, as it was added (hashtags normalised).
     pub fn to_post(&self) -> Post {
         let mut p = Post::new(
@@ -213,6 +225,7 @@ impl<'a> PostRef<'a> {
         p.urls = self.urls().map(str::to_owned).collect();
         p.lang = self.lang().map(str::to_owned);
         p.metrics = self.metrics();
+        p.annotations = self.annotations().cloned().collect();
         p
     }
 }

@@ -5,7 +5,11 @@
 //! skill, its best match confidence times the recency weight 2^(−age/half-life) to the strength. The
 //! bio adds its confidence once, undecayed (a bio describes the person now). Replies from *other*
 //! accounts to a person's on-topic posts are kept apart as peer validation: a signal that others
-//! engage with the person on that topic, shown beside the strength and never added into it.
+//! engage with the person on that topic, shown beside the strength and never added into it. The lists
+//! others put the person on ([`crate::lists`]) are a source of their own: each list whose name and
+//! description show a skill is counted and named (`evidence_list_ids`), and the best such match adds
+//! its confidence once, undecayed, however many lists there are (a list does not say when it was
+//! made, and many lists by one curator should not outweigh the person's own posts).
 
 use chrono::{DateTime, Utc};
 use hashbrown::{HashMap, HashSet};
@@ -79,6 +83,8 @@ pub struct SourceCounts {
     pub keyword: u32,
     /// 1 if the bio names the skill.
     pub bio: u32,
+    /// Lists the account is on whose name or description names the skill.
+    pub list: u32,
 }
 
 /// Replies from other accounts to the person's posts that show the skill.
@@ -117,6 +123,8 @@ pub struct SkillEvidence {
     pub last_seen: Option<DateTime<Utc>>,
     /// Evidence post ids, best first (highest confidence × recency weight, then newest).
     pub evidence_post_ids: Vec<String>,
+    /// The ids of the lists counted in [`SourceCounts::list`], best match first, then by id.
+    pub evidence_list_ids: Vec<String>,
 }
 
 /// What the sensitive filter removed, in aggregate only (never per person).
@@ -218,6 +226,9 @@ struct Acc {
     last_ms: i64,
     /// (weight, created ms, row)
     ev: Vec<(f64, i64, u32)>,
+    /// The best confidence of a list match, and the lists (confidence, id).
+    list_best: f64,
+    lists: Vec<(f64, String)>,
 }
 
 /// Computes skill evidence for every account of a corpus.
@@ -420,6 +431,28 @@ impl Part {
                 a.counts.bio = 1;
             }
         }
+        if !account.id().is_empty() {
+            for list in corpus.lists_of(account.id(), crate::lists::ListRelation::Member) {
+                let raw = list.text();
+                let text = nfkc(&raw);
+                matcher.scan(&text, std::iter::empty(), s);
+                if s.sensitive_hits > 0 {
+                    sensitive.texts += 1;
+                    sensitive.terms += u64::from(s.sensitive_hits);
+                }
+                collapse(s, opts.min_confidence, per_post);
+                for &(skill, conf, _, _) in per_post.iter() {
+                    let i = entry(skill, accs);
+                    let a = &mut accs[i];
+                    a.counts.list += 1;
+                    a.list_best = a.list_best.max(conf);
+                    a.lists.push((conf, list.id.clone()));
+                }
+            }
+            for a in accs.iter_mut() {
+                a.strength += a.list_best;
+            }
+        }
         if accs.is_empty() {
             return;
         }
@@ -455,6 +488,8 @@ impl Part {
                     .then(|| DateTime::from_timestamp_millis(ms))
                     .flatten()
             };
+            a.lists
+                .sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
             rows.push(SkillEvidence {
                 account_id: account.id().to_string(),
                 handle: account.handle_or_id().to_string(),
@@ -469,6 +504,10 @@ impl Part {
                 evidence_post_ids: a.ev[..keep]
                     .iter()
                     .map(|&(_, _, r)| corpus.post(PostIdx(r)).id().to_string())
+                    .collect(),
+                evidence_list_ids: std::mem::take(&mut a.lists)
+                    .into_iter()
+                    .map(|(_, id)| id)
                     .collect(),
             });
         }

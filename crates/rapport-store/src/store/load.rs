@@ -40,7 +40,7 @@ impl Store {
         let mut st = self.conn.prepare(
             "SELECT id, author_id, text, created_ms, conversation_id, reply_to, reply_to_account, quoted,
                     reposted, hashtags, mentions, urls, lang,
-                    replies, reposts, likes, quotes, impressions, bookmarks
+                    replies, reposts, likes, quotes, impressions, bookmarks, annotations
              FROM posts ORDER BY seq",
         )?;
         let mut rows = st.query([])?;
@@ -94,6 +94,13 @@ impl Store {
                 impressions: m(17)?,
                 bookmarks: m(18)?,
             };
+            if let Some(s) = r
+                .get_ref(19)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+            {
+                p.annotations = json("posts", "annotations", s)?;
+            }
             corpus.add_post(p);
         }
         self.load_follow_snapshots(&mut corpus)?;

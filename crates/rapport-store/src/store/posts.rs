@@ -88,8 +88,8 @@ fn account_key(id: &str, handle: &str) -> String {
 const POST_UPSERT: &str =
     "INSERT INTO posts (id, author_id, text, created_ms, conversation_id, reply_to,
     reply_to_account, quoted, reposted, hashtags, mentions, urls, lang,
-    replies, reposts, likes, quotes, impressions, bookmarks)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+    replies, reposts, likes, quotes, impressions, bookmarks, annotations)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
 ON CONFLICT(id) DO UPDATE SET
     text = CASE WHEN excluded.text <> '' THEN excluded.text ELSE posts.text END,
     conversation_id = coalesce(excluded.conversation_id, posts.conversation_id),
@@ -106,7 +106,8 @@ ON CONFLICT(id) DO UPDATE SET
     likes = coalesce(excluded.likes, posts.likes),
     quotes = coalesce(excluded.quotes, posts.quotes),
     impressions = coalesce(excluded.impressions, posts.impressions),
-    bookmarks = coalesce(excluded.bookmarks, posts.bookmarks)";
+    bookmarks = coalesce(excluded.bookmarks, posts.bookmarks),
+    annotations = coalesce(excluded.annotations, posts.annotations)";
 
 /// Two creation times of one post that are this close are the same instant at different precision
 /// (X's `created_at` has whole seconds, the snowflake id milliseconds).
@@ -338,6 +339,9 @@ pub(super) fn write_content(
             report.mentions_removed += n + m;
             std::borrow::Cow::Owned(t)
         };
+        let annotations: Vec<&rapport_core::ContextAnnotation> = p.annotations().collect();
+        let annotations_json = (!annotations.is_empty())
+            .then(|| serde_json::to_string(&annotations).unwrap_or_default());
         let m = p.metrics();
         upsert.execute(params![
             p.id(),
@@ -359,6 +363,7 @@ pub(super) fn write_content(
             m.quotes,
             m.impressions,
             m.bookmarks,
+            annotations_json,
         ])?;
         report.posts_written += 1;
     }

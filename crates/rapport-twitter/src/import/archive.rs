@@ -785,6 +785,8 @@ impl ArchiveEntry {
                 reposts: clamp(t.retweet_count),
                 ..PublicMetrics::default()
             },
+            // The archive's tweet.js carries no context annotations.
+            annotations: Vec::new(),
             id,
         })
     }

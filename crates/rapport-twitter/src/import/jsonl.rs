@@ -153,7 +153,8 @@ fn import_parallel(
     Ok(report)
 }
 
-/// Records a follower/following page as a follow snapshot (see `follows.rs`). Returns true when the
+/// Records a follower/following page as a follow snapshot (see `follows.rs`), or a list page as lists
+/// and memberships (see `lists.rs`). Returns true when the
 /// line is fully handled here (a flattened follow user, or a bad follow line skipped in lenient mode);
 /// a follow page is also imported as usual afterwards, since its users are accounts.
 fn follow_hook(
@@ -165,7 +166,14 @@ fn follow_hook(
     opts: &ImportOptions,
 ) -> Result<bool, TwitterError> {
     let bytes = if line_no == 1 { strip_bom(line) } else { line };
-    match super::follows::follow_line(runs, &mut report.corpus, bytes, name, line_no) {
+    let handled = match super::follows::follow_line(runs, &mut report.corpus, bytes, name, line_no)
+    {
+        Ok(super::follows::Handled::No) => {
+            super::lists::list_line(&mut report.corpus, bytes, name, line_no)
+        }
+        other => other,
+    };
+    match handled {
         Ok(super::follows::Handled::Done) => {
             report.lines += 1;
             Ok(true)

@@ -8,7 +8,7 @@
 //! `flatten` (which would buffer every object). The full [`models`](crate::models) are for faithful
 //! round trips.
 
-use crate::convert::{At, Ents, TweetView, UserView};
+use crate::convert::{Annots, At, Ents, TweetView, UserView};
 use crate::models::{OneOrMany, Problem, PublicMetrics, UserPublicMetrics, de_opt_num, de_time};
 use chrono::{DateTime, Utc};
 use rapport_core::compliance::{ComplianceAction, ComplianceEvent, ComplianceTarget};
@@ -90,6 +90,8 @@ pub(crate) struct Node<'a> {
     #[serde(borrow, alias = "note_post")]
     pub(crate) note_tweet: Option<Box<LiteNote<'a>>>,
     pub(crate) public_metrics: Option<Box<Metrics>>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) context_annotations: Vec<LiteAnnotation<'a>>,
     // user fields
     #[serde(borrow)]
     pub(crate) username: Option<Str<'a>>,
@@ -143,6 +145,26 @@ pub(crate) struct LiteEntities<'a> {
     pub(crate) mentions: Vec<LiteMention<'a>>,
     #[serde(borrow, deserialize_with = "null_default")]
     pub(crate) urls: Vec<LiteUrl<'a>>,
+}
+
+/// A `context_annotations` item: a domain and an entity, each with an id and a name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteAnnotation<'a> {
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) domain: LiteNamed<'a>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(crate) entity: LiteNamed<'a>,
+}
+
+/// The id and name of an annotation's domain or entity.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LiteNamed<'a> {
+    #[serde(borrow, deserialize_with = "opt_id")]
+    pub(crate) id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub(crate) name: Option<Str<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -310,6 +332,11 @@ impl<'a> Node<'a> {
             in_reply_to_user_id: self.in_reply_to_user_id.as_deref(),
             lang: self.lang.as_deref(),
             entities: ents(self.entities.as_deref()),
+            annotations: if self.context_annotations.is_empty() {
+                Annots::None
+            } else {
+                Annots::Lite(&self.context_annotations)
+            },
             note: self
                 .note_tweet
                 .as_ref()

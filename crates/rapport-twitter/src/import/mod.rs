@@ -22,6 +22,7 @@
 mod archive;
 mod follows;
 mod jsonl;
+mod lists;
 pub(crate) mod lite;
 
 pub use archive::import_archive;
