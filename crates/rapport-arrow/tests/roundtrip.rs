@@ -415,6 +415,8 @@ fn from_arrow_errors_name_the_column_and_the_expected_type() {
         err(negative, &accounts),
         "posts: column `likes` at row 1: -4 is not a count (0 to 4294967295)"
     );
+}
+
 #[test]
 fn skill_rows_with_and_without_lists_make_one_table() {
     use rapport_core::lists::{ListRelation, XList};
