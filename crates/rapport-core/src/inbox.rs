@@ -486,7 +486,7 @@ pub(crate) fn run_starters(
     if let Some((job, matcher)) = job {
         let copts = CandidateOptions {
             engagement: eng_opts.clone(),
-            stages: Some(vec![Stage::Noticed, Stage::Responded]),
+            stages: Some(vec![Stage::Unaware, Stage::Noticed, Stage::Responded]),
             limit: None,
             ..CandidateOptions::default()
         };
@@ -536,6 +536,40 @@ pub(crate) fn run_starters(
             }
         })
         .collect();
+    // Followed but silent: accounts the organisation follows (by the latest snapshot) with no
+    // interaction either way. They have no engagement row; they are starters all the same.
+    let talked: std::collections::HashSet<&str> = eng.rows.iter().map(|r| r.id.as_str()).collect();
+    if !corpus.follow_snapshots().is_empty() || !corpus.follow_records().is_empty() {
+        for (id, st) in corpus.follow_states(&org.ids)? {
+            if st.o_follows_x != Some(true) || talked.contains(id.as_str()) {
+                continue;
+            }
+            let Some(a) = corpus.account_by_id(&id) else {
+                continue;
+            };
+            let f = fit[a.idx().index()];
+            let how = "followed by the organisation, silent: no post to or from it yet";
+            let why = match (job.is_some(), f) {
+                (true, Some(f)) => format!("{how}; skill fit {f:.2}"),
+                (true, None) => format!("{how}; no evidence for the job's skills"),
+                (false, _) => how.to_owned(),
+            };
+            rows.push(StarterRow {
+                rank: 0,
+                account: a.idx(),
+                handle: a.handle_or_id().to_owned(),
+                id,
+                stage: Stage::Unaware,
+                score: 0.0,
+                fit: f,
+                mentions_to_org: 0,
+                replies_to_org: 0,
+                mentions_from_org: 0,
+                last_interaction: None,
+                why,
+            });
+        }
+    }
     rows.sort_by(|a, b| {
         let fa = a.fit.unwrap_or(-1.0);
         let fb = b.fit.unwrap_or(-1.0);
@@ -759,6 +793,45 @@ mod tests {
         assert_eq!(q.addresses, ["quote"]);
         assert_eq!(q.conversation_id.as_deref(), Some("40"));
         assert!(!r.items.iter().any(|i| i.post_id == "41"));
+    }
+
+    #[test]
+    fn followed_but_silent_accounts_are_starters_too() {
+        use crate::follows::{FollowDirection, FollowSnapshot};
+        let mut c = corpus();
+        // gus (9) never posted to or about acme, and acme follows him; hal (10) is followed by
+        // nobody; bob already talks with acme and stays out (he is conversing).
+        c.add_account(Account::new("9", "gus"));
+        c.add_account(Account::new("10", "hal"));
+        c.try_add_follow_snapshot(FollowSnapshot::new(
+            "1",
+            FollowDirection::Following,
+            t0() + Duration::hours(300),
+            vec!["9".into()],
+        ))
+        .unwrap();
+        let org = Org::resolve(&c, &["acme", "acme_eng"]).unwrap();
+        let o = StarterOptions {
+            as_of: Some(t0() + Duration::hours(400)),
+            ..StarterOptions::default()
+        };
+        let rows = conversation_starters(&c, &org, None, &o).unwrap();
+        let h: Vec<&str> = rows.iter().map(|r| r.handle.as_str()).collect();
+        // The silent one comes last by recency (no interaction at all).
+        assert_eq!(h, ["dee", "eve", "cy", "ada", "gus"]);
+        let gus = &rows[4];
+        assert_eq!(
+            (gus.stage, gus.score, gus.last_interaction),
+            (Stage::Unaware, 0.0, None)
+        );
+        assert!(
+            gus.why.starts_with("followed by the organisation, silent"),
+            "{}",
+            gus.why
+        );
+        // Without snapshots nobody is followed: the list is as before.
+        let plain = conversation_starters(&corpus(), &org, None, &o).unwrap();
+        assert!(plain.iter().all(|r| r.handle != "gus"));
     }
 
     #[test]
