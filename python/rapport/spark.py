@@ -36,6 +36,8 @@ __all__ = [
     "errors",
     "result_schema",
     "results",
+    "corpus_of_lines",
+    "score_jsonl_tenants",
     "score_tenant",
     "score_tenants",
 ]
@@ -442,6 +444,143 @@ def score_tenants(
             for t, n in oversized
         ]
         result = result.unionByName(posts_df.sparkSession.createDataFrame(rows, schema))
+    return result
+
+
+def corpus_of_lines(lines: Sequence[str], strict: bool = True) -> Any:
+    """A corpus from twarc2 JSONL lines read in a canonical order (sorted), as each task of
+    :func:`score_jsonl_tenants` builds it: the local reference of a tenant read by Spark.
+
+    >>> from rapport import spark
+    >>> line = ('{"data": [{"id": "1", "author_id": "7", "text": "hi", "created_at": "2026-05-01T09:00:00.000Z"}],'
+    ...         ' "includes": {"users": [{"id": "7", "username": "ada", "name": "Ada"}]}}')
+    >>> spark.corpus_of_lines([line]).num_posts
+    1
+    """
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=".jsonl", prefix="rapport-tenant-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for line in sorted(lines):
+                if line.strip():
+                    f.write(line.rstrip("\n"))
+                    f.write("\n")
+        return _native.Corpus.from_jsonl(path, strict=strict)
+    finally:
+        os.unlink(path)
+
+
+def score_jsonl_tenants(
+    lines_df: Any,
+    orgs_df: Any,
+    analyses: Union[str, Sequence[str]] = ("engagement",),
+    tenant_col: str = "tenant",
+    on_error: str = "raise",
+    max_lines_per_tenant: Optional[int] = None,
+    *,
+    line_col: str = "value",
+    org_col: str = "org",
+    strict: bool = True,
+    half_life_days: float = 30.0,
+    as_of: Any = None,
+) -> Any:
+    """:func:`score_tenants` on twarc2 JSONL read by Spark: ``lines_df`` has one JSONL line per row
+    (``line_col``, ``value`` as ``spark.read.text`` names it) and ``tenant_col`` (a folder per tenant,
+    ``.../tenant=acme/*.jsonl``, gives it through Spark's partition discovery). Each tenant's lines
+    become a corpus in one task (:func:`corpus_of_lines`: read in sorted order, so the result does
+    not depend on how Spark splits the files), whose posts and accounts go through
+    :func:`score_tenant`: the rows and schema are those of :func:`score_tenants`. Follow pages are
+    read but, as in :func:`score_tenants`, only posts and accounts are scored.
+
+    ``max_lines_per_tenant`` refuses larger tenants by a count before any task, as
+    ``max_posts_per_tenant`` does; a line that is not a page fails its tenant (``strict=False``
+    skips it instead).
+
+    >>> from rapport import spark
+    >>> try:
+    ...     spark.score_jsonl_tenants(None, None, on_error="skip")
+    ... except rapport.ConfigError as e:
+    ...     print(e)
+    on_error='skip': expected 'raise' or 'report'
+    """
+    if on_error not in ("raise", "report"):
+        raise _native.ConfigError(f"on_error={on_error!r}: expected 'raise' or 'report'")
+    names = _check_analyses(analyses)
+    F = _import("pyspark.sql.functions")
+    pa = _import("pyarrow")
+    for name, df, cols in (
+        ("lines_df", lines_df, (tenant_col, line_col)),
+        ("orgs_df", orgs_df, (tenant_col, org_col)),
+    ):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise _native.ConfigError(f"{name} has no column {missing[0]!r} (it has {df.columns})")
+    tenant_type = lines_df.schema[tenant_col].dataType
+    schema = result_schema(names, tenant_type=tenant_type)
+    arrow_schema = _arrow_schema(schema)
+    orgs: dict[Any, list[str]] = {}
+    for row in orgs_df.select(tenant_col, org_col).collect():
+        orgs.setdefault(row[0], []).append(str(row[1]))
+    lines_df = lines_df.select(tenant_col, line_col)
+
+    oversized: list[tuple[Any, int]] = []
+    if max_lines_per_tenant is not None:
+        counts = lines_df.groupBy(tenant_col).count()
+        oversized = sorted(
+            ((r[0], r[1]) for r in counts.where(F.col("count") > max_lines_per_tenant).collect()),
+            key=lambda x: str(x[0]),
+        )
+
+    def too_many(n: int) -> str:
+        return (
+            f"{n} lines, over max_lines_per_tenant={max_lines_per_tenant}: score it on its own "
+            "(or split it by time) rather than in one task"
+        )
+
+    if oversized and on_error == "raise":
+        tenant, n = oversized[0]
+        raise TenantError(tenant, too_many(n))
+    if oversized:
+        types = _import("pyspark.sql.types")
+        big = lines_df.sparkSession.createDataFrame(
+            [(t,) for t, _ in oversized],
+            types.StructType([types.StructField(tenant_col, tenant_type, True)]),
+        )
+        lines_df = lines_df.join(F.broadcast(big), tenant_col, "left_anti")
+
+    def one_tenant(key: tuple[Any, ...], table: Any) -> Any:
+        tenant = key[0].as_py() if isinstance(key[0], pa.Scalar) else key[0]
+        try:
+            try:
+                corpus = corpus_of_lines(table.column(line_col).to_pylist(), strict=strict)
+            except _native.RapportError as e:
+                raise TenantError(tenant, str(e)) from e
+            return score_tenant(
+                tenant,
+                corpus.posts(),
+                corpus.accounts(),
+                orgs.get(tenant, []),
+                names,
+                half_life_days=half_life_days,
+                as_of=as_of,
+                schema=arrow_schema,
+            )
+        except Exception as e:
+            if on_error == "raise":
+                if isinstance(e, TenantError):
+                    raise
+                raise TenantError(tenant, f"{type(e).__name__}: {e}") from e
+            message = str(e) if isinstance(e, TenantError) else f"tenant {tenant!r}: {type(e).__name__}: {e}"
+            return _error_table(pa, arrow_schema, tenant, message)
+
+    result = lines_df.groupBy(tenant_col).applyInArrow(one_tenant, schema=schema)
+    if oversized:
+        rows = [
+            (t, None, *([None] * len(names)), str(TenantError(t, too_many(n)))) for t, n in oversized
+        ]
+        result = result.unionByName(lines_df.sparkSession.createDataFrame(rows, schema))
     return result
 
 

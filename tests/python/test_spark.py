@@ -211,3 +211,54 @@ def test_arguments_are_checked_on_the_driver(spark: Any) -> None:
         rspark.score_tenants(df, df, df)
     with pytest.raises(rapport.ConfigError, match="analyses=\\['mentors'\\]"):
         rspark.score_tenants(df, df, df, analyses=["mentors"])
+
+
+def test_twarc2_jsonl_read_by_spark_scores_like_the_local_run(spark: Any, tmp_path: Path) -> None:
+    # One folder per tenant (Spark's partition discovery gives the tenant column), each the sample's
+    # twarc2 JSONL cut into two files, as a collection spread over several runs is.
+    local: dict[str, Any] = {}
+    for name, posts, seed in (("alpha", 300, 3), ("beta", 500, 4)):
+        src = tmp_path / f"{name}.jsonl"
+        rapport.write_sample(src, posts=posts, seed=seed)
+        lines = src.read_text(encoding="utf-8").splitlines()
+        folder = tmp_path / "lines" / f"tenant={name}"
+        folder.mkdir(parents=True)
+        half = len(lines) // 2
+        (folder / "part-1.jsonl").write_text("\n".join(lines[:half]) + "\n", encoding="utf-8")
+        (folder / "part-2.jsonl").write_text("\n".join(lines[half:]) + "\n", encoding="utf-8")
+        local[name] = rspark.corpus_of_lines(lines)
+    lines_df = spark.read.text(str(tmp_path / "lines"))
+    assert set(lines_df.columns) == {"value", "tenant"}
+    orgs = [(n, o) for n, c in local.items() for o in _orgs(c)]
+    orgs_df = spark.createDataFrame(orgs, "tenant string, org string")
+    out = rspark.score_jsonl_tenants(lines_df, orgs_df, analyses=["engagement", "broadcast"])
+    got = out.toArrow()
+    assert got.filter(pc.is_valid(got["error"])).num_rows == 0
+    for name, c in local.items():
+        expected = rspark.score_tenant(name, c.posts(), c.accounts(), _orgs(c), ["engagement", "broadcast"])
+        mine = got.filter(pc.equal(got["tenant"], name))
+        for analysis in ("engagement", "broadcast"):
+            a = pa.Table.from_struct_array(
+                mine.filter(pc.equal(mine["analysis"], analysis)).column(analysis).combine_chunks()
+            )
+            b = pa.Table.from_struct_array(
+                expected.filter(pc.equal(expected["analysis"], analysis)).column(analysis).combine_chunks()
+            )
+            assert a.num_rows > 0
+            keys = [(k, "ascending") for k in KEYS[analysis]]
+            assert a.sort_by(keys).equals(b.sort_by(keys)), f"{name}/{analysis} differs"
+    # A tenant over max_lines_per_tenant is reported, the other scored; a bad line fails its tenant.
+    bad = tmp_path / "lines" / "tenant=gamma"
+    bad.mkdir()
+    (bad / "part-1.jsonl").write_text('{"data": [{"id": ""}]}\n', encoding="utf-8")
+    lines_df = spark.read.text(str(tmp_path / "lines"))
+    orgs_df = spark.createDataFrame(orgs + [("gamma", "acme_careers")], "tenant string, org string")
+    n_alpha = len((tmp_path / "alpha.jsonl").read_text(encoding="utf-8").splitlines())
+    out = rspark.score_jsonl_tenants(
+        lines_df, orgs_df, on_error="report", max_lines_per_tenant=n_alpha
+    ).toArrow()
+    errs = {r["tenant"]: r["error"] for r in out.filter(pc.is_valid(out["error"])).to_pylist()}
+    assert set(errs) == {"beta", "gamma"}, errs
+    assert "over max_lines_per_tenant" in errs["beta"]
+    assert errs["gamma"].startswith("tenant 'gamma': ")
+    assert out.filter(pc.equal(out["tenant"], "alpha")).num_rows > 0
