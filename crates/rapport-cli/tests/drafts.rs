@@ -647,10 +647,10 @@ async fn on_a_terminal_send_asks_and_only_y_sends() {
     let f = Fixture::new(ALL);
     f.draft(TEXT);
     let base = server.uri();
-    let Some(r) = send_on_a_terminal(&f, &base, "n\n") else {
-        eprintln!("skipped: util-linux `script` (to run on a pseudo-terminal) is not installed");
-        return;
-    };
+    // util-linux `script` (bsdutils, essential on Debian) gives the binary a pseudo-terminal; a
+    // machine without it fails here rather than passing without checking anything.
+    let r = send_on_a_terminal(&f, &base, "n\n")
+        .expect("util-linux `script` is needed to run `rapport send` on a pseudo-terminal");
     // The terminal carries stdout and stderr together.
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
