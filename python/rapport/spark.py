@@ -315,6 +315,20 @@ def _error_table(pa: Any, schema: Any, tenant: Any, message: str) -> Any:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def _guarded(pa: Any, schema: Any, tenant: Any, on_error: str, run: Any) -> Any:
+    """One tenant's task: ``run()``'s table, or on failure a :class:`TenantError` naming the tenant
+    (``on_error="raise"``) or the tenant's error row (``"report"``)."""
+    try:
+        return run()
+    except Exception as e:
+        if on_error == "raise":
+            if isinstance(e, TenantError):
+                raise
+            raise TenantError(tenant, f"{type(e).__name__}: {e}") from e
+        message = str(e) if isinstance(e, TenantError) else f"tenant {tenant!r}: {type(e).__name__}: {e}"
+        return _error_table(pa, schema, tenant, message)
+
+
 def score_tenants(
     posts_df: Any,
     accounts_df: Any,
@@ -405,7 +419,8 @@ def score_tenants(
 
     def one_tenant(key: tuple[Any, ...], posts: Any, accounts: Any) -> Any:
         tenant = key[0].as_py() if isinstance(key[0], pa.Scalar) else key[0]
-        try:
+
+        def run() -> Any:
             if posts.num_rows == 0:
                 raise TenantError(tenant, "accounts but no posts")
             size = posts.nbytes + accounts.nbytes
@@ -425,13 +440,8 @@ def score_tenants(
                 as_of=as_of,
                 schema=arrow_schema,
             )
-        except Exception as e:
-            if on_error == "raise":
-                if isinstance(e, TenantError):
-                    raise
-                raise TenantError(tenant, f"{type(e).__name__}: {e}") from e
-            message = str(e) if isinstance(e, TenantError) else f"tenant {tenant!r}: {type(e).__name__}: {e}"
-            return _error_table(pa, arrow_schema, tenant, message)
+
+        return _guarded(pa, arrow_schema, tenant, on_error, run)
 
     result = (
         posts_df.groupBy(tenant_col)
@@ -552,7 +562,8 @@ def score_jsonl_tenants(
 
     def one_tenant(key: tuple[Any, ...], table: Any) -> Any:
         tenant = key[0].as_py() if isinstance(key[0], pa.Scalar) else key[0]
-        try:
+
+        def run() -> Any:
             try:
                 corpus = corpus_of_lines(table.column(line_col).to_pylist(), strict=strict)
             except _native.RapportError as e:
@@ -567,13 +578,8 @@ def score_jsonl_tenants(
                 as_of=as_of,
                 schema=arrow_schema,
             )
-        except Exception as e:
-            if on_error == "raise":
-                if isinstance(e, TenantError):
-                    raise
-                raise TenantError(tenant, f"{type(e).__name__}: {e}") from e
-            message = str(e) if isinstance(e, TenantError) else f"tenant {tenant!r}: {type(e).__name__}: {e}"
-            return _error_table(pa, arrow_schema, tenant, message)
+
+        return _guarded(pa, arrow_schema, tenant, on_error, run)
 
     result = lines_df.groupBy(tenant_col).applyInArrow(one_tenant, schema=schema)
     if oversized:
