@@ -101,8 +101,13 @@ impl Store {
         let w = who.trim();
         let handle_like = w.starts_with(['@', '＠']) || w.contains('/') || w.contains('.');
         let (ids, handles) = if handle_like {
-            let h = Handle::parse_x(w).map_err(|_| StoreError::NotAPerson(who.to_owned()))?;
-            (Vec::new(), vec![h.key()])
+            // X (`@name`, x.com URLs) or Bluesky (`name.bsky.social`, bsky.app URLs, DIDs).
+            let h = Handle::parse(w).map_err(|_| StoreError::NotAPerson(who.to_owned()))?;
+            if h.handle.starts_with("did:") {
+                (vec![h.handle], Vec::new())
+            } else {
+                (Vec::new(), vec![h.key()])
+            }
         } else if w.is_empty() {
             return Err(StoreError::NotAPerson(who.to_owned()));
         } else if self.has_account_id(w)? {
@@ -476,7 +481,10 @@ fn erase(
             let hs: String = r.get(1)?;
             let hs: Vec<Handle> = parse_json("candidates", "handles", &hs)?;
             if Some(hris.as_str()) == hris_id
-                || hs.iter().any(|h| hk_set.contains(h.key().as_str()))
+                || hs.iter().any(|h| {
+                    // A Bluesky DID is the account id itself, not a handle.
+                    hk_set.contains(h.key().as_str()) || id_set.contains(h.handle.as_str())
+                })
             {
                 doomed.push(hris);
             }

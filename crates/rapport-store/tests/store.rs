@@ -1359,3 +1359,33 @@ fn a_version_6_file_keeps_its_watches_on_x_and_gains_bluesky_and_thread_watches(
     let e = s.add_watch(&other).unwrap_err().to_string();
     assert!(e.contains("platform") && e.contains("x or bluesky"), "{e}");
 }
+
+#[test]
+fn forgetting_a_bluesky_account_deletes_candidates_that_name_it_by_did_or_handle() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut c = Corpus::new();
+    let mut ada = Account::new("did:plc:ada", "ada.bsky.social");
+    ada.platform = Platform::Bluesky;
+    c.add_account(ada);
+    s.save_corpus(&c).unwrap();
+    let mut by_did = Candidate::new("E1");
+    by_did
+        .handles
+        .push(Handle::parse_bluesky("did:plc:ada").unwrap());
+    let mut by_handle = Candidate::new("E2");
+    by_handle
+        .handles
+        .push(Handle::parse_bluesky("https://bsky.app/profile/ada.bsky.social").unwrap());
+    let mut other = Candidate::new("E3");
+    other.handles.push(Handle::parse_x("@bob").unwrap());
+    s.upsert_candidates(&[by_did, by_handle, other]).unwrap();
+    let r = s.forget("@ada.bsky.social").unwrap();
+    assert_eq!(r.candidates_deleted, 2);
+    let left: Vec<String> = s
+        .candidates()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.hris_id)
+        .collect();
+    assert_eq!(left, ["E3"]);
+}
