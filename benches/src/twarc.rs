@@ -498,20 +498,35 @@ pub fn write_twarc(cfg: &TwarcConfig, w: &mut impl Write) -> io::Result<TwarcTru
             .collect();
         let newest = data.last().map(|t| t["id"].clone()).unwrap_or_default();
         let oldest = data.first().map(|t| t["id"].clone()).unwrap_or_default();
-        let page = json!({
-            "data": data,
-            "includes": {"users": users, "tweets": inc_tweets},
-            "meta": {"newest_id": newest, "oldest_id": oldest, "result_count": n,
-                     "next_token": format!("b26v89c19zqg8o3f{pages:08x}")},
-            "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all?expansions=author_id%2Centities.mentions.username%2Creferenced_tweets.id&max_results=100",
-                        "version": "2.14.0", "retrieved_at": iso(ms + 60_000)},
-        });
+        // The page's keys in the order twarc2 writes them (the API's order, then `__twarc` appended
+        // last); the objects inside are written with sorted keys.
+        let parts = [
+            ("data", json!(data)),
+            ("includes", json!({"users": users, "tweets": inc_tweets})),
+            (
+                "meta",
+                json!({"newest_id": newest, "oldest_id": oldest, "result_count": n,
+                     "next_token": format!("b26v89c19zqg8o3f{pages:08x}")}),
+            ),
+            (
+                "__twarc",
+                json!({"url": "https://api.twitter.com/2/tweets/search/all?expansions=author_id%2Centities.mentions.username%2Creferenced_tweets.id&max_results=100",
+                        "version": "2.14.0", "retrieved_at": iso(ms + 60_000)}),
+            ),
+        ];
         let mut line = Vec::with_capacity(200_000);
-        page.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut line,
-            AsciiFormatter,
-        ))
-        .map_err(io::Error::other)?;
+        for (i, (key, value)) in parts.iter().enumerate() {
+            line.extend_from_slice(if i == 0 { b"{\"" } else { b",\"" });
+            line.extend_from_slice(key.as_bytes());
+            line.extend_from_slice(b"\":");
+            value
+                .serialize(&mut serde_json::Serializer::with_formatter(
+                    &mut line,
+                    AsciiFormatter,
+                ))
+                .map_err(io::Error::other)?;
+        }
+        line.push(b'}');
         line.push(b'\n');
         w.write_all(&line)?;
         written += line.len() as u64;

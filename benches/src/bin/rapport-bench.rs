@@ -17,7 +17,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-/// With `--features mimalloc`: mimalloc as the global allocator, to measure it against the system one.
+/// mimalloc as the global allocator, as in the `rapport` command and the Python extension (feature
+/// `mimalloc`, on by default; `--no-default-features` measures the system allocator).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -12,6 +12,11 @@
 
 mod cmd;
 
+/// mimalloc as the global allocator (feature `mimalloc`, on by default): see docs/benchmarks.md.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -238,6 +238,144 @@ impl Post {
     }
 }
 
+impl Post {
+    /// The post as a [`NewPost`] borrowing its fields.
+    pub fn as_new(&self) -> NewPost<'_> {
+        NewPost {
+            id: &self.id,
+            author_id: &self.author_id,
+            text: std::borrow::Cow::Borrowed(&self.text),
+            created_at: self.created_at,
+            conversation_id: self.conversation_id.as_deref(),
+            reply_to: self.reply_to.as_deref(),
+            reply_to_account: self.reply_to_account.as_deref(),
+            quoted: self.quoted.as_deref(),
+            reposted: self.reposted.as_deref(),
+            hashtags: self.hashtags.iter().map(String::as_str).collect(),
+            mentions: self
+                .mentions
+                .iter()
+                .map(|m| NewMention {
+                    id: m.id.as_deref(),
+                    handle: &m.handle,
+                })
+                .collect(),
+            urls: self.urls.iter().map(String::as_str).collect(),
+            lang: self.lang.as_deref(),
+            metrics: self.metrics,
+            annotations: self
+                .annotations
+                .iter()
+                .map(|a| NewAnnotation {
+                    domain_id: &a.domain_id,
+                    domain_name: a.domain_name.as_deref(),
+                    entity_id: &a.entity_id,
+                    entity_name: a.entity_name.as_deref(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A post to add, borrowing its strings from wherever it was read: the same fields as [`Post`], for
+/// [`Corpus::try_add_new_post`](crate::Corpus::try_add_new_post). An importer builds one per post
+/// straight from the bytes of its input, so a post's strings are copied once, into the corpus's
+/// columns, instead of first into a `Post` of owned strings that is dropped right after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPost<'a> {
+    /// The platform's post id.
+    pub id: &'a str,
+    /// The author's account id.
+    pub author_id: &'a str,
+    /// The full text (owned only when it had to be built, e.g. a repost's `RT @handle: ` prefix).
+    pub text: std::borrow::Cow<'a, str>,
+    /// When it was posted.
+    pub created_at: DateTime<Utc>,
+    /// The id of the conversation's root post.
+    pub conversation_id: Option<&'a str>,
+    /// The post this one replies to.
+    pub reply_to: Option<&'a str>,
+    /// The author of the post this one replies to.
+    pub reply_to_account: Option<&'a str>,
+    /// The post this one quotes.
+    pub quoted: Option<&'a str>,
+    /// The post this one reposts.
+    pub reposted: Option<&'a str>,
+    /// Hashtags as written, without `#`.
+    pub hashtags: Vec<&'a str>,
+    /// Mentioned accounts.
+    pub mentions: Vec<NewMention<'a>>,
+    /// Expanded URLs.
+    pub urls: Vec<&'a str>,
+    /// BCP 47 language tag.
+    pub lang: Option<&'a str>,
+    /// Public metrics at fetch time.
+    pub metrics: PublicMetrics,
+    /// Topic annotations.
+    pub annotations: Vec<NewAnnotation<'a>>,
+}
+
+impl NewPost<'_> {
+    /// The owned [`Post`] with the same fields.
+    pub fn to_post(&self) -> Post {
+        Post {
+            id: self.id.to_owned(),
+            author_id: self.author_id.to_owned(),
+            text: self.text.clone().into_owned(),
+            created_at: self.created_at,
+            conversation_id: self.conversation_id.map(str::to_owned),
+            reply_to: self.reply_to.map(str::to_owned),
+            reply_to_account: self.reply_to_account.map(str::to_owned),
+            quoted: self.quoted.map(str::to_owned),
+            reposted: self.reposted.map(str::to_owned),
+            hashtags: self.hashtags.iter().map(|&h| h.to_owned()).collect(),
+            mentions: self
+                .mentions
+                .iter()
+                .map(|m| Mention {
+                    id: m.id.map(str::to_owned),
+                    handle: m.handle.to_owned(),
+                })
+                .collect(),
+            urls: self.urls.iter().map(|&u| u.to_owned()).collect(),
+            lang: self.lang.map(str::to_owned),
+            metrics: self.metrics,
+            annotations: self
+                .annotations
+                .iter()
+                .map(|a| ContextAnnotation {
+                    domain_id: a.domain_id.to_owned(),
+                    domain_name: a.domain_name.map(str::to_owned),
+                    entity_id: a.entity_id.to_owned(),
+                    entity_name: a.entity_name.map(str::to_owned),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A mention of a [`NewPost`] (see [`Mention`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewMention<'a> {
+    /// The account id, when the platform gave it.
+    pub id: Option<&'a str>,
+    /// The handle as written, without `@`.
+    pub handle: &'a str,
+}
+
+/// A topic annotation of a [`NewPost`] (see [`ContextAnnotation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewAnnotation<'a> {
+    /// The domain's id.
+    pub domain_id: &'a str,
+    /// The domain's name.
+    pub domain_name: Option<&'a str>,
+    /// The entity's id.
+    pub entity_id: &'a str,
+    /// The entity's name.
+    pub entity_name: Option<&'a str>,
+}
+
 /// What a post is, by its references. A reply that also quotes is a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -28,7 +28,7 @@ use crate::models::{
 };
 use chrono::{DateTime, TimeZone, Utc};
 use hashbrown::HashMap;
-use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts};
+use rapport_core::{Account, Corpus, NewMention, NewPost, Platform, Post, ProfileCounts};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -169,6 +169,7 @@ pub fn tweet_to_post(tweet: &Tweet, includes: Option<&crate::models::Includes>) 
     let ctx = PageCtx::new(&users, &included);
     ctx.post(&TweetView::from(tweet), &mut ConvertStats::default())
         .ok()
+        .map(|p| p.to_post())
 }
 
 /// The slice of `text` between code-point offsets `start` (inclusive) and `end` (exclusive), as X
@@ -295,25 +296,25 @@ pub(crate) enum Annots<'a> {
     Lite(&'a [crate::import::lite::LiteAnnotation<'a>]),
 }
 
-impl Annots<'_> {
-    /// The core annotations: those with an entity id, each (domain, entity) pair once.
-    fn to_core(self) -> Vec<rapport_core::ContextAnnotation> {
-        let one =
-            |d_id: Option<&str>, d_name: Option<&str>, e_id: Option<&str>, e_name: Option<&str>| {
-                let e_id = e_id.map(str::trim).filter(|e| !e.is_empty())?;
-                let owned = |s: Option<&str>| {
-                    s.map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                };
-                Some(rapport_core::ContextAnnotation {
-                    domain_id: d_id.unwrap_or("").trim().to_owned(),
-                    domain_name: owned(d_name),
-                    entity_id: e_id.to_owned(),
-                    entity_name: owned(e_name),
-                })
-            };
-        let all: Vec<rapport_core::ContextAnnotation> = match self {
+impl<'a> Annots<'a> {
+    /// The core annotations: those with an entity id, each (domain, entity) pair once, borrowed.
+    fn to_new(self) -> Vec<rapport_core::NewAnnotation<'a>> {
+        fn one<'s>(
+            d_id: Option<&'s str>,
+            d_name: Option<&'s str>,
+            e_id: Option<&'s str>,
+            e_name: Option<&'s str>,
+        ) -> Option<rapport_core::NewAnnotation<'s>> {
+            let e_id = e_id.map(str::trim).filter(|e| !e.is_empty())?;
+            let name = |s: Option<&'s str>| s.map(str::trim).filter(|s| !s.is_empty());
+            Some(rapport_core::NewAnnotation {
+                domain_id: d_id.unwrap_or("").trim(),
+                domain_name: name(d_name),
+                entity_id: e_id,
+                entity_name: name(e_name),
+            })
+        }
+        let all: Vec<rapport_core::NewAnnotation<'a>> = match self {
             Annots::None => Vec::new(),
             Annots::Full(a) => a
                 .iter()
@@ -338,7 +339,7 @@ impl Annots<'_> {
                 })
                 .collect(),
         };
-        let mut out: Vec<rapport_core::ContextAnnotation> = Vec::with_capacity(all.len());
+        let mut out: Vec<rapport_core::NewAnnotation<'a>> = Vec::with_capacity(all.len());
         for a in all {
             if !out
                 .iter()
@@ -505,9 +506,9 @@ pub(crate) fn add_views(
 }
 
 /// One step of adding a page to a corpus, decided before the corpus is touched.
-pub(crate) enum Op {
+pub(crate) enum Op<'a> {
     Account(Account, At),
-    Post(Post, At),
+    Post(NewPost<'a>, At),
     Issue(Issue),
 }
 
@@ -515,17 +516,17 @@ pub(crate) enum Op {
 /// ready to be added to a corpus. Converting needs no corpus, so the importer converts lines on
 /// several threads and then applies them one after the other in file order: the corpus ends up the
 /// same as with one thread ("a later copy wins", the same issues in the same order).
-pub(crate) struct Converted {
-    ops: Vec<Op>,
+pub(crate) struct Converted<'a> {
+    ops: Vec<Op<'a>>,
     stats: ConvertStats,
 }
 
 /// Converts the views of one page (see [`Converted`]).
-pub(crate) fn convert_views(
-    users: &[UserView<'_>],
-    included: &[TweetView<'_>],
-    data: &[TweetView<'_>],
-) -> Converted {
+pub(crate) fn convert_views<'a>(
+    users: &[UserView<'a>],
+    included: &[TweetView<'a>],
+    data: &[TweetView<'a>],
+) -> Converted<'a> {
     use crate::import::SkipReason;
     let mut stats = ConvertStats::default();
     let mut ops = Vec::with_capacity(users.len() + included.len() + data.len());
@@ -570,7 +571,7 @@ pub(crate) fn convert_views(
     Converted { ops, stats }
 }
 
-impl Converted {
+impl Converted<'_> {
     /// Adds the accounts and posts to `corpus` in page order; what the corpus refuses, and what
     /// conversion found, goes to `issues` in that order.
     pub(crate) fn apply(self, corpus: &mut Corpus, issues: &mut Vec<Issue>) -> ConvertStats {
@@ -596,7 +597,7 @@ impl Converted {
                     Ok(_) => stats.accounts += 1,
                     Err(e) => issues.push(refused(&mut stats, at, e)),
                 },
-                Op::Post(p, at) => match corpus.try_add_post(p) {
+                Op::Post(p, at) => match corpus.try_add_new_post(&p) {
                     Ok(_) => stats.posts += 1,
                     Err(e) => issues.push(refused(&mut stats, at, e)),
                 },
@@ -657,7 +658,7 @@ impl<'v, 'a> PageCtx<'v, 'a> {
         &self,
         t: &TweetView<'a>,
         stats: &mut ConvertStats,
-    ) -> Result<Post, crate::import::SkipReason> {
+    ) -> Result<NewPost<'a>, crate::import::SkipReason> {
         let Some(author) = t.author_id.filter(|a| !a.is_empty()) else {
             return Err(crate::import::SkipReason::NoAuthor);
         };
@@ -678,10 +679,10 @@ impl<'v, 'a> PageCtx<'v, 'a> {
                     .author_id
                     .and_then(|a| self.handle_of.get(a).copied())
                     .or_else(|| rt_handle(t.text));
-                text = Cow::Owned(match handle {
-                    Some(h) => format!("RT @{h}: {}", unescape(orig_text)),
-                    None => unescape(orig_text).into_owned(),
-                });
+                text = match handle {
+                    Some(h) => Cow::Owned(format!("RT @{h}: {}", unescape(orig_text))),
+                    None => unescape(orig_text),
+                };
                 // The retweeted author is the first mention of a retweet's own entities.
                 if let Some((username, id)) = t.entities.first_mention() {
                     mentions.push(self.mention(username, id));
@@ -700,20 +701,20 @@ impl<'v, 'a> PageCtx<'v, 'a> {
 
         let m = t.metrics;
         let clamp = |v: Option<u64>| v.map(|v| u32::try_from(v).unwrap_or(u32::MAX));
-        Ok(Post {
-            id: t.id.to_owned(),
-            author_id: author.to_owned(),
-            text: text.into_owned(),
+        Ok(NewPost {
+            id: t.id,
+            author_id: author,
+            text,
             created_at,
-            conversation_id: t.conversation_id.map(str::to_owned),
-            reply_to: t.replied_to.map(str::to_owned),
-            reply_to_account: t.in_reply_to_user_id.map(str::to_owned),
-            quoted: t.quoted.map(str::to_owned),
-            reposted: t.retweeted.map(str::to_owned),
+            conversation_id: t.conversation_id,
+            reply_to: t.replied_to,
+            reply_to_account: t.in_reply_to_user_id,
+            quoted: t.quoted,
+            reposted: t.retweeted,
             hashtags,
             mentions,
             urls,
-            lang: t.lang.map(str::to_owned),
+            lang: t.lang,
             metrics: rapport_core::PublicMetrics {
                 replies: clamp(m.reply_count),
                 reposts: clamp(m.retweet_count),
@@ -722,34 +723,34 @@ impl<'v, 'a> PageCtx<'v, 'a> {
                 impressions: clamp(m.impression_count),
                 bookmarks: clamp(m.bookmark_count),
             },
-            annotations: t.annotations.to_core(),
+            annotations: t.annotations.to_new(),
         })
     }
 
-    fn mention(&self, username: &str, id: Option<&str>) -> Mention {
+    fn mention(&self, username: &'a str, id: Option<&'a str>) -> NewMention<'a> {
         let id = id
             .filter(|i| !i.is_empty())
             .or_else(|| self.user_id_for(username));
-        Mention {
-            id: id.map(str::to_owned),
-            handle: username.to_owned(),
+        NewMention {
+            id,
+            handle: username,
         }
     }
 
     fn collect(
         &self,
-        e: Ents<'_>,
-        hashtags: &mut Vec<String>,
-        mentions: &mut Vec<Mention>,
-        urls: &mut Vec<String>,
+        e: Ents<'a>,
+        hashtags: &mut Vec<&'a str>,
+        mentions: &mut Vec<NewMention<'a>>,
+        urls: &mut Vec<&'a str>,
     ) {
-        let mut mention = |username: &str, id: Option<&str>| {
+        let mut mention = |username: &'a str, id: Option<&'a str>| {
             if username.is_empty() && id.is_none() {
                 return;
             }
             if !mentions
                 .iter()
-                .any(|x: &Mention| x.handle.eq_ignore_ascii_case(username))
+                .any(|x: &NewMention<'_>| x.handle.eq_ignore_ascii_case(username))
             {
                 mentions.push(self.mention(username, id));
             }
@@ -761,25 +762,19 @@ impl<'v, 'a> PageCtx<'v, 'a> {
                     e.hashtags
                         .iter()
                         .filter(|h| !h.tag.is_empty())
-                        .map(|h| h.tag.clone()),
+                        .map(|h| h.tag.as_str()),
                 );
                 for m in &e.mentions {
                     mention(&m.username, m.id.as_deref());
                 }
-                urls.extend(
-                    e.urls
-                        .iter()
-                        .map(UrlEntity::best)
-                        .filter(|u| !u.is_empty())
-                        .map(str::to_owned),
-                );
+                urls.extend(e.urls.iter().map(UrlEntity::best).filter(|u| !u.is_empty()));
             }
             Ents::Lite(e) => {
                 hashtags.extend(
                     e.hashtags
                         .iter()
                         .filter(|h| !h.tag.is_empty())
-                        .map(|h| h.tag.clone().into_owned()),
+                        .map(|h| &*h.tag),
                 );
                 for m in &e.mentions {
                     mention(&m.username, m.id.as_deref());
@@ -788,8 +783,7 @@ impl<'v, 'a> PageCtx<'v, 'a> {
                     e.urls
                         .iter()
                         .map(crate::import::lite::LiteUrl::best)
-                        .filter(|u| !u.is_empty())
-                        .map(str::to_owned),
+                        .filter(|u| !u.is_empty()),
                 );
             }
         }

@@ -5,7 +5,7 @@ use super::columns::AccountRow;
 use super::{AccountIdx, Corpus};
 use crate::Error;
 use crate::error::check_id;
-use crate::model::{Account, Mention, ProfileCounts, normalize_handle};
+use crate::model::{Account, ProfileCounts, normalize_handle};
 
 impl Corpus {
     pub(super) fn canonical(&self, idx: u32) -> u32 {
@@ -38,22 +38,22 @@ impl Corpus {
         })
     }
 
-    pub(super) fn account_for_mention(&mut self, m: &Mention) -> u32 {
-        match m.id.as_deref().filter(|s| !s.is_empty()) {
+    pub(super) fn account_for_mention(&mut self, id: Option<&str>, handle: &str) -> u32 {
+        match id.filter(|s| !s.is_empty()) {
             Some(id) => {
                 let idx = self.account_for_id(id);
-                if self.s.accounts[idx as usize].handle.is_empty() && !m.handle.is_empty() {
-                    self.set_handle(idx, &m.handle);
+                if self.s.accounts[idx as usize].handle.is_empty() && !handle.is_empty() {
+                    self.set_handle(idx, handle);
                 }
                 idx
             }
             None => {
-                let key = normalize_handle(&m.handle);
+                let key = normalize_handle(handle);
                 if let Some(&i) = self.s.account_by_handle.get(&key) {
                     return self.canonical(i);
                 }
                 self.new_account_row(AccountRow {
-                    handle: m.handle.trim_start_matches('@').to_owned(),
+                    handle: handle.trim_start_matches('@').to_owned(),
                     ..AccountRow::default()
                 })
             }
@@ -106,11 +106,7 @@ impl Corpus {
         }
         self.touch();
         let idx = if account.id.is_empty() {
-            let m = Mention {
-                id: None,
-                handle: account.handle.clone(),
-            };
-            self.account_for_mention(&m)
+            self.account_for_mention(None, &account.handle)
         } else {
             self.account_for_id(&account.id)
         };

@@ -4,7 +4,7 @@
 use super::{Corpus, NO_METRIC, NONE, PostIdx, ms_to_datetime, opt};
 use crate::Error;
 use crate::error::check_id;
-use crate::model::{ContextAnnotation, Post, normalize_hashtag};
+use crate::model::{ContextAnnotation, NewAnnotation, NewPost, Post, normalize_hashtag};
 
 impl Corpus {
     fn key(&mut self, id: Option<&str>) -> u32 {
@@ -37,48 +37,54 @@ impl Corpus {
     // Taking the post by value keeps the door open to moving its strings in without copies.
     #[allow(clippy::needless_pass_by_value)]
     pub fn try_add_post(&mut self, post: Post) -> Result<PostIdx, Error> {
-        check_id("post id", &post.id)?;
-        check_id("author id", &post.author_id)?;
+        self.try_add_new_post(&post.as_new())
+    }
+
+    /// [`Corpus::try_add_post`] for a post borrowing its strings (see [`NewPost`]): the importers' path,
+    /// which copies each string once, into the corpus.
+    pub fn try_add_new_post(&mut self, post: &NewPost<'_>) -> Result<PostIdx, Error> {
+        check_id("post id", post.id)?;
+        check_id("author id", post.author_id)?;
         for (field, r) in [
-            ("conversation id", &post.conversation_id),
-            ("reply_to id", &post.reply_to),
-            ("reply_to_account id", &post.reply_to_account),
-            ("quoted id", &post.quoted),
-            ("reposted id", &post.reposted),
+            ("conversation id", post.conversation_id),
+            ("reply_to id", post.reply_to),
+            ("reply_to_account id", post.reply_to_account),
+            ("quoted id", post.quoted),
+            ("reposted id", post.reposted),
         ] {
-            if let Some(r) = r.as_deref().filter(|r| !r.is_empty()) {
+            if let Some(r) = r.filter(|r| !r.is_empty()) {
                 check_id(field, r)?;
             }
         }
         for m in &post.mentions {
-            if let Some(id) = m.id.as_deref().filter(|r| !r.is_empty()) {
+            if let Some(id) = m.id.filter(|r| !r.is_empty()) {
                 check_id("mention id", id)?;
             }
         }
         let created = post.created_at.timestamp_millis();
-        if let Some(k) = self.s.post_keys.get(&post.id)
+        if let Some(k) = self.s.post_keys.get(post.id)
             && let Some(row) = opt(self.s.key_row[k as usize])
         {
             let r = row as usize;
             let author = &self.s.accounts[self.canonical(self.s.author[r]) as usize];
-            let same_author = author.id == post.author_id
+            let same_author = author.id.as_str() == post.author_id
                 || self
                     .s
                     .account_by_id
-                    .get(post.author_id.as_str())
+                    .get(post.author_id)
                     .is_some_and(|&a| self.canonical(a) == self.canonical(self.s.author[r]));
             if !same_author {
                 return Err(Error::ConflictingCopy {
-                    id: post.id.clone(),
+                    id: post.id.to_owned(),
                     field: "author",
                     kept: author.id.clone(),
-                    found: post.author_id.clone(),
+                    found: post.author_id.to_owned(),
                 });
             }
             let kept = self.s.created_ms[r];
             if kept.div_euclid(1000) != created.div_euclid(1000) {
                 return Err(Error::ConflictingCopy {
-                    id: post.id.clone(),
+                    id: post.id.to_owned(),
                     field: "created_at",
                     kept: ms_to_datetime(kept).to_rfc3339(),
                     found: post.created_at.to_rfc3339(),
@@ -86,33 +92,43 @@ impl Corpus {
             }
         }
         self.touch();
-        let author = self.account_for_id(&post.author_id);
-        let key = self.key(Some(&post.id));
-        let conversation = self.key(post.conversation_id.as_deref());
-        let reply_to = self.key(post.reply_to.as_deref());
-        let quoted = self.key(post.quoted.as_deref());
-        let reposted = self.key(post.reposted.as_deref());
-        let reply_to_account = match post.reply_to_account.as_deref().filter(|s| !s.is_empty()) {
+        let author = self.account_for_id(post.author_id);
+        let key = self.key(Some(post.id));
+        let conversation = self.key(post.conversation_id);
+        let reply_to = self.key(post.reply_to);
+        let quoted = self.key(post.quoted);
+        let reposted = self.key(post.reposted);
+        let reply_to_account = match post.reply_to_account.filter(|s| !s.is_empty()) {
             Some(id) => self.account_for_id(id),
             None => NONE,
         };
         let mut tags: Vec<u32> = Vec::with_capacity(post.hashtags.len());
-        for t in &post.hashtags {
-            let n = normalize_hashtag(t);
-            if n.is_empty() {
-                continue;
-            }
-            let id = self.s.tags.intern(&n);
+        for &t in &post.hashtags {
+            // An ASCII tag without capitals is its own normal form (see `normalize_hashtag`): interned
+            // as it is, without building a new string.
+            let bare = t.trim().trim_start_matches(['#', '＃']);
+            let id = if bare.is_ascii() && !bare.bytes().any(|b| b.is_ascii_uppercase()) {
+                if bare.is_empty() {
+                    continue;
+                }
+                self.s.tags.intern(bare)
+            } else {
+                let n = normalize_hashtag(t);
+                if n.is_empty() {
+                    continue;
+                }
+                self.s.tags.intern(&n)
+            };
             if !tags.contains(&id) {
                 tags.push(id);
             }
         }
         let mut mentions: Vec<u32> = Vec::with_capacity(post.mentions.len());
         for m in &post.mentions {
-            if m.handle.is_empty() && m.id.as_deref().is_none_or(str::is_empty) {
+            if m.handle.is_empty() && m.id.is_none_or(str::is_empty) {
                 continue;
             }
-            let a = self.account_for_mention(m);
+            let a = self.account_for_mention(m.id, m.handle);
             if !mentions.contains(&a) {
                 mentions.push(a);
             }
@@ -120,12 +136,9 @@ impl Corpus {
         let urls: Vec<u32> = post
             .urls
             .iter()
-            .map(|u| self.s.url_strings.intern(u))
+            .map(|&u| self.s.url_strings.intern(u))
             .collect();
-        let lang = post
-            .lang
-            .as_deref()
-            .map_or(NONE, |l| self.s.langs.intern(l));
+        let lang = post.lang.map_or(NONE, |l| self.s.langs.intern(l));
         let mut annotations: Vec<u32> = Vec::with_capacity(post.annotations.len());
         for a in &post.annotations {
             if let Some(i) = self.intern_annotation(a)
@@ -205,13 +218,27 @@ impl Corpus {
 
     /// The index of an annotation in the table, added when new; a known one takes the names this copy
     /// gives. `None` for an annotation without an entity id.
-    fn intern_annotation(&mut self, a: &ContextAnnotation) -> Option<u32> {
+    fn intern_annotation(&mut self, a: &NewAnnotation<'_>) -> Option<u32> {
         let entity = a.entity_id.trim();
         if entity.is_empty() {
             return None;
         }
-        let key = format!("{}\u{1f}{entity}", a.domain_id.trim());
-        let i = self.s.annotation_keys.intern(&key);
+        // The key is `domain \u{1f} entity`, built on the stack (ids are short) to spare an
+        // allocation per annotation of every post.
+        let domain = a.domain_id.trim();
+        let len = domain.len() + 1 + entity.len();
+        let mut stack = [0u8; 80];
+        let heap;
+        let key: &str = if len <= stack.len() {
+            stack[..domain.len()].copy_from_slice(domain.as_bytes());
+            stack[domain.len()] = 0x1f;
+            stack[domain.len() + 1..len].copy_from_slice(entity.as_bytes());
+            std::str::from_utf8(&stack[..len]).unwrap_or_default()
+        } else {
+            heap = format!("{domain}\u{1f}{entity}");
+            &heap
+        };
+        let i = self.s.annotation_keys.intern(key);
         let known = self.s.annotation_table.len() as u32;
         if i == known {
             self.s.annotation_table.push(ContextAnnotation {
@@ -222,18 +249,16 @@ impl Corpus {
             });
         }
         let row = &mut self.s.annotation_table[i as usize];
-        let name = |n: &Option<String>| {
-            n.as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_owned)
+        // The latest non-empty name wins; copied only when it differs from the one kept.
+        let update = |kept: &mut Option<String>, n: Option<&str>| {
+            if let Some(n) = n.map(str::trim).filter(|n| !n.is_empty())
+                && kept.as_deref() != Some(n)
+            {
+                *kept = Some(n.to_owned());
+            }
         };
-        if let Some(n) = name(&a.domain_name) {
-            row.domain_name = Some(n);
-        }
-        if let Some(n) = name(&a.entity_name) {
-            row.entity_name = Some(n);
-        }
+        update(&mut row.domain_name, a.domain_name);
+        update(&mut row.entity_name, a.entity_name);
         Some(i)
     }
 

@@ -59,18 +59,27 @@ pub fn import_jsonl_reader(
     let mut follow_runs = super::follows::Runs::default();
     loop {
         let line_no = lines.line_no + 1;
-        let prepared = match lines.next_line() {
+        let parsed = match lines.next_line() {
             Ok(Some(l)) => {
-                if follow_hook(&mut report, &mut follow_runs, l, name, line_no, opts)? {
+                if may_be_graph_page(l)
+                    && follow_hook(&mut report, &mut follow_runs, l, name, line_no, opts)?
+                {
                     continue;
                 }
-                prepare(l, name, line_no)
+                parse_line(l, name, line_no)
             }
             Ok(None) => break,
             Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
-            Err(LineError::TooLong) => Prepared::Failed(too_long(name, line_no, opts)),
+            Err(LineError::TooLong) => Parsed::Failed(too_long(name, line_no, opts)),
         };
-        apply(&mut report, prepared, name, line_no, opts)?;
+        let mut parsed = parsed;
+        apply(
+            &mut report,
+            prepare(&mut parsed, name, line_no),
+            name,
+            line_no,
+            opts,
+        )?;
     }
     report.bytes = lines.total_bytes;
     Ok(report)
@@ -80,9 +89,10 @@ pub fn import_jsonl_reader(
 /// share is many lines, small enough that the batch's parsed posts stay a few MB.
 const BATCH_BYTES: usize = 8 << 20;
 
-/// [`import_jsonl_reader`] on `threads` threads: the lines of a batch are parsed and converted in
-/// parallel (rayon), then applied to the report one after the other in file order, exactly as the
-/// one-thread loop would, so duplicates, skips and the first error of strict mode are the same.
+/// [`import_jsonl_reader`] on `threads` threads: the lines of a batch are parsed in parallel (rayon),
+/// then converted in parallel into posts that borrow from the parsed lines, then applied to the report
+/// one after the other in file order, exactly as the one-thread loop would, so duplicates, skips and
+/// the first error of strict mode are the same.
 fn import_parallel(
     reader: impl BufRead,
     name: &str,
@@ -120,21 +130,37 @@ fn import_parallel(
                 Err(LineError::TooLong) => items.push((line_no, None)),
             }
         }
-        let prepared: Vec<Prepared> = pool.install(|| {
+        let parsed: Vec<(Parsed, bool)> = pool.install(|| {
             use rayon::prelude::*;
             items
                 .par_iter()
                 .with_min_len(4)
                 .map(|(line_no, range)| match range {
-                    Some(r) => prepare(&buf[r.clone()], name, *line_no),
-                    None => Prepared::Failed(too_long(name, *line_no, opts)),
+                    Some(r) => {
+                        let line = &buf[r.clone()];
+                        (parse_line(line, name, *line_no), may_be_graph_page(line))
+                    }
+                    None => (Parsed::Failed(too_long(name, *line_no, opts)), false),
                 })
                 .collect()
         });
-        for (p, (line_no, range)) in prepared.into_iter().zip(&items) {
+        let mut parsed = parsed;
+        let graph: Vec<bool> = parsed.iter().map(|(_, g)| *g).collect();
+        let prepared: Vec<Prepared> = pool.install(|| {
+            use rayon::prelude::*;
+            parsed
+                .par_iter_mut()
+                .zip(&items)
+                .with_min_len(4)
+                .map(|((p, _), (line_no, _))| prepare(p, name, *line_no))
+                .collect()
+        });
+        for ((p, graph), (line_no, range)) in prepared.into_iter().zip(graph).zip(&items) {
             // Follow snapshots are stateful across lines (runs of pages), so they are read here, in
-            // file order, from the line's bytes that the batch still holds.
-            if let Some(r) = range
+            // file order, from the line's bytes that the batch still holds; whether a line may be one
+            // was decided in parallel above.
+            if graph
+                && let Some(r) = range
                 && follow_hook(
                     &mut report,
                     &mut follow_runs,
@@ -151,6 +177,35 @@ fn import_parallel(
     }
     report.bytes = lines.total_bytes;
     Ok(report)
+}
+
+/// Whether a line may be a follower/following or list page, for [`follow_hook`]: its `__twarc`
+/// metadata names such an endpoint. twarc writes `__twarc` as a page's last key, so the key is looked
+/// for in the line's last bytes first and in the whole line only when it is not there (a tool that
+/// sorts keys puts it first); then only the small `__twarc` object itself (up to its closing brace: it
+/// holds no nested object) is searched for the endpoint names. On a tweet page this costs a few
+/// hundred bytes, not the whole line. A line without `__twarc` is never one.
+fn may_be_graph_page(line: &[u8]) -> bool {
+    use memchr::memmem;
+    const KEY: &[u8] = b"\"__twarc\"";
+    let end = line.len().saturating_sub(1024);
+    let Some(at) = memmem::find(&line[end..], KEY)
+        .map(|i| end + i)
+        .or_else(|| memmem::find(line, KEY))
+    else {
+        return false;
+    };
+    let obj = &line[at..];
+    let obj = &obj[..memchr::memchr(b'}', obj).map_or(obj.len(), |i| i + 1)];
+    [
+        &b"/followers"[..],
+        b"/following",
+        b"_lists",
+        b"/list_memberships",
+        b"/members",
+    ]
+    .iter()
+    .any(|p| memmem::find(obj, p).is_some())
 }
 
 /// Records a follower/following page as a follow snapshot (see `follows.rs`), or a list page as lists
@@ -196,26 +251,47 @@ fn too_long(name: &str, line: u64, opts: &ImportOptions) -> TwitterError {
 }
 
 /// One line, parsed and converted, not yet added to the report: everything that needs no corpus.
-enum Prepared {
+enum Prepared<'b> {
     Blank,
     Failed(TwitterError),
     Compliance(ComplianceEvent),
     Page {
         flat: bool,
-        converted: Converted,
+        /// The converted posts and accounts; they borrow from `node`, which the page keeps.
+        converted: Converted<'b>,
         errors: Vec<Problem>,
     },
 }
 
-/// Parses and converts one line (`line_no` is 1-based; the first line may start with a BOM).
-fn prepare(line: &[u8], name: &str, line_no: u64) -> Prepared {
+/// One line, parsed but not converted: its strings still borrowed from the line's bytes.
+enum Parsed<'b> {
+    Blank,
+    Failed(TwitterError),
+    Node(Node<'b>),
+}
+
+/// Parses one line (`line_no` is 1-based; the first line may start with a BOM).
+fn parse_line<'b>(line: &'b [u8], name: &str, line_no: u64) -> Parsed<'b> {
     let bytes = if line_no == 1 { strip_bom(line) } else { line };
     if bytes.trim_ascii().is_empty() {
-        return Prepared::Blank;
+        return Parsed::Blank;
     }
-    match parse_node(bytes, name, line_no, 0).and_then(|node| convert_node(node, name, line_no)) {
-        Ok(p) => p,
-        Err(e) => Prepared::Failed(e),
+    match parse_node(bytes, name, line_no, 0) {
+        Ok(node) => Parsed::Node(node),
+        Err(e) => Parsed::Failed(e),
+    }
+}
+
+/// Converts one parsed line into posts and accounts that borrow from it (a failure is taken out of
+/// `parsed`, which then reads as blank).
+fn prepare<'n>(parsed: &'n mut Parsed<'_>, name: &str, line_no: u64) -> Prepared<'n> {
+    match parsed {
+        Parsed::Blank => Prepared::Blank,
+        Parsed::Failed(_) => match std::mem::replace(parsed, Parsed::Blank) {
+            Parsed::Failed(e) => Prepared::Failed(e),
+            _ => Prepared::Blank,
+        },
+        Parsed::Node(node) => convert_node(node, name, line_no).unwrap_or_else(Prepared::Failed),
     }
 }
 
@@ -355,16 +431,20 @@ pub fn import_response_file(
     if body.trim_ascii().is_empty() {
         return Ok(report);
     }
-    match parse_node(body, &name, 1, 0).and_then(|n| convert_node(n, &name, 1)) {
-        Ok(prepared) => {
+    let mut parsed = match parse_node(body, &name, 1, 0) {
+        Ok(node) => Parsed::Node(node),
+        Err(e) => Parsed::Failed(e),
+    };
+    match prepare(&mut parsed, &name, 1) {
+        Prepared::Failed(e) => {
+            let line = e.line().unwrap_or(1);
+            skip_or_fail(&mut report, opts, &name, line, e)?;
+        }
+        prepared => {
             // `apply` counts the line; this file's lines were counted above.
             let lines = report.lines;
             apply(&mut report, prepared, &name, 1, opts)?;
             report.lines = lines;
-        }
-        Err(e) => {
-            let line = e.line().unwrap_or(1);
-            skip_or_fail(&mut report, opts, &name, line, e)?;
         }
     }
     Ok(report)
@@ -525,7 +605,11 @@ pub(crate) fn json_error(
 
 /// What a parsed line is, converted: a page (or flattened tweet) into owned posts and accounts, a
 /// compliance event, or the error of a problem document or an object of no known shape.
-fn convert_node(node: Node<'_>, name: &str, line: u64) -> Result<Prepared, TwitterError> {
+fn convert_node<'n>(
+    node: &'n mut Node<'_>,
+    name: &str,
+    line: u64,
+) -> Result<Prepared<'n>, TwitterError> {
     use rapport_core::error::cut;
     let flat = match node.kind() {
         Kind::Page => false,
@@ -563,13 +647,15 @@ fn convert_node(node: Node<'_>, name: &str, line: u64) -> Result<Prepared, Twitt
             });
         }
     };
+    let errors = std::mem::take(&mut node.errors);
+    let node: &'n Node<'_> = node;
     let (users, included, data) = node.views();
     let converted = convert_views(&users, &included, &data);
     drop((users, included, data));
     Ok(Prepared::Page {
         flat,
         converted,
-        errors: node.errors,
+        errors,
     })
 }
 

@@ -129,10 +129,39 @@ pub(crate) struct Node<'a> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct IncludesLite<'a> {
-    #[serde(borrow, deserialize_with = "null_default")]
+    #[serde(borrow, deserialize_with = "page_list")]
     pub(crate) users: Vec<Node<'a>>,
-    #[serde(borrow, alias = "posts", deserialize_with = "null_default")]
+    #[serde(borrow, alias = "posts", deserialize_with = "page_list")]
     pub(crate) tweets: Vec<Node<'a>>,
+}
+
+/// A page-sized list of nodes (or `null`): like [`null_default`], but the vector starts with room
+/// for a page's worth of nodes, which are large, instead of growing (and copying) from a few.
+fn page_list<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Node<'a>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<Node<'de>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of objects")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(128);
+            while let Some(n) = seq.next_element()? {
+                out.push(n);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_option(V)
 }
 
 /// The entities conversion uses: hashtags, mentions, urls.

@@ -225,7 +225,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
                 Ok(OneOrMany::Many(Vec::new()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(1024));
+                // A page holds up to 100 items (1,000 on follow pages); starting at 128 spares the
+                // reallocations and copies of growing a vector of large items from 8.
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(128).min(1024));
                 while let Some(t) = seq.next_element()? {
                     out.push(t);
                 }
