@@ -207,7 +207,11 @@ fn snapshots_batch(schema: &SchemaRef, snaps: &[FollowSnapshot]) -> Result<Recor
             ),
             (
                 "completed_at",
-                timestamps(snaps.iter().map(|s| Some(s.completed_at.timestamp_millis()))),
+                timestamps(
+                    snaps
+                        .iter()
+                        .map(|s| Some(s.completed_at.timestamp_millis())),
+                ),
             ),
             (
                 "direction",
@@ -230,7 +234,10 @@ fn lists_batch(schema: &SchemaRef, lists: &[&XList]) -> Result<RecordBatch, Erro
                 "description",
                 strings(lists.iter().map(|l| l.description.as_deref())),
             ),
-            ("owner_id", strings(lists.iter().map(|l| l.owner_id.as_deref()))),
+            (
+                "owner_id",
+                strings(lists.iter().map(|l| l.owner_id.as_deref())),
+            ),
         ],
     )
 }
@@ -244,9 +251,15 @@ fn memberships_batch(
         "list_membership",
         rows.len(),
         vec![
-            ("id", strings(rows.iter().map(|(_, l, _)| Some(l.id.as_str())))),
+            (
+                "id",
+                strings(rows.iter().map(|(_, l, _)| Some(l.id.as_str()))),
+            ),
             ("account_id", strings(rows.iter().map(|(a, _, _)| Some(*a)))),
-            ("relation", strings(rows.iter().map(|(_, _, r)| Some(r.as_str())))),
+            (
+                "relation",
+                strings(rows.iter().map(|(_, _, r)| Some(r.as_str()))),
+            ),
         ],
     )
 }

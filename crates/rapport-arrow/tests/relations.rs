@@ -35,7 +35,11 @@ fn corpus() -> Corpus {
     let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let following = FollowDirection::Following;
     let followers = FollowDirection::Followers;
-    for (d, list) in [(1, ids(&["did:plc:ada"])), (2, ids(&[])), (3, ids(&["did:plc:ada"]))] {
+    for (d, list) in [
+        (1, ids(&["did:plc:ada"])),
+        (2, ids(&[])),
+        (3, ids(&["did:plc:ada"])),
+    ] {
         c.try_add_follow_snapshot(FollowSnapshot::new("1", following, day(d), list))
             .unwrap();
     }
@@ -230,7 +234,10 @@ fn a_membership_of_a_missing_list_is_a_clear_error() {
         if counted {
             assert!(e.contains("0 lists, but the metadata says 4"), "{e}");
         } else {
-            assert!(e.contains("a membership of list") && e.contains("no `list` row"), "{e}");
+            assert!(
+                e.contains("a membership of list") && e.contains("no `list` row"),
+                "{e}"
+            );
         }
     }
 }

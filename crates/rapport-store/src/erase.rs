@@ -639,7 +639,8 @@ pub(crate) fn erase_lists(
             "SELECT id FROM lists WHERE owner_id = ?1
              UNION SELECT list_id FROM list_memberships WHERE account = ?1 AND relation = 'owner'",
         )?;
-        let mut del_members = tx.prepare_cached("DELETE FROM list_memberships WHERE list_id = ?1")?;
+        let mut del_members =
+            tx.prepare_cached("DELETE FROM list_memberships WHERE list_id = ?1")?;
         let mut del_list = tx.prepare_cached("DELETE FROM lists WHERE id = ?1")?;
         let mut del_acc = tx.prepare_cached("DELETE FROM list_memberships WHERE account = ?1")?;
         for id in ids {

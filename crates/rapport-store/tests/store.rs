@@ -537,7 +537,11 @@ fn forget_leaves_no_trace_in_the_file() {
     let r = s.forget("@Ada_QuietCoder").unwrap();
     // The list she owns (with Bob's place on it), her place on Bob's list; Bob's list named her.
     assert_eq!(
-        (r.lists_deleted, r.list_memberships_deleted, r.lists_redacted),
+        (
+            r.lists_deleted,
+            r.list_memberships_deleted,
+            r.lists_redacted
+        ),
         (1, 1, 1)
     );
     // Her 2 posts; Bob's repost 201; Bob's reply 200 and Bob's bio redacted; 1 account; 1 candidate;

@@ -185,7 +185,10 @@ async fn list_memberships_follows_pagination_token_and_imports_as_memberships() 
         .lists_of("42", ListRelation::Member)
         .map(|l| (l.id.as_str(), l.owner_id.as_deref()))
         .collect();
-    assert_eq!(on, [("901", Some("5")), ("902", Some("6")), ("903", Some("5"))]);
+    assert_eq!(
+        on,
+        [("901", Some("5")), ("902", Some("6")), ("903", Some("5"))]
+    );
     assert_eq!(
         corpus.list("901").unwrap().description.as_deref(),
         Some("about Python people")
@@ -199,7 +202,10 @@ async fn owned_lists_follows_pagination_token_and_imports_as_owned() {
         &s,
         "/2/users/42/owned_lists",
         vec![
-            (body(vec![list("950", "Our team", "42")], Some("ol-2")), Some("ol-2")),
+            (
+                body(vec![list("950", "Our team", "42")], Some("ol-2")),
+                Some("ol-2"),
+            ),
             (body(vec![list("951", "Alumni", "42")], None), None),
         ],
     )

@@ -24,7 +24,8 @@ pub(crate) struct ListWrite {
 }
 
 // What a later copy knows overrides, what it lacks never wipes (as `Corpus::try_add_list`).
-const LIST_UPSERT: &str = "INSERT INTO lists (id, name, description, owner_id) VALUES (?1, ?2, ?3, ?4)
+const LIST_UPSERT: &str =
+    "INSERT INTO lists (id, name, description, owner_id) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT(id) DO UPDATE SET
     name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE lists.name END,
     description = coalesce(excluded.description, lists.description),
