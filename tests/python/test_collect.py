@@ -55,7 +55,8 @@ def load(name: str, next_token: str | None = None) -> dict[str, Any]:
 
 LISTS_PAGE = {
     "data": [
-        {"id": "1146654567674912769", "name": "Rust people", "owner_id": USER_ID, "member_count": 12,
+        {"id": "1146654567674912769", "name": "Rust people", "description": "folks who write python",
+         "owner_id": USER_ID, "member_count": 12,
          "follower_count": 3, "private": False, "created_at": "2019-07-04T05:52:04.000Z"}
     ],
     "includes": {"users": [{"id": USER_ID, "name": "Twitter", "username": "Twitter"}]},
@@ -225,6 +226,11 @@ def test_list_methods_return_a_corpus_of_lists_that_survives_the_store_and_the_f
     path = tmp_path / "c.parquet"
     merged.save(path)
     from_file = rapport.Corpus.load(path)
+    # The list is evidence of Python for the account on it (the owned copy is not evidence).
+    skills = _skill_rows(merged)
+    assert [(r["account_id"], r["counts.list"], r["evidence_list_ids"]) for r in skills if r["label"] == "Python"] == [
+        (USER_ID, 1, [rust[0]])
+    ]
     for back in (from_store, from_file):
         assert _memberships(back) == before
         assert back.num_lists == merged.num_lists == 2
