@@ -64,6 +64,19 @@ impl PyCorpus {
     }
 
     /// The number of lists the corpus holds (with or without memberships).
+    ///
+    /// ```python
+    /// >>> import json, os, tempfile
+    /// >>> page = {"__twarc": {"url": "https://api.twitter.com/2/users/7/owned_lists",
+    /// ...                     "retrieved_at": "2024-05-01T09:00:00+00:00", "version": "2.14.0"},
+    /// ...         "data": [{"id": "950", "name": "Our team"}, {"id": "951", "name": "Alumni"}],
+    /// ...         "meta": {"result_count": 2}}
+    /// >>> path = os.path.join(tempfile.mkdtemp(), "owned.jsonl")
+    /// >>> _ = open(path, "w").write(json.dumps(page) + "\n")
+    /// >>> rapport.Corpus.from_jsonl(path).num_lists
+    /// 2
+    ///
+    /// ```
     #[getter]
     fn num_lists(&self) -> usize {
         self.inner.lists().count()
