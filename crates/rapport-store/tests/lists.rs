@@ -150,3 +150,29 @@ fn a_version_8_file_gains_lists_and_keeps_its_data() {
     assert_eq!(memberships(&back), memberships(&corpus()));
     assert!(s.check().unwrap().is_ok(), "{:?}", s.check().unwrap());
 }
+
+#[test]
+fn a_compliance_event_removes_the_lists_and_memberships_of_the_account() {
+    use rapport_core::compliance::{ComplianceAction, ComplianceEvent, ComplianceTarget};
+    let mut s = Store::open_in_memory().unwrap();
+    s.save_corpus(&corpus()).unwrap();
+    // ada (1) deactivates: L4, which she owns, goes; her places on L1, L2, L3 go. The owner of L1
+    // (3), known to the store only as an owner id, is deleted too: L1 goes with bob's place on it.
+    let r = s
+        .apply_compliance(&[
+            ComplianceEvent::new("1", ComplianceTarget::Account, ComplianceAction::Deactivate),
+            ComplianceEvent::new("3", ComplianceTarget::Account, ComplianceAction::Delete),
+        ])
+        .unwrap();
+    assert_eq!((r.lists_deleted, r.list_memberships_deleted), (2, 3));
+    let back = s.load_corpus().unwrap();
+    assert_eq!(
+        back.lists().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        ["L2", "L3", "L5"]
+    );
+    assert_eq!(
+        memberships(&back),
+        [("9".to_owned(), "L2".to_owned(), ListRelation::Member)]
+    );
+    assert!(s.check().unwrap().is_ok(), "{:?}", s.check().unwrap());
+}
