@@ -165,6 +165,18 @@ def test_followers_by_handle_hold_the_follow_snapshot(client: rapport.XClient) -
     assert corpus2.follows().to_pandas()["direction"].unique().tolist() == ["following"]
 
 
+def test_follow_snapshots_survive_the_corpus_file_and_the_store(client: rapport.XClient, tmp_path: Path) -> None:
+    corpus = client.followers("@Twitter").merge(client.following(USER_ID))
+    want = [dict(r) for r in corpus.follows()]
+    assert {r["direction"] for r in want} == {"followers", "following"}
+    path = tmp_path / "c.parquet"
+    corpus.save(path)
+    db = tmp_path / "hr.db"
+    corpus.to_store(db)
+    for back in (rapport.Corpus.load(path), rapport.Corpus.from_bytes(corpus.to_bytes()), rapport.Corpus.from_store(db)):
+        assert [dict(r) for r in back.follows()] == want
+
+
 def test_an_unknown_handle_is_not_found(client: rapport.XClient) -> None:
     with pytest.raises(rapport.NotFoundError, match="@nobody_here"):
         client.user_timeline("nobody_here")
