@@ -3,7 +3,7 @@
 import datetime
 import os
 from collections.abc import Awaitable, Iterator, Sequence
-from typing import Any, Optional, Union, final, overload
+from typing import Any, Literal, Optional, Union, final, overload
 
 __version__: str
 __all__ = [
@@ -228,6 +228,8 @@ class Corpus:
     @property
     def num_conversations(self) -> int: ...
     @property
+    def num_lists(self) -> int: ...
+    @property
     def span(self) -> Optional[tuple[datetime.datetime, datetime.datetime]]: ...
     def __len__(self) -> int: ...
     def posts(self) -> Table:
@@ -242,6 +244,8 @@ class Corpus:
         """The interaction graph, one weight per interaction kind."""
     def follows(self) -> Table:
         """Every follow observation: owner, direction, account, observed_at, completed_at, ids."""
+    def list_memberships(self) -> Table:
+        """Every list membership: account_id, handle, relation, list_id, name, description, owner_id."""
     def follow_events(self, org: _Names) -> Table:
         """Follow events: handle, event, by, observed_after, observed_before, org, id, org_id."""
     def relationship(
@@ -649,14 +653,50 @@ class XClient:
         progress: bool = False,
     ) -> _Fetched:
         """The members of a list."""
+    @overload
     def list_memberships(
-        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
-    ) -> Table:
-        """The lists an account is a member of."""
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[False] = False,
+        progress: bool = False,
+    ) -> Table: ...
+    @overload
+    def list_memberships(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[True],
+        raw: bool = False,
+        progress: bool = False,
+    ) -> _Fetched:
+        """The lists an account is a member of (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
+    @overload
     def owned_lists(
-        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
-    ) -> Table:
-        """The lists an account owns."""
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[False] = False,
+        progress: bool = False,
+    ) -> Table: ...
+    @overload
+    def owned_lists(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[True],
+        raw: bool = False,
+        progress: bool = False,
+    ) -> _Fetched:
+        """The lists an account owns (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
     def lookup_posts(self, ids: Sequence[str], *, raw: bool = False, progress: bool = False) -> _Fetched:
         """Posts by id."""
     def lookup_users(self, users: Sequence[str], *, raw: bool = False, progress: bool = False) -> _Fetched:
@@ -805,14 +845,50 @@ class AsyncXClient:
         progress: bool = False,
     ) -> Awaitable[_Fetched]:
         """The members of a list."""
+    @overload
     def list_memberships(
-        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
-    ) -> Awaitable[Table]:
-        """The lists an account is a member of."""
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[False] = False,
+        progress: bool = False,
+    ) -> Awaitable[Table]: ...
+    @overload
+    def list_memberships(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[True],
+        raw: bool = False,
+        progress: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """The lists an account is a member of (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
+    @overload
     def owned_lists(
-        self, user: str, *, max_results: Optional[int] = None, max_pages: Optional[int] = None, progress: bool = False
-    ) -> Awaitable[Table]:
-        """The lists an account owns."""
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[False] = False,
+        progress: bool = False,
+    ) -> Awaitable[Table]: ...
+    @overload
+    def owned_lists(
+        self,
+        user: str,
+        *,
+        max_results: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        corpus: Literal[True],
+        raw: bool = False,
+        progress: bool = False,
+    ) -> Awaitable[_Fetched]:
+        """The lists an account owns (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
     def lookup_posts(self, ids: Sequence[str], *, raw: bool = False, progress: bool = False) -> Awaitable[_Fetched]:
         """Posts by id."""
     def lookup_users(self, users: Sequence[str], *, raw: bool = False, progress: bool = False) -> Awaitable[_Fetched]:

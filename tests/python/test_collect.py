@@ -55,7 +55,8 @@ def load(name: str, next_token: str | None = None) -> dict[str, Any]:
 
 LISTS_PAGE = {
     "data": [
-        {"id": "1146654567674912769", "name": "Rust people", "owner_id": USER_ID, "member_count": 12,
+        {"id": "1146654567674912769", "name": "Rust people", "description": "folks who write python",
+         "owner_id": USER_ID, "member_count": 12,
          "follower_count": 3, "private": False, "created_at": "2019-07-04T05:52:04.000Z"}
     ],
     "includes": {"users": [{"id": USER_ID, "name": "Twitter", "username": "Twitter"}]},
@@ -164,6 +165,18 @@ def test_followers_by_handle_hold_the_follow_snapshot(client: rapport.XClient) -
     assert corpus2.follows().to_pandas()["direction"].unique().tolist() == ["following"]
 
 
+def test_follow_snapshots_survive_the_corpus_file_and_the_store(client: rapport.XClient, tmp_path: Path) -> None:
+    corpus = client.followers("@Twitter").merge(client.following(USER_ID))
+    want = [dict(r) for r in corpus.follows()]
+    assert {r["direction"] for r in want} == {"followers", "following"}
+    path = tmp_path / "c.parquet"
+    corpus.save(path)
+    db = tmp_path / "hr.db"
+    corpus.to_store(db)
+    for back in (rapport.Corpus.load(path), rapport.Corpus.from_bytes(corpus.to_bytes()), rapport.Corpus.from_store(db)):
+        assert [dict(r) for r in back.follows()] == want
+
+
 def test_an_unknown_handle_is_not_found(client: rapport.XClient) -> None:
     with pytest.raises(rapport.NotFoundError, match="@nobody_here"):
         client.user_timeline("nobody_here")
@@ -183,6 +196,57 @@ def test_counts_are_a_table_of_buckets(client: rapport.XClient) -> None:
     assert sum(t["count"]) == body["meta"]["total_tweet_count"]
     q = dict(Api.requests[-1][1])
     assert q["granularity"] == ["hour"] and q["query"] == ["Tweepy"]
+
+
+def _memberships(c: rapport.Corpus) -> list[tuple[str, str, str, str]]:
+    return [(r["account_id"], r["relation"], r["list_id"], r["name"]) for r in c.list_memberships()]
+
+
+def _skill_rows(c: rapport.Corpus) -> list[dict[str, Any]]:
+    return [dict(r) for r in c.skills(as_of="2026-06-01T00:00:00Z")]
+
+
+def test_list_methods_return_a_corpus_of_lists_that_survives_the_store_and_the_file(
+    client: rapport.XClient, tmp_path: Path
+) -> None:
+    rust = ("1146654567674912769", "Rust people")
+    # A handle or an id: the same lists, the handle looked up first.
+    by_handle = client.list_memberships("@Twitter", corpus=True)
+    assert Api.requests[0][0] == "/2/users/by/username/Twitter"
+    by_id = client.list_memberships(USER_ID, corpus=True)
+    want = [(USER_ID, "member", *rust)]
+    assert _memberships(by_handle) == _memberships(by_id) == want
+    assert by_id.num_lists == 1
+    owned, pages = client.owned_lists("Twitter", corpus=True, raw=True)
+    assert _memberships(owned) == [(USER_ID, "owner", *rust)]
+    assert len(pages) == 1 and "__twarc" in pages[0]
+    with pytest.raises(ValueError, match="corpus=True"):
+        client.owned_lists("Twitter", raw=True)
+    # A list's members: every user is on the list.
+    members = client.list_members("84839422")
+    got = members.list_memberships()
+    assert len(got) == len(load("list_members_page1.json")["data"])
+    assert set(got["list_id"]) == {"84839422"} and set(got["relation"]) == {"member"}
+
+    merged = by_id.merge(owned).merge(members)
+    before = _memberships(merged)
+    assert len(before) == len(got) + 2
+    # Through the store and through the corpus file, the lists and their skill evidence stay.
+    db = tmp_path / "hr.db"
+    merged.to_store(db)
+    from_store = rapport.Corpus.from_store(db)
+    path = tmp_path / "c.parquet"
+    merged.save(path)
+    from_file = rapport.Corpus.load(path)
+    # The list is evidence of Python for the account on it (the owned copy is not evidence).
+    skills = _skill_rows(merged)
+    assert [(r["account_id"], r["counts.list"], r["evidence_list_ids"]) for r in skills if r["label"] == "Python"] == [
+        (USER_ID, 1, [rust[0]])
+    ]
+    for back in (from_store, from_file):
+        assert _memberships(back) == before
+        assert back.num_lists == merged.num_lists == 2
+        assert _skill_rows(back) == _skill_rows(merged)
 
 
 def test_quotes_members_and_lists(client: rapport.XClient) -> None:

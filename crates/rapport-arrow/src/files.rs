@@ -1,12 +1,13 @@
 //! rapport's files: the Parquet corpus file, and result tables written as Parquet, CSV, JSON or JSONL.
 //!
-//! # The corpus file (format version 1)
+//! # The corpus file (format versions 1 and 2)
 //!
-//! One Parquet file (Snappy-compressed) holds a whole corpus: its accounts and its posts. Both live in
-//! one schema, told apart by the `record` column (`"account"` or `"post"`); each row group holds only
-//! one kind, accounts first, then posts in the corpus's post order, so a reader that wants one table
+//! One Parquet file (Snappy-compressed) holds a whole corpus: its accounts, its posts, its follow
+//! snapshots and its X lists with their memberships. All live in one schema, told apart by the
+//! `record` column; each row group holds only one kind, in this order: accounts, posts (in the
+//! corpus's post order), follow snapshots, lists, list memberships. A reader that wants one table
 //! filters on `record` (pyarrow: `pq.read_table(path, filters=[("record", "=", "post")])`). A column
-//! that belongs to the other kind is null in every row of a row group, which Parquet stores in a few
+//! that belongs to another kind is null in every row of a row group, which Parquet stores in a few
 //! bytes.
 //!
 //! | column | type | account | post |
@@ -17,7 +18,7 @@
 //! | `handle` | utf8 | the handle as the platform spells it | |
 //! | `display_name`, `bio` | utf8 | | |
 //! | `followers`, `following`, `tweet_count`, `listed` | int64 | profile counts | |
-//! | `platform` | utf8 | `x` or `other` | |
+//! | `platform` | utf8 | `x`, `bluesky` or `other` | |
 //! | `author_id` | utf8 | | the author's account id |
 //! | `text` | utf8 | | full text |
 //! | `conversation_id`, `reply_to`, `reply_to_account`, `quoted`, `reposted` | utf8 | | ids (`reply_to_account` an account id) |
@@ -27,16 +28,37 @@
 //! | `replies`, `reposts`, `likes`, `quotes`, `impressions`, `bookmarks` | int64 | | public metrics (null: unknown) |
 //! | `annotations` | list(struct(domain_id utf8, domain_name utf8, entity_id utf8, entity_name utf8)) | | context annotations (X's `context_annotations`) |
 //!
-//! The file's key-value metadata holds `rapport.format` = `rapport-corpus`, `rapport.format_version`
-//! = `1`, and `rapport.posts` / `rapport.accounts` (the row counts, checked on load). A reader refuses
-//! another format or a newer version with a message that says so. `annotations` came later within
-//! version 1: a file without the column loads with no annotations, and readers that predate it read
-//! columns by name and skip it.
+//!
+//! Version 2 adds three row kinds and the columns they use (null in accounts and posts):
+//!
+//! | column | type | `"follow_snapshot"` | `"list"` | `"list_membership"` |
+//! | --- | --- | --- | --- | --- |
+//! | `id` | utf8, not null | the owner's account id | the list id | the list id |
+//! | `created_at` | timestamp(ms, UTC) | `observed_at`: the first page read | | |
+//! | `completed_at` | timestamp(ms, UTC) | the last page read | | |
+//! | `direction` | utf8 | `followers` or `following` | | |
+//! | `accounts` | list(utf8) | the account ids in the list | | |
+//! | `name`, `description` | utf8 | | the list's name and description | |
+//! | `owner_id` | utf8 | | the owner's account id, when known | |
+//! | `account_id` | utf8 | | | the account on (or owning) the list |
+//! | `relation` | utf8 | | | `member` or `owner` |
+//!
+//! The file's key-value metadata holds `rapport.format` = `rapport-corpus`, `rapport.format_version`,
+//! and the row counts `rapport.posts` / `rapport.accounts` (and, in version 2,
+//! `rapport.follow_snapshots`, `rapport.lists`, `rapport.list_memberships`), checked on load. A reader
+//! refuses another format or a newer version with a message that says so. A corpus with no follow
+//! snapshot and no list is written as version 1 (the new columns are there, all null), so rapport
+//! builds that read only version 1 still load it; one with any is version 2, which those builds refuse
+//! with "upgrade rapport" instead of loading it without its follows and lists. `annotations` came
+//! later within version 1: a file without the column loads with no annotations, and readers that
+//! predate it read columns by name and skip it; the same holds for the version-2 columns in a
+//! version-1 file.
 //!
 //! Loading adds the accounts in file order, then the posts, exactly as
-//! [`Corpus::from_parts`] does, so the loaded corpus has the same posts (in order), accounts, replies,
-//! quotes, reposts, hashtags, mentions, urls, languages, metrics, annotations and bios as the saved
-//! one.
+//! [`Corpus::from_parts`] does, then the follow snapshots, lists and memberships, so the loaded corpus
+//! has the same posts (in order), accounts, replies, quotes, reposts, hashtags, mentions, urls,
+//! languages, metrics, annotations, bios, follow snapshots (hence follow events) and lists (hence list
+//! skill evidence) as the saved one (times to the millisecond).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -55,6 +77,8 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use rapport_core::follows::{FollowDirection, FollowSnapshot};
+use rapport_core::lists::{ListRelation, XList};
 use rapport_core::{
     Account, ContextAnnotation, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics,
 };
@@ -64,8 +88,9 @@ use crate::table::{StrListBuilder, i64s, str_list_type, strings, timestamp_type,
 
 /// The value of `rapport.format` in a corpus file.
 pub const CORPUS_FORMAT: &str = "rapport-corpus";
-/// The corpus file format version this library writes (and the newest it reads).
-pub const CORPUS_FORMAT_VERSION: u32 = 1;
+/// The newest corpus file format version this library writes and reads (a corpus without follow
+/// snapshots and lists is written as version 1, see the module docs).
+pub const CORPUS_FORMAT_VERSION: u32 = 2;
 
 /// Posts per row group: large enough for good compression, small enough to stream.
 const POSTS_PER_GROUP: usize = 131_072;
@@ -133,7 +158,110 @@ pub fn corpus_schema() -> SchemaRef {
         i("impressions"),
         i("bookmarks"),
         Field::new("annotations", DataType::List(annotation_item()), true),
+        Field::new("completed_at", timestamp_type(), true),
+        s("direction"),
+        Field::new("accounts", str_list_type(), true),
+        s("name"),
+        s("description"),
+        s("owner_id"),
+        s("account_id"),
+        s("relation"),
     ]))
+}
+
+/// A batch of `n` rows of one `record` kind: the named columns, every other one null.
+fn batch_of(
+    schema: &SchemaRef,
+    record: &str,
+    n: usize,
+    mut named: Vec<(&str, ArrayRef)>,
+) -> Result<RecordBatch, Error> {
+    named.push(("record", strings(std::iter::repeat_n(Some(record), n))));
+    let cols = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            named
+                .iter()
+                .position(|(name, _)| *name == f.name())
+                .map_or_else(|| null_of(f.data_type(), n), |i| Arc::clone(&named[i].1))
+        })
+        .collect();
+    Ok(RecordBatch::try_new(Arc::clone(schema), cols)?)
+}
+
+fn snapshots_batch(schema: &SchemaRef, snaps: &[FollowSnapshot]) -> Result<RecordBatch, Error> {
+    let mut accounts = StrListBuilder::with_capacity(snaps.len());
+    for s in snaps {
+        accounts.push(s.accounts.iter().map(String::as_str));
+    }
+    batch_of(
+        schema,
+        "follow_snapshot",
+        snaps.len(),
+        vec![
+            ("id", strings(snaps.iter().map(|s| Some(s.owner.as_str())))),
+            (
+                "created_at",
+                timestamps(snaps.iter().map(|s| Some(s.observed_at.timestamp_millis()))),
+            ),
+            (
+                "completed_at",
+                timestamps(
+                    snaps
+                        .iter()
+                        .map(|s| Some(s.completed_at.timestamp_millis())),
+                ),
+            ),
+            (
+                "direction",
+                strings(snaps.iter().map(|s| Some(s.direction.as_str()))),
+            ),
+            ("accounts", accounts.finish()?),
+        ],
+    )
+}
+
+fn lists_batch(schema: &SchemaRef, lists: &[&XList]) -> Result<RecordBatch, Error> {
+    batch_of(
+        schema,
+        "list",
+        lists.len(),
+        vec![
+            ("id", strings(lists.iter().map(|l| Some(l.id.as_str())))),
+            ("name", strings(lists.iter().map(|l| Some(l.name.as_str())))),
+            (
+                "description",
+                strings(lists.iter().map(|l| l.description.as_deref())),
+            ),
+            (
+                "owner_id",
+                strings(lists.iter().map(|l| l.owner_id.as_deref())),
+            ),
+        ],
+    )
+}
+
+fn memberships_batch(
+    schema: &SchemaRef,
+    rows: &[(&str, &XList, ListRelation)],
+) -> Result<RecordBatch, Error> {
+    batch_of(
+        schema,
+        "list_membership",
+        rows.len(),
+        vec![
+            (
+                "id",
+                strings(rows.iter().map(|(_, l, _)| Some(l.id.as_str()))),
+            ),
+            ("account_id", strings(rows.iter().map(|(a, _, _)| Some(*a)))),
+            (
+                "relation",
+                strings(rows.iter().map(|(_, _, r)| Some(r.as_str()))),
+            ),
+        ],
+    )
 }
 
 fn null_strings(n: usize) -> ArrayRef {
@@ -279,19 +407,39 @@ fn posts_batch(schema: &SchemaRef, posts: &[Post]) -> Result<RecordBatch, Error>
         metric(|m| m.bookmarks),
         Arc::new(annotations),
     ];
+    let mut cols = cols;
+    for f in schema.fields().iter().skip(cols.len()) {
+        cols.push(null_of(f.data_type(), n));
+    }
     Ok(RecordBatch::try_new(Arc::clone(schema), cols)?)
 }
 
 fn writer_props(c: &Corpus) -> WriterProperties {
     let kv = |k: &str, v: String| KeyValue::new(k.to_owned(), v);
+    let (snaps, lists, members) = (
+        c.follow_snapshots().len(),
+        c.lists().count(),
+        c.list_memberships().count(),
+    );
+    let mut meta = vec![
+        kv("rapport.format", CORPUS_FORMAT.to_owned()),
+        kv("rapport.posts", c.num_posts().to_string()),
+        kv("rapport.accounts", c.accounts().count().to_string()),
+    ];
+    if snaps + lists + members == 0 {
+        meta.push(kv("rapport.format_version", "1".to_owned()));
+    } else {
+        meta.push(kv(
+            "rapport.format_version",
+            CORPUS_FORMAT_VERSION.to_string(),
+        ));
+        meta.push(kv("rapport.follow_snapshots", snaps.to_string()));
+        meta.push(kv("rapport.lists", lists.to_string()));
+        meta.push(kv("rapport.list_memberships", members.to_string()));
+    }
     WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_key_value_metadata(Some(vec![
-            kv("rapport.format", CORPUS_FORMAT.to_owned()),
-            kv("rapport.format_version", CORPUS_FORMAT_VERSION.to_string()),
-            kv("rapport.posts", c.num_posts().to_string()),
-            kv("rapport.accounts", c.accounts().count().to_string()),
-        ]))
+        .set_key_value_metadata(Some(meta))
         .build()
 }
 
@@ -313,6 +461,22 @@ fn write_corpus<W: Write + Send>(c: &Corpus, out: W) -> Result<W, Error> {
     }
     if !chunk.is_empty() {
         w.write(&posts_batch(&schema, &chunk)?)?;
+        w.flush()?;
+    }
+    let snaps = c.follow_snapshots();
+    for part in snaps.chunks(POSTS_PER_GROUP) {
+        w.write(&snapshots_batch(&schema, part)?)?;
+        w.flush()?;
+    }
+    let lists: Vec<&XList> = c.lists().collect();
+    for part in lists.chunks(POSTS_PER_GROUP) {
+        w.write(&lists_batch(&schema, part)?)?;
+        w.flush()?;
+    }
+    let members: Vec<(&str, &XList, ListRelation)> = c.list_memberships().collect();
+    for part in members.chunks(POSTS_PER_GROUP) {
+        w.write(&memberships_batch(&schema, part)?)?;
+        w.flush()?;
     }
     Ok(w.into_inner()?)
 }
@@ -392,27 +556,79 @@ fn read_corpus<R: parquet::file::reader::ChunkReader + 'static>(
     }
     let expect = |k: &str| get(k).and_then(|v| v.parse::<usize>().ok());
     let (want_posts, want_accounts) = (expect("rapport.posts"), expect("rapport.accounts"));
+    let want_more = [
+        expect("rapport.follow_snapshots"),
+        expect("rapport.lists"),
+        expect("rapport.list_memberships"),
+    ];
     let reader = builder.with_batch_size(65_536).build()?;
-    let mut accounts = Vec::new();
-    let mut posts = Vec::new();
+    let mut rows = Rows::default();
     let mut row = 0_usize;
     for batch in reader {
         let batch = batch?;
-        read_rows(&batch, row, &mut accounts, &mut posts).map_err(&bad)?;
+        read_rows(&batch, row, &mut rows).map_err(&bad)?;
         row += batch.num_rows();
     }
-    if want_posts.is_some_and(|n| n != posts.len())
-        || want_accounts.is_some_and(|n| n != accounts.len())
+    if want_posts.is_some_and(|n| n != rows.posts.len())
+        || want_accounts.is_some_and(|n| n != rows.accounts.len())
     {
         return Err(bad(format!(
             "damaged corpus file: {} posts and {} accounts, but the metadata says {} and {}",
-            posts.len(),
-            accounts.len(),
+            rows.posts.len(),
+            rows.accounts.len(),
             want_posts.unwrap_or(0),
             want_accounts.unwrap_or(0)
         )));
     }
-    Ok(Corpus::from_parts(accounts, posts))
+    for (want, what, found) in [
+        (want_more[0], "follow snapshots", rows.snapshots.len()),
+        (want_more[1], "lists", rows.lists.len()),
+        (want_more[2], "list memberships", rows.memberships.len()),
+    ] {
+        if let Some(want) = want.filter(|&n| n != found) {
+            return Err(bad(format!(
+                "damaged corpus file: {found} {what}, but the metadata says {want}"
+            )));
+        }
+    }
+    let mut c = Corpus::from_parts(rows.accounts, rows.posts);
+    for s in rows.snapshots {
+        let owner = s.owner.clone();
+        c.try_add_follow_snapshot(s).map_err(|e| {
+            bad(format!(
+                "damaged corpus file: the follow snapshot of {owner:?}: {e}"
+            ))
+        })?;
+    }
+    let mut by_id = std::collections::HashMap::new();
+    for l in rows.lists {
+        by_id.insert(l.id.clone(), l.clone());
+        let id = l.id.clone();
+        c.try_add_list(l)
+            .map_err(|e| bad(format!("damaged corpus file: list {id:?}: {e}")))?;
+    }
+    for (row, account, list_id, relation) in rows.memberships {
+        let list = by_id.get(&list_id).cloned().ok_or_else(|| {
+            bad(format!(
+                "damaged corpus file: row {row}: a membership of list {list_id:?}, which has no \
+                 `list` row"
+            ))
+        })?;
+        c.try_add_list_membership(&account, list, relation)
+            .map_err(|e| bad(format!("damaged corpus file: row {row}: {e}")))?;
+    }
+    Ok(c)
+}
+
+/// What the rows of a corpus file hold, by kind.
+#[derive(Default)]
+struct Rows {
+    accounts: Vec<Account>,
+    posts: Vec<Post>,
+    snapshots: Vec<FollowSnapshot>,
+    lists: Vec<XList>,
+    /// (row, account id, list id, relation).
+    memberships: Vec<(usize, String, String, ListRelation)>,
 }
 
 /// Typed access to the columns of one batch of a corpus file, by name.
@@ -525,12 +741,10 @@ fn str_list(l: &ListArray, i: usize) -> Result<Vec<String>, String> {
     Ok(s.iter().map(|x| x.unwrap_or_default().to_owned()).collect())
 }
 
-fn read_rows(
-    batch: &RecordBatch,
-    first_row: usize,
-    accounts: &mut Vec<Account>,
-    posts: &mut Vec<Post>,
-) -> Result<(), String> {
+fn read_rows(batch: &RecordBatch, first_row: usize, rows: &mut Rows) -> Result<(), String> {
+    let Rows {
+        accounts, posts, ..
+    } = rows;
     let c = Cols { batch };
     let record = c.str("record")?;
     let id = c.str("id")?;
@@ -653,12 +867,95 @@ fn read_rows(
                 p.annotations = annotations_of(annotations, i)?;
                 posts.push(p);
             }
+            "follow_snapshot" | "list" | "list_membership" => {}
             other => {
                 return Err(format!(
-                    "damaged corpus file: row {row}: record {other:?}, expected \"account\" or \
-                     \"post\""
+                    "damaged corpus file: row {row}: record {other:?}, expected \"account\", \
+                     \"post\", \"follow_snapshot\", \"list\" or \"list_membership\""
                 ));
             }
+        }
+    }
+    read_relations(&c, record, id, first_row, rows)
+}
+
+/// The follow snapshot, list and list membership rows of a batch (version 2).
+fn read_relations(
+    c: &Cols<'_>,
+    record: &StringArray,
+    id: &StringArray,
+    first_row: usize,
+    rows: &mut Rows,
+) -> Result<(), String> {
+    let kinds = ["follow_snapshot", "list", "list_membership"];
+    if !(0..record.len()).any(|i| kinds.contains(&record.value(i))) {
+        return Ok(());
+    }
+    let need = |row: usize, name: &str, a: &StringArray, i: usize| {
+        opt_str(a, i).ok_or_else(|| {
+            format!(
+                "damaged corpus file: row {row}: a {} row without `{name}`",
+                record.value(i)
+            )
+        })
+    };
+    for i in 0..record.len() {
+        let row = first_row + i;
+        match record.value(i) {
+            "follow_snapshot" => {
+                let (created, completed) = (c.ts("created_at")?, c.ts("completed_at")?);
+                let time = |a: &arrow::array::TimestampMillisecondArray, name: &str| {
+                    (!a.is_null(i))
+                        .then(|| Utc.timestamp_millis_opt(a.value(i)).single())
+                        .flatten()
+                        .ok_or_else(|| {
+                            format!(
+                                "damaged corpus file: row {row}: a follow_snapshot row without a \
+                                 valid `{name}`"
+                            )
+                        })
+                };
+                let direction = need(row, "direction", c.str("direction")?, i)?;
+                let direction = FollowDirection::parse(&direction).map_err(|_| {
+                    format!(
+                        "damaged corpus file: row {row}: direction {direction:?}, expected \
+                         \"followers\" or \"following\""
+                    )
+                })?;
+                let mut s = FollowSnapshot::new(
+                    id.value(i),
+                    direction,
+                    time(created, "created_at")?,
+                    str_list(c.list("accounts")?, i)?,
+                );
+                s.completed_at = time(completed, "completed_at")?;
+                rows.snapshots.push(s);
+            }
+            "list" => rows.lists.push(XList {
+                id: id.value(i).to_owned(),
+                name: need(row, "name", c.str("name")?, i)?,
+                description: opt_str(c.str("description")?, i),
+                owner_id: opt_str(c.str("owner_id")?, i),
+            }),
+            "list_membership" => {
+                let relation = match need(row, "relation", c.str("relation")?, i)?.as_str() {
+                    "member" => ListRelation::Member,
+                    "owner" => ListRelation::Owner,
+                    other => {
+                        return Err(format!(
+                            "damaged corpus file: row {row}: relation {other:?}, expected \
+                             \"member\" or \"owner\""
+                        ));
+                    }
+                };
+                rows.memberships.push((
+                    row,
+                    need(row, "account_id", c.str("account_id")?, i)?,
+                    id.value(i).to_owned(),
+                    relation,
+                ));
+            }
+            _ => {}
         }
     }
     Ok(())

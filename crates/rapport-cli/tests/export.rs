@@ -188,3 +188,55 @@ fn score_writes_jsonl_and_parquet() {
     let rows: usize = r.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
     assert_eq!(rows, 2);
 }
+
+/// twarc2 list pages imported into a store come out of `rapport export --format parquet` with the
+/// same lists and memberships, and the sample's follow snapshots with the same follow snapshots.
+#[test]
+fn import_into_a_store_and_export_keep_lists_and_follow_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sample_store(dir.path());
+    let twarc = |url: &str| {
+        serde_json::json!({"url": format!("https://api.twitter.com/2/{url}"),
+                           "retrieved_at": "2024-05-01T09:00:00+00:00", "version": "2.14.0"})
+    };
+    let lines = [
+        serde_json::json!({"data": [{"id": "901", "name": "Python people",
+                                     "description": "folks who write python", "owner_id": "5"}],
+                           "meta": {"result_count": 1},
+                           "__twarc": twarc("users/8/list_memberships?max_results=100")}),
+        serde_json::json!({"data": [{"id": "950", "name": "Our team"}],
+                           "meta": {"result_count": 1},
+                           "__twarc": twarc("users/7/owned_lists")}),
+    ];
+    let file = dir.path().join("lists.jsonl");
+    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    std::fs::write(&file, text.join("\n") + "\n").unwrap();
+    let from_file = import_jsonl(&file, &ImportOptions::strict())
+        .unwrap()
+        .corpus;
+    assert_eq!(from_file.list_memberships().count(), 2);
+    ok(&["import", file.to_str().unwrap(), "--store", &store]);
+
+    let pq = dir.path().join("corpus.parquet");
+    ok(&[
+        "export",
+        "--store",
+        &store,
+        "--format",
+        "parquet",
+        "-o",
+        pq.to_str().unwrap(),
+    ]);
+    let back = rapport_arrow::load_corpus(&pq).unwrap();
+    let memberships = |c: &rapport_core::Corpus| {
+        c.list_memberships()
+            .map(|(a, l, r)| (a.to_owned(), l.clone(), r))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(memberships(&back), memberships(&from_file));
+    let sample = import_jsonl(dir.path().join("sample.jsonl"), &ImportOptions::strict())
+        .unwrap()
+        .corpus;
+    assert!(!sample.follow_snapshots().is_empty());
+    assert_eq!(back.follow_snapshots(), sample.follow_snapshots());
+}

@@ -241,6 +241,31 @@ impl Core {
         })
     }
 
+    /// The lists an account is on (`memberships`) or owns, as a corpus: each list (id, name,
+    /// description, owner) and the account's membership (`member` or `owner`), ready for list skill
+    /// evidence and the store.
+    pub(super) fn lists_corpus(
+        &self,
+        who: String,
+        memberships: bool,
+        limits: Limits,
+        raw: bool,
+        bar: Bar,
+    ) -> Fut<Fetched> {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let id = client.resolve_user_id(&who).await?;
+            let size = limits.max_results.unwrap_or(100);
+            if memberships {
+                let req = limited(client.list_memberships(id).max_results(size), limits);
+                imported(&pages_of(req, &bar).await?, raw, "list memberships")
+            } else {
+                let req = limited(client.owned_lists(id).max_results(size), limits);
+                imported(&pages_of(req, &bar).await?, raw, "owned lists")
+            }
+        })
+    }
+
     pub(super) fn lists(
         &self,
         who: String,
@@ -755,34 +780,66 @@ macro_rules! more_methods {
             /// `description`, `owner_id`, `owner`, `private`, `member_count`, `follower_count`,
             /// `created_at`).
             #[doc = concat!("\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.list_memberships(\"acme_careers\")", $post, "\n\n```")]
-            #[pyo3(signature = (user, *, max_results = None, max_pages = None, progress = false))]
+            ///
+            /// With `corpus=True`, a `Corpus` instead: the lists (id, name, description, owner) and the
+            /// account's membership of each (`corpus.list_memberships()`), which skill evidence counts
+            /// (`counts.list`) and `to_store` / `save` keep; `raw=True` keeps the pages as with
+            /// `list_members`.
+            #[pyo3(signature = (user, *, max_results = None, max_pages = None, corpus = false, raw = false, progress = false))]
+            #[allow(clippy::too_many_arguments)]
             fn list_memberships<'py>(
                 &self,
                 py: Python<'py>,
                 user: String,
                 max_results: Option<u32>,
                 max_pages: Option<usize>,
+                corpus: bool,
+                raw: bool,
                 progress: bool,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let bar = Bar::new(py, progress, "list memberships", "lists")?;
                 let l = Limits { max_pages, max_items: None, max_results };
+                if corpus {
+                    return run_fetch(py, self.core.lists_corpus(user, true, l, raw, bar), $async);
+                }
+                if raw {
+                    return Err(pyo3::exceptions::PyValueError::new_err(
+                        "list_memberships(raw=True) keeps the pages of a Corpus: pass corpus=True too",
+                    ));
+                }
                 run_table(py, self.core.lists(user, true, l, bar), $async)
             }
 
             /// The lists an account (handle or id) owns, as a `Table` (the columns of
             /// `list_memberships`).
             #[doc = concat!("\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.owned_lists(\"acme_careers\")", $post, "\n\n```")]
-            #[pyo3(signature = (user, *, max_results = None, max_pages = None, progress = false))]
+            ///
+            /// With `corpus=True`, a `Corpus` instead: the lists (id, name, description, owner) and the
+            /// account's membership of each (`corpus.list_memberships()`), which skill evidence counts
+            /// (`counts.list`) and `to_store` / `save` keep; `raw=True` keeps the pages as with
+            /// `list_members`.
+            #[pyo3(signature = (user, *, max_results = None, max_pages = None, corpus = false, raw = false, progress = false))]
+            #[allow(clippy::too_many_arguments)]
             fn owned_lists<'py>(
                 &self,
                 py: Python<'py>,
                 user: String,
                 max_results: Option<u32>,
                 max_pages: Option<usize>,
+                corpus: bool,
+                raw: bool,
                 progress: bool,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let bar = Bar::new(py, progress, "owned lists", "lists")?;
                 let l = Limits { max_pages, max_items: None, max_results };
+                if corpus {
+                    return run_fetch(py, self.core.lists_corpus(user, false, l, raw, bar), $async);
+                }
+                if raw {
+                    return Err(pyo3::exceptions::PyValueError::new_err(
+                        "owned_lists(raw=True) keeps the pages of a Corpus: pass corpus=True too",
+                    ));
+                }
                 run_table(py, self.core.lists(user, false, l, bar), $async)
             }
 

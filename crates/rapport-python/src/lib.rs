@@ -37,6 +37,7 @@ mod graph;
 mod hris;
 mod import;
 mod inbox;
+mod lists;
 mod skills;
 mod table;
 mod talent;

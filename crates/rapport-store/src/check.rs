@@ -27,6 +27,11 @@ pub struct CheckReport {
     /// What is wrong with the follow snapshots: a completion before the first page, or a forgotten
     /// account (by its tombstone) still in a list or owning one.
     pub follow_problems: Vec<String>,
+    /// X lists held.
+    pub lists: u64,
+    /// What is wrong with the lists: a forgotten account (by its tombstone) still on a list or
+    /// owning one.
+    pub list_problems: Vec<String>,
 }
 
 impl CheckReport {
@@ -37,13 +42,15 @@ impl CheckReport {
             && self.schema_version == self.supported_version
             && self.audit_break.is_none()
             && self.follow_problems.is_empty()
+            && self.list_problems.is_empty()
     }
 }
 
 impl Store {
     /// Checks the whole file: SQLite's integrity check (every page, index and constraint), the
     /// foreign keys, the schema version against this build's, the audit log's hash chain, and the
-    /// follow snapshots (see [`CheckReport::follow_problems`]).
+    /// follow snapshots (see [`CheckReport::follow_problems`]) and the lists
+    /// ([`CheckReport::list_problems`]).
     /// Slow on a large store (it reads every page); opening a store only checks the version.
     pub fn check(&self) -> Result<CheckReport> {
         let mut integrity = Vec::new();
@@ -75,6 +82,7 @@ impl Store {
             Err(b) => (0, Some(b)),
         };
         let (follow_snapshots, follow_problems) = self.check_follows()?;
+        let (lists, list_problems) = self.check_lists()?;
         Ok(CheckReport {
             integrity,
             foreign_keys,
@@ -84,7 +92,50 @@ impl Store {
             audit_break,
             follow_snapshots,
             follow_problems,
+            lists,
+            list_problems,
         })
+    }
+
+    /// The lists: how many, and their problems (see [`CheckReport::list_problems`]).
+    fn check_lists(&self) -> Result<(u64, Vec<String>)> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM lists", [], |r| r.get(0))?;
+        let mut problems = Vec::new();
+        let tombs: std::collections::HashSet<String> = {
+            let mut st = self.conn.prepare("SELECT digest FROM tombstones")?;
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if !tombs.is_empty() {
+            let mut st = self.conn.prepare(
+                "SELECT owner_id, 1 FROM lists WHERE owner_id IS NOT NULL
+                 UNION SELECT account, 1 FROM list_memberships WHERE relation = 'owner'
+                 UNION SELECT account, 0 FROM list_memberships WHERE relation = 'member'
+                 ORDER BY 2 DESC, 1",
+            )?;
+            let mut rows = st.query([])?;
+            let (mut owners, mut members) = (0usize, 0usize);
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                if tombs.contains(&self.pseudonym_of_id(&id)) {
+                    if r.get::<_, i64>(1)? == 1 {
+                        owners += 1;
+                    } else {
+                        members += 1;
+                    }
+                }
+            }
+            // Counts only: the check's output must not name a forgotten person.
+            if owners > 0 {
+                problems.push(format!("{owners} forgotten account(s) still own lists"));
+            }
+            if members > 0 {
+                problems.push(format!("{members} forgotten account(s) are still on lists"));
+            }
+        }
+        Ok((n.max(0) as u64, problems))
     }
 
     /// The follow snapshots: how many, and their problems (see [`CheckReport::follow_problems`]).

@@ -26,7 +26,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditEntry};
 use crate::erase::{
-    delete_reposts_of, erase_follows, new_tombstones, unlink_people, write_tombstones,
+    delete_reposts_of, erase_follows, erase_lists, new_tombstones, unlink_people, write_tombstones,
 };
 use crate::error::Result;
 use crate::store::{Env, Store};
@@ -52,6 +52,10 @@ pub struct ComplianceReport {
     pub follow_snapshots_deleted: usize,
     /// Removed accounts' ids in other accounts' follow lists, removed.
     pub follow_observations_deleted: usize,
+    /// X lists owned by removed accounts, removed with their memberships.
+    pub lists_deleted: usize,
+    /// Removed accounts' memberships of other lists, removed.
+    pub list_memberships_deleted: usize,
     /// New tombstones (keyed hashes of removed post and account ids, also of ids the store did not
     /// hold yet, so a later sync does not bring them in).
     pub tombstones: usize,
@@ -117,7 +121,9 @@ impl Store {
             + report.accounts_deleted
             + report.derived_deleted
             + report.follow_snapshots_deleted
-            + report.follow_observations_deleted;
+            + report.follow_observations_deleted
+            + report.lists_deleted
+            + report.list_memberships_deleted;
         // Nothing removed (a repeated file) still truncates the log: that finishes an earlier run
         // that a reader kept from truncating it.
         report.wal_truncated = if removed > 0 {
@@ -255,6 +261,8 @@ fn apply(
         report.follow_snapshots_deleted,
         report.follow_observations_deleted,
     ) = erase_follows(tx, &follow_ids)?;
+    (report.lists_deleted, report.list_memberships_deleted, _) =
+        erase_lists(tx, &follow_ids, &std::collections::HashSet::new())?;
 
     digests.sort_unstable();
     digests.dedup();
@@ -272,6 +280,8 @@ fn apply(
         "derived_deleted": report.derived_deleted,
         "follow_snapshots_deleted": report.follow_snapshots_deleted,
         "follow_observations_deleted": report.follow_observations_deleted,
+        "lists_deleted": report.lists_deleted,
+        "list_memberships_deleted": report.list_memberships_deleted,
         "tombstones_written": report.tombstones,
         "not_found": report.not_found,
         "unchanged": report.unchanged,

@@ -54,6 +54,13 @@ pub struct ForgetReport {
     pub follow_snapshots_deleted: usize,
     /// Follow observations of the person (their id in other accounts' lists) removed.
     pub follow_observations_deleted: usize,
+    /// X lists removed because the person owns them (their name and description can identify
+    /// their owner), with everyone's memberships of them.
+    pub lists_deleted: usize,
+    /// The person's own list memberships removed (their place on, or ownership of, other lists).
+    pub list_memberships_deleted: usize,
+    /// Other lists whose name or description had the person's `@handle`, replaced.
+    pub lists_redacted: usize,
     /// Whether the write-ahead log could be truncated. While it is false, the `-wal` file beside the
     /// database may still hold the erased pages: another connection holds an old snapshot open, and
     /// the erasure is complete on disk only after a later [`Store::compact`] returns true.
@@ -462,6 +469,11 @@ fn erase(
         report.follow_snapshots_deleted,
         report.follow_observations_deleted,
     ) = erase_follows(tx, &ids)?;
+    (
+        report.lists_deleted,
+        report.list_memberships_deleted,
+        report.lists_redacted,
+    ) = erase_lists(tx, &ids, &hk_set)?;
 
     // Their accounts, derived results, candidate records.
     for id in &ids {
@@ -524,6 +536,9 @@ fn erase(
         "drafts_redacted": report.drafts_redacted,
         "follow_snapshots_deleted": report.follow_snapshots_deleted,
         "follow_observations_deleted": report.follow_observations_deleted,
+        "lists_deleted": report.lists_deleted,
+        "list_memberships_deleted": report.list_memberships_deleted,
+        "lists_redacted": report.lists_redacted,
     });
     audit::append(tx, env, &e)?;
     write_tombstones(tx, &digests)?;
@@ -607,6 +622,81 @@ pub(crate) fn erase_follows(tx: &Transaction<'_>, ids: &[String]) -> Result<(usi
         observations += del_acc.execute([id])?;
     }
     Ok((snapshots, observations))
+}
+
+/// Removes accounts from the X lists: the lists they own (by `owner_id` or an `owner` membership),
+/// with every membership of them, and their own memberships of other lists; replaces `@handle` of
+/// `handles` in the names and descriptions of the others. Returns (lists deleted, memberships of
+/// the accounts deleted, lists redacted); the memberships of deleted lists are not counted.
+pub(crate) fn erase_lists(
+    tx: &Transaction<'_>,
+    ids: &[String],
+    handles: &HashSet<&str>,
+) -> Result<(usize, usize, usize)> {
+    let (mut lists, mut memberships) = (0, 0);
+    {
+        let mut own = tx.prepare_cached(
+            "SELECT id FROM lists WHERE owner_id = ?1
+             UNION SELECT list_id FROM list_memberships WHERE account = ?1 AND relation = 'owner'",
+        )?;
+        let mut del_members =
+            tx.prepare_cached("DELETE FROM list_memberships WHERE list_id = ?1")?;
+        let mut del_list = tx.prepare_cached("DELETE FROM lists WHERE id = ?1")?;
+        let mut del_acc = tx.prepare_cached("DELETE FROM list_memberships WHERE account = ?1")?;
+        for id in ids {
+            let theirs: Vec<String> = own
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for l in theirs {
+                // Explicitly, not by the cascade: the foreign keys of a raw connection may be off.
+                del_members.execute([&l])?;
+                lists += del_list.execute([&l])?;
+            }
+            memberships += del_acc.execute([id])?;
+        }
+    }
+    let mut redacted = 0;
+    if !handles.is_empty() {
+        let forgotten = |h: &str| handles.contains(normalize_handle(h).as_str());
+        let mut fixed = Vec::new();
+        {
+            let mut st = tx.prepare(
+                "SELECT id, name, description FROM lists
+                 WHERE instr(name, '@') > 0 OR instr(description, '@') > 0
+                    OR instr(name, '/') > 0 OR instr(description, '/') > 0",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let name: String = r.get(1)?;
+                let description: Option<String> = r.get(2)?;
+                let clean = |s: &str| {
+                    let (s, a) = redact(s, forgotten);
+                    let (s, b) = redact_urls(&s, forgotten);
+                    (s, a + b)
+                };
+                let (name, n1) = clean(&name);
+                let (description, n2) = match description {
+                    Some(d) => {
+                        let (d, n) = clean(&d);
+                        (Some(d), n)
+                    }
+                    None => (None, 0),
+                };
+                if n1 + n2 > 0 {
+                    fixed.push((id, name, description));
+                }
+            }
+        }
+        for (id, name, description) in &fixed {
+            tx.execute(
+                "UPDATE lists SET name = ?2, description = ?3 WHERE id = ?1",
+                params![id, name, description],
+            )?;
+        }
+        redacted = fixed.len();
+    }
+    Ok((lists, memberships, redacted))
 }
 
 /// How many of `digests` are not tombstones yet (what [`write_tombstones`] will add).

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
@@ -21,6 +21,7 @@ const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
     v6_follow_snapshots,
     v7_watch_platforms,
     v8_post_annotations,
+    v9_lists,
 ];
 
 /// Version 1 (rapport 0.1 preview): posts kept their metrics as one JSON column, and a saved search
@@ -420,6 +421,32 @@ fn v7_watch_platforms(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// entity_id, entity_name}` (NULL when none).
 fn v8_post_annotations(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch("ALTER TABLE posts ADD COLUMN annotations TEXT;")
+}
+
+/// The SQL of migration 9: X lists (id, name, description, owner) and who is on or owns each.
+///
+/// A list's memberships go with it (`ON DELETE CASCADE`, and erasure deletes them explicitly too).
+/// Nothing here refers to `accounts`: a membership may name an account known only by its id.
+pub(crate) const V9_LISTS_SQL: &str = r"
+CREATE TABLE lists (
+    id          TEXT PRIMARY KEY,        -- the platform's list id
+    name        TEXT NOT NULL,
+    description TEXT,
+    owner_id    TEXT                     -- the owner's account id, when known
+);
+CREATE INDEX lists_owner ON lists(owner_id);
+CREATE TABLE list_memberships (
+    account  TEXT NOT NULL,              -- an account id
+    list_id  TEXT NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+    relation TEXT NOT NULL CHECK (relation IN ('member', 'owner')),
+    PRIMARY KEY (account, list_id, relation)
+) WITHOUT ROWID;
+CREATE INDEX list_memberships_list ON list_memberships(list_id);
+";
+
+/// Version 9: lists and list memberships (skill evidence of the source `list`).
+fn v9_lists(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V9_LISTS_SQL)
 }
 
 /// The salted SHA-256 of schema version 2 (`salt || 0 || value`), hex: how legacy tombstones and

@@ -23,7 +23,7 @@ fn annotated() -> Post {
 #[test]
 fn annotations_are_stored_and_kept_by_a_sparse_later_copy() {
     let mut s = Store::open_in_memory().unwrap();
-    assert_eq!(s.schema_version().unwrap(), 8);
+    assert_eq!(s.schema_version().unwrap(), rapport_store::SCHEMA_VERSION);
     let t = annotated().created_at;
     s.save_corpus(&Corpus::from_parts(
         [Account::new("7", "ada")],

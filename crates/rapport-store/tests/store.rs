@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport_core::candidates::{Candidate, Handle};
 use rapport_core::compliance::{ComplianceAction, ComplianceEvent, ComplianceTarget};
 use rapport_core::follows::{FollowDirection, FollowEventKind, FollowSnapshot};
+use rapport_core::lists::{ListRelation, XList};
 use rapport_core::{Account, Corpus, Mention, Platform, Post, ProfileCounts, PublicMetrics};
 use rapport_store::{
     AuditEntry, AuditRecord, Cursor, DraftState, FollowPageWrite, SendOutcome, Store, StoreError,
@@ -407,6 +408,30 @@ fn ada_corpus() -> Corpus {
     c
 }
 
+/// Words only the list Ada owns holds.
+const LIST_PHRASE: &str = "velvet-compiler-guild";
+
+/// Lists around Ada: one she owns (800, Bob on it), one Bob owns that she is on and whose description
+/// names her (801), one of the org's that only Bob is on (802).
+fn ada_lists() -> Corpus {
+    let mut c = Corpus::new();
+    let member = ListRelation::Member;
+    let mut hers = XList::new("800", format!("Ada's {LIST_PHRASE}"));
+    hers.owner_id = Some(ADA_ID.into());
+    c.try_add_list_membership("555", hers, member).unwrap();
+    let bobs = || {
+        let mut l = XList::new("801", "Rust people").with_description("with @Ada_QuietCoder");
+        l.owner_id = Some("555".into());
+        l
+    };
+    c.try_add_list_membership(ADA_ID, bobs(), member).unwrap();
+    c.try_add_list_membership("555", bobs(), ListRelation::Owner)
+        .unwrap();
+    c.try_add_list_membership("555", XList::new("802", "Speakers"), member)
+        .unwrap();
+    c
+}
+
 fn file_bytes(path: &Path) -> Vec<u8> {
     let mut all = std::fs::read(path).unwrap();
     for ext in ["-wal", "-journal"] {
@@ -432,6 +457,8 @@ fn forget_leaves_no_trace_in_the_file() {
     let path = dir.path().join("erase.db");
     let mut s = Store::open(&path).unwrap();
     s.save_corpus(&ada_corpus()).unwrap();
+    let r = s.save_corpus(&ada_lists()).unwrap();
+    assert_eq!((r.lists_written, r.list_memberships_written), (3, 4));
     let mut ada = Candidate::new("E-ADA");
     ada.name = Some("Ada Quietcoder".into());
     ada.handles
@@ -504,9 +531,19 @@ fn forget_leaves_no_trace_in_the_file() {
             && contains(&before, ADA_HANDLE)
             && contains(&before, PHRASE)
             && contains(&before, DRAFT_PHRASE)
+            && contains(&before, LIST_PHRASE)
     );
 
     let r = s.forget("@Ada_QuietCoder").unwrap();
+    // The list she owns (with Bob's place on it), her place on Bob's list; Bob's list named her.
+    assert_eq!(
+        (
+            r.lists_deleted,
+            r.list_memberships_deleted,
+            r.lists_redacted
+        ),
+        (1, 1, 1)
+    );
     // Her 2 posts; Bob's repost 201; Bob's reply 200 and Bob's bio redacted; 1 account; 1 candidate;
     // 1 derived row; tombstones for her id and her handle.
     assert_eq!(r.posts_deleted, 2);
@@ -521,7 +558,14 @@ fn forget_leaves_no_trace_in_the_file() {
     assert!(r.wal_truncated);
 
     let after = file_bytes(&path);
-    for needle in [ADA_ID, ADA_HANDLE, PHRASE, "Quietcoder", DRAFT_PHRASE] {
+    for needle in [
+        ADA_ID,
+        ADA_HANDLE,
+        PHRASE,
+        "Quietcoder",
+        DRAFT_PHRASE,
+        LIST_PHRASE,
+    ] {
         assert!(!contains(&after, needle), "{needle:?} is still in the file");
     }
     let drafts = s.drafts().unwrap();
@@ -556,6 +600,23 @@ fn forget_leaves_no_trace_in_the_file() {
     );
     assert_eq!(s.candidates().unwrap().len(), 1);
     assert_eq!(s.derived("555").unwrap().len(), 1);
+    // Bob's lists stay, the one naming her redacted; his place on hers went with it.
+    assert_eq!(
+        c.lists()
+            .map(|l| (l.id.as_str(), l.description.as_deref()))
+            .collect::<Vec<_>>(),
+        [("801", Some("with @[forgotten]")), ("802", None)]
+    );
+    assert_eq!(
+        c.list_memberships()
+            .map(|(a, l, r)| (a, l.id.as_str(), r))
+            .collect::<Vec<_>>(),
+        [
+            ("555", "801", ListRelation::Owner),
+            ("555", "802", ListRelation::Member)
+        ]
+    );
+    assert!(s.check().unwrap().is_ok(), "{:?}", s.check().unwrap());
 
     // The erasure is in the audit log, with pseudonyms only.
     let log = s.audit_log().unwrap();
@@ -569,6 +630,7 @@ fn forget_leaves_no_trace_in_the_file() {
     assert!(s.audit_key_of("555").unwrap().is_some());
     assert_eq!(s.audit_verify().unwrap(), Ok(log.len() as u64));
     assert_eq!(f.details["posts_deleted"], 2);
+    assert_eq!(f.details["lists_deleted"], 1);
     assert!(s.is_forgotten(ADA_ID).unwrap());
     assert!(s.is_forgotten("@ADA_QUIETCODER").unwrap());
     assert!(!s.is_forgotten("bob_b").unwrap());
@@ -589,6 +651,17 @@ fn a_forgotten_person_does_not_come_back_with_a_later_sync() {
         .unwrap();
     let r = s.add_page(&ada_corpus(), "w", &Cursor::default()).unwrap();
     assert_eq!(r.posts_skipped, 3);
+    // Her list does not come back, nor her place on Bob's; his list is stored without her handle.
+    let r = s.save_corpus(&ada_lists()).unwrap();
+    assert_eq!(
+        (
+            r.lists_written,
+            r.lists_skipped,
+            r.list_memberships_written,
+            r.list_memberships_skipped
+        ),
+        (2, 1, 2, 2)
+    );
 
     let c = s.load_corpus().unwrap();
     assert!(c.account_by_id(ADA_ID).is_none());
@@ -602,6 +675,12 @@ fn a_forgotten_person_does_not_come_back_with_a_later_sync() {
         c.account_by_id("555").unwrap().bio(),
         Some("friend of @[forgotten]")
     );
+    assert!(c.list("800").is_none());
+    assert_eq!(
+        c.list("801").unwrap().description.as_deref(),
+        Some("with @[forgotten]")
+    );
+    assert_eq!(c.lists_of(ADA_ID, ListRelation::Member).count(), 0);
 
     // An HRIS import naming her is refused as well.
     let mut ada = Candidate::new("E-ADA");
@@ -951,6 +1030,7 @@ fn a_version_3_file_gains_drafts_and_follow_snapshots_when_migrated() {
             "DROP TABLE drafts; DROP TRIGGER watches_follow_snapshots;
              DROP TABLE follow_observations; DROP TABLE follow_snapshots;
              ALTER TABLE posts DROP COLUMN annotations;
+             DROP TABLE list_memberships; DROP TABLE lists;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -1302,13 +1382,12 @@ fn a_version_6_file_keeps_its_watches_on_x_and_gains_bluesky_and_thread_watches(
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "ALTER TABLE watches DROP COLUMN platform; ALTER TABLE posts DROP COLUMN annotations; \
-             PRAGMA user_version = 6;",
+             DROP TABLE list_memberships; DROP TABLE lists; PRAGMA user_version = 6;",
         )
         .unwrap();
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 8);
-    assert_eq!(rapport_store::SCHEMA_VERSION, 8);
+    assert_eq!(s.schema_version().unwrap(), rapport_store::SCHEMA_VERSION);
     let ws = s.watches().unwrap();
     assert_eq!(
         ws.iter()

@@ -48,6 +48,15 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         for p in &r.follow_problems {
             writeln!(out, "       {p}")?;
         }
+        writeln!(
+            out,
+            "{} lists ({})",
+            mark(r.list_problems.is_empty()),
+            r.lists
+        )?;
+        for p in &r.list_problems {
+            writeln!(out, "       {p}")?;
+        }
         match &r.audit_break {
             None => writeln!(
                 out,

@@ -35,7 +35,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     } else {
         writeln!(
             out,
-            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s), {} watch(es), {} follow list(s), {} place(s) in others' follow lists; {} tombstone(s) written",
+            "forgotten: {} account(s), {} post(s), {} repost(s) of them, {} other post(s) redacted, {} candidate record(s), {} derived result(s), {} watch(es), {} follow list(s), {} place(s) in others' follow lists, {} X list(s) they own, {} X list membership(s), {} X list(s) redacted; {} tombstone(s) written",
             report.accounts_deleted,
             report.posts_deleted,
             report.reposts_deleted,
@@ -45,6 +45,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
             report.watches_removed,
             report.follow_snapshots_deleted,
             report.follow_observations_deleted,
+            report.lists_deleted,
+            report.list_memberships_deleted,
+            report.lists_redacted,
             report.tombstones,
         )?;
     }

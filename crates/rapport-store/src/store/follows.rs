@@ -111,7 +111,7 @@ fn parse_direction(s: &str) -> Result<FollowDirection> {
 }
 
 /// Whether an account id (with the handle a profile gives it, if any) was forgotten.
-fn forgotten(tomb: &Tombstones<'_>, id: &str, profiles: Option<&Corpus>) -> bool {
+pub(super) fn forgotten(tomb: &Tombstones<'_>, id: &str, profiles: Option<&Corpus>) -> bool {
     if tomb.is_empty() {
         return false;
     }

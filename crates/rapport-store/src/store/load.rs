@@ -9,7 +9,7 @@ use crate::error::{Result, StoreError};
 impl Store {
     /// Reads everything back into a corpus: accounts first, then posts in the order they were first
     /// stored, then the complete follow snapshots (an unfinished one, whose sync has not read its last
-    /// page yet, is left out).
+    /// page yet, is left out), then the lists and list memberships.
     pub fn load_corpus(&self) -> Result<Corpus> {
         let mut corpus = Corpus::new();
         let mut st = self.conn.prepare(
@@ -104,6 +104,7 @@ impl Store {
             corpus.add_post(p);
         }
         self.load_follow_snapshots(&mut corpus)?;
+        self.load_lists(&mut corpus)?;
         Ok(corpus)
     }
 

@@ -8,6 +8,7 @@
 //! - `derived`: derived results about an account;
 //! - `drafts`: drafts of replies and the record of each send;
 //! - `follows`: follow snapshots, whole or page by page for a sync;
+//! - `lists`: X lists and who is on or owns them;
 //! - `redact`: tombstones and the redaction of forgotten people inside other people's data.
 
 use std::collections::HashSet;
@@ -25,6 +26,7 @@ mod candidates;
 mod derived;
 mod drafts;
 mod follows;
+mod lists;
 mod load;
 mod posts;
 mod redact;

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::follows::{SOURCE_CORPUS, write_snapshot};
+use super::lists::write_lists;
 use super::{Env, Store, Tombstones, ms_text, redact, redact_urls, url_handle};
 use crate::error::{Result, StoreError};
 
@@ -63,6 +64,15 @@ pub struct SaveReport {
     pub follow_snapshots_skipped: usize,
     /// Forgotten accounts left out of the follow snapshots written.
     pub follow_observations_skipped: usize,
+    /// Lists of the corpus written (a stored list with the same id is updated: what the new copy
+    /// knows of its name, description and owner overrides).
+    pub lists_written: usize,
+    /// Lists not written because their owner was forgotten (with all their memberships).
+    pub lists_skipped: usize,
+    /// List memberships written (already stored ones count too).
+    pub list_memberships_written: usize,
+    /// List memberships not written because the account or the list's owner was forgotten.
+    pub list_memberships_skipped: usize,
 }
 
 fn to_i64(v: Option<u64>) -> Option<i64> {
@@ -166,7 +176,7 @@ impl Store {
 }
 
 /// The body of `save_corpus` and `add_page`, inside the caller's transaction: the accounts and posts,
-/// then the follow snapshots.
+/// then the follow snapshots, then the lists and list memberships.
 pub(super) fn write_corpus(
     tx: &Transaction<'_>,
     env: &Env<'_>,
@@ -183,6 +193,11 @@ pub(super) fn write_corpus(
         }
         report.follow_observations_skipped += r.observations_skipped;
     }
+    let l = write_lists(tx, &tomb, corpus)?;
+    report.lists_written = l.lists_written;
+    report.lists_skipped = l.lists_skipped;
+    report.list_memberships_written = l.memberships_written;
+    report.list_memberships_skipped = l.memberships_skipped;
     Ok(report)
 }
 
