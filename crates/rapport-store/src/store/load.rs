@@ -103,8 +103,8 @@ impl Store {
         self.load_corpus_for(filter)
     }
 
-    /// The platforms the store holds data of (posts, accounts, follow snapshots), in the order X,
-    /// Bluesky, other.
+    /// The platforms the store holds data of (posts, follow snapshots, X and Bluesky accounts), in the
+    /// order X, Bluesky, other.
     pub fn platforms(&self) -> Result<Vec<Platform>> {
         let accounts = self.account_platforms()?;
         let mut seen = [false; 3];
@@ -113,8 +113,12 @@ impl Store {
             Platform::Other => 2,
             _ => 0,
         };
+        // An account of another network kept beside the posts (a candidate's profile elsewhere)
+        // does not make a second platform; X and Bluesky accounts do.
         for p in accounts.values() {
-            seen[slot(*p)] = true;
+            if matches!(p, Platform::X | Platform::Bluesky) {
+                seen[slot(*p)] = true;
+            }
         }
         let mut st = self.conn.prepare("SELECT id, author_id FROM posts")?;
         let mut rows = st.query([])?;
@@ -138,21 +142,20 @@ impl Store {
             .collect())
     }
 
-    /// The platform filter a load uses: the one asked for, else the store's only platform (or
-    /// [`PlatformFilter::All`] for an empty store). With several platforms and none asked for, a
-    /// [`StoreError::MixedPlatforms`] naming them.
+    /// The platform filter a load uses: the one asked for; else, when the store holds one platform
+    /// (or nothing), [`PlatformFilter::All`], which is everything it holds, as before stores held
+    /// two. With several platforms and none asked for, a [`StoreError::MixedPlatforms`] naming them.
     pub fn resolve_platform(&self, requested: Option<PlatformFilter>) -> Result<PlatformFilter> {
         if let Some(f) = requested {
             return Ok(f);
         }
         let present = self.platforms()?;
-        match present.as_slice() {
-            [] => Ok(PlatformFilter::All),
-            [one] => Ok(PlatformFilter::Only(*one)),
-            many => Err(StoreError::MixedPlatforms {
-                platforms: many.iter().map(|p| p.as_str().to_owned()).collect(),
-            }),
+        if present.len() <= 1 {
+            return Ok(PlatformFilter::All);
         }
+        Err(StoreError::MixedPlatforms {
+            platforms: present.iter().map(|p| p.as_str().to_owned()).collect(),
+        })
     }
 
     /// Every stored account id (or `@handle` key) with its platform.
