@@ -236,7 +236,8 @@ fn searches(rt: &tokio::runtime::Runtime, s: &MockServer) -> usize {
 #[test]
 fn no_wait_stops_a_bluesky_watch_at_a_rate_limit_resumably() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let far = chrono::Utc::now().timestamp() + 3600;
+    // Five minutes: within what the client would wait for (15 min), so only --no-wait stops it.
+    let far = chrono::Utc::now().timestamp() + 300;
     let server = rt.block_on(async {
         let s = MockServer::start().await;
         Mock::given(method("GET"))
@@ -262,7 +263,7 @@ fn no_wait_stops_a_bluesky_watch_at_a_rate_limit_resumably() {
         &uri,
         "--no-wait",
     ];
-    // An hour away: --no-wait stops at once, exit 3 (partial), and says how to resume.
+    // --no-wait stops at once, exit 3 (partial), and says how to resume.
     let r = rapport(&args);
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert!(
