@@ -170,10 +170,10 @@ impl Store {
             let handle: String = r.get(1)?;
             let stored: String = r.get(2)?;
             let p = account_platform(parse_platform(&stored)?, &id, &handle);
-            if !id.is_empty() {
-                out.insert(id, p);
-            } else {
+            if id.is_empty() {
                 out.insert(format!("@{}", rapport_core::normalize_handle(&handle)), p);
+            } else {
+                out.insert(id, p);
             }
         }
         Ok(out)
