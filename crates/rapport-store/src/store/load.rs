@@ -103,8 +103,8 @@ impl Store {
         self.load_corpus_for(filter)
     }
 
-    /// The platforms the store holds data of (posts, follow snapshots, X and Bluesky accounts), in the
-    /// order X, Bluesky, other.
+    /// The platforms the store holds data of (its posts, and the owners of its follow snapshots), in
+    /// the order X, Bluesky, other.
     pub fn platforms(&self) -> Result<Vec<Platform>> {
         let accounts = self.account_platforms()?;
         let mut seen = [false; 3];
@@ -113,13 +113,8 @@ impl Store {
             Platform::Other => 2,
             _ => 0,
         };
-        // An account of another network kept beside the posts (a candidate's profile elsewhere)
-        // does not make a second platform; X and Bluesky accounts do.
-        for p in accounts.values() {
-            if matches!(p, Platform::X | Platform::Bluesky) {
-                seen[slot(*p)] = true;
-            }
-        }
+        // Accounts alone do not count: the corpus makes an account it saw only as a mention or a
+        // list member an X stub whatever its network, and such stubs must not make a second platform.
         let mut st = self.conn.prepare("SELECT id, author_id FROM posts")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
