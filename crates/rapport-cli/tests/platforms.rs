@@ -192,6 +192,26 @@ fn a_mixed_store_is_analysed_one_platform_at_a_time() {
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 
+    // Drafts are X replies: they read the X posts of a mixed store without being told.
+    let r = rapport(&["drafts", "--store", db_s]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // --platform chooses within a store; files given with --input are the corpus themselves.
+    let r = rapport(&[
+        "follows",
+        "--input",
+        html_s,
+        "--org",
+        "acme_careers",
+        "--platform",
+        "x",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("with --input the corpus is"),
+        "{}",
+        r.stderr
+    );
+
     // A platform that is not one is a usage error naming the choices.
     let r = rapport(&["skills", "--store", db_s, "--platform", "mastodon"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
