@@ -23,7 +23,7 @@ use rapport_core::learning::{LearningFeed, LearningOptions, learning_feed};
 use rapport_core::mentors::{MentorOptions, MentorReport, Topic, mentors};
 use rapport_core::ranking::{CandidateOptions, CandidateReport};
 use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence};
-use rapport_store::{AuditEntry, Store};
+use rapport_store::{AuditEntry, PlatformFilter, Store};
 use serde::Serialize;
 use serde_json::json;
 
@@ -138,6 +138,7 @@ pub(crate) fn run_engagement(args: &EngagementArgs) -> Result<Outcome, CmdError>
             "half_life_days": args.half_life,
             "weights": opts.weights,
             "format": args.output.format().name(),
+            "platform": args.platform.platform.map(PlatformFilter::as_str),
         }),
         report.rows.iter().map(|r| r.id.clone()).collect(),
         &bytes,
@@ -390,6 +391,7 @@ pub(crate) fn run_rank(args: &RankArgs) -> Result<Outcome, CmdError> {
             "job": job,
             "limit": args.limit,
             "format": args.output.format().name(),
+            "platform": args.platform.platform.map(PlatformFilter::as_str),
         }),
         cohort,
         &bytes,

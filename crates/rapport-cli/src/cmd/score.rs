@@ -313,6 +313,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         "top_skills": opts.top_skills,
         "explain": args.explain,
         "format": format!("{:?}", args.format).to_lowercase(),
+        "platform": args.platform.platform.map(rapport_store::PlatformFilter::as_str),
     });
     entry.cohort = scores
         .scored()
