@@ -3,7 +3,7 @@
 import datetime
 import os
 from collections.abc import Awaitable, Iterator, Sequence
-from typing import Any, Literal, Optional, Union, final, overload
+from typing import Any, Optional, Union, final, overload
 
 __version__: str
 __all__ = [
@@ -176,10 +176,8 @@ class Corpus:
         7
         """
     @staticmethod
-    def from_store(
-        path: _PathLike, platform: Optional[Literal["x", "bluesky", "all"]] = None
-    ) -> Corpus:
-        """The corpus of one platform of a rapport store (SQLite); "all" merges them.
+    def from_store(path: _PathLike, platform: Optional[str] = None) -> Corpus:
+        """The corpus of one platform of a rapport store (SQLite): platform "x", "bluesky", or "all" to merge them.
 
         Without platform, the store's only platform; a store holding X and Bluesky data raises
         ConfigError naming them."""

@@ -44,3 +44,22 @@ def test_a_store_of_one_platform_needs_no_platform(tmp_path: Path) -> None:
     bsky.to_store(db)
     assert _ids(rapport.Corpus.from_store(db)) == _ids(bsky)
     assert rapport.Corpus.from_store(db, platform="x").num_posts == 0
+
+
+def test_the_hris_example_takes_the_platform_of_a_mixed_store(corpus: rapport.Corpus, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "hr.db"
+    corpus.to_store(db)
+    rapport.Corpus.sample_bluesky(posts=200, seed=5).to_store(db)
+    cands = tmp_path / "candidates.csv"
+    cands.write_text("hris_id,x_handle\nE1,@ada\n")
+    out = tmp_path / "scores.csv"
+    script = Path(__file__).resolve().parents[2] / "examples" / "python" / "hris_score.py"
+    base = [sys.executable, str(script), str(cands), str(db), "--org", "acme_careers", "-o", str(out)]
+    r = subprocess.run(base, capture_output=True, text=True, check=False)
+    assert r.returncode == 2 and "several platforms (x and bluesky)" in r.stderr, r.stderr
+    r = subprocess.run([*base, "--platform", "x"], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert "scored 1 of 1" in r.stdout
