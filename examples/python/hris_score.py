@@ -19,9 +19,10 @@ from pathlib import Path
 import rapport
 
 
-def load_corpus(path: Path) -> rapport.Corpus:
+def load_corpus(path: Path, platform: str | None = None) -> rapport.Corpus:
     if path.suffix in (".db", ".sqlite", ".sqlite3"):
-        return rapport.Corpus.from_store(path)  # the SQLite store of `rapport sync` / `rapport import`
+        # The SQLite store of `rapport sync` / `rapport import`; one platform at a time when it holds both.
+        return rapport.Corpus.from_store(path, platform=platform)
     if path.suffix in (".parquet", ".rapport"):
         return rapport.Corpus.load(path)
     return rapport.Corpus.from_file(path)
@@ -34,9 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--org", action="append", required=True, help="an organisation handle (repeat)")
     p.add_argument("-o", "--output", type=Path, required=True, help="where to write the scores CSV")
     p.add_argument("--half-life-days", type=float, default=30.0)
+    p.add_argument(
+        "--platform", choices=["x", "bluesky", "all"], help="the platform of a store holding X and Bluesky data"
+    )
     args = p.parse_args(argv)
+    if args.platform and args.corpus.suffix not in (".db", ".sqlite", ".sqlite3"):
+        p.error("--platform chooses within a store (.db)")
     try:
-        corpus = load_corpus(args.corpus)
+        corpus = load_corpus(args.corpus, args.platform)
         scores = rapport.score_candidates(corpus, args.candidates, org=args.org, half_life_days=args.half_life_days)
     except (rapport.RapportError, OSError) as e:
         print(f"hris_score: {e}", file=sys.stderr)

@@ -176,8 +176,11 @@ class Corpus:
         7
         """
     @staticmethod
-    def from_store(path: _PathLike) -> Corpus:
-        """Everything a rapport store (SQLite) holds, as a corpus."""
+    def from_store(path: _PathLike, platform: Optional[str] = None) -> Corpus:
+        """The corpus of one platform of a rapport store (SQLite): platform "x", "bluesky", or "all" to merge them.
+
+        Without platform, the store's only platform; a store holding X and Bluesky data raises
+        ConfigError naming them."""
     def to_store(self, path: _PathLike) -> dict[str, Any]:
         """Writes the corpus into a rapport store (SQLite)."""
     @staticmethod

@@ -83,8 +83,11 @@ impl PyCorpus {
             .call_method1("from_records", (p, a))
     }
 
-    /// Everything a rapport store (the SQLite file of `rapport sync` and the CLI) holds, as a corpus.
-    /// The file must exist: a missing path raises `FileNotFoundError` rather than creating a store.
+    /// The corpus a rapport store (the SQLite file of `rapport sync` and the CLI) holds, one platform
+    /// at a time: `platform` is `"x"`, `"bluesky"` or `"all"` (every platform merged into one
+    /// corpus). Without it the store's only platform is read; a store holding both X and Bluesky data
+    /// raises `ConfigError` naming them. The file must exist: a missing path raises
+    /// `FileNotFoundError` rather than creating a store.
     ///
     /// ```python
     /// >>> rapport.Corpus.from_store("/no/such/rapport.db")
@@ -94,8 +97,28 @@ impl PyCorpus {
     ///
     /// ```
     #[staticmethod]
-    fn from_store(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (path, platform=None))]
+    fn from_store(
+        py: Python<'_>,
+        path: &Bound<'_, PyAny>,
+        platform: Option<&str>,
+    ) -> PyResult<Self> {
         let path = path_string(path)?;
+        let filter = match platform {
+            None => None,
+            Some(p) => match p.trim().to_ascii_lowercase().as_str() {
+                "x" | "bluesky" | "all" => Some(
+                    rapport_store::PlatformFilter::parse(p)
+                        .map_err(|e| Error::Config(format!("platform: {e}")))?,
+                ),
+                _ => {
+                    return Err(Error::Config(format!(
+                        "platform={p:?} is not a platform: expected \"x\", \"bluesky\" or \"all\""
+                    ))
+                    .into());
+                }
+            },
+        };
         let c = guarded(py, move || {
             if let Err(source) = std::fs::metadata(&path) {
                 return Err(Error::Io { path, source });
@@ -106,7 +129,30 @@ impl PyCorpus {
                 line: None,
                 json_path: None,
             })?;
-            store.load_corpus().map_err(|e| Error::Parse {
+            let filter = match store.resolve_platform(filter) {
+                Ok(f) => f,
+                Err(rapport_store::StoreError::MixedPlatforms { platforms }) => {
+                    let choices: Vec<String> = platforms
+                        .iter()
+                        .map(|p| format!("platform={p:?}"))
+                        .collect();
+                    return Err(Error::Config(format!(
+                        "{path} holds data of several platforms ({}); a corpus holds one platform \
+                         at a time: choose one with {}, or merge them with platform=\"all\"",
+                        platforms.join(" and "),
+                        choices.join(" or ")
+                    )));
+                }
+                Err(e) => {
+                    return Err(Error::Parse {
+                        message: format!("{path}: reading the store: {e}"),
+                        path: Some(path.clone()),
+                        line: None,
+                        json_path: None,
+                    });
+                }
+            };
+            store.load_corpus_for(filter).map_err(|e| Error::Parse {
                 message: format!("{path}: reading the store: {e}"),
                 path: Some(path.clone()),
                 line: None,

@@ -61,6 +61,18 @@ pub enum StoreError {
         /// What was expected.
         expected: &'static str,
     },
+    /// The store holds data of several platforms and no platform was chosen: a corpus holds one
+    /// platform at a time unless they are merged explicitly ([`crate::PlatformFilter::All`]).
+    #[error(
+        "store: it holds data of several platforms ({}); a corpus holds one platform at a time: \
+         choose one of them ({}), or all to merge them",
+        platforms.join(" and "),
+        platforms.join(", ")
+    )]
+    MixedPlatforms {
+        /// The platforms present (`x`, `bluesky`, `other`), in that order.
+        platforms: Vec<String>,
+    },
     /// No watch of that name.
     #[error("store: no watch named {0:?}")]
     UnknownWatch(String),

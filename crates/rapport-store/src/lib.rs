@@ -75,9 +75,9 @@ pub use lock::SyncLock;
 pub use schema::SCHEMA_VERSION;
 pub use store::{
     CandidateUpsertReport, Cursor, DEFAULT_BUSY_TIMEOUT, Draft, DraftState, DuplicatePolicy,
-    FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, MAX_LISTED_CONFLICTS, PostConflict,
-    REDACTED_MENTION, SOURCE_CORPUS, SOURCE_SYNC, SaveReport, SendOutcome, Store, SyncCursor,
-    Watch, WatchKind, parse_watch_platform,
+    FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, MAX_LISTED_CONFLICTS, PlatformFilter,
+    PostConflict, REDACTED_MENTION, SOURCE_CORPUS, SOURCE_SYNC, SaveReport, SendOutcome, Store,
+    SyncCursor, Watch, WatchKind, parse_watch_platform,
 };
 
 #[doc(hidden)]

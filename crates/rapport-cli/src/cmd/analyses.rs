@@ -23,12 +23,12 @@ use rapport_core::learning::{LearningFeed, LearningOptions, learning_feed};
 use rapport_core::mentors::{MentorOptions, MentorReport, Topic, mentors};
 use rapport_core::ranking::{CandidateOptions, CandidateReport};
 use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence};
-use rapport_store::{AuditEntry, Store};
+use rapport_store::{AuditEntry, PlatformFilter, Store};
 use serde::Serialize;
 use serde_json::json;
 
 use super::output::{OutputArgs, Printable, emit};
-use super::{CmdError, Outcome, StoreArg};
+use super::{CmdError, Outcome, PlatformArg, StoreArg};
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -38,9 +38,9 @@ fn topic_of(s: &str) -> Topic {
     Topic::parse(s)
 }
 
-fn load(store: &StoreArg) -> Result<(Store, Corpus), CmdError> {
+fn load(store: &StoreArg, platform: &PlatformArg) -> Result<(Store, Corpus), CmdError> {
     let s = store.open_existing()?;
-    let c = s.load_corpus()?;
+    let c = platform.load(&s, &store.store)?;
     Ok((s, c))
 }
 
@@ -70,6 +70,8 @@ fn audit(
 pub(crate) struct EngagementArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several.
     #[arg(long = "org", value_name = "HANDLE", required = true)]
     pub org: Vec<String>,
@@ -122,7 +124,7 @@ impl Printable for Engagement {
 
 /// Runs `rapport engagement`.
 pub(crate) fn run_engagement(args: &EngagementArgs) -> Result<Outcome, CmdError> {
-    let (mut store, corpus) = load(&args.store)?;
+    let (mut store, corpus) = load(&args.store, &args.platform)?;
     let org = Org::resolve(&corpus, &args.org)?;
     let opts = EngagementOptions::new(args.half_life, None);
     let report = Analysis::new(&corpus).engagement_of(&org, &opts)?;
@@ -136,6 +138,7 @@ pub(crate) fn run_engagement(args: &EngagementArgs) -> Result<Outcome, CmdError>
             "half_life_days": args.half_life,
             "weights": opts.weights,
             "format": args.output.format().name(),
+            "platform": args.platform.platform.map(PlatformFilter::as_str),
         }),
         report.rows.iter().map(|r| r.id.clone()).collect(),
         &bytes,
@@ -151,6 +154,8 @@ pub(crate) fn run_engagement(args: &EngagementArgs) -> Result<Outcome, CmdError>
 pub(crate) struct BroadcastArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several.
     #[arg(long = "org", value_name = "HANDLE", required = true)]
     pub org: Vec<String>,
@@ -225,7 +230,7 @@ impl Printable for Broadcast {
 
 /// Runs `rapport broadcast`.
 pub(crate) fn run_broadcast(args: &BroadcastArgs) -> Result<Outcome, CmdError> {
-    let (_store, corpus) = load(&args.store)?;
+    let (_store, corpus) = load(&args.store, &args.platform)?;
     let report = broadcast_report(&corpus, &args.org)?;
     emit(&args.output, &Broadcast(report, args.posts))?;
     Ok(Outcome::Done)
@@ -239,6 +244,8 @@ pub(crate) fn run_broadcast(args: &BroadcastArgs) -> Result<Outcome, CmdError> {
 pub(crate) struct SkillsArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// A taxonomy file (TOML or CSV, see docs/skills.md); default: the built-in taxonomy.
     #[arg(long, value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
@@ -285,7 +292,7 @@ impl Printable for Skills {
 
 /// Runs `rapport skills`.
 pub(crate) fn run_skills(args: &SkillsArgs) -> Result<Outcome, CmdError> {
-    let (_store, corpus) = load(&args.store)?;
+    let (_store, corpus) = load(&args.store, &args.platform)?;
     let taxonomy = match &args.taxonomy {
         Some(p) => Taxonomy::from_file(p)?,
         None => Taxonomy::builtin(),
@@ -307,6 +314,8 @@ pub(crate) fn run_skills(args: &SkillsArgs) -> Result<Outcome, CmdError> {
 pub(crate) struct RankArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several. Its accounts are never
     /// ranked.
     #[arg(long = "org", value_name = "HANDLE", required = true)]
@@ -363,7 +372,7 @@ pub(crate) fn run_rank(args: &RankArgs) -> Result<Outcome, CmdError> {
         Some(p) => Taxonomy::from_file(p)?,
         None => Taxonomy::builtin(),
     };
-    let (mut store, corpus) = load(&args.store)?;
+    let (mut store, corpus) = load(&args.store, &args.platform)?;
     let org = Org::resolve(&corpus, &args.org)?;
     let report = Analysis::new(&corpus).rank_candidates(
         &job,
@@ -382,6 +391,7 @@ pub(crate) fn run_rank(args: &RankArgs) -> Result<Outcome, CmdError> {
             "job": job,
             "limit": args.limit,
             "format": args.output.format().name(),
+            "platform": args.platform.platform.map(PlatformFilter::as_str),
         }),
         cohort,
         &bytes,
@@ -397,6 +407,8 @@ pub(crate) fn run_rank(args: &RankArgs) -> Result<Outcome, CmdError> {
 pub(crate) struct MentorsArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// The topic: a skill (`python`, `rapport:rust`), a hashtag (`#rustlang`) or an
     /// entity of the posts' context annotations (`entity:<id>` or its name); default: the whole
     /// corpus.
@@ -453,7 +465,7 @@ impl Printable for Mentors {
 
 /// Runs `rapport mentors`.
 pub(crate) fn run_mentors(args: &MentorsArgs) -> Result<Outcome, CmdError> {
-    let (_store, corpus) = load(&args.store)?;
+    let (_store, corpus) = load(&args.store, &args.platform)?;
     let topic = args.topic.as_deref().map_or(Topic::Global, topic_of);
     let opts = MentorOptions::with_limit(args.limit).window(args.since, args.until);
     let report = mentors(&corpus, &topic, &opts)?;
@@ -469,6 +481,8 @@ pub(crate) fn run_mentors(args: &MentorsArgs) -> Result<Outcome, CmdError> {
 pub(crate) struct LearnArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// A learning goal: a skill or a hashtag (`#rustlang`); repeat for several.
     #[arg(long = "skill", value_name = "SKILL", required = true)]
     pub skills: Vec<String>,
@@ -537,7 +551,7 @@ pub(crate) fn run_learn(args: &LearnArgs) -> Result<Outcome, CmdError> {
         )
         .into());
     }
-    let (_store, corpus) = load(&args.store)?;
+    let (_store, corpus) = load(&args.store, &args.platform)?;
     let goals: Vec<Topic> = args.skills.iter().map(|s| topic_of(s)).collect();
     let opts = LearningOptions {
         mentors: args.per_goal,

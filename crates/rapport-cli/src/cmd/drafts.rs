@@ -21,8 +21,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rapport_core::Corpus;
-use rapport_store::{AuditEntry, Draft, DraftState, SendOutcome, StoreError};
+use rapport_core::{Corpus, Platform};
+use rapport_store::{AuditEntry, Draft, DraftState, PlatformFilter, SendOutcome, StoreError};
 use rapport_twitter::client::user_client::{
     UserClientConfig, UserClientError, UserRef, XUserClient,
 };
@@ -256,7 +256,7 @@ pub(crate) fn run_draft(args: &DraftArgs) -> Result<Outcome, CmdError> {
     }
     let author = operator(args.author.as_deref(), "--author")?;
     let mut store = args.store.open_existing()?;
-    let corpus = store.load_corpus()?;
+    let corpus = store.load_corpus_for(PlatformFilter::Only(Platform::X))?;
     let text = match (&args.text, &args.template) {
         (Some(t), _) => t.clone(),
         (None, Some(path)) => {
@@ -316,7 +316,7 @@ pub(crate) fn run_draft(args: &DraftArgs) -> Result<Outcome, CmdError> {
 /// Runs `rapport drafts`.
 pub(crate) fn run_drafts(args: &DraftsArgs) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
-    let corpus = store.load_corpus()?;
+    let corpus = store.load_corpus_for(PlatformFilter::Only(Platform::X))?;
     let wanted = args.state.map(StateArg::state);
     let rows: Vec<Row> = store
         .drafts()?
@@ -497,7 +497,7 @@ pub(crate) fn run_send(args: &SendArgs) -> Result<Outcome, CmdError> {
         }
         Some(operator(args.approver.as_deref(), "--approver")?)
     };
-    let corpus = store.load_corpus()?;
+    let corpus = store.load_corpus_for(PlatformFilter::Only(Platform::X))?;
     let client = XUserClient::new(
         args.tokens.session()?,
         UserClientConfig {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use rapport_arrow::Format as TableFormat;
 
-use super::{CmdError, Outcome, StoreArg};
+use super::{CmdError, Outcome, PlatformArg, StoreArg};
 
 /// What `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,6 +43,8 @@ pub(crate) enum Table {
 pub(crate) struct Args {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// The output format.
     #[arg(long, value_enum)]
     pub format: Format,
@@ -58,7 +60,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
     let progress = super::progress::Progress::start("reading the store");
-    let corpus = store.load_corpus()?;
+    let corpus = args.platform.load(&store, &args.store.store)?;
     progress.set_message(format!("writing {}", args.output.display()));
     let to_stdout = args.output.as_os_str() == "-";
     let name = args.output.display().to_string();

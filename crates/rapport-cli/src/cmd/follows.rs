@@ -17,7 +17,7 @@ use rapport_core::follows::{FollowEvent, Relationship};
 use serde::Serialize;
 
 use super::output::{OutputArgs, Printable, emit};
-use super::{CmdError, Outcome, open_store};
+use super::{CmdError, Outcome, PlatformArg, open_store};
 
 /// Where the corpus comes from: the store, or files read for this command only.
 #[derive(Debug, Clone, clap::Args)]
@@ -37,6 +37,8 @@ pub(crate) struct CorpusArgs {
     /// With --input: skip bad lines (and say how many) instead of stopping at the first.
     #[arg(long)]
     pub lenient: bool,
+    #[command(flatten)]
+    pub platform: PlatformArg,
 }
 
 impl CorpusArgs {
@@ -55,7 +57,15 @@ impl CorpusArgs {
                 )
                 .into());
             }
-            return Ok(open_store(path)?.load_corpus()?);
+            return self.platform.load(&open_store(path)?, path);
+        }
+        if let Some(p) = self.platform.platform {
+            return Err(format!(
+                "--platform {} chooses among the platforms of a store; with --input the corpus is \
+                 the files given (leave out --platform, or the files of the other platform)",
+                p.as_str()
+            )
+            .into());
         }
         let mut corpus = Corpus::new();
         let mut skipped = 0usize;

@@ -18,13 +18,15 @@ use rapport_core::inbox::{
 use rapport_core::skills::JobProfile;
 
 use super::output::{OutputArgs, Result3, emit};
-use super::{CmdError, Outcome, StoreArg};
+use super::{CmdError, Outcome, PlatformArg, StoreArg};
 
 /// Arguments of `rapport inbox`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several.
     #[arg(long = "org", value_name = "HANDLE", required = true)]
     pub org: Vec<String>,
@@ -44,6 +46,8 @@ pub(crate) struct Args {
 pub(crate) struct StartersArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several.
     #[arg(long = "org", value_name = "HANDLE", required = true)]
     pub org: Vec<String>,
@@ -91,7 +95,7 @@ fn write_items(out: &mut dyn Write, items: &[InboxItem]) -> std::io::Result<()> 
 /// Runs `rapport inbox`.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
-    let corpus = store.load_corpus()?;
+    let corpus = args.platform.load(&store, &args.store.store)?;
     let report = inbox(
         &corpus,
         &args.org,
@@ -130,7 +134,7 @@ fn inbox_text(report: &InboxReport, out: &mut dyn Write) -> std::io::Result<()> 
 /// Runs `rapport starters`.
 pub(crate) fn run_starters(args: &StartersArgs) -> Result<Outcome, CmdError> {
     let store = args.store.open_existing()?;
-    let corpus = store.load_corpus()?;
+    let corpus = args.platform.load(&store, &args.store.store)?;
     let org = Org::resolve(&corpus, &args.org)?;
     let job = match &args.job {
         Some(p) => Some(JobProfile::from_toml_file(p)?),

@@ -28,7 +28,8 @@ pub(crate) mod watch;
 
 use std::path::{Path, PathBuf};
 
-use rapport_store::{AuditEntry, Store};
+use rapport_core::Corpus;
+use rapport_store::{AuditEntry, PlatformFilter, Store, StoreError};
 
 /// The error of a subcommand: any error, shown to the user as its message (exit code 1).
 pub(crate) type CmdError = Box<dyn std::error::Error + Send + Sync>;
@@ -78,6 +79,59 @@ impl StoreArg {
         }
         open_store(&self.store)
     }
+}
+
+/// The `--platform x|bluesky|all` argument of every command that analyses the store's corpus.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct PlatformArg {
+    /// Which platform of the store to analyse: `x`, `bluesky`, or `all` (both merged into one
+    /// corpus). Default: the store's only platform; required when the store holds both.
+    #[arg(long = "platform", value_name = "x|bluesky|all", value_parser = parse_platform_filter)]
+    pub platform: Option<PlatformFilter>,
+}
+
+fn parse_platform_filter(s: &str) -> Result<PlatformFilter, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "x" | "bluesky" | "all" => PlatformFilter::parse(s).map_err(|e| e.to_string()),
+        _ => Err(format!(
+            "{s:?} is not a platform: expected x, bluesky or all"
+        )),
+    }
+}
+
+impl PlatformArg {
+    /// The store's corpus of the chosen platform ([`load_corpus`]).
+    pub(crate) fn load(&self, store: &Store, path: &Path) -> Result<Corpus, CmdError> {
+        load_corpus(store, path, self.platform)
+    }
+}
+
+/// The corpus of one platform of the store (`all`: every platform, merged). Without a choice, the
+/// store's only platform; a store holding several is an error naming them and the flag.
+pub(crate) fn load_corpus(
+    store: &Store,
+    path: &Path,
+    platform: Option<PlatformFilter>,
+) -> Result<Corpus, CmdError> {
+    let filter = match store.resolve_platform(platform) {
+        Ok(f) => f,
+        Err(StoreError::MixedPlatforms { platforms }) => {
+            let choices: Vec<String> = platforms
+                .iter()
+                .map(|p| format!("--platform {p}"))
+                .collect();
+            return Err(format!(
+                "store {} holds data of several platforms ({}); a corpus holds one platform at a \
+                 time: choose one with {}, or merge them with --platform all",
+                path.display(),
+                platforms.join(" and "),
+                choices.join(" or ")
+            )
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(store.load_corpus_for(filter)?)
 }
 
 /// Opens (or creates) the store at `path`, naming the file in the error, with the CLI as the actor.

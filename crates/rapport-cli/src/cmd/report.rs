@@ -18,13 +18,15 @@ use rapport_store::AuditEntry;
 use serde_json::json;
 
 use super::analysis::{Analyses, DEFAULT_TOPIC, Plan, analyse, sample_job};
-use super::{CmdError, Outcome, StoreArg};
+use super::{CmdError, Outcome, PlatformArg, StoreArg};
 
 /// Arguments of `rapport report`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several.
     #[arg(long = "org", value_name = "HANDLE", required = true)]
     pub org: Vec<String>,
@@ -409,7 +411,7 @@ fn render(ctx: &serde_json::Value) -> Result<String, CmdError> {
 pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
     let mut store = args.store.open_existing()?;
     let progress = super::progress::Progress::start("reading the store");
-    let corpus = store.load_corpus()?;
+    let corpus = args.platform.load(&store, &args.store.store)?;
     progress.set_message("analysing");
     let job = match &args.job {
         Some(p) => rapport_core::skills::JobProfile::from_toml_file(p)?,

@@ -12,7 +12,7 @@ use rapport_store::AuditEntry;
 use serde_json::json;
 
 use super::output::Printable;
-use super::{CmdError, Outcome, StoreArg};
+use super::{CmdError, Outcome, PlatformArg, StoreArg};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,6 +36,8 @@ pub(crate) enum Format {
 pub(crate) struct Args {
     #[command(flatten)]
     pub store: StoreArg,
+    #[command(flatten)]
+    pub platform: PlatformArg,
     /// An account of the organisation (handle or id); repeat for several. Default: RAPPORT_ORG,
     /// else `org` in rapport.toml.
     #[arg(long = "org", value_name = "HANDLE")]
@@ -233,7 +235,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         None => read_candidates(&args.candidates)?,
     };
     let mut store = args.store.open_existing()?;
-    let corpus = store.load_corpus()?;
+    let corpus = args.platform.load(&store, &args.store.store)?;
     let org = Org::resolve(&corpus, &settings.org.value)?;
     let opts = ScoreOptions {
         engagement: EngagementOptions::new(args.half_life, None),
@@ -311,6 +313,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CmdError> {
         "top_skills": opts.top_skills,
         "explain": args.explain,
         "format": format!("{:?}", args.format).to_lowercase(),
+        "platform": args.platform.platform.map(rapport_store::PlatformFilter::as_str),
     });
     entry.cohort = scores
         .scored()

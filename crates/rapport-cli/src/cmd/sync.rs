@@ -101,6 +101,11 @@ fn bsky_client(args: &Args) -> Result<BskyClient, CmdError> {
             max_retries: args.retries,
             ..defaults.retry.clone()
         },
+        // As for X: --no-wait stops a watch at a rate limit (resumable) instead of waiting.
+        rate_limit: rapport_bluesky::client::RateLimitPolicy {
+            wait: !args.no_wait,
+            ..defaults.rate_limit.clone()
+        },
         ..defaults
     });
     if let (Some(id), Some(var)) = (&args.bsky_identifier, &args.bsky_password_env) {

@@ -105,7 +105,12 @@ pub(crate) fn write_lists(
 impl Store {
     /// Adds the stored lists and memberships to `corpus` (accounts known only by a membership
     /// become id-only accounts, as in [`Corpus::try_add_list_membership`]).
-    pub(super) fn load_lists(&self, corpus: &mut Corpus) -> Result<()> {
+    /// `keep` is asked with each list's owner id whether the list (and its memberships) is loaded.
+    pub(super) fn load_lists(
+        &self,
+        corpus: &mut Corpus,
+        keep: impl Fn(Option<&str>) -> bool,
+    ) -> Result<()> {
         let bad = |table: &'static str, column: &'static str, value: String| StoreError::BadValue {
             table,
             column,
@@ -124,6 +129,9 @@ impl Store {
                 description: r.get(2)?,
                 owner_id: r.get(3)?,
             };
+            if !keep(l.owner_id.as_deref()) {
+                continue;
+            }
             corpus
                 .try_add_list(l.clone())
                 .map_err(|e| bad("lists", "id", format!("{}: {e}", l.id)))?;

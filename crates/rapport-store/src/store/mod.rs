@@ -2,7 +2,7 @@
 //! one file per job:
 //!
 //! - `posts`: writing posts and accounts (`save_corpus`), the duplicate policy;
-//! - `load`: reading them back (`load_corpus`, `num_posts`);
+//! - `load`: reading them back (`load_corpus`, one platform at a time: `load_corpus_for`), `num_posts`;
 //! - `watches`: watches, their cursors, and sync pages that move a cursor with their data;
 //! - `candidates`: candidate records;
 //! - `derived`: derived results about an account;
@@ -38,6 +38,7 @@ pub(crate) use follows::snapshot_time;
 pub use follows::{
     FollowPageWrite, FollowSnapshotInfo, FollowWriteReport, SOURCE_CORPUS, SOURCE_SYNC,
 };
+pub use load::PlatformFilter;
 pub use posts::{DuplicatePolicy, MAX_LISTED_CONFLICTS, PostConflict, SaveReport};
 pub use redact::REDACTED_MENTION;
 #[cfg(test)]

@@ -258,7 +258,7 @@ pub(super) fn write_content(
                 to_i64(c.following),
                 to_i64(c.posts),
                 to_i64(c.listed),
-                platform_str(a.platform()),
+                platform_str(super::load::account_platform(a.platform(), a.id(), handle)),
             ])?;
             report.accounts_written += 1;
         }
