@@ -663,7 +663,7 @@ class XClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[False] = False,
+        corpus: Literal[False],
         progress: bool = False,
     ) -> Table: ...
     @overload
@@ -673,11 +673,11 @@ class XClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[True],
+        corpus: Literal[True] = True,
         raw: bool = False,
         progress: bool = False,
     ) -> _Fetched:
-        """The lists an account is a member of (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
+        """The lists an account is a member of: a `Corpus` of the lists and memberships (with `corpus=False` a `Table`)."""
     @overload
     def owned_lists(
         self,
@@ -685,7 +685,7 @@ class XClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[False] = False,
+        corpus: Literal[False],
         progress: bool = False,
     ) -> Table: ...
     @overload
@@ -695,11 +695,11 @@ class XClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[True],
+        corpus: Literal[True] = True,
         raw: bool = False,
         progress: bool = False,
     ) -> _Fetched:
-        """The lists an account owns (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
+        """The lists an account owns: a `Corpus` of the lists and ownerships (with `corpus=False` a `Table`)."""
     def lookup_posts(self, ids: Sequence[str], *, raw: bool = False, progress: bool = False) -> _Fetched:
         """Posts by id."""
     def lookup_users(self, users: Sequence[str], *, raw: bool = False, progress: bool = False) -> _Fetched:
@@ -855,7 +855,7 @@ class AsyncXClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[False] = False,
+        corpus: Literal[False],
         progress: bool = False,
     ) -> Awaitable[Table]: ...
     @overload
@@ -865,11 +865,11 @@ class AsyncXClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[True],
+        corpus: Literal[True] = True,
         raw: bool = False,
         progress: bool = False,
     ) -> Awaitable[_Fetched]:
-        """The lists an account is a member of (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
+        """The lists an account is a member of: a `Corpus` of the lists and memberships (with `corpus=False` a `Table`)."""
     @overload
     def owned_lists(
         self,
@@ -877,7 +877,7 @@ class AsyncXClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[False] = False,
+        corpus: Literal[False],
         progress: bool = False,
     ) -> Awaitable[Table]: ...
     @overload
@@ -887,11 +887,11 @@ class AsyncXClient:
         *,
         max_results: Optional[int] = None,
         max_pages: Optional[int] = None,
-        corpus: Literal[True],
+        corpus: Literal[True] = True,
         raw: bool = False,
         progress: bool = False,
     ) -> Awaitable[_Fetched]:
-        """The lists an account owns (a `Table`, or with `corpus=True` a `Corpus` of the lists and memberships)."""
+        """The lists an account owns: a `Corpus` of the lists and ownerships (with `corpus=False` a `Table`)."""
     def lookup_posts(self, ids: Sequence[str], *, raw: bool = False, progress: bool = False) -> Awaitable[_Fetched]:
         """Posts by id."""
     def lookup_users(self, users: Sequence[str], *, raw: bool = False, progress: bool = False) -> Awaitable[_Fetched]:

@@ -210,18 +210,19 @@ def test_list_methods_return_a_corpus_of_lists_that_survives_the_store_and_the_f
     client: rapport.XClient, tmp_path: Path
 ) -> None:
     rust = ("1146654567674912769", "Rust people")
-    # A handle or an id: the same lists, the handle looked up first.
-    by_handle = client.list_memberships("@Twitter", corpus=True)
+    # A handle or an id: the same lists, the handle looked up first; a Corpus by default.
+    by_handle = client.list_memberships("@Twitter")
+    assert isinstance(by_handle, rapport.Corpus)
     assert Api.requests[0][0] == "/2/users/by/username/Twitter"
     by_id = client.list_memberships(USER_ID, corpus=True)
     want = [(USER_ID, "member", *rust)]
     assert _memberships(by_handle) == _memberships(by_id) == want
     assert by_id.num_lists == 1
-    owned, pages = client.owned_lists("Twitter", corpus=True, raw=True)
+    owned, pages = client.owned_lists("Twitter", raw=True)
     assert _memberships(owned) == [(USER_ID, "owner", *rust)]
     assert len(pages) == 1 and "__twarc" in pages[0]
-    with pytest.raises(ValueError, match="corpus=True"):
-        client.owned_lists("Twitter", raw=True)
+    with pytest.raises(ValueError, match="corpus=False"):
+        client.owned_lists("Twitter", corpus=False, raw=True)
     # A list's members: every user is on the list.
     members = client.list_members("84839422")
     got = members.list_memberships()
@@ -253,7 +254,7 @@ def test_quotes_members_and_lists(client: rapport.XClient) -> None:
     assert client.quotes("1293593516040269825").num_posts == len(load("quote_tweets_page1.json")["data"])
     members = client.list_members("84839422")
     assert members.num_accounts == len(load("list_members_page1.json")["data"])
-    for t in (client.owned_lists("Twitter"), client.list_memberships(USER_ID)):
+    for t in (client.owned_lists("Twitter", corpus=False), client.list_memberships(USER_ID, corpus=False)):
         rows = list(t)
         assert rows[0]["name"] == "Rust people"
         assert rows[0]["owner"] == "Twitter"

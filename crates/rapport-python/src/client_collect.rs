@@ -776,16 +776,15 @@ macro_rules! more_methods {
                 run_fetch(py, self.core.list_members(list_id, l, raw, bar), $async)
             }
 
-            /// The lists an account (handle or id) is a member of, as a `Table` (`id`, `name`,
-            /// `description`, `owner_id`, `owner`, `private`, `member_count`, `follower_count`,
-            /// `created_at`).
+            /// The lists an account (handle or id) is a member of, as a `Corpus` holding the lists (id,
+            /// name, description, owner) and the account's membership of each
+            /// (`corpus.list_memberships()`), which skill evidence counts (`counts.list`) and
+            /// `to_store` / `save` keep; `raw=True` keeps the pages as with `list_members`.
             #[doc = concat!("\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.list_memberships(\"acme_careers\")", $post, "\n\n```")]
             ///
-            /// With `corpus=True`, a `Corpus` instead: the lists (id, name, description, owner) and the
-            /// account's membership of each (`corpus.list_memberships()`), which skill evidence counts
-            /// (`counts.list`) and `to_store` / `save` keep; `raw=True` keeps the pages as with
-            /// `list_members`.
-            #[pyo3(signature = (user, *, max_results = None, max_pages = None, corpus = false, raw = false, progress = false))]
+            /// With `corpus=False`, a `Table` of the lists instead (`id`, `name`, `description`,
+            /// `owner_id`, `owner`, `private`, `member_count`, `follower_count`, `created_at`).
+            #[pyo3(signature = (user, *, max_results = None, max_pages = None, corpus = true, raw = false, progress = false))]
             #[allow(clippy::too_many_arguments)]
             fn list_memberships<'py>(
                 &self,
@@ -804,21 +803,20 @@ macro_rules! more_methods {
                 }
                 if raw {
                     return Err(pyo3::exceptions::PyValueError::new_err(
-                        "list_memberships(raw=True) keeps the pages of a Corpus: pass corpus=True too",
+                        "list_memberships(raw=True) keeps the pages of a Corpus: a Table (corpus=False) has none",
                     ));
                 }
                 run_table(py, self.core.lists(user, true, l, bar), $async)
             }
 
-            /// The lists an account (handle or id) owns, as a `Table` (the columns of
-            /// `list_memberships`).
+            /// The lists an account (handle or id) owns, as a `Corpus` of the lists and the account's
+            /// ownership of each (as `list_memberships`, relation `owner`; owning a list is no skill
+            /// evidence).
             #[doc = concat!("\n\n```python\n>>> import asyncio\n>>> c = rapport.", $pyname, "(bearer_token=\"t0ken\", base_url=\"http://127.0.0.1:9\", retries=False)\n", $pre, "c.owned_lists(\"acme_careers\")", $post, "\n\n```")]
             ///
-            /// With `corpus=True`, a `Corpus` instead: the lists (id, name, description, owner) and the
-            /// account's membership of each (`corpus.list_memberships()`), which skill evidence counts
-            /// (`counts.list`) and `to_store` / `save` keep; `raw=True` keeps the pages as with
-            /// `list_members`.
-            #[pyo3(signature = (user, *, max_results = None, max_pages = None, corpus = false, raw = false, progress = false))]
+            /// With `corpus=False`, a `Table` of the lists instead (the columns of
+            /// `list_memberships(corpus=False)`).
+            #[pyo3(signature = (user, *, max_results = None, max_pages = None, corpus = true, raw = false, progress = false))]
             #[allow(clippy::too_many_arguments)]
             fn owned_lists<'py>(
                 &self,
@@ -837,7 +835,7 @@ macro_rules! more_methods {
                 }
                 if raw {
                     return Err(pyo3::exceptions::PyValueError::new_err(
-                        "owned_lists(raw=True) keeps the pages of a Corpus: pass corpus=True too",
+                        "owned_lists(raw=True) keeps the pages of a Corpus: a Table (corpus=False) has none",
                     ));
                 }
                 run_table(py, self.core.lists(user, false, l, bar), $async)

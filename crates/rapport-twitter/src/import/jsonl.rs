@@ -85,14 +85,95 @@ pub fn import_jsonl_reader(
     Ok(report)
 }
 
-/// About this many bytes of lines are parsed in parallel at a time: large enough that a thread's
-/// share is many lines, small enough that the batch's parsed posts stay a few MB.
+/// About this many bytes of lines make one batch: large enough that a thread's share is many lines,
+/// small enough that a batch's parsed lines stay a few tens of MB.
 const BATCH_BYTES: usize = 8 << 20;
 
-/// [`import_jsonl_reader`] on `threads` threads: the lines of a batch are parsed in parallel (rayon),
-/// then converted in parallel into posts that borrow from the parsed lines, then applied to the report
-/// one after the other in file order, exactly as the one-thread loop would, so duplicates, skips and
-/// the first error of strict mode are the same.
+/// The lines of one batch, copied out of the reader's buffer (a memcpy, small next to parsing).
+#[derive(Default)]
+struct Batch {
+    buf: Vec<u8>,
+    /// Each line's number and its bytes in `buf` (`None`: too long).
+    items: Vec<(u64, Option<std::ops::Range<usize>>)>,
+}
+
+impl Batch {
+    /// Reads the next batch; returns whether the input ended.
+    fn read<R: BufRead>(
+        &mut self,
+        lines: &mut LineReader<R>,
+        name: &str,
+    ) -> Result<bool, TwitterError> {
+        self.buf.clear();
+        self.items.clear();
+        while self.buf.len() < BATCH_BYTES {
+            let line_no = lines.line_no + 1;
+            match lines.next_line() {
+                Ok(Some(l)) => {
+                    let at = self.buf.len();
+                    self.buf.extend_from_slice(l);
+                    self.items.push((line_no, Some(at..self.buf.len())));
+                }
+                Ok(None) => return Ok(true),
+                Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
+                Err(LineError::TooLong) => self.items.push((line_no, None)),
+            }
+        }
+        Ok(false)
+    }
+
+    /// Parses every line in parallel (on the current rayon pool); each with whether it may be a
+    /// follow or list page.
+    fn parse<'b>(&'b self, name: &str, opts: &ImportOptions) -> Vec<(Parsed<'b>, bool)> {
+        use rayon::prelude::*;
+        self.items
+            .par_iter()
+            .with_min_len(2)
+            .map(|(line_no, range)| match range {
+                Some(r) => {
+                    let line = &self.buf[r.clone()];
+                    (parse_line(line, name, *line_no), may_be_graph_page(line))
+                }
+                None => (Parsed::Failed(too_long(name, *line_no, opts)), false),
+            })
+            .collect()
+    }
+}
+
+/// Converts and applies a parsed batch to the report, one line after the other in file order.
+fn apply_batch(
+    report: &mut ImportReport,
+    runs: &mut super::follows::Runs,
+    batch: &Batch,
+    parsed: Vec<(Parsed<'_>, bool)>,
+    name: &str,
+    opts: &ImportOptions,
+) -> Result<(), TwitterError> {
+    for ((mut p, graph), (line_no, range)) in parsed.into_iter().zip(&batch.items) {
+        // Follow snapshots are stateful across lines (runs of pages), so they are read here, in
+        // file order, from the line's bytes that the batch still holds; whether a line may be one
+        // was decided in parallel.
+        if graph
+            && let Some(r) = range
+            && follow_hook(report, runs, &batch.buf[r.clone()], name, *line_no, opts)?
+        {
+            continue;
+        }
+        apply(
+            report,
+            prepare(&mut p, name, *line_no),
+            name,
+            *line_no,
+            opts,
+        )?;
+    }
+    Ok(())
+}
+
+/// [`import_jsonl_reader`] on `threads` threads, as a pipeline: while this thread converts the lines of
+/// one batch and adds them to the report one after the other in file order (exactly as the one-thread
+/// loop does, so duplicates, skips and the first error of strict mode are the same), the other
+/// `threads - 1` threads parse the next batch.
 fn import_parallel(
     reader: impl BufRead,
     name: &str,
@@ -100,80 +181,42 @@ fn import_parallel(
     threads: usize,
 ) -> Result<ImportReport, TwitterError> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.saturating_sub(1).max(1))
         .thread_name(|i| format!("rapport-import-{i}"))
         .build()
         .map_err(|e| TwitterError::io(name, std::io::Error::other(e.to_string())))?;
     let mut report = ImportReport::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
-    let mut follow_runs = super::follows::Runs::default();
-    // Lines are copied out of the reader's buffer into the batch (a memcpy, small next to parsing).
-    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
-    let mut items: Vec<(u64, Option<std::ops::Range<usize>>)> = Vec::new();
-    let mut done = false;
-    while !done {
-        buf.clear();
-        items.clear();
-        while buf.len() < BATCH_BYTES {
-            let line_no = lines.line_no + 1;
-            match lines.next_line() {
-                Ok(Some(l)) => {
-                    let at = buf.len();
-                    buf.extend_from_slice(l);
-                    items.push((line_no, Some(at..buf.len())));
-                }
-                Ok(None) => {
-                    done = true;
-                    break;
-                }
-                Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
-                Err(LineError::TooLong) => items.push((line_no, None)),
-            }
+    let mut runs = super::follows::Runs::default();
+    let (mut a, mut b) = (Batch::default(), Batch::default());
+    // Two batches take turns: one is applied while the other is read and parsed.
+    let mut done = a.read(&mut lines, name)?;
+    let mut parsed_a = pool.install(|| a.parse(name, opts));
+    loop {
+        if done {
+            apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)?;
+            break;
         }
-        let parsed: Vec<(Parsed, bool)> = pool.install(|| {
-            use rayon::prelude::*;
-            items
-                .par_iter()
-                .with_min_len(4)
-                .map(|(line_no, range)| match range {
-                    Some(r) => {
-                        let line = &buf[r.clone()];
-                        (parse_line(line, name, *line_no), may_be_graph_page(line))
-                    }
-                    None => (Parsed::Failed(too_long(name, *line_no, opts)), false),
-                })
-                .collect()
+        done = b.read(&mut lines, name)?;
+        let mut parsed_b = None;
+        let applied = pool.in_place_scope(|s| {
+            s.spawn(|_| parsed_b = Some(b.parse(name, opts)));
+            apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)
         });
-        let mut parsed = parsed;
-        let graph: Vec<bool> = parsed.iter().map(|(_, g)| *g).collect();
-        let prepared: Vec<Prepared> = pool.install(|| {
-            use rayon::prelude::*;
-            parsed
-                .par_iter_mut()
-                .zip(&items)
-                .with_min_len(4)
-                .map(|((p, _), (line_no, _))| prepare(p, name, *line_no))
-                .collect()
-        });
-        for ((p, graph), (line_no, range)) in prepared.into_iter().zip(graph).zip(&items) {
-            // Follow snapshots are stateful across lines (runs of pages), so they are read here, in
-            // file order, from the line's bytes that the batch still holds; whether a line may be one
-            // was decided in parallel above.
-            if graph
-                && let Some(r) = range
-                && follow_hook(
-                    &mut report,
-                    &mut follow_runs,
-                    &buf[r.clone()],
-                    name,
-                    *line_no,
-                    opts,
-                )?
-            {
-                continue;
-            }
-            apply(&mut report, p, name, *line_no, opts)?;
+        applied?;
+        let parsed_b = parsed_b.unwrap_or_default();
+        if done {
+            apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)?;
+            break;
         }
+        done = a.read(&mut lines, name)?;
+        let mut next_a = None;
+        let applied = pool.in_place_scope(|s| {
+            s.spawn(|_| next_a = Some(a.parse(name, opts)));
+            apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)
+        });
+        applied?;
+        parsed_a = next_a.unwrap_or_default();
     }
     report.bytes = lines.total_bytes;
     Ok(report)
