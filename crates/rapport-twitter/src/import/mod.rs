@@ -64,9 +64,10 @@ pub struct ImportOptions {
     /// the zip declares.
     pub max_compression_ratio: u64,
     /// Threads that parse JSONL lines (default 0: the `RAPPORT_THREADS` environment variable when
-    /// set, else every core). Lines are parsed and converted in parallel, then added to the corpus
-    /// in file order, so the result (duplicates, "a later copy wins", skipped lines, errors) is the
-    /// same whatever the number. The workspace's `.cargo/config.toml` sets `RAPPORT_THREADS=1` for
+    /// set, else every core). With several, `threads - 1` threads parse the next batch of lines
+    /// while the calling thread converts the current one and adds it to the corpus in file order, so
+    /// the result (duplicates, "a later copy wins", skipped lines, errors) is the same whatever the
+    /// number. The workspace's `.cargo/config.toml` sets `RAPPORT_THREADS=1` for
     /// `cargo test`.
     pub threads: usize,
 }
