@@ -197,26 +197,41 @@ fn import_parallel(
             apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)?;
             break;
         }
-        done = b.read(&mut lines, name)?;
+        // A read error ends the import, but only after the batch before it is applied, so strict
+        // mode reports the first bad line of that batch as the one-thread loop would.
+        done = match b.read(&mut lines, name) {
+            Ok(d) => d,
+            Err(e) => {
+                apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)?;
+                return Err(e);
+            }
+        };
         let mut parsed_b = None;
         let applied = pool.in_place_scope(|s| {
             s.spawn(|_| parsed_b = Some(b.parse(name, opts)));
             apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)
         });
         applied?;
-        let parsed_b = parsed_b.unwrap_or_default();
+        // The scope waited for the spawned parse (and re-raised its panic), so it is there.
+        let parsed_b = parsed_b.unwrap_or_else(|| b.parse(name, opts));
         if done {
             apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)?;
             break;
         }
-        done = a.read(&mut lines, name)?;
+        done = match a.read(&mut lines, name) {
+            Ok(d) => d,
+            Err(e) => {
+                apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)?;
+                return Err(e);
+            }
+        };
         let mut next_a = None;
         let applied = pool.in_place_scope(|s| {
             s.spawn(|_| next_a = Some(a.parse(name, opts)));
             apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)
         });
         applied?;
-        parsed_a = next_a.unwrap_or_default();
+        parsed_a = next_a.unwrap_or_else(|| a.parse(name, opts));
     }
     report.bytes = lines.total_bytes;
     Ok(report)
@@ -300,7 +315,7 @@ enum Prepared<'b> {
     Compliance(ComplianceEvent),
     Page {
         flat: bool,
-        /// The converted posts and accounts; they borrow from `node`, which the page keeps.
+        /// The converted posts and accounts; they borrow from the parsed line (`Parsed`).
         converted: Converted<'b>,
         errors: Vec<Problem>,
     },
