@@ -33,6 +33,10 @@ pub struct PageRankOptions {
     /// Stop when the L1 change between iterates is below this (default 1e-9).
     pub tolerance: f64,
     /// Give up after this many iterations (default 1000) with [`Error::NotConverged`].
+    ///
+    /// Each iteration shrinks the L1 change by at least the damping `d`, so about
+    /// `ln(tolerance / 2) / ln(d)` iterations always suffice: the default 1000 covers every damping up to
+    /// 0.979 at the default tolerance; a graph with a cycle at damping 0.99 can need about 2,130.
     pub max_iterations: u32,
 }
 
