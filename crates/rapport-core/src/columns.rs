@@ -45,6 +45,12 @@ impl StrColumn {
         self.spans[row as usize] = span;
     }
 
+    /// Makes room for `rows` more rows of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.spans.reserve(rows);
+        self.buf.reserve(bytes);
+    }
+
     pub(crate) fn get(&self, row: u32) -> &str {
         let sp = self.spans[row as usize];
         let start = sp.start as usize;
@@ -101,6 +107,11 @@ impl<T: Copy> Ragged<T> {
         self.spans.push((start, row.len() as u32));
     }
 
+    /// Makes room for `rows` more rows (their items grow as they come).
+    pub(crate) fn reserve_rows(&mut self, rows: usize) {
+        self.spans.reserve(rows);
+    }
+
     pub(crate) fn set(&mut self, row: u32, values: &[T]) {
         let start = self.items.len() as u32;
         self.items.extend_from_slice(values);
@@ -129,12 +140,17 @@ impl<T: Copy> Ragged<T> {
     }
 }
 
-/// Interns strings to dense `u32` ids. The hash index stores only ids and looks the text up in the
-/// column, so every key is stored once.
+/// Interns strings to dense `u32` ids. The hash index stores each id with 32 bits of its key's hash
+/// and looks the text up in the column, so every key is stored once.
+///
+/// Keeping the hash bits in the index matters at scale: growing the index re-hashes every entry from
+/// the stored bits instead of reading each key's text (a cache miss or two per key at a million
+/// keys), and a probe compares the bits before it reads a key.
 #[derive(Clone, Default)]
 pub(crate) struct Interner {
     strings: StrColumn,
-    index: HashTable<u32>,
+    /// `(hash bits << 32) | id`.
+    index: HashTable<u64>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
@@ -146,43 +162,58 @@ impl std::fmt::Debug for Interner {
     }
 }
 
+/// The table hash of an entry's stored bits: a multiply spreads the 32 bits over the 64 that the table
+/// uses (the low ones pick the bucket, the top seven are the control byte).
+#[inline]
+fn table_hash(bits: u32) -> u64 {
+    u64::from(bits).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 impl Interner {
-    fn hash(&self, s: &str) -> u64 {
+    #[inline]
+    fn bits(&self, s: &str) -> u32 {
         let mut h = self.hasher.build_hasher();
         s.hash(&mut h);
-        std::hash::Hasher::finish(&h)
+        (std::hash::Hasher::finish(&h) >> 32) as u32
     }
 
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
-        let h = self.hash(s);
-        self.index.find(h, |&id| self.strings.get(id) == s).copied()
+        let bits = self.bits(s);
+        self.index
+            .find(table_hash(bits), |&e| {
+                (e >> 32) as u32 == bits && self.strings.get(e as u32) == s
+            })
+            .map(|&e| e as u32)
     }
 
     /// One hash and one probe per call: `entry` finds the slot the key would go in, so a new key
     /// is written there without probing again.
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        let h = self.hash(s);
+        let bits = self.bits(s);
         let strings = &self.strings;
-        let hasher = &self.hasher;
         let entry = self.index.entry(
-            h,
-            |&id| strings.get(id) == s,
-            |&other| {
-                let mut hh = hasher.build_hasher();
-                strings.get(other).hash(&mut hh);
-                std::hash::Hasher::finish(&hh)
-            },
+            table_hash(bits),
+            |&e| (e >> 32) as u32 == bits && strings.get(e as u32) == s,
+            |&e| table_hash((e >> 32) as u32),
         );
         match entry {
-            hashbrown::hash_table::Entry::Occupied(o) => *o.get(),
+            hashbrown::hash_table::Entry::Occupied(o) => *o.get() as u32,
             hashbrown::hash_table::Entry::Vacant(v) => {
                 let id = self.strings.len() as u32;
-                v.insert(id);
+                v.insert((u64::from(bits) << 32) | u64::from(id));
                 let pushed = self.strings.push(s);
                 debug_assert_eq!(pushed, id);
                 id
             }
         }
+    }
+
+    /// Makes room for `additional` more keys of about `bytes` bytes in all, so that adding them does not
+    /// grow the index (nor the text) step by step.
+    pub(crate) fn reserve(&mut self, additional: usize, bytes: usize) {
+        self.index
+            .reserve(additional, |&e| table_hash((e >> 32) as u32));
+        self.strings.reserve(additional, bytes);
     }
 
     pub(crate) fn resolve(&self, id: u32) -> &str {
@@ -194,7 +225,7 @@ impl Interner {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.strings.heap_bytes() + self.index.capacity() * 5
+        self.strings.heap_bytes() + self.index.capacity() * 9
     }
 }
 

@@ -186,7 +186,11 @@ fn quoted(v: &str) -> String {
 
 /// Checks an id: not empty or blank, at most [`MAX_ID_BYTES`] bytes, no control characters.
 pub(crate) fn check_id(field: &'static str, id: &str) -> Result<(), Error> {
-    let ok = !id.trim().is_empty() && id.len() <= MAX_ID_BYTES && !id.chars().any(char::is_control);
+    // Nearly every id is printable ASCII without spaces (digits, an AT-URI, a DID): checked byte by
+    // byte; anything else takes the full Unicode check.
+    let printable = |b: u8| (0x21..0x7f).contains(&b);
+    let ok = (!id.is_empty() && id.len() <= MAX_ID_BYTES && id.bytes().all(printable))
+        || (!id.trim().is_empty() && id.len() <= MAX_ID_BYTES && !id.chars().any(char::is_control));
     if ok {
         Ok(())
     } else {
@@ -211,4 +215,40 @@ fn fmt_handles(unknown: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-wise fast path of `check_id` agrees with the full Unicode rule on every kind of id.
+    #[test]
+    fn check_id_fast_path_agrees_with_the_rule() {
+        let rule = |id: &str| {
+            !id.trim().is_empty() && id.len() <= MAX_ID_BYTES && !id.chars().any(char::is_control)
+        };
+        let long = "9".repeat(MAX_ID_BYTES);
+        let too_long = "9".repeat(MAX_ID_BYTES + 1);
+        for id in [
+            "1790000000000000001",
+            "at://did:plc:abc123/app.bsky.feed.post/3kxyz",
+            "did:plc:abc123",
+            "",
+            " ",
+            "\u{3000}",
+            " 12 ",
+            "a b",
+            "12\t",
+            "\u{7f}",
+            "1\u{85}2",
+            "\u{9f}",
+            "１２３",
+            "é",
+            "~!",
+            long.as_str(),
+            too_long.as_str(),
+        ] {
+            assert_eq!(check_id("post id", id).is_ok(), rule(id), "{id:?}");
+        }
+    }
 }

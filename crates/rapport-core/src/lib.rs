@@ -59,6 +59,6 @@ pub use conversation::{Conversation, ConversationNode, NodeStatus};
 pub use corpus::{AccountIdx, AccountRef, Corpus, Csr, Indices, PostIdx, PostRef, TagIdx};
 pub use error::Error;
 pub use model::{
-    Account, ContextAnnotation, Mention, NewAnnotation, NewMention, NewPost, Platform, Post,
-    PostKind, ProfileCounts, PublicMetrics, normalize_handle, normalize_hashtag,
+    Account, ContextAnnotation, Mention, NewAccount, NewAnnotation, NewMention, NewPost, Platform,
+    Post, PostKind, ProfileCounts, PublicMetrics, normalize_handle, normalize_hashtag,
 };

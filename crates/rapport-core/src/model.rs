@@ -82,6 +82,41 @@ impl Account {
             ..Account::default()
         }
     }
+
+    /// The account as a [`NewAccount`] borrowing its fields.
+    pub fn as_new(&self) -> NewAccount<'_> {
+        NewAccount {
+            id: &self.id,
+            handle: &self.handle,
+            display_name: self.display_name.as_deref(),
+            bio: self.bio.as_deref(),
+            created_at: self.created_at,
+            counts: self.counts,
+            platform: self.platform,
+        }
+    }
+}
+
+/// An account to add, borrowing its strings: the same fields as [`Account`], for
+/// [`Corpus::try_add_new_account`](crate::Corpus::try_add_new_account). A twarc2 page repeats the
+/// profile of every author and mentioned account it includes, so an importer adds the same account
+/// many times: borrowed, a copy that changes nothing allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NewAccount<'a> {
+    /// See [`Account::id`].
+    pub id: &'a str,
+    /// See [`Account::handle`].
+    pub handle: &'a str,
+    /// See [`Account::display_name`].
+    pub display_name: Option<&'a str>,
+    /// See [`Account::bio`].
+    pub bio: Option<&'a str>,
+    /// See [`Account::created_at`].
+    pub created_at: Option<DateTime<Utc>>,
+    /// See [`Account::counts`].
+    pub counts: ProfileCounts,
+    /// See [`Account::platform`].
+    pub platform: Platform,
 }
 
 /// A mention of an account inside a post.

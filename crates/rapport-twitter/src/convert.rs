@@ -28,7 +28,9 @@ use crate::models::{
 };
 use chrono::{DateTime, TimeZone, Utc};
 use hashbrown::HashMap;
-use rapport_core::{Account, Corpus, NewMention, NewPost, Platform, Post, ProfileCounts};
+use rapport_core::{
+    Account, Corpus, NewAccount, NewMention, NewPost, Platform, Post, ProfileCounts,
+};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -473,7 +475,26 @@ impl<'a> From<&'a User> for UserView<'a> {
     }
 }
 
-impl UserView<'_> {
+impl<'a> UserView<'a> {
+    /// The user as an account borrowing the view's strings.
+    pub(crate) fn as_new(&self) -> NewAccount<'a> {
+        let m = self.metrics;
+        NewAccount {
+            id: self.id,
+            handle: self.username.unwrap_or(""),
+            display_name: self.name,
+            bio: self.description,
+            created_at: self.created_at,
+            counts: ProfileCounts {
+                followers: m.followers_count,
+                following: m.following_count,
+                posts: m.tweet_count,
+                listed: m.listed_count,
+            },
+            platform: Platform::X,
+        }
+    }
+
     pub(crate) fn to_account(self) -> Account {
         let m = self.metrics;
         Account {
@@ -507,7 +528,7 @@ pub(crate) fn add_views(
 
 /// One step of adding a page to a corpus, decided before the corpus is touched.
 pub(crate) enum Op<'a> {
-    Account(Account, At),
+    Account(NewAccount<'a>, At),
     Post(NewPost<'a>, At),
     Issue(Issue),
 }
@@ -542,7 +563,7 @@ pub(crate) fn convert_views<'a>(
             }));
             continue;
         }
-        ops.push(Op::Account(u.to_account(), u.at));
+        ops.push(Op::Account(u.as_new(), u.at));
     }
     let ctx = PageCtx::new(users, included);
     for t in included.iter().chain(data) {
@@ -593,7 +614,7 @@ impl Converted<'_> {
         };
         for op in self.ops {
             match op {
-                Op::Account(a, at) => match corpus.try_add_account(a) {
+                Op::Account(a, at) => match corpus.try_add_new_account(&a) {
                     Ok(_) => stats.accounts += 1,
                     Err(e) => issues.push(refused(&mut stats, at, e)),
                 },

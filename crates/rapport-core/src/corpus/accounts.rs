@@ -5,7 +5,7 @@ use super::columns::AccountRow;
 use super::{AccountIdx, Corpus};
 use crate::Error;
 use crate::error::check_id;
-use crate::model::{Account, ProfileCounts, normalize_handle};
+use crate::model::{Account, NewAccount, ProfileCounts, normalize_handle};
 
 impl Corpus {
     pub(super) fn canonical(&self, idx: u32) -> u32 {
@@ -93,33 +93,35 @@ impl Corpus {
     /// Adds or updates an account, or says why it is refused: an account needs an id or a handle, and
     /// an id must pass the checks of [`Error::InvalidId`].
     pub fn try_add_account(&mut self, account: Account) -> Result<AccountIdx, Error> {
+        self.try_add_new_account(&account.as_new())
+    }
+
+    /// [`Corpus::try_add_account`] for an account borrowing its strings (see [`NewAccount`]): the
+    /// importers' path. A copy that changes nothing allocates nothing.
+    pub fn try_add_new_account(&mut self, account: &NewAccount<'_>) -> Result<AccountIdx, Error> {
         if account.id.is_empty() {
-            if normalize_handle(&account.handle).is_empty() {
+            if normalize_handle(account.handle).is_empty() {
                 return Err(Error::InvalidId {
                     field: "account id",
-                    found: account.handle,
+                    found: account.handle.to_owned(),
                     expected: "an account with an id or a handle",
                 });
             }
         } else {
-            check_id("account id", &account.id)?;
+            check_id("account id", account.id)?;
         }
         self.touch();
         let idx = if account.id.is_empty() {
-            self.account_for_mention(None, &account.handle)
+            self.account_for_mention(None, account.handle)
         } else {
-            self.account_for_id(&account.id)
+            self.account_for_id(account.id)
         };
         if !account.handle.is_empty() && self.s.accounts[idx as usize].handle != account.handle {
-            self.set_handle(idx, &account.handle);
+            self.set_handle(idx, account.handle);
         }
         let row = &mut self.s.accounts[idx as usize];
-        if account.display_name.is_some() {
-            row.display_name = account.display_name;
-        }
-        if account.bio.is_some() {
-            row.bio = account.bio;
-        }
+        set_opt(&mut row.display_name, account.display_name);
+        set_opt(&mut row.bio, account.bio);
         if let Some(c) = account.created_at {
             row.created_ms = Some(c.timestamp_millis());
         }
@@ -132,5 +134,18 @@ impl Corpus {
         };
         row.platform = account.platform;
         Ok(AccountIdx(idx))
+    }
+}
+
+/// A known value replaces the stored one (reusing its allocation); an unknown one keeps it.
+fn set_opt(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot, value) {
+        (_, None) => {}
+        (Some(s), Some(v)) => {
+            if s != v {
+                v.clone_into(s);
+            }
+        }
+        (slot @ None, Some(v)) => *slot = Some(v.to_owned()),
     }
 }

@@ -7,6 +7,44 @@ use crate::error::check_id;
 use crate::model::{ContextAnnotation, NewAnnotation, NewPost, Post, normalize_hashtag};
 
 impl Corpus {
+    /// Makes room for about `posts` more posts with `text_bytes` bytes of text in all, so that adding
+    /// them does not grow the id index and the columns step by step (each step re-hashes or copies
+    /// everything added before). An estimate is enough: more posts than reserved still fit, and
+    /// fewer leave the rest unused. Importers that can count ahead (a file's size, a page's length)
+    /// call this.
+    ///
+    /// ```
+    /// use rapport_core::{Corpus, Post};
+    /// use chrono::{TimeZone, Utc};
+    /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+    /// let mut c = Corpus::new();
+    /// c.reserve(1_000, 100_000);
+    /// c.add_post(Post::new("1", "7", "hello", t));
+    /// assert_eq!(c.num_posts(), 1);
+    /// ```
+    pub fn reserve(&mut self, posts: usize, text_bytes: usize) {
+        let s = &mut self.s;
+        // Post ids are most of the keys; a post's referenced ids are mostly posts of the corpus too.
+        let id_bytes = posts.saturating_mul(19);
+        s.post_keys.reserve(posts, id_bytes);
+        s.key_row.reserve(posts);
+        s.row_key.reserve(posts);
+        s.author.reserve(posts);
+        s.created_ms.reserve(posts);
+        s.text.reserve(posts, text_bytes);
+        s.conversation.reserve(posts);
+        s.reply_to.reserve(posts);
+        s.reply_to_account.reserve(posts);
+        s.quoted.reserve(posts);
+        s.reposted.reserve(posts);
+        s.hashtags.reserve_rows(posts);
+        s.mentions.reserve_rows(posts);
+        s.urls.reserve_rows(posts);
+        s.annotations.reserve_rows(posts);
+        s.lang.reserve(posts);
+        s.metrics.reserve(posts);
+    }
+
     fn key(&mut self, id: Option<&str>) -> u32 {
         match id.filter(|s| !s.is_empty()) {
             None => NONE,
@@ -62,9 +100,10 @@ impl Corpus {
             }
         }
         let created = post.created_at.timestamp_millis();
-        if let Some(k) = self.s.post_keys.get(post.id)
-            && let Some(row) = opt(self.s.key_row[k as usize])
-        {
+        // One probe for the post's own id: interned now (a refused copy leaves only an id that the
+        // corpus already knew, since only a known post can conflict).
+        let key = self.key(Some(post.id));
+        if let Some(row) = opt(self.s.key_row[key as usize]) {
             let r = row as usize;
             let author = &self.s.accounts[self.canonical(self.s.author[r]) as usize];
             let same_author = author.id.as_str() == post.author_id
@@ -93,7 +132,6 @@ impl Corpus {
         }
         self.touch();
         let author = self.account_for_id(post.author_id);
-        let key = self.key(Some(post.id));
         let conversation = self.key(post.conversation_id);
         let reply_to = self.key(post.reply_to);
         let quoted = self.key(post.quoted);
