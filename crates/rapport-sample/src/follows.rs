@@ -17,6 +17,7 @@
 //! `pagination_token`), dated by `__twarc.retrieved_at`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde_json::json;
 
@@ -90,7 +91,7 @@ impl Follows {
             for (x, t) in first_any {
                 let seed = world.accts[x as usize].seed;
                 let reach_out = t - (7 + (seed >> 8) as i64 % 15) * DAY;
-                if seed % 3 == 0 && reach_out > start && !spans.contains_key(&(x, c)) {
+                if seed.is_multiple_of(3) && reach_out > start && !spans.contains_key(&(x, c)) {
                     spans.insert((c, x), (reach_out, None));
                     spans.insert((x, c), (t - 2 * HOUR, None));
                 }
@@ -105,10 +106,10 @@ impl Follows {
                 spans.entry((from, to)).or_insert((since, until));
             }
         }
-        let mut readings: Vec<i64> = (0..)
-            .map(|k| start + DAY + k * 30 * DAY)
-            .take_while(|&t| t < end)
-            .collect();
+        let mut readings: Vec<i64> =
+            std::iter::successors(Some(start + DAY), |t| Some(t + 30 * DAY))
+                .take_while(|&t| t < end)
+                .collect();
         if readings.last() != Some(&end) {
             readings.push(end);
         }
@@ -189,7 +190,8 @@ impl Follows {
                             "https://api.twitter.com/2/users/{id}/{dir}?user.fields=created_at%2Cdescription%2Centities%2Cid%2Clocation%2Cname%2Cprotected%2Cpublic_metrics%2Cusername%2Cverified&max_results=100"
                         );
                         if k > 0 {
-                            url.push_str(&format!("&pagination_token=p{at}x{k}"));
+                            write!(url, "&pagination_token=p{at}x{k}")
+                                .expect("writing to a String cannot fail");
                         }
                         let mut meta = json!({"result_count": chunk.len()});
                         if k + 1 < chunks.len() {

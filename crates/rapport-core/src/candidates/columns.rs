@@ -43,11 +43,12 @@ pub(super) fn non_empty(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// Parses one cell of a handle column.
+pub(super) type HandleParser = fn(&str) -> Result<super::Handle, super::HandleError>;
+
 impl Column {
     /// The handle parser of a handle column.
-    pub(super) fn handle_parser(
-        &self,
-    ) -> Option<fn(&str) -> Result<super::Handle, super::HandleError>> {
+    pub(super) fn handle_parser(&self) -> Option<HandleParser> {
         match self {
             Column::XHandle => Some(super::Handle::parse_x),
             Column::BlueskyHandle => Some(super::Handle::parse_bluesky),

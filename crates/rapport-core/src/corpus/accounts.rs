@@ -92,6 +92,8 @@ impl Corpus {
 
     /// Adds or updates an account, or says why it is refused: an account needs an id or a handle, and
     /// an id must pass the checks of [`Error::InvalidId`].
+    // By value, like `try_add_post`: the public signature predates the borrowed path.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn try_add_account(&mut self, account: Account) -> Result<AccountIdx, Error> {
         self.try_add_new_account(&account.as_new())
     }
