@@ -904,6 +904,86 @@ impl<R: Read> LineReader<R> {
 mod tests {
     use super::*;
 
+    /// The projection reserves once, from a fair sample of a file of known size, and never for an
+    /// input of unknown size.
+    #[test]
+    fn presize_reserves_once_from_the_part_read() {
+        let mut corpus = Corpus::new();
+        for i in 0..100 {
+            let p = rapport_core::Post::new(
+                i.to_string(),
+                "7",
+                "x",
+                chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(i),
+            );
+            corpus.add_post(p);
+        }
+        let before = corpus.heap_bytes();
+        Presize::new(None).after(&mut corpus, 10 << 20);
+        assert_eq!(corpus.heap_bytes(), before, "unknown size: no reserve");
+        let mut p = Presize::new(Some(1 << 30));
+        p.after(&mut corpus, 1 << 20);
+        assert_eq!(
+            corpus.heap_bytes(),
+            before,
+            "1 MB of 1 GB is too little to project from"
+        );
+        p.after(&mut corpus, 16 << 20);
+        let after = corpus.heap_bytes();
+        // 100 posts in 16 MB, so about 6,300 more in the rest: at least a u32 per post and column.
+        assert!(after > before + 6_000 * 4 * 10, "{before} -> {after}");
+        p.after(&mut corpus, 32 << 20);
+        assert_eq!(corpus.heap_bytes(), after, "once only");
+        let mut small = Presize::new(Some(1 << 20));
+        small.after(&mut corpus, 1 << 20);
+        assert_eq!(
+            corpus.heap_bytes(),
+            after,
+            "a file read whole has nothing left to reserve for"
+        );
+    }
+
+    /// A file big enough to be presized imports to the same corpus as the same bytes from a reader.
+    #[test]
+    fn a_presized_import_equals_the_reader_import() {
+        let mut text = String::new();
+        let mut id = 1_000_000u64;
+        while text.len() < 6 << 20 {
+            let tweets: Vec<String> = (0..50)
+                .map(|k| {
+                    id += 1;
+                    format!(
+                        r#"{{"id":"{id}","text":"post {id} #tag{} {}","author_id":"{}","created_at":"2024-01-01T00:00:00.000Z","conversation_id":"{}"}}"#,
+                        id % 7,
+                        "padding ".repeat(10),
+                        id % 97,
+                        id - k,
+                    )
+                })
+                .collect();
+            text.push_str(&format!("{{\"data\":[{}]}}\n", tweets.join(",")));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        for threads in [1, 2] {
+            let opts = ImportOptions::strict().with_threads(threads);
+            let from_file = import_jsonl(&path, &opts).unwrap();
+            let from_reader = import_jsonl_reader(text.as_bytes(), "big.jsonl", &opts).unwrap();
+            assert_eq!(from_file.corpus.num_posts() as u64, id - 1_000_000);
+            let posts = |c: &Corpus| c.posts().map(|p| p.to_post()).collect::<Vec<_>>();
+            let accounts = |c: &Corpus| c.accounts().map(|a| a.to_account()).collect::<Vec<_>>();
+            assert!(
+                posts(&from_file.corpus) == posts(&from_reader.corpus),
+                "{threads} threads"
+            );
+            assert!(
+                accounts(&from_file.corpus) == accounts(&from_reader.corpus),
+                "{threads} threads"
+            );
+        }
+    }
+
     fn lines(input: &[u8], max: usize) -> Vec<Result<String, &'static str>> {
         let mut r = LineReader::new(input, max);
         let mut out = Vec::new();
