@@ -961,7 +961,9 @@ mod tests {
                     )
                 })
                 .collect();
-            text.push_str(&format!("{{\"data\":[{}]}}\n", tweets.join(",")));
+            text.push_str("{\"data\":[");
+            text.push_str(&tweets.join(","));
+            text.push_str("]}\n");
         }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.jsonl");
