@@ -112,6 +112,24 @@ struct Timer {
     peaks: BTreeMap<String, u64>,
 }
 
+/// Called at the start and at the end of every stage, so that
+/// `valgrind --tool=callgrind --dump-before='*stage_boundary*'` dumps one part per stage (and one per
+/// gap between stages): the instruction counts of each stage, deterministic where wall times are not.
+#[inline(never)]
+fn stage_boundary(name: &str) {
+    std::hint::black_box(name);
+}
+
+/// A digest of a result's JSON (64-bit FNV-1a, hex): two builds agree on a result when they agree
+/// on its digest.
+fn digest<T: serde::Serialize>(v: &T) -> String {
+    let bytes = serde_json::to_vec(v).unwrap_or_default();
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}")
+}
+
 /// The median of some samples (the mean of the middle two for an even count).
 fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
@@ -126,10 +144,12 @@ fn median(v: &[f64]) -> f64 {
 
 impl Timer {
     fn stage<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        stage_boundary(name);
         let t0 = Instant::now();
         let c0 = cpu_seconds().unwrap_or(0.0);
         let p0 = process_cpu_seconds().unwrap_or(0.0);
         let r = f();
+        stage_boundary(name);
         self.process_cpu
             .insert(name.to_owned(), process_cpu_seconds().unwrap_or(0.0) - p0);
         self.cpu
@@ -319,20 +339,24 @@ fn workflow(
         ctx.engagement(&org, &EngagementOptions::default())
     })?;
     ans.insert("engagement_rows".into(), json!(e.rows.len()));
+    ans.insert("digest_engagement".into(), json!(digest(&e.rows)));
     let m = timer.stage("mentors_global", || {
         ctx.mentors(&Topic::Global, None, &MentorOptions::default())
     })?;
     ans.insert("mentors_global".into(), json!(m.rows.len()));
+    ans.insert("digest_mentors_global".into(), json!(digest(&m)));
     for (i, t) in skill_topics.split(',').enumerate() {
         let m = timer.stage(&format!("mentors_topic_{}", i + 1), || {
             ctx.mentors(&Topic::skill(t), None, &MentorOptions::default())
         })?;
         ans.insert(format!("mentors_{t}"), json!(m.rows.len()));
+        ans.insert(format!("digest_mentors_{t}"), json!(digest(&m)));
     }
     let s = timer.stage("skills", || {
         ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
     });
     ans.insert("skill_rows".into(), json!(s.rows.len()));
+    ans.insert("digest_skills".into(), json!(digest(&*s)));
     let s = timer.stage("skills_again", || {
         ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
     });
@@ -342,12 +366,14 @@ fn workflow(
         evidence(corpus, &builtin_matcher(), &EvidenceOptions::default())
     });
     ans.insert("skill_rows_fresh".into(), json!(s.rows.len()));
+    ans.insert("digest_skills_fresh".into(), json!(digest(&s)));
     if let Some(tax) = esco {
         let matcher = Arc::new(timer.stage("esco_matcher", || Matcher::new(tax)));
         let s = timer.stage("skills_esco", || {
             ctx.skills(&matcher, &EvidenceOptions::default())
         });
         ans.insert("skill_rows_esco".into(), json!(s.rows.len()));
+        ans.insert("digest_skills_esco".into(), json!(digest(&*s)));
         timer.stage("skills_esco_again", || {
             ctx.skills(&matcher, &EvidenceOptions::default())
         });

@@ -80,7 +80,7 @@ use crate::graph::{InteractionGraph, KindWeights};
 use crate::hris::{CandidateScores, ScoreOptions};
 use crate::inbox::{InboxOptions, InboxReport, StarterOptions, StarterRow};
 use crate::learning::{LearningFeed, LearningOptions};
-use crate::mentors::{MentorOptions, MentorReport, Topic};
+use crate::mentors::{MentorBase, MentorOptions, MentorReport, Topic};
 use crate::ranking::{CandidateOptions, CandidateReport};
 use crate::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence};
 
@@ -120,6 +120,7 @@ type EvidenceCell = Arc<OnceLock<Arc<SkillReport>>>;
 #[derive(Default)]
 pub(crate) struct Caches {
     interactions: OnceLock<Interactions>,
+    mentor_base: OnceLock<MentorBase>,
     graphs: Mutex<Vec<(KindWeights, Arc<InteractionGraph>)>>,
     matchers: Mutex<Vec<(Arc<Taxonomy>, Arc<Matcher>)>>,
     evidence: Mutex<Vec<(Arc<Matcher>, EvidenceOptions, EvidenceCell)>>,
@@ -184,6 +185,15 @@ impl<'a> Ctx<'a> {
             self.caches.n_interactions.fetch_add(1, Ordering::Relaxed);
             Interactions::build(self.corpus)
         })
+    }
+
+    /// What every topic's mentor signals read (questions, interactions by account pair), built on
+    /// first use.
+    pub(crate) fn mentor_base(self) -> &'a MentorBase {
+        let ix = self.interactions();
+        self.caches
+            .mentor_base
+            .get_or_init(|| MentorBase::build(self.corpus, ix))
     }
 
     /// The interaction graph with these kind weights, built on first use.
