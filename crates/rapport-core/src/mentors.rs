@@ -481,32 +481,36 @@ impl Scope {
                 expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
             });
         };
-        let report = ctx.evidence(skills, &EvidenceOptions::default().all_evidence());
+        let (report, post_rows) = ctx.evidence_rows(skills, &EvidenceOptions::default());
         let mut people: Vec<(AccountIdx, f64)> = Vec::new();
         let mut seeds: Vec<u32> = Vec::new();
         let mut own_tags: HashSet<String> = HashSet::new();
         // Whether a hashtag names the skill, matched once per distinct hashtag (by tag index).
         let mut tag_names_skill: hashbrown::HashMap<u32, bool> = hashbrown::HashMap::new();
-        for e in report.rows.iter().filter(|e| e.skill_id == id) {
+        for (e, rows) in report.rows.iter().zip(post_rows.iter()) {
+            if e.skill_id != id {
+                continue;
+            }
             if let Some(a) = corpus.account_by_id(&e.account_id) {
                 people.push((a.idx(), e.strength));
             }
-            for pid in &e.evidence_post_ids {
-                if let Some(p) = corpus.post_by_id(pid) {
-                    seeds.push(p.idx().0);
-                    for &t in p.tag_idxs() {
-                        let own = *tag_names_skill.entry(t).or_insert_with(|| {
-                            let h = corpus.tag(crate::TagIdx(t));
-                            matcher
-                                .match_post("", [h])
-                                .skill_ids()
-                                .contains(&id.as_str())
-                        });
-                        if own {
-                            own_tags.insert(corpus.tag(crate::TagIdx(t)).to_owned());
-                        }
-                    }
+            for &row in rows {
+                seeds.push(row);
+                for &t in corpus.post(PostIdx(row)).tag_idxs() {
+                    tag_names_skill.entry(t).or_insert_with(|| {
+                        let h = corpus.tag(crate::TagIdx(t));
+                        matcher
+                            .match_post("", [h])
+                            .skill_ids()
+                            .contains(&id.as_str())
+                    });
                 }
+            }
+        }
+        // The hashtags of the evidence posts that name the skill.
+        for (&t, &own) in &tag_names_skill {
+            if own {
+                own_tags.insert(corpus.tag(crate::TagIdx(t)).to_owned());
             }
         }
         if people.is_empty() {
