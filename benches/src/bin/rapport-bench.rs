@@ -360,7 +360,9 @@ fn workflow(
     let s = timer.stage("skills_again", || {
         ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
     });
-    let table = timer.stage("skills_table", || rapport_arrow::table::record_batch(&s.rows))?;
+    let table = timer.stage("skills_table", || {
+        rapport_arrow::table::record_batch(&s.rows)
+    })?;
     ans.insert("skills_table_rows".into(), json!(table.num_rows()));
     let s = timer.stage("skills_fresh", || {
         evidence(corpus, &builtin_matcher(), &EvidenceOptions::default())

@@ -592,14 +592,7 @@ pub(crate) fn run(
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
     let base = ctx.mentor_base();
     let sig = signals(ctx.corpus, base, &scope.in_topic);
-    let mut report = assemble(
-        ctx.corpus,
-        &graph,
-        &pr,
-        (base, &scope.in_topic),
-        &sig,
-        opts,
-    );
+    let mut report = assemble(ctx.corpus, &graph, &pr, (base, &scope.in_topic), &sig, opts);
     report.topic = topic.label();
     report.topic_spec = topic.clone();
     report.teleport_accounts = scope.seed_authors;
@@ -844,11 +837,10 @@ fn assemble(
     }
     for (k, r) in rows.iter_mut().enumerate() {
         r.rank = k + 1;
-        r.evidence_post_ids =
-            evidence_rows(corpus, base, in_topic, r.account, opts.evidence_posts)
-                .into_iter()
-                .map(|row| corpus.post(PostIdx(row)).id().to_owned())
-                .collect();
+        r.evidence_post_ids = evidence_rows(corpus, base, in_topic, r.account, opts.evidence_posts)
+            .into_iter()
+            .map(|row| corpus.post(PostIdx(row)).id().to_owned())
+            .collect();
     }
     MentorReport {
         topic: String::new(),

@@ -7,8 +7,8 @@ use std::sync::{Arc, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rapport_core::context::builtin_taxonomy;
 use rapport_arrow::RecordBatch;
+use rapport_core::context::builtin_taxonomy;
 use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy};
 
 use crate::analysis::{json_of, table_of, to_py};
