@@ -46,6 +46,18 @@ def test_skills_strength_is_confidence_times_decay(corpus: rapport.Corpus) -> No
     assert bob["strength"] == pytest.approx(0.475)
 
 
+def test_skills_again_is_the_same_table_and_other_options_are_not(corpus: rapport.Corpus) -> None:
+    # A second call reuses the table of the cached report; other options are another report.
+    t = "2024-04-02T08:00:00.250Z"
+    first = [dict(r) for r in corpus.skills(as_of=t)]
+    again = [dict(r) for r in corpus.skills(as_of=t)]
+    assert first == again
+    later = {(r["handle"], r["label"]): r for r in corpus.skills(as_of="2024-09-29T08:00:00.250Z")}
+    assert later[("bob", "Rust")]["strength"] == pytest.approx(0.475)
+    rows = {(r["handle"], r["label"]): r for r in corpus.skills(as_of=t)}
+    assert rows[("bob", "Rust")]["strength"] == pytest.approx(0.95)
+
+
 def test_skills_bad_half_life(corpus: rapport.Corpus) -> None:
     with pytest.raises(rapport.ConfigError, match="half_life_days"):
         corpus.skills(half_life_days=0)

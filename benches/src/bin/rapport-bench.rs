@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
@@ -85,6 +86,10 @@ enum Cmd {
         /// Threads for the load (0: all cores).
         #[arg(long, default_value_t = 1)]
         threads: usize,
+        /// Run the `workflow` stages this many times, each time through a fresh analysis context
+        /// (the load once); `times` are then each stage's median and `samples` every run.
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
     },
     /// Time the Arrow tables and the corpus files of rapport-arrow on a twarc2 JSONL file.
     Files {
@@ -98,24 +103,60 @@ enum Cmd {
 }
 
 struct Timer {
+    /// The median wall time of each stage over its runs (one run unless `--repeat`).
     times: BTreeMap<String, f64>,
+    /// Every run's wall time of each stage, in order.
+    samples: BTreeMap<String, Vec<f64>>,
     cpu: BTreeMap<String, f64>,
     process_cpu: BTreeMap<String, f64>,
     peaks: BTreeMap<String, u64>,
 }
 
+/// Called at the start and at the end of every stage, so that
+/// `valgrind --tool=callgrind --dump-before='*stage_boundary*'` dumps one part per stage (and one per
+/// gap between stages): the instruction counts of each stage, deterministic where wall times are not.
+#[inline(never)]
+fn stage_boundary(name: &str) {
+    std::hint::black_box(name);
+}
+
+/// A digest of a result's JSON (64-bit FNV-1a, hex): two builds agree on a result when they agree
+/// on its digest.
+fn digest<T: serde::Serialize>(v: &T) -> String {
+    let bytes = serde_json::to_vec(v).unwrap_or_default();
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}")
+}
+
+/// The median of some samples (the mean of the middle two for an even count).
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => f64::midpoint(v[n / 2 - 1], v[n / 2]),
+    }
+}
+
 impl Timer {
     fn stage<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        stage_boundary(name);
         let t0 = Instant::now();
         let c0 = cpu_seconds().unwrap_or(0.0);
         let p0 = process_cpu_seconds().unwrap_or(0.0);
         let r = f();
+        stage_boundary(name);
         self.process_cpu
             .insert(name.to_owned(), process_cpu_seconds().unwrap_or(0.0) - p0);
         self.cpu
             .insert(name.to_owned(), cpu_seconds().unwrap_or(0.0) - c0);
-        self.times
-            .insert(name.to_owned(), t0.elapsed().as_secs_f64());
+        let samples = self.samples.entry(name.to_owned()).or_default();
+        samples.push(t0.elapsed().as_secs_f64());
+        self.times.insert(name.to_owned(), median(samples));
         self.peaks
             .insert(name.to_owned(), peak_rss_bytes().unwrap_or(0));
         r
@@ -133,6 +174,7 @@ fn main() {
 fn files(input: &std::path::Path, out: Option<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {
     let mut t = Timer {
         times: BTreeMap::new(),
+        samples: BTreeMap::new(),
         cpu: BTreeMap::new(),
         process_cpu: BTreeMap::new(),
         peaks: BTreeMap::new(),
@@ -217,9 +259,11 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             answers,
             threads: n_threads,
             skill_topics,
+            repeat,
         } => {
             let mut t = Timer {
                 times: BTreeMap::new(),
+                samples: BTreeMap::new(),
                 cpu: BTreeMap::new(),
                 process_cpu: BTreeMap::new(),
                 peaks: BTreeMap::new(),
@@ -239,7 +283,13 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
                 if stages == "all" {
                     run_all(&mut t, &mut ans, &c, &org, &topics, esco.as_ref())?;
                 } else if stages == "workflow" {
-                    workflow(&mut t, &mut ans, &c, &org, &skill_topics, esco.as_ref())?;
+                    let esco = match &esco {
+                        Some(zip) => Some(Arc::new(Taxonomy::from_esco(zip)?)),
+                        None => None,
+                    };
+                    for _ in 0..repeat.max(1) {
+                        workflow(&mut t, &mut ans, &c, &org, &skill_topics, esco.as_ref())?;
+                    }
                 }
                 // Dropping a million-post corpus is not part of any stage.
                 std::mem::forget(c);
@@ -257,7 +307,7 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             }
             println!(
                 "{}",
-                json!({"times": t.times, "cpu": t.cpu, "process_cpu": t.process_cpu,
+                json!({"times": t.times, "samples": t.samples, "cpu": t.cpu, "process_cpu": t.process_cpu,
                        "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes(), "threads": n_threads,
                        "allocator": if cfg!(feature = "mimalloc") { "mimalloc" } else { "system" },
                        "answers": counts})
@@ -267,14 +317,18 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The analyst's workflow through one analysis context, each step its own stage.
+/// The analyst's workflow through one analysis context, each step its own stage: engagement,
+/// global mentors, mentors of the skill topics (the first runs the evidence pass), skills with the
+/// built-in taxonomy (derived from the first topic's evidence), again (cached), as the Arrow table
+/// the Python binding returns, a fresh evidence pass, and with ESCO its matcher, its evidence
+/// through the context and again.
 fn workflow(
     timer: &mut Timer,
     ans: &mut serde_json::Map<String, Value>,
     corpus: &rapport_core::Corpus,
     org: &str,
     skill_topics: &str,
-    esco: Option<&PathBuf>,
+    esco: Option<&Arc<Taxonomy>>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use rapport_core::context::{Analysis, builtin_matcher};
     use rapport_core::engagement::EngagementOptions;
@@ -285,31 +339,46 @@ fn workflow(
         ctx.engagement(&org, &EngagementOptions::default())
     })?;
     ans.insert("engagement_rows".into(), json!(e.rows.len()));
+    ans.insert("digest_engagement".into(), json!(digest(&e.rows)));
     let m = timer.stage("mentors_global", || {
         ctx.mentors(&Topic::Global, None, &MentorOptions::default())
     })?;
     ans.insert("mentors_global".into(), json!(m.rows.len()));
+    ans.insert("digest_mentors_global".into(), json!(digest(&m)));
     for (i, t) in skill_topics.split(',').enumerate() {
         let m = timer.stage(&format!("mentors_topic_{}", i + 1), || {
             ctx.mentors(&Topic::skill(t), None, &MentorOptions::default())
         })?;
         ans.insert(format!("mentors_{t}"), json!(m.rows.len()));
+        ans.insert(format!("digest_mentors_{t}"), json!(digest(&m)));
     }
     let s = timer.stage("skills", || {
         ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
     });
     ans.insert("skill_rows".into(), json!(s.rows.len()));
+    ans.insert("digest_skills".into(), json!(digest(&*s)));
+    let s = timer.stage("skills_again", || {
+        ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
+    });
+    let table = timer.stage("skills_table", || {
+        rapport_arrow::table::record_batch(&s.rows)
+    })?;
+    ans.insert("skills_table_rows".into(), json!(table.num_rows()));
     let s = timer.stage("skills_fresh", || {
         evidence(corpus, &builtin_matcher(), &EvidenceOptions::default())
     });
     ans.insert("skill_rows_fresh".into(), json!(s.rows.len()));
-    if let Some(zip) = esco {
-        let tax = Taxonomy::from_esco(zip)?;
-        let matcher = timer.stage("esco_matcher", || Matcher::new(&tax));
+    ans.insert("digest_skills_fresh".into(), json!(digest(&s)));
+    if let Some(tax) = esco {
+        let matcher = Arc::new(timer.stage("esco_matcher", || Matcher::new(tax)));
         let s = timer.stage("skills_esco", || {
-            evidence(corpus, &matcher, &EvidenceOptions::default())
+            ctx.skills(&matcher, &EvidenceOptions::default())
         });
         ans.insert("skill_rows_esco".into(), json!(s.rows.len()));
+        ans.insert("digest_skills_esco".into(), json!(digest(&*s)));
+        timer.stage("skills_esco_again", || {
+            ctx.skills(&matcher, &EvidenceOptions::default())
+        });
     }
     Ok(())
 }

@@ -80,9 +80,11 @@ use crate::graph::{InteractionGraph, KindWeights};
 use crate::hris::{CandidateScores, ScoreOptions};
 use crate::inbox::{InboxOptions, InboxReport, StarterOptions, StarterRow};
 use crate::learning::{LearningFeed, LearningOptions};
-use crate::mentors::{MentorOptions, MentorReport, Topic};
+use crate::mentors::{MentorBase, MentorOptions, MentorReport, Topic};
 use crate::ranking::{CandidateOptions, CandidateReport};
-use crate::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence};
+use crate::skills::{
+    EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence, evidence_with_rows,
+};
 
 /// The most skill-evidence results one context keeps (per matcher and options); the oldest goes first.
 pub const MAX_EVIDENCE_ENTRIES: usize = 16;
@@ -97,8 +99,12 @@ pub fn builtin_taxonomy() -> Arc<Taxonomy> {
 
 /// The matcher of the built-in taxonomy, compiled once per process and shared.
 pub fn builtin_matcher() -> Arc<Matcher> {
+    Arc::clone(builtin_matcher_ref())
+}
+
+fn builtin_matcher_ref() -> &'static Arc<Matcher> {
     static M: OnceLock<Arc<Matcher>> = OnceLock::new();
-    Arc::clone(M.get_or_init(|| Arc::new(Matcher::new(&builtin_taxonomy()))))
+    M.get_or_init(|| Arc::new(Matcher::new(&builtin_taxonomy())))
 }
 
 /// How many times a context computed each shared piece (each is at most once per key).
@@ -114,12 +120,15 @@ pub struct Computed {
     pub evidence_passes: u32,
 }
 
-type EvidenceCell = Arc<OnceLock<Arc<SkillReport>>>;
+/// A report, and for a full one (every evidence post kept) each row's evidence posts as corpus rows.
+type EvidenceEntry = (Arc<SkillReport>, Option<Arc<Vec<Vec<u32>>>>);
+type EvidenceCell = Arc<OnceLock<EvidenceEntry>>;
 
 /// The caches, apart from the holder of the corpus so that the analyses need not be generic.
 #[derive(Default)]
 pub(crate) struct Caches {
     interactions: OnceLock<Interactions>,
+    mentor_base: OnceLock<MentorBase>,
     graphs: Mutex<Vec<(KindWeights, Arc<InteractionGraph>)>>,
     matchers: Mutex<Vec<(Arc<Taxonomy>, Arc<Matcher>)>>,
     evidence: Mutex<Vec<(Arc<Matcher>, EvidenceOptions, EvidenceCell)>>,
@@ -159,13 +168,22 @@ impl<C: Deref<Target = Corpus>> std::fmt::Debug for Analysis<C> {
 pub(crate) enum SkillsWith<'a> {
     Shared(&'a Arc<Matcher>),
     Borrowed(&'a Matcher),
+    /// The built-in taxonomy's matcher, compiled when first used (an analysis that reads no skill,
+    /// such as mentors of a hashtag, never compiles it).
+    Builtin,
 }
 
-impl SkillsWith<'_> {
+impl<'a> SkillsWith<'a> {
+    /// The built-in matcher when `m` is `None`.
+    pub(crate) fn shared_or_builtin(m: Option<&'a Arc<Matcher>>) -> SkillsWith<'a> {
+        m.map_or(SkillsWith::Builtin, SkillsWith::Shared)
+    }
+
     pub(crate) fn matcher(&self) -> &Matcher {
         match self {
             SkillsWith::Shared(m) => m,
             SkillsWith::Borrowed(m) => m,
+            SkillsWith::Builtin => builtin_matcher_ref(),
         }
     }
 }
@@ -184,6 +202,15 @@ impl<'a> Ctx<'a> {
             self.caches.n_interactions.fetch_add(1, Ordering::Relaxed);
             Interactions::build(self.corpus)
         })
+    }
+
+    /// What every topic's mentor signals read (questions, interactions by account pair), built on
+    /// first use.
+    pub(crate) fn mentor_base(self) -> &'a MentorBase {
+        let ix = self.interactions();
+        self.caches
+            .mentor_base
+            .get_or_init(|| MentorBase::build(self.corpus, ix))
     }
 
     /// The interaction graph with these kind weights, built on first use.
@@ -210,23 +237,51 @@ impl<'a> Ctx<'a> {
                 return Arc::new(evidence(self.corpus, m, opts));
             }
             SkillsWith::Shared(m) => m,
+            SkillsWith::Builtin => builtin_matcher_ref(),
         };
+        self.entry(m, opts).0
+    }
+
+    /// The full skill evidence (every evidence post kept, whatever `opts` says) with each row's
+    /// evidence posts as corpus rows.
+    pub(crate) fn evidence_rows(
+        self,
+        with: SkillsWith<'_>,
+        opts: &EvidenceOptions,
+    ) -> (Arc<SkillReport>, Arc<Vec<Vec<u32>>>) {
+        let opts = opts.clone().all_evidence();
+        let m = match with {
+            SkillsWith::Borrowed(m) => {
+                self.caches.n_evidence.fetch_add(1, Ordering::Relaxed);
+                let (r, rows) = evidence_with_rows(self.corpus, m, &opts);
+                return (Arc::new(r), Arc::new(rows));
+            }
+            SkillsWith::Shared(m) => m,
+            SkillsWith::Builtin => builtin_matcher_ref(),
+        };
+        let (r, rows) = self.entry(m, &opts);
+        (r, rows.expect("a full evidence entry keeps its rows"))
+    }
+
+    /// The cached entry of a shared matcher and options, computed on first use.
+    fn entry(self, m: &Arc<Matcher>, opts: &EvidenceOptions) -> EvidenceEntry {
         let cell = self.cell(m, opts);
-        let r = cell.get_or_init(|| match opts.max_evidence_posts {
+        let e = cell.get_or_init(|| match opts.max_evidence_posts {
             None => {
                 self.caches.n_evidence.fetch_add(1, Ordering::Relaxed);
-                Arc::new(evidence(self.corpus, m, opts))
+                let (r, rows) = evidence_with_rows(self.corpus, m, opts);
+                (Arc::new(r), Some(Arc::new(rows)))
             }
             Some(keep) => {
-                let full = self.evidence(with, &opts.clone().all_evidence());
+                let full = self.entry(m, &opts.clone().all_evidence()).0;
                 let mut r = SkillReport::clone(&full);
                 for row in &mut r.rows {
                     row.evidence_post_ids.truncate(keep);
                 }
-                Arc::new(r)
+                (Arc::new(r), None)
             }
         });
-        Arc::clone(r)
+        e.clone()
     }
 
     /// The cell of one (matcher, options) key, made empty when new. The slow pass runs outside the
@@ -360,8 +415,7 @@ impl<C: Deref<Target = Corpus>> Analysis<C> {
         matcher: Option<&Arc<Matcher>>,
         opts: &MentorOptions,
     ) -> Result<MentorReport, Error> {
-        let builtin = builtin_matcher();
-        let m = SkillsWith::Shared(matcher.unwrap_or(&builtin));
+        let m = SkillsWith::shared_or_builtin(matcher);
         crate::mentors::run(self.ctx(), topic, m, opts)
     }
 
@@ -372,8 +426,7 @@ impl<C: Deref<Target = Corpus>> Analysis<C> {
         matcher: Option<&Arc<Matcher>>,
         opts: &LearningOptions,
     ) -> Result<LearningFeed, Error> {
-        let builtin = builtin_matcher();
-        let m = SkillsWith::Shared(matcher.unwrap_or(&builtin));
+        let m = SkillsWith::shared_or_builtin(matcher);
         crate::learning::run(self.ctx(), goals, m, opts)
     }
 
@@ -399,8 +452,7 @@ impl<C: Deref<Target = Corpus>> Analysis<C> {
         matcher: Option<&Arc<Matcher>>,
         opts: &ScoreOptions,
     ) -> Result<CandidateScores, Error> {
-        let builtin = builtin_matcher();
-        let m = SkillsWith::Shared(matcher.unwrap_or(&builtin));
+        let m = SkillsWith::shared_or_builtin(matcher);
         crate::hris::run(self.ctx(), candidates, org, m, opts)
     }
 

@@ -342,13 +342,16 @@ pub(crate) struct Scope {
 /// Marks the posts of the conversations of `seeds`, then quotes and reposts of marked posts.
 fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
     let n = corpus.num_posts();
-    let convs: HashSet<u32> = seeds
-        .into_iter()
-        .map(|row| corpus.conversation_key_of(row))
+    // The conversation keys are small integers (interned ids): a table of flags, not a hash set.
+    let keys: Vec<u32> = (0..n as u32)
+        .map(|r| corpus.conversation_key_of(r))
         .collect();
-    let mut in_topic: Vec<bool> = (0..n as u32)
-        .map(|r| convs.contains(&corpus.conversation_key_of(r)))
-        .collect();
+    let bound = keys.iter().copied().max().map_or(0, |k| k as usize + 1);
+    let mut conv = vec![false; bound];
+    for row in seeds {
+        conv[keys[row as usize] as usize] = true;
+    }
+    let mut in_topic: Vec<bool> = keys.iter().map(|&k| conv[k as usize]).collect();
     for r in 0..n {
         if in_topic[r] {
             continue;
@@ -478,32 +481,36 @@ impl Scope {
                 expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
             });
         };
-        let report = ctx.evidence(skills, &EvidenceOptions::default().all_evidence());
+        let (report, post_rows) = ctx.evidence_rows(skills, &EvidenceOptions::default());
         let mut people: Vec<(AccountIdx, f64)> = Vec::new();
         let mut seeds: Vec<u32> = Vec::new();
         let mut own_tags: HashSet<String> = HashSet::new();
         // Whether a hashtag names the skill, matched once per distinct hashtag (by tag index).
         let mut tag_names_skill: hashbrown::HashMap<u32, bool> = hashbrown::HashMap::new();
-        for e in report.rows.iter().filter(|e| e.skill_id == id) {
+        for (e, rows) in report.rows.iter().zip(post_rows.iter()) {
+            if e.skill_id != id {
+                continue;
+            }
             if let Some(a) = corpus.account_by_id(&e.account_id) {
                 people.push((a.idx(), e.strength));
             }
-            for pid in &e.evidence_post_ids {
-                if let Some(p) = corpus.post_by_id(pid) {
-                    seeds.push(p.idx().0);
-                    for &t in p.tag_idxs() {
-                        let own = *tag_names_skill.entry(t).or_insert_with(|| {
-                            let h = corpus.tag(crate::TagIdx(t));
-                            matcher
-                                .match_post("", [h])
-                                .skill_ids()
-                                .contains(&id.as_str())
-                        });
-                        if own {
-                            own_tags.insert(corpus.tag(crate::TagIdx(t)).to_owned());
-                        }
-                    }
+            for &row in rows {
+                seeds.push(row);
+                for &t in corpus.post(PostIdx(row)).tag_idxs() {
+                    tag_names_skill.entry(t).or_insert_with(|| {
+                        let h = corpus.tag(crate::TagIdx(t));
+                        matcher
+                            .match_post("", [h])
+                            .skill_ids()
+                            .contains(&id.as_str())
+                    });
                 }
+            }
+        }
+        // The hashtags of the evidence posts that name the skill.
+        for (&t, &own) in &tag_names_skill {
+            if own {
+                own_tags.insert(corpus.tag(crate::TagIdx(t)).to_owned());
             }
         }
         if people.is_empty() {
@@ -583,8 +590,9 @@ pub(crate) fn run(
     let graph = ctx.graph(&opts.kind_weights)?;
     let scope = Scope::of(ctx, &graph, topic, skills)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
-    let sig = signals(ctx.corpus, ctx.interactions(), &scope.in_topic);
-    let mut report = assemble(ctx.corpus, &graph, &pr, &sig, opts);
+    let base = ctx.mentor_base();
+    let sig = signals(ctx.corpus, base, &scope.in_topic);
+    let mut report = assemble(ctx.corpus, &graph, &pr, (base, &scope.in_topic), &sig, opts);
     report.topic = topic.label();
     report.topic_spec = topic.clone();
     report.teleport_accounts = scope.seed_authors;
@@ -627,81 +635,143 @@ fn run_window(
     Ok(report)
 }
 
+/// What every topic's signals read, computed once per corpus (and cached by the analysis context):
+/// which replied-to posts are questions, and the interactions grouped by addressed and acting
+/// account, so that a topic costs passes over arrays and no text scan or sort.
+pub(crate) struct MentorBase {
+    /// Whether each post is a question ([`is_question`]); computed only for the posts some reply
+    /// of the corpus answers (`false` for the others, which no signal asks about).
+    question: Vec<bool>,
+    /// `(dst, src, post)` of every interaction, sorted.
+    by_pair: Vec<(u32, u32, u32)>,
+}
+
+impl MentorBase {
+    pub(crate) fn build(corpus: &Corpus, ix: &Interactions) -> MentorBase {
+        let n = corpus.num_posts();
+        let mut question = vec![false; n];
+        let mut done = vec![false; n];
+        for p in corpus.posts() {
+            if let Some(q) = p.reply_to_post() {
+                let i = q.idx().index();
+                if !done[i] {
+                    done[i] = true;
+                    question[i] = is_question(q.text());
+                }
+            }
+        }
+        let mut by_pair: Vec<(u32, u32, u32)> = (0..ix.len())
+            .map(|i| (ix.dst[i].0, ix.src[i].0, ix.post[i].0))
+            .collect();
+        by_pair.sort_unstable();
+        MentorBase { question, by_pair }
+    }
+}
+
 /// Per-account topic signals, indexed by account index.
 pub(crate) struct Signals {
     pub(crate) answers: Vec<u32>,
     pub(crate) acknowledged: Vec<u32>,
     pub(crate) reach: Vec<u32>,
     pub(crate) topic_posts: Vec<u32>,
-    /// (account, post row, priority): answers acknowledged 2, answers 1, other posts 0; then replies.
-    pub(crate) evidence: Vec<(u32, u8, u32, u32)>,
 }
 
-pub(crate) fn signals(corpus: &Corpus, ix: &Interactions, in_topic: &[bool]) -> Signals {
+/// Whether a non-repost post within the topic answers a question (1), one the asker came back to
+/// (2), or neither (0).
+fn answer_priority(corpus: &Corpus, base: &MentorBase, in_topic: &[bool], row: PostIdx) -> u8 {
+    let p = corpus.post(row);
+    let me = p.author_idx();
+    if let Some(q) = p.reply_to_post()
+        && q.author_idx() != me
+        && in_topic[q.idx().index()]
+        && base.question[q.idx().index()]
+    {
+        let asker = q.author_idx();
+        let back = corpus
+            .indices()
+            .replies_to(corpus, row)
+            .iter()
+            .any(|&r| corpus.post(PostIdx(r)).author_idx() == asker);
+        return if back { 2 } else { 1 };
+    }
+    0
+}
+
+pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> Signals {
     let cap = corpus.account_capacity();
-    let idx = corpus.indices();
     let mut s = Signals {
         answers: vec![0; cap],
         acknowledged: vec![0; cap],
         reach: vec![0; cap],
         topic_posts: vec![0; cap],
-        evidence: Vec::new(),
     };
     for p in corpus.posts() {
         let row = p.idx();
         if !in_topic[row.index()] || p.is_repost() {
             continue;
         }
-        let me = p.author_idx();
-        s.topic_posts[me.index()] += 1;
-        let mut priority = 0u8;
-        if let Some(q) = p.reply_to_post()
-            && q.author_idx() != me
-            && in_topic[q.idx().index()]
-            && is_question(q.text())
-        {
-            s.answers[me.index()] += 1;
-            priority = 1;
-            let asker = q.author_idx();
-            let back = idx
-                .replies_to(corpus, row)
-                .iter()
-                .any(|&r| corpus.post(PostIdx(r)).author_idx() == asker);
-            if back {
-                s.acknowledged[me.index()] += 1;
-                priority = 2;
+        let me = p.author_idx().index();
+        s.topic_posts[me] += 1;
+        match answer_priority(corpus, base, in_topic, row) {
+            2 => {
+                s.answers[me] += 1;
+                s.acknowledged[me] += 1;
             }
+            1 => s.answers[me] += 1,
+            _ => {}
         }
+    }
+    // Distinct (dst, src) pairs with an interaction through a post within the topic.
+    let pairs = &base.by_pair;
+    let mut i = 0;
+    while i < pairs.len() {
+        let (d, src, _) = pairs[i];
+        let mut any = false;
+        while i < pairs.len() && pairs[i].0 == d && pairs[i].1 == src {
+            any |= in_topic[pairs[i].2 as usize];
+            i += 1;
+        }
+        if any {
+            s.reach[d as usize] += 1;
+        }
+    }
+    s
+}
+
+/// The best evidence posts of one account within the topic, as rows: acknowledged answers, then
+/// answers, then the posts most replied to, quoted or reposted, then the older post.
+fn evidence_rows(
+    corpus: &Corpus,
+    base: &MentorBase,
+    in_topic: &[bool],
+    account: AccountIdx,
+    keep: usize,
+) -> Vec<u32> {
+    let idx = corpus.indices();
+    let mut ev: Vec<(u8, u32, u32)> = Vec::new();
+    for &r in idx.by_author(account) {
+        let row = PostIdx(r);
+        let p = corpus.post(row);
+        if !in_topic[row.index()] || p.is_repost() || p.author_idx() != account {
+            continue;
+        }
+        let priority = answer_priority(corpus, base, in_topic, row);
         let replies = (idx.replies_to(corpus, row).len()
             + idx.quotes_of(corpus, row).len()
             + idx.reposts_of(corpus, row).len()) as u32;
         if priority > 0 || replies > 0 {
-            s.evidence.push((me.0, priority, replies, row.0));
+            ev.push((priority, replies, r));
         }
     }
-    let mut pairs: Vec<(u32, u32)> = (0..ix.len())
-        .filter(|&i| in_topic[ix.post[i].index()])
-        .map(|i| (ix.dst[i].0, ix.src[i].0))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    for (d, _) in pairs {
-        s.reach[d as usize] += 1;
-    }
-    // Best evidence first per account: priority, then replies received, then the older post.
-    s.evidence.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(b.1.cmp(&a.1))
-            .then(b.2.cmp(&a.2))
-            .then(a.3.cmp(&b.3))
-    });
-    s
+    ev.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ev.into_iter().take(keep).map(|e| e.2).collect()
 }
 
 fn assemble(
     corpus: &Corpus,
     graph: &InteractionGraph,
     pr: &PageRank,
+    (base, in_topic): (&MentorBase, &[bool]),
     sig: &Signals,
     opts: &MentorOptions,
 ) -> MentorReport {
@@ -767,12 +837,9 @@ fn assemble(
     }
     for (k, r) in rows.iter_mut().enumerate() {
         r.rank = k + 1;
-        let start = sig.evidence.partition_point(|e| e.0 < r.account.0);
-        r.evidence_post_ids = sig.evidence[start..]
-            .iter()
-            .take_while(|e| e.0 == r.account.0)
-            .take(opts.evidence_posts)
-            .map(|e| corpus.post(PostIdx(e.3)).id().to_owned())
+        r.evidence_post_ids = evidence_rows(corpus, base, in_topic, r.account, opts.evidence_posts)
+            .into_iter()
+            .map(|row| corpus.post(PostIdx(row)).id().to_owned())
             .collect();
     }
     MentorReport {

@@ -16,17 +16,26 @@
 /// assert!(!is_question("Is-it-done.sh shipped")); // a word must stand alone
 /// ```
 pub fn is_question(text: &str) -> bool {
-    if text.contains(['?', '？', '¿', '؟']) {
+    // The marks, searched as bytes: `?` is ASCII, and the others only occur in non-ASCII text
+    // (`？` U+FF1F, `¿` U+00BF, `؟` U+061F: their UTF-8 forms cannot straddle a character).
+    let b = text.as_bytes();
+    if b.contains(&b'?') {
+        return true;
+    }
+    if !text.is_ascii() && text.contains(['？', '¿', '؟']) {
         return true;
     }
     let first = text
         .split_whitespace()
         .find(|w| !w.starts_with('@'))
         .unwrap_or("");
-    let first = first
-        .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
-        .to_lowercase();
-    QUESTION_WORDS.contains(&first.as_str())
+    let first = first.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+    if first.is_ascii() {
+        // No allocation: an ASCII word equals a listed word in lower case exactly when it equals
+        // it ignoring ASCII case (the non-ASCII words of the list never equal an ASCII one).
+        return QUESTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first));
+    }
+    QUESTION_WORDS.contains(&first.to_lowercase().as_str())
 }
 
 /// The question words of [`is_question`], lower case.

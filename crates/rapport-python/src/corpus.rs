@@ -5,7 +5,7 @@
 //! that reads or builds a corpus releases the GIL and runs under [`crate::guarded`].
 
 use std::io::Read as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use pyo3::prelude::*;
@@ -13,6 +13,7 @@ use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use rapport_arrow::RecordBatch;
 use rapport_core::context::Analysis;
 use rapport_core::filter::Filter;
+use rapport_core::skills::SkillReport;
 use rapport_core::summary::CorpusSummary;
 use rapport_core::{Account, Corpus, Post};
 
@@ -180,6 +181,9 @@ pub(crate) struct PyCorpus {
     /// once for this corpus (a `Corpus` never changes; a changed one is a new object with a new
     /// context).
     pub(crate) analysis: Arc<Analysis>,
+    /// The tables `skills()` returned, by the report they were made from (the context hands out the
+    /// same `Arc` for the same taxonomy and options), so that a second call converts nothing.
+    pub(crate) skill_tables: Mutex<Vec<(Arc<SkillReport>, RecordBatch)>>,
     /// What the import that made the corpus saw, when it came from a file.
     pub(crate) report: Option<serde_json::Value>,
 }
@@ -190,6 +194,7 @@ impl PyCorpus {
         PyCorpus {
             analysis: Arc::new(Analysis::new(Arc::clone(&inner))),
             inner,
+            skill_tables: Mutex::new(Vec::new()),
             report: None,
         }
     }

@@ -3,12 +3,13 @@
 //! A taxonomy is loaded once (the built-in one, an ESCO download, or a TOML/CSV file) and shared by
 //! `Arc`; matching text and computing evidence release the GIL.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use rapport_arrow::RecordBatch;
 use rapport_core::context::builtin_taxonomy;
-use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, Taxonomy};
+use rapport_core::skills::{EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy};
 
 use crate::analysis::{json_of, table_of, to_py};
 use crate::corpus::{PyCorpus, extract_instant, path_string};
@@ -323,10 +324,34 @@ impl PyCorpus {
         }
         let tax = taxonomy_of(taxonomy);
         let a = Arc::clone(&self.analysis);
+        let tables = &self.skill_tables;
         let t = guarded(py, move || {
             let m = a.matcher(&tax);
-            table_of(&a.skills(&m, &opts).rows)
+            let report = a.skills(&m, &opts);
+            let cached = |tables: &mut Vec<(Arc<SkillReport>, RecordBatch)>| {
+                tables
+                    .iter()
+                    .find(|(r, _)| Arc::ptr_eq(r, &report))
+                    .map(|(_, t)| t.clone())
+            };
+            let lock = || tables.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(t) = cached(&mut lock()) {
+                return Ok(t);
+            }
+            // Converted outside the lock; a table made twice by two threads is the same table.
+            let t = table_of(&report.rows)?;
+            let mut all = lock();
+            if cached(&mut all).is_none() {
+                if all.len() >= MAX_SKILL_TABLES {
+                    all.remove(0);
+                }
+                all.push((report, t.clone()));
+            }
+            Ok(t)
         })?;
         Ok(PyTable::new(t))
     }
 }
+
+/// The most `skills()` tables one corpus keeps; the oldest goes first.
+const MAX_SKILL_TABLES: usize = 4;

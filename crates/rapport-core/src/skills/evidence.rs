@@ -262,6 +262,28 @@ pub fn evidence_on(
     opts: &EvidenceOptions,
     threads: usize,
 ) -> SkillReport {
+    run(corpus, matcher, opts, threads, false).0
+}
+
+/// [`evidence`] with, for each row of the report, its evidence posts as corpus rows (the posts of
+/// `evidence_post_ids`, in the same order): what mentors of a skill topic read, without looking
+/// every post id up again.
+pub(crate) fn evidence_with_rows(
+    corpus: &Corpus,
+    matcher: &Matcher,
+    opts: &EvidenceOptions,
+) -> (SkillReport, Vec<Vec<u32>>) {
+    let (r, rows) = run(corpus, matcher, opts, crate::threads::effective(0), true);
+    (r, rows)
+}
+
+fn run(
+    corpus: &Corpus,
+    matcher: &Matcher,
+    opts: &EvidenceOptions,
+    threads: usize,
+    keep_rows: bool,
+) -> (SkillReport, Vec<Vec<u32>>) {
     let as_of = opts.as_of.or_else(|| corpus.newest());
     let mut report = SkillReport {
         as_of,
@@ -296,7 +318,10 @@ pub fn evidence_on(
                 accounts
                     .par_chunks(chunk)
                     .map(|accs| {
-                        let mut part = Part::default();
+                        let mut part = Part {
+                            keep_rows,
+                            ..Part::default()
+                        };
                         for a in accs {
                             part.account(corpus, matcher, opts, a, as_of_ms);
                         }
@@ -306,7 +331,10 @@ pub fn evidence_on(
             })
         }
         None => {
-            let mut part = Part::default();
+            let mut part = Part {
+                keep_rows,
+                ..Part::default()
+            };
             for a in corpus.accounts() {
                 part.account(corpus, matcher, opts, &a, as_of_ms);
             }
@@ -316,21 +344,27 @@ pub fn evidence_on(
     report
         .rows
         .reserve(parts.iter().map(|p| p.rows.len()).sum());
+    let mut post_rows = Vec::new();
     for p in parts {
         report.rows.extend(p.rows);
+        post_rows.extend(p.post_rows);
         report.posts_scanned += p.posts_scanned;
         report.reposts_skipped += p.reposts_skipped;
         report.sensitive.texts += p.sensitive.texts;
         report.sensitive.terms += p.sensitive.terms;
         report.sensitive.posts_dropped += p.sensitive.posts_dropped;
     }
-    report
+    (report, post_rows)
 }
 
 /// The rows and counts of some accounts, with the buffers their scan reuses.
 #[derive(Default)]
 struct Part {
     rows: Vec<SkillEvidence>,
+    /// Whether to keep `post_rows`.
+    keep_rows: bool,
+    /// The evidence posts of each row, as corpus rows (with `keep_rows`).
+    post_rows: Vec<Vec<u32>>,
     posts_scanned: u64,
     reposts_skipped: u64,
     sensitive: SensitiveExclusions,
@@ -357,6 +391,8 @@ impl Part {
         let indices = corpus.indices();
         let Part {
             rows,
+            keep_rows,
+            post_rows,
             posts_scanned,
             reposts_skipped,
             sensitive,
@@ -490,6 +526,9 @@ impl Part {
             };
             a.lists
                 .sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
+            if *keep_rows {
+                post_rows.push(a.ev[..keep].iter().map(|&(_, _, r)| r).collect());
+            }
             rows.push(SkillEvidence {
                 account_id: account.id().to_string(),
                 handle: account.handle_or_id().to_string(),

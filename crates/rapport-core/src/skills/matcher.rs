@@ -201,6 +201,8 @@ pub struct Matcher {
     terminal: Vec<u32>,
     outputs: Vec<Vec<Target>>,
     hashtags: HashMap<Box<str>, u32>,
+    /// The longest word of `vocab`, in bytes: a longer ASCII word is no word of any term.
+    max_word: usize,
     sensitive_names: Vec<String>,
     report: MatcherReport,
 }
@@ -231,6 +233,7 @@ impl Matcher {
             terminal: vec![NONE],
             outputs: Vec::new(),
             hashtags: HashMap::new(),
+            max_word: 0,
             sensitive_names: Vec::new(),
             report: MatcherReport::default(),
         };
@@ -263,6 +266,7 @@ impl Matcher {
         for tag in taxonomy.skills() {
             m.add_skill(tag, &common, &sensitive_seqs, &sensitive_tags);
         }
+        m.max_word = m.vocab.keys().map(|w| w.len()).max().unwrap_or(0);
         m.report.terms = m.terminal.iter().filter(|&&t| t != NONE).count();
         m.report.hashtags = m.hashtags.len();
         m
@@ -551,10 +555,8 @@ impl Matcher {
         tokenize(norm, &mut toks);
         for t in &toks {
             if !t.hashtag {
-                s.low.clear();
-                push_lower(&norm[t.start..t.end], &mut s.low);
-                s.ids
-                    .push(self.vocab.get(s.low.as_str()).copied().unwrap_or(NONE));
+                let id = self.word_id(&norm[t.start..t.end], &mut s.low);
+                s.ids.push(id);
                 s.brk.push(t.brk);
                 s.spans.push((t.start, t.end));
                 continue;
@@ -581,10 +583,8 @@ impl Matcher {
                 });
             } else {
                 for part in split_hashtag(body) {
-                    s.low.clear();
-                    push_lower(part, &mut s.low);
-                    s.ids
-                        .push(self.vocab.get(s.low.as_str()).copied().unwrap_or(NONE));
+                    let id = self.word_id(part, &mut s.low);
+                    s.ids.push(id);
                     s.brk.push(false);
                     s.spans.push(span);
                 }
@@ -618,6 +618,24 @@ impl Matcher {
             }
         }
         self.resolve_hits(s);
+    }
+
+    /// The vocabulary id of a word in lower case (`NONE` when no term has it). A word already in
+    /// lower-case ASCII is looked up as it is, and one longer than every word of the vocabulary not
+    /// at all; others are lowered into `low` first.
+    fn word_id(&self, word: &str, low: &mut String) -> u32 {
+        let b = word.as_bytes();
+        if b.is_ascii() {
+            if b.len() > self.max_word {
+                return NONE;
+            }
+            if !b.iter().any(u8::is_ascii_uppercase) {
+                return self.vocab.get(word).copied().unwrap_or(NONE);
+            }
+        }
+        low.clear();
+        push_lower(word, low);
+        self.vocab.get(low.as_str()).copied().unwrap_or(NONE)
     }
 
     fn flush_run(&self, s: &mut Scratch) {

@@ -38,6 +38,7 @@
 
 mod esco;
 mod evidence;
+pub(crate) use evidence::evidence_with_rows;
 mod job;
 mod matcher;
 mod sensitive;

@@ -24,7 +24,9 @@ pub(crate) fn nfkc(s: &str) -> Cow<'_, str> {
 /// Appends the lower-case form of `s` to `out` (a fast path for ASCII).
 pub(crate) fn push_lower(s: &str, out: &mut String) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
     } else {
         out.extend(s.chars().flat_map(char::to_lowercase));
     }
