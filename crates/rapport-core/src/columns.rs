@@ -45,10 +45,11 @@ impl StrColumn {
         self.spans[row as usize] = span;
     }
 
-    /// Makes room for `rows` more rows of `bytes` bytes in all.
+    /// Makes room for `rows` more rows of `bytes` bytes in all, as far as memory allows (a hint:
+    /// what cannot be reserved grows as rows come).
     pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
-        self.spans.reserve(rows);
-        self.buf.reserve(bytes);
+        let _ = self.spans.try_reserve(rows);
+        let _ = self.buf.try_reserve(bytes);
     }
 
     pub(crate) fn get(&self, row: u32) -> &str {
@@ -109,7 +110,7 @@ impl<T: Copy> Ragged<T> {
 
     /// Makes room for `rows` more rows (their items grow as they come).
     pub(crate) fn reserve_rows(&mut self, rows: usize) {
-        self.spans.reserve(rows);
+        let _ = self.spans.try_reserve(rows);
     }
 
     pub(crate) fn set(&mut self, row: u32, values: &[T]) {
@@ -210,9 +211,11 @@ impl Interner {
 
     /// Makes room for `additional` more keys of about `bytes` bytes in all, so that adding them does not
     /// grow the index (nor the text) step by step.
+    /// As far as memory allows (a hint, like [`StrColumn::reserve`]).
     pub(crate) fn reserve(&mut self, additional: usize, bytes: usize) {
-        self.index
-            .reserve(additional, |&e| table_hash((e >> 32) as u32));
+        let _ = self
+            .index
+            .try_reserve(additional, |&e| table_hash((e >> 32) as u32));
         self.strings.reserve(additional, bytes);
     }
 

@@ -119,6 +119,27 @@ pub struct NewAccount<'a> {
     pub platform: Platform,
 }
 
+impl NewAccount<'_> {
+    /// The account with owned strings.
+    ///
+    /// ```
+    /// use rapport_core::Account;
+    /// let a = Account::new("7", "ada");
+    /// assert_eq!(a.as_new().to_account(), a);
+    /// ```
+    pub fn to_account(&self) -> Account {
+        Account {
+            id: self.id.to_owned(),
+            handle: self.handle.to_owned(),
+            display_name: self.display_name.map(str::to_owned),
+            bio: self.bio.map(str::to_owned),
+            created_at: self.created_at,
+            counts: self.counts,
+            platform: self.platform,
+        }
+    }
+}
+
 /// A mention of an account inside a post.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Mention {

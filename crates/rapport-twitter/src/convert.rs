@@ -495,22 +495,8 @@ impl<'a> UserView<'a> {
         }
     }
 
-    pub(crate) fn to_account(self) -> Account {
-        let m = self.metrics;
-        Account {
-            id: self.id.to_owned(),
-            handle: self.username.unwrap_or("").to_owned(),
-            display_name: self.name.map(str::to_owned),
-            bio: self.description.map(str::to_owned),
-            created_at: self.created_at,
-            counts: ProfileCounts {
-                followers: m.followers_count,
-                following: m.following_count,
-                posts: m.tweet_count,
-                listed: m.listed_count,
-            },
-            platform: Platform::X,
-        }
+    pub(crate) fn to_account(&self) -> Account {
+        self.as_new().to_account()
     }
 }
 

@@ -10,8 +10,9 @@ impl Corpus {
     /// Makes room for about `posts` more posts with `text_bytes` bytes of text in all, so that adding
     /// them does not grow the id index and the columns step by step (each step re-hashes or copies
     /// everything added before). An estimate is enough: more posts than reserved still fit, and
-    /// fewer leave the rest unused. Importers that can count ahead (a file's size, a page's length)
-    /// call this.
+    /// fewer leave the rest unused. It is a hint: what the memory cannot hold is not reserved (no
+    /// error, no abort), and the corpus then grows as posts come. Importers that can count ahead (a
+    /// file's size, a page's length) call this.
     ///
     /// ```
     /// use rapport_core::{Corpus, Post};
@@ -19,6 +20,7 @@ impl Corpus {
     /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
     /// let mut c = Corpus::new();
     /// c.reserve(1_000, 100_000);
+    /// c.reserve(usize::MAX / 4, usize::MAX / 4); // more than any memory: nothing happens
     /// c.add_post(Post::new("1", "7", "hello", t));
     /// assert_eq!(c.num_posts(), 1);
     /// ```
@@ -27,22 +29,22 @@ impl Corpus {
         // Post ids are most of the keys; a post's referenced ids are mostly posts of the corpus too.
         let id_bytes = posts.saturating_mul(19);
         s.post_keys.reserve(posts, id_bytes);
-        s.key_row.reserve(posts);
-        s.row_key.reserve(posts);
-        s.author.reserve(posts);
-        s.created_ms.reserve(posts);
+        let _ = s.key_row.try_reserve(posts);
+        let _ = s.row_key.try_reserve(posts);
+        let _ = s.author.try_reserve(posts);
+        let _ = s.created_ms.try_reserve(posts);
         s.text.reserve(posts, text_bytes);
-        s.conversation.reserve(posts);
-        s.reply_to.reserve(posts);
-        s.reply_to_account.reserve(posts);
-        s.quoted.reserve(posts);
-        s.reposted.reserve(posts);
+        let _ = s.conversation.try_reserve(posts);
+        let _ = s.reply_to.try_reserve(posts);
+        let _ = s.reply_to_account.try_reserve(posts);
+        let _ = s.quoted.try_reserve(posts);
+        let _ = s.reposted.try_reserve(posts);
         s.hashtags.reserve_rows(posts);
         s.mentions.reserve_rows(posts);
         s.urls.reserve_rows(posts);
         s.annotations.reserve_rows(posts);
-        s.lang.reserve(posts);
-        s.metrics.reserve(posts);
+        let _ = s.lang.try_reserve(posts);
+        let _ = s.metrics.try_reserve(posts);
     }
 
     fn key(&mut self, id: Option<&str>) -> u32 {

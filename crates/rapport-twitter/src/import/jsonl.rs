@@ -57,8 +57,10 @@ impl Presize {
     /// Called after each line or batch with the bytes read so far.
     fn after(&mut self, corpus: &mut Corpus, read: u64) {
         let Some(total) = self.total else { return };
-        // A fair sample: a sixty-fourth of the file, at least 4 MB (unless the file is smaller).
-        if read < (total / 64).max(4 << 20).min(total) {
+        // A fair sample: an eighth of the file, at least 4 MB (unless the file is smaller). So the
+        // reserve is at most seven times what the file has already produced, however the rest of a
+        // hostile file is padded; and it is a hint that memory may refuse (`Corpus::reserve`).
+        if read < (total / 8).max(4 << 20).min(total) {
             return;
         }
         self.total = None;
@@ -928,11 +930,17 @@ mod tests {
             before,
             "1 MB of 1 GB is too little to project from"
         );
-        p.after(&mut corpus, 16 << 20);
+        p.after(&mut corpus, 100 << 20);
+        assert_eq!(
+            corpus.heap_bytes(),
+            before,
+            "less than an eighth is too little"
+        );
+        p.after(&mut corpus, 200 << 20);
         let after = corpus.heap_bytes();
-        // 100 posts in 16 MB, so about 6,300 more in the rest: at least a u32 per post and column.
-        assert!(after > before + 6_000 * 4 * 10, "{before} -> {after}");
-        p.after(&mut corpus, 32 << 20);
+        // 100 posts in 200 MB, so about 412 more in the rest: at least a u32 per post and column.
+        assert!(after > before + 400 * 4 * 10, "{before} -> {after}");
+        p.after(&mut corpus, 300 << 20);
         assert_eq!(corpus.heap_bytes(), after, "once only");
         let mut small = Presize::new(Some(1 << 20));
         small.after(&mut corpus, 1 << 20);
