@@ -495,7 +495,7 @@ impl<'a> UserView<'a> {
         }
     }
 
-    pub(crate) fn to_account(&self) -> Account {
+    pub(crate) fn to_account(self) -> Account {
         self.as_new().to_account()
     }
 }
