@@ -97,3 +97,61 @@ fn strict_import_stops_at_the_same_first_error_on_any_number_of_threads() {
     assert_eq!(one, two);
     assert!(one.contains("t.jsonl"), "{one}");
 }
+
+/// The input's bytes up to `fail_at`, then an I/O error.
+struct FailingReader<'a> {
+    rest: &'a [u8],
+    left: usize,
+}
+
+impl std::io::Read for FailingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.left).min(self.rest.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+fn run_failing(input: &str, fail_at: usize, opts: ImportOptions) -> String {
+    let reader = std::io::BufReader::new(FailingReader {
+        rest: input.as_bytes(),
+        left: fail_at,
+    });
+    let e = import_jsonl_reader(reader, "t.jsonl", &opts.with_max_line_bytes(64 << 10))
+        .expect_err("the read fails");
+    e.to_string()
+}
+
+#[test]
+fn a_read_error_comes_after_the_lines_before_it_on_any_number_of_threads() {
+    let input = input();
+    // In the second batch of lines (batches are 8 MB), past the first malformed line (k = 17).
+    let fail_at = 10 << 20;
+    assert!(input[..fail_at].contains(r#"{"data":[{"id":2}"#));
+    // Lenient: every line before the error is read, then the error ends the import.
+    let one = run_failing(&input, fail_at, ImportOptions::lenient().with_threads(1));
+    let two = run_failing(&input, fail_at, ImportOptions::lenient().with_threads(2));
+    assert_eq!(one, two);
+    assert!(one.contains("the disk went away"), "{one}");
+    // Strict: a bad line just before the read error, in the batch that the error cuts short, is
+    // the first error, on any number of threads (the lines before the error are all read).
+    let strict_input = {
+        let lines: Vec<String> = (0..700u32)
+            .map(|k| page(1 + k * 30, 40, &format!("copy{k}"), "7"))
+            .collect();
+        let mut s = lines.join("\n");
+        let at = s[..fail_at - 4096].rfind('\n').unwrap() + 1;
+        s.insert_str(at, "{\"data\": nope}\n");
+        s
+    };
+    let one = run_failing(&strict_input, fail_at, ImportOptions::strict().with_threads(1));
+    let two = run_failing(&strict_input, fail_at, ImportOptions::strict().with_threads(2));
+    assert_eq!(one, two);
+    assert!(!one.contains("the disk went away"), "{one}");
+    assert!(one.contains("expected"), "{one}");
+}

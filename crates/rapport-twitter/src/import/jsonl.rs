@@ -150,17 +150,19 @@ struct Batch {
     buf: Vec<u8>,
     /// Each line's number and its bytes in `buf` (`None`: too long).
     items: Vec<(u64, Option<std::ops::Range<usize>>)>,
+    /// The input ended after this batch (at its end or at a read error).
+    ended: bool,
+    /// The read error that ended the input: returned once the lines before it are applied, as the
+    /// one-thread loop does.
+    error: Option<TwitterError>,
 }
 
 impl Batch {
-    /// Reads the next batch; returns whether the input ended.
-    fn read<R: BufRead>(
-        &mut self,
-        lines: &mut LineReader<R>,
-        name: &str,
-    ) -> Result<bool, TwitterError> {
+    /// Reads the next batch (see [`Batch::ended`] and [`Batch::error`]).
+    fn read<R: BufRead>(&mut self, lines: &mut LineReader<R>, name: &str) {
         self.buf.clear();
         self.items.clear();
+        self.ended = false;
         while self.buf.len() < BATCH_BYTES {
             let line_no = lines.line_no + 1;
             match lines.next_line() {
@@ -169,12 +171,18 @@ impl Batch {
                     self.buf.extend_from_slice(l);
                     self.items.push((line_no, Some(at..self.buf.len())));
                 }
-                Ok(None) => return Ok(true),
-                Err(LineError::Io(e)) => return Err(TwitterError::io(name, e)),
+                Ok(None) => {
+                    self.ended = true;
+                    return;
+                }
+                Err(LineError::Io(e)) => {
+                    self.ended = true;
+                    self.error = Some(TwitterError::io(name, e));
+                    return;
+                }
                 Err(LineError::TooLong) => self.items.push((line_no, None)),
             }
         }
-        Ok(false)
     }
 
     /// Parses every line in parallel (on the current rayon pool); each with whether it may be a
@@ -183,7 +191,7 @@ impl Batch {
         use rayon::prelude::*;
         self.items
             .par_iter()
-            .with_min_len(2)
+            .with_min_len(1)
             .map(|(line_no, range)| match range {
                 Some(r) => {
                     let line = &self.buf[r.clone()];
@@ -225,10 +233,12 @@ fn apply_batch(
     Ok(())
 }
 
-/// [`import_jsonl_reader`] on `threads` threads, as a pipeline: while this thread converts the lines of
-/// one batch and adds them to the report one after the other in file order (exactly as the one-thread
-/// loop does, so duplicates, skips and the first error of strict mode are the same), the other
-/// `threads - 1` threads parse the next batch.
+/// [`import_jsonl_reader`] on `threads` threads, as a pipeline of batches of lines. This thread reads
+/// the input (the reader need not be `Send`); on a pool of `threads` threads, one thread converts the
+/// lines of a batch and adds them to the report one after the other in file order (exactly as the
+/// one-thread loop does, so duplicates, skips and the first error of strict mode are the same) while
+/// the others parse the next batch, and the thread that applied joins the parsing when it is done
+/// (work stealing: applying costs much less than parsing, so no thread waits for the other).
 fn import_parallel(
     reader: impl BufRead,
     name: &str,
@@ -237,7 +247,7 @@ fn import_parallel(
     mut presize: Presize,
 ) -> Result<ImportReport, TwitterError> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.saturating_sub(1).max(1))
+        .num_threads(threads.max(2))
         .thread_name(|i| format!("rapport-import-{i}"))
         .build()
         .map_err(|e| TwitterError::io(name, std::io::Error::other(e.to_string())))?;
@@ -245,55 +255,54 @@ fn import_parallel(
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
     let mut runs = super::follows::Runs::default();
     let (mut a, mut b) = (Batch::default(), Batch::default());
-    // Two batches take turns: one is applied while the other is read and parsed.
-    let mut done = a.read(&mut lines, name)?;
+    // Two batches take turns: one is applied while the other is parsed.
+    a.read(&mut lines, name);
     let mut parsed_a = pool.install(|| a.parse(name, opts));
     loop {
-        if done {
+        if a.ended {
             apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)?;
-            break;
+            return finish(report, a.error.take(), &lines);
         }
-        // A read error ends the import, but only after the batch before it is applied, so strict
-        // mode reports the first bad line of that batch as the one-thread loop would.
-        done = match b.read(&mut lines, name) {
-            Ok(d) => d,
-            Err(e) => {
-                apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)?;
-                return Err(e);
-            }
-        };
-        let mut parsed_b = None;
-        let applied = pool.in_place_scope(|s| {
-            s.spawn(|_| parsed_b = Some(b.parse(name, opts)));
-            apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts)
+        b.read(&mut lines, name);
+        let (applied, parsed_b) = pool.install(|| {
+            rayon::join(
+                || apply_batch(&mut report, &mut runs, &a, parsed_a, name, opts),
+                || b.parse(name, opts),
+            )
         });
         applied?;
         // What is read is the batch applied and the one parsed.
         presize.after(&mut report.corpus, lines.total_bytes - b.buf.len() as u64);
-        // The scope waited for the spawned parse (and re-raised its panic), so it is there.
-        let parsed_b = parsed_b.unwrap_or_else(|| b.parse(name, opts));
-        if done {
+        if b.ended {
             apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)?;
-            break;
+            return finish(report, b.error.take(), &lines);
         }
-        done = match a.read(&mut lines, name) {
-            Ok(d) => d,
-            Err(e) => {
-                apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)?;
-                return Err(e);
-            }
-        };
-        let mut next_a = None;
-        let applied = pool.in_place_scope(|s| {
-            s.spawn(|_| next_a = Some(a.parse(name, opts)));
-            apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts)
+        a.read(&mut lines, name);
+        let (applied, next_a) = pool.install(|| {
+            rayon::join(
+                || apply_batch(&mut report, &mut runs, &b, parsed_b, name, opts),
+                || a.parse(name, opts),
+            )
         });
         applied?;
         presize.after(&mut report.corpus, lines.total_bytes - a.buf.len() as u64);
-        parsed_a = next_a.unwrap_or_else(|| a.parse(name, opts));
+        parsed_a = next_a;
     }
-    report.bytes = lines.total_bytes;
-    Ok(report)
+}
+
+/// The end of [`import_parallel`]: the read error that ended the input, or the report.
+fn finish<R>(
+    mut report: ImportReport,
+    error: Option<TwitterError>,
+    lines: &LineReader<R>,
+) -> Result<ImportReport, TwitterError> {
+    match error {
+        Some(e) => Err(e),
+        None => {
+            report.bytes = lines.total_bytes;
+            Ok(report)
+        }
+    }
 }
 
 /// Whether a line may be a follower/following or list page, for [`follow_hook`]: its `__twarc`
