@@ -66,8 +66,9 @@ pub struct ImportOptions {
     /// Threads that parse JSONL lines (default 0: the `RAPPORT_THREADS` environment variable when
     /// set, else every core). With several, one thread converts a batch of lines and adds it to the
     /// corpus in file order while the others parse the next batch (and the first joins them when it
-    /// is done); the calling thread reads the input, so the reader need not be `Send`. The result (duplicates, "a later copy wins", skipped lines, errors) is the same whatever the
-    /// number. The workspace's `.cargo/config.toml` sets `RAPPORT_THREADS=1` for
+    /// is done); the calling thread reads the input, so the reader need not be `Send`. The result
+    /// (duplicates, "a later copy wins", skipped lines, errors) is the same whatever the number.
+    /// The workspace's `.cargo/config.toml` sets `RAPPORT_THREADS=1` for
     /// `cargo test`.
     pub threads: usize,
 }
