@@ -149,8 +149,16 @@ fn a_read_error_comes_after_the_lines_before_it_on_any_number_of_threads() {
         s.insert_str(at, "{\"data\": nope}\n");
         s
     };
-    let one = run_failing(&strict_input, fail_at, ImportOptions::strict().with_threads(1));
-    let two = run_failing(&strict_input, fail_at, ImportOptions::strict().with_threads(2));
+    let one = run_failing(
+        &strict_input,
+        fail_at,
+        ImportOptions::strict().with_threads(1),
+    );
+    let two = run_failing(
+        &strict_input,
+        fail_at,
+        ImportOptions::strict().with_threads(2),
+    );
     assert_eq!(one, two);
     assert!(!one.contains("the disk went away"), "{one}");
     assert!(one.contains("expected"), "{one}");
