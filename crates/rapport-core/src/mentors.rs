@@ -340,7 +340,22 @@ pub(crate) struct Scope {
 }
 
 /// Marks the posts of the conversations of `seeds`, then quotes and reposts of marked posts.
+///
+/// A topic that covers a small part of the corpus is marked by walking from its seeds
+/// ([`mark_by_walk`]); when the walk reaches more than [`WALK_LIMIT`] of the posts it gives up for
+/// the single pass over every post ([`mark_by_pass`]). Both give the same marks.
 fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
+    let seeds: Vec<u32> = seeds.into_iter().collect();
+    let limit = corpus.num_posts() / WALK_LIMIT;
+    mark_by_walk(corpus, &seeds, limit).unwrap_or_else(|| mark_by_pass(corpus, seeds))
+}
+
+/// The walk of [`mark_conversations`] stops past one post in this many.
+const WALK_LIMIT: usize = 8;
+
+/// [`mark_conversations`] by one pass over every post: the conversations of the seeds, then, in row
+/// order, each post whose repost or quote target is marked by then.
+fn mark_by_pass(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
     let n = corpus.num_posts();
     // The conversation keys are small integers (interned ids): a table of flags, not a hash set.
     let keys: Vec<u32> = (0..n as u32)
@@ -356,13 +371,67 @@ fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> 
         if in_topic[r] {
             continue;
         }
-        let p = corpus.post(PostIdx(r as u32));
-        let target = p.reposted_post().or_else(|| p.quoted_post());
-        if target.is_some_and(|t| in_topic[t.idx().index()]) {
+        if repost_or_quote_target(corpus, r as u32).is_some_and(|t| in_topic[t as usize]) {
             in_topic[r] = true;
         }
     }
     in_topic
+}
+
+/// The row a post reposts, else the row it quotes.
+fn repost_or_quote_target(corpus: &Corpus, row: u32) -> Option<u32> {
+    let p = corpus.post(PostIdx(row));
+    p.reposted_post()
+        .or_else(|| p.quoted_post())
+        .map(|t| t.idx().0)
+}
+
+/// [`mark_by_pass`] by walking from the seeds: their conversations' posts through the conversation
+/// index, then the reposts and quotes of marked posts through the reference indices. `None` when
+/// more than `limit` posts are in the seeds' conversations (the pass is then cheaper).
+///
+/// The pass marks a post `r` whose target `t` is marked when it reaches `r`: `t` is in a seed
+/// conversation, or `t` comes before `r` and was marked itself. The walk applies the same rule from
+/// each marked post to the posts referring to it.
+fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<Vec<bool>> {
+    const CONV: u8 = 1;
+    const LINKED: u8 = 2;
+    let idx = corpus.indices();
+    let n = corpus.num_posts();
+    let mut mark = vec![0u8; n];
+    let mut stack: Vec<u32> = Vec::new();
+    for &row in seeds {
+        if mark[row as usize] != 0 {
+            continue;
+        }
+        let slot = corpus.conversation_slot_of(row);
+        let rows = idx.conversation_rows(slot);
+        if stack.len() + rows.len() > limit {
+            return None;
+        }
+        for &r in rows {
+            mark[r as usize] = CONV;
+        }
+        stack.extend_from_slice(rows);
+    }
+    while let Some(t) = stack.pop() {
+        let conv = mark[t as usize] == CONV;
+        let tp = PostIdx(t);
+        for &r in idx
+            .reposts_of(corpus, tp)
+            .iter()
+            .chain(idx.quotes_of(corpus, tp))
+        {
+            if mark[r as usize] == 0
+                && (conv || t < r)
+                && repost_or_quote_target(corpus, r) == Some(t)
+            {
+                mark[r as usize] = LINKED;
+                stack.push(r);
+            }
+        }
+    }
+    Some(mark.into_iter().map(|m| m != 0).collect())
 }
 
 impl Scope {
@@ -999,3 +1068,76 @@ impl Corpus {
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/talent.md")]
 pub struct TalentGuide;
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::{Account, Post};
+
+    /// A fixed pseudo-random corpus whose posts reply to, quote and repost earlier and later posts
+    /// (chains of quotes in both row orders), some in platform conversations.
+    fn tangled_corpus() -> Corpus {
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut c = Corpus::new();
+        for a in 0..30 {
+            c.add_account(Account::new(a.to_string(), format!("u{a}")));
+        }
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rnd = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let n = 600u64;
+        for i in 0..n {
+            let mut p = Post::new(
+                i.to_string(),
+                rnd(30).to_string(),
+                "x",
+                t + Duration::minutes(rnd(10_000) as i64),
+            );
+            let target = rnd(n).to_string();
+            match rnd(6) {
+                0 | 1 => p.reply_to = Some(target),
+                2 => p.quoted = Some(target),
+                3 => p.reposted = Some(target),
+                4 => p.conversation_id = Some(format!("c{}", rnd(40))),
+                _ => {}
+            }
+            c.add_post(p);
+        }
+        c
+    }
+
+    #[test]
+    fn walking_from_the_seeds_marks_what_the_pass_marks() {
+        let c = tangled_corpus();
+        let n = c.num_posts() as u64;
+        let mut x: u64 = 7;
+        let mut rnd = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let mut linked = 0;
+        for k in 0..200 {
+            let seeds: Vec<u32> = (0..1 + k % 12).map(|_| rnd(n) as u32).collect();
+            let pass = mark_by_pass(&c, seeds.iter().copied());
+            let walk = mark_by_walk(&c, &seeds, usize::MAX).expect("no limit");
+            assert_eq!(walk, pass, "seeds {seeds:?}");
+            // the limit only chooses the way
+            assert_eq!(mark_conversations(&c, seeds.iter().copied()), pass);
+            let keys: Vec<u32> = (0..n as u32).map(|r| c.conversation_key_of(r)).collect();
+            linked += (0..n as usize)
+                .filter(|&r| pass[r] && !seeds.iter().any(|&s| keys[s as usize] == keys[r]))
+                .count();
+        }
+        // the corpus exercises marks through reposts and quotes, not only conversations
+        assert!(linked > 50, "{linked}");
+        assert!(mark_by_walk(&c, &[0, 1, 2, 3], 1).is_none());
+    }
+}
