@@ -260,19 +260,24 @@ impl InteractionGraph {
             // mass, each sum in node order as separate passes would: the results are the same bits.
             let mut change = -0.0;
             let mut next_dangling = -0.0;
-            for v in 0..nodes {
-                let (lo, hi) = (self.in_offsets[v] as usize, self.in_offsets[v + 1] as usize);
+            let cur = rank.iter().zip(&inv_strength);
+            let node = tele.iter().zip(&self.out_strength);
+            let out = next.iter_mut().zip(next_share.iter_mut());
+            for (((x_out, sh_out), (&old, &inv)), ((&t, &s), span)) in
+                out.zip(cur).zip(node.zip(self.in_offsets.windows(2)))
+            {
+                let (lo, hi) = (span[0] as usize, span[1] as usize);
                 let mut acc = 0.0;
                 for (&u, &w) in self.in_sources[lo..hi].iter().zip(&self.in_weights[lo..hi]) {
                     acc += w * share[u as usize];
                 }
-                let x = damping * acc + jump * tele[v];
-                change += (rank[v] - x).abs();
-                if self.out_strength[v] <= 0.0 {
+                let x = damping * acc + jump * t;
+                change += (old - x).abs();
+                if s <= 0.0 {
                     next_dangling += x;
                 }
-                next_share[v] = x * inv_strength[v];
-                next[v] = x;
+                *sh_out = x * inv;
+                *x_out = x;
             }
             residual = change;
             dangling_mass = next_dangling;
