@@ -333,6 +333,9 @@ pub struct MentorReport {
 /// Which posts are within a topic, and whose posts seed it.
 pub(crate) struct Scope {
     pub(crate) in_topic: Vec<bool>,
+    /// The rows within the topic, in no particular order, when the marking listed them (a walk
+    /// from the seeds): the signals then visit these and not every post.
+    pub(crate) topic_rows: Option<Vec<u32>>,
     pub(crate) teleport: Teleport,
     pub(crate) seed_authors: usize,
     /// Hashtags that stand for the topic itself (left out of its rising hashtags).
@@ -344,10 +347,17 @@ pub(crate) struct Scope {
 /// A topic that covers a small part of the corpus is marked by walking from its seeds
 /// ([`mark_by_walk`]); when the walk reaches more than [`WALK_LIMIT`] of the posts it gives up for
 /// the single pass over every post ([`mark_by_pass`]). Both give the same marks.
-fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
+/// With the walk, the marked rows are listed too.
+fn mark_conversations(
+    corpus: &Corpus,
+    seeds: impl IntoIterator<Item = u32>,
+) -> (Vec<bool>, Option<Vec<u32>>) {
     let seeds: Vec<u32> = seeds.into_iter().collect();
     let limit = corpus.num_posts() / WALK_LIMIT;
-    mark_by_walk(corpus, &seeds, limit).unwrap_or_else(|| mark_by_pass(corpus, seeds))
+    match mark_by_walk(corpus, &seeds, limit) {
+        Some((marks, rows)) => (marks, Some(rows)),
+        None => (mark_by_pass(corpus, seeds), None),
+    }
 }
 
 /// The walk of [`mark_conversations`] stops past one post in this many.
@@ -388,12 +398,13 @@ fn repost_or_quote_target(corpus: &Corpus, row: u32) -> Option<u32> {
 
 /// [`mark_by_pass`] by walking from the seeds: their conversations' posts through the conversation
 /// index, then the reposts and quotes of marked posts through the reference indices. `None` when
-/// more than `limit` posts are in the seeds' conversations (the pass is then cheaper).
+/// more than `limit` posts are in the seeds' conversations (the pass is then cheaper). Beside the
+/// marks, the marked rows.
 ///
 /// The pass marks a post `r` whose target `t` is marked when it reaches `r`: `t` is in a seed
 /// conversation, or `t` comes before `r` and was marked itself. The walk applies the same rule from
 /// each marked post to the posts referring to it.
-fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<Vec<bool>> {
+fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<(Vec<bool>, Vec<u32>)> {
     const CONV: u8 = 1;
     const LINKED: u8 = 2;
     let idx = corpus.indices();
@@ -414,6 +425,7 @@ fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<Vec<bool
         }
         stack.extend_from_slice(rows);
     }
+    let mut marked = stack.clone();
     while let Some(t) = stack.pop() {
         let conv = mark[t as usize] == CONV;
         let tp = PostIdx(t);
@@ -428,10 +440,11 @@ fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<Vec<bool
             {
                 mark[r as usize] = LINKED;
                 stack.push(r);
+                marked.push(r);
             }
         }
     }
-    Some(mark.into_iter().map(|m| m != 0).collect())
+    Some((mark.into_iter().map(|m| m != 0).collect(), marked))
 }
 
 impl Scope {
@@ -445,6 +458,7 @@ impl Scope {
         match topic {
             Topic::Global => Ok(Scope {
                 in_topic: vec![true; corpus.num_posts()],
+                topic_rows: None,
                 teleport: Teleport::uniform(graph)?,
                 seed_authors: graph.num_nodes(),
                 own_tags: HashSet::new(),
@@ -463,8 +477,10 @@ impl Scope {
                         );
                     }
                 }
+                let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
                 Ok(Scope {
-                    in_topic: mark_conversations(corpus, seeds),
+                    in_topic,
+                    topic_rows,
                     teleport: Teleport::over_accounts(graph, authors.iter().map(|&(a, _)| a))?,
                     seed_authors: authors.len(),
                     own_tags: tags.iter().cloned().collect(),
@@ -519,8 +535,10 @@ impl Scope {
                 hashtags: vec![format!("entity {entity}")],
             });
         }
+        let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
         Ok(Scope {
-            in_topic: mark_conversations(corpus, seeds),
+            in_topic,
+            topic_rows,
             teleport: Teleport::over_accounts(graph, authors.iter().copied())?,
             seed_authors: authors.len(),
             own_tags: names,
@@ -592,8 +610,10 @@ impl Scope {
         } else {
             Teleport::over_accounts(graph, people.iter().map(|&(a, _)| a))?
         };
+        let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
         Ok(Scope {
-            in_topic: mark_conversations(corpus, seeds),
+            in_topic,
+            topic_rows,
             teleport,
             seed_authors: people.len(),
             own_tags,
@@ -660,7 +680,12 @@ pub(crate) fn run(
     let scope = Scope::of(ctx, &graph, topic, skills)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
     let base = ctx.mentor_base();
-    let sig = signals(ctx.corpus, base, &scope.in_topic);
+    let sig = signals(
+        ctx.corpus,
+        base,
+        &scope.in_topic,
+        scope.topic_rows.as_deref(),
+    );
     let mut report = assemble(ctx.corpus, &graph, &pr, (base, &scope.in_topic), &sig, opts);
     report.topic = topic.label();
     report.topic_spec = topic.clone();
@@ -766,7 +791,14 @@ fn answer_priority(corpus: &Corpus, base: &MentorBase, in_topic: &[bool], row: P
     0
 }
 
-pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> Signals {
+/// The signals of the posts within the topic: those of `topic_rows` when given (any order: the
+/// signals are counts), else every post flagged in `in_topic`.
+pub(crate) fn signals(
+    corpus: &Corpus,
+    base: &MentorBase,
+    in_topic: &[bool],
+    topic_rows: Option<&[u32]>,
+) -> Signals {
     let cap = corpus.account_capacity();
     let mut s = Signals {
         answers: vec![0; cap],
@@ -774,10 +806,10 @@ pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> 
         reach: vec![0; cap],
         topic_posts: vec![0; cap],
     };
-    for p in corpus.posts() {
+    let mut count = |p: crate::corpus::PostRef<'_>| {
         let row = p.idx();
-        if !in_topic[row.index()] || p.is_repost() {
-            continue;
+        if p.is_repost() {
+            return;
         }
         let me = p.author_idx().index();
         s.topic_posts[me] += 1;
@@ -789,6 +821,13 @@ pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> 
             1 => s.answers[me] += 1,
             _ => {}
         }
+    };
+    match topic_rows {
+        Some(rows) => rows.iter().for_each(|&r| count(corpus.post(PostIdx(r)))),
+        None => corpus
+            .posts()
+            .filter(|p| in_topic[p.idx().index()])
+            .for_each(&mut count),
     }
     // Distinct (dst, src) pairs with an interaction through a post within the topic.
     let pairs = &base.by_pair;
@@ -869,48 +908,59 @@ fn assemble(
     let w = opts.weights;
     let total = w.pagerank + w.answers + w.reach;
     let norm = |x: f64, max: f64| if max > 0.0 { x / max } else { 0.0 };
-    let mut rows: Vec<MentorRow> = active
+    // (score, pagerank, handle, position among the active accounts): rows are made only for the
+    // kept accounts. The position breaks the last ties, so selecting the best `limit` and sorting
+    // them orders exactly as a stable sort of every active account would.
+    let mut ranked: Vec<(f64, f64, &str, usize)> = active
         .iter()
-        .map(|&a| {
+        .enumerate()
+        .map(|(k, &a)| {
             let i = a.index();
             let pagerank = pr.score(graph, a);
             let score = (w.pagerank * norm(pagerank, max_pr)
                 + w.answers * norm(answer_signal(i), max_ans)
                 + w.reach * norm(f64::from(sig.reach[i]), max_reach))
                 / total;
-            let acc = corpus.account(a);
+            (score, pagerank, corpus.account(a).handle_or_id(), k)
+        })
+        .collect();
+    let by = |a: &(f64, f64, &str, usize), b: &(f64, f64, &str, usize)| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then_with(|| a.2.cmp(b.2))
+            .then(a.3.cmp(&b.3))
+    };
+    let active_accounts = ranked.len();
+    let keep = opts.limit.unwrap_or(usize::MAX).min(ranked.len());
+    if keep < ranked.len() && keep > 0 {
+        ranked.select_nth_unstable_by(keep - 1, by);
+    }
+    ranked.truncate(keep);
+    ranked.sort_unstable_by(by);
+    let rows: Vec<MentorRow> = ranked
+        .iter()
+        .enumerate()
+        .map(|(k, &(score, pagerank, handle, pos))| {
+            let a = active[pos];
+            let i = a.index();
             MentorRow {
-                rank: 0,
+                rank: k + 1,
                 account: a,
-                handle: acc.handle_or_id().to_owned(),
-                id: acc.id().to_owned(),
+                handle: handle.to_owned(),
+                id: corpus.account(a).id().to_owned(),
                 score,
                 pagerank,
                 answers: sig.answers[i],
                 answers_acknowledged: sig.acknowledged[i],
                 reach: sig.reach[i],
                 topic_posts: sig.topic_posts[i],
-                evidence_post_ids: Vec::new(),
+                evidence_post_ids: evidence_rows(corpus, base, in_topic, a, opts.evidence_posts)
+                    .into_iter()
+                    .map(|row| corpus.post(PostIdx(row)).id().to_owned())
+                    .collect(),
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.pagerank.total_cmp(&a.pagerank))
-            .then_with(|| a.handle.cmp(&b.handle))
-    });
-    let active_accounts = rows.len();
-    if let Some(limit) = opts.limit {
-        rows.truncate(limit);
-    }
-    for (k, r) in rows.iter_mut().enumerate() {
-        r.rank = k + 1;
-        r.evidence_post_ids = evidence_rows(corpus, base, in_topic, r.account, opts.evidence_posts)
-            .into_iter()
-            .map(|row| corpus.post(PostIdx(row)).id().to_owned())
-            .collect();
-    }
     MentorReport {
         topic: String::new(),
         topic_spec: Topic::Global,
@@ -1127,10 +1177,14 @@ mod tests {
         for k in 0..200 {
             let seeds: Vec<u32> = (0..1 + k % 12).map(|_| rnd(n) as u32).collect();
             let pass = mark_by_pass(&c, seeds.iter().copied());
-            let walk = mark_by_walk(&c, &seeds, usize::MAX).expect("no limit");
+            let (walk, mut listed) = mark_by_walk(&c, &seeds, usize::MAX).expect("no limit");
             assert_eq!(walk, pass, "seeds {seeds:?}");
+            // the listed rows are the marked rows, each once
+            listed.sort_unstable();
+            let flagged: Vec<u32> = (0..n as u32).filter(|&r| pass[r as usize]).collect();
+            assert_eq!(listed, flagged);
             // the limit only chooses the way
-            assert_eq!(mark_conversations(&c, seeds.iter().copied()), pass);
+            assert_eq!(mark_conversations(&c, seeds.iter().copied()).0, pass);
             let keys: Vec<u32> = (0..n as u32).map(|r| c.conversation_key_of(r)).collect();
             linked += (0..n as usize)
                 .filter(|&r| pass[r] && !seeds.iter().any(|&s| keys[s as usize] == keys[r]))
