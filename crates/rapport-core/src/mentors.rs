@@ -1128,6 +1128,7 @@ mod tests {
 
     /// A fixed pseudo-random corpus whose posts reply to, quote and repost earlier and later posts
     /// (chains of quotes in both row orders), some in platform conversations.
+    #[allow(clippy::many_single_char_names)] // t, c, x, n, p: time, corpus, state, size, post
     fn tangled_corpus() -> Corpus {
         let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         let mut c = Corpus::new();
@@ -1175,7 +1176,7 @@ mod tests {
         };
         let mut linked = 0;
         for k in 0..200 {
-            let seeds: Vec<u32> = (0..1 + k % 12).map(|_| rnd(n) as u32).collect();
+            let seeds: Vec<u32> = (0..=(k % 12)).map(|_| rnd(n) as u32).collect();
             let pass = mark_by_pass(&c, seeds.iter().copied());
             let (walk, mut listed) = mark_by_walk(&c, &seeds, usize::MAX).expect("no limit");
             assert_eq!(walk, pass, "seeds {seeds:?}");

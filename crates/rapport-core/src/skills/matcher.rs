@@ -788,7 +788,7 @@ mod tests {
 
     #[test]
     fn only_ascii_and_the_kelvin_sign_lower_to_ascii() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        for c in (0..=0x0010_FFFF).filter_map(char::from_u32) {
             assert_eq!(
                 lowers_to_ascii(c),
                 c.to_lowercase().all(|l| l.is_ascii()),
