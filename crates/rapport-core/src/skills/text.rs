@@ -176,7 +176,78 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<RawToken>) {
     if text.is_ascii() {
         tokenize_ascii(text.as_bytes(), out);
     } else {
-        tokenize_chars(text, out);
+        tokenize_mixed(text, out);
+    }
+}
+
+/// [`tokenize`] of any text: [`tokenize_chars`] reading the text by byte offsets, an ASCII byte as
+/// it is and only the other characters decoded (the iterator of `tokenize_chars` costs most on
+/// text that is mostly ASCII with a few other characters).
+fn tokenize_mixed(text: &str, out: &mut Vec<RawToken>) {
+    out.clear();
+    let b = text.as_bytes();
+    let n = b.len();
+    let at = |i: usize| -> (char, usize) {
+        if b[i] < 0x80 {
+            (char::from(b[i]), 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            (c, c.len_utf8())
+        }
+    };
+    let mut prev: Option<char> = None;
+    let mut prev2: Option<char> = None;
+    let mut pending_break = false;
+    let mut i = 0;
+    while i < n {
+        let (c, len) = at(i);
+        if !is_word(c) {
+            let inner_dot = c == '.' && i + 1 < n && !at(i + 1).0.is_whitespace();
+            if is_break(c) && !inner_dot {
+                pending_break = true;
+            }
+            prev2 = prev;
+            prev = Some(c);
+            i += len;
+            continue;
+        }
+        let hashtag = matches!(prev, Some('#' | '＃')) && !prev2.is_some_and(is_word);
+        let mut start = i;
+        if prev == Some('.') && prev2.is_none_or(char::is_whitespace) && !hashtag {
+            start = i - 1;
+            pending_break = false;
+        }
+        let mut end = i + len;
+        let mut last = c;
+        while end < n {
+            let (d, dl) = at(end);
+            if is_word(d) || (hashtag && d == '_') {
+                end += dl;
+                last = d;
+            } else {
+                break;
+            }
+        }
+        if b.get(end) == Some(&b'+') && b.get(end + 1) == Some(&b'+') {
+            end += 2;
+            last = '+';
+        } else if b.get(end) == Some(&b'#') {
+            let after = text[end + 1..].chars().next();
+            if !after.is_some_and(|a| is_word(a) || a == '_') {
+                end += 1;
+                last = '#';
+            }
+        }
+        out.push(RawToken {
+            start,
+            end,
+            hashtag,
+            brk: pending_break,
+        });
+        pending_break = false;
+        prev2 = Some(last);
+        prev = Some(last);
+        i = end;
     }
 }
 
@@ -257,7 +328,9 @@ fn tokenize_ascii(b: &[u8], out: &mut Vec<RawToken>) {
     }
 }
 
-/// [`tokenize`] of any text, char by char with the Unicode classes.
+/// [`tokenize`] of any text, char by char with the Unicode classes: the reference the faster
+/// tokenizers are tested against.
+#[cfg_attr(not(test), allow(dead_code))]
 fn tokenize_chars(text: &str, out: &mut Vec<RawToken>) {
     out.clear();
     let bytes = text.as_bytes();
@@ -503,6 +576,24 @@ mod tests {
                 is_nfkc_quick_yes(&s),
                 is_nfkc_quick(s.chars()) == IsNormalized::Yes
             );
+        }
+
+        #[test]
+        fn mixed_tokenizer_is_the_char_tokenizer(
+            s in "[aZ09 _#＃.+,;:!?()\\[\\]{}\"|\n\r\t/'@…。、，！？；：\u{3000}\u{00A0}\u{2028}éÉß漢データ🦀\u{0301}Ωя٣-]{0,40}"
+        ) {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            tokenize_mixed(&s, &mut fast);
+            tokenize_chars(&s, &mut slow);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn mixed_tokenizer_on_any_text(s in mixed_text()) {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            tokenize_mixed(&s, &mut fast);
+            tokenize_chars(&s, &mut slow);
+            proptest::prop_assert_eq!(fast, slow);
         }
 
         #[test]
