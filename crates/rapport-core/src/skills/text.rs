@@ -183,6 +183,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<RawToken>) {
 /// [`tokenize`] of any text: [`tokenize_chars`] reading the text by byte offsets, an ASCII byte as
 /// it is and only the other characters decoded (the iterator of `tokenize_chars` costs most on
 /// text that is mostly ASCII with a few other characters).
+#[allow(clippy::many_single_char_names)] // b, n, i, c, d: the bytes, their count, offsets, chars
 fn tokenize_mixed(text: &str, out: &mut Vec<RawToken>) {
     out.clear();
     let b = text.as_bytes();
