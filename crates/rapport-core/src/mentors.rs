@@ -354,7 +354,13 @@ fn mark_conversations(
 ) -> (Vec<bool>, Option<Vec<u32>>) {
     let seeds: Vec<u32> = seeds.into_iter().collect();
     let limit = corpus.num_posts() / WALK_LIMIT;
-    match mark_by_walk(corpus, &seeds, limit) {
+    // Every seed is marked: more seeds than the limit go straight to the pass.
+    let walk = if seeds.len() > limit {
+        None
+    } else {
+        mark_by_walk(corpus, &seeds, limit)
+    };
+    match walk {
         Some((marks, rows)) => (marks, Some(rows)),
         None => (mark_by_pass(corpus, seeds), None),
     }
@@ -806,8 +812,9 @@ pub(crate) fn signals(
         reach: vec![0; cap],
         topic_posts: vec![0; cap],
     };
-    let mut count = |p: crate::corpus::PostRef<'_>| {
-        let row = p.idx();
+    let mut count = |r: u32| {
+        let row = PostIdx(r);
+        let p = corpus.post(row);
         if p.is_repost() {
             return;
         }
@@ -823,11 +830,12 @@ pub(crate) fn signals(
         }
     };
     match topic_rows {
-        Some(rows) => rows.iter().for_each(|&r| count(corpus.post(PostIdx(r)))),
-        None => corpus
-            .posts()
-            .filter(|p| in_topic[p.idx().index()])
-            .for_each(&mut count),
+        Some(rows) => rows.iter().for_each(|&r| count(r)),
+        None => {
+            for (r, _) in in_topic.iter().enumerate().filter(|(_, t)| **t) {
+                count(r as u32);
+            }
+        }
     }
     // Distinct (dst, src) pairs with an interaction through a post within the topic.
     let pairs = &base.by_pair;
