@@ -333,6 +333,9 @@ pub struct MentorReport {
 /// Which posts are within a topic, and whose posts seed it.
 pub(crate) struct Scope {
     pub(crate) in_topic: Vec<bool>,
+    /// The rows within the topic, in no particular order, when the marking listed them (a walk
+    /// from the seeds): the signals then visit these and not every post.
+    pub(crate) topic_rows: Option<Vec<u32>>,
     pub(crate) teleport: Teleport,
     pub(crate) seed_authors: usize,
     /// Hashtags that stand for the topic itself (left out of its rising hashtags).
@@ -340,7 +343,35 @@ pub(crate) struct Scope {
 }
 
 /// Marks the posts of the conversations of `seeds`, then quotes and reposts of marked posts.
-fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
+///
+/// A topic that covers a small part of the corpus is marked by walking from its seeds
+/// ([`mark_by_walk`]); when the walk reaches more than [`WALK_LIMIT`] of the posts it gives up for
+/// the single pass over every post ([`mark_by_pass`]). Both give the same marks.
+/// With the walk, the marked rows are listed too.
+fn mark_conversations(
+    corpus: &Corpus,
+    seeds: impl IntoIterator<Item = u32>,
+) -> (Vec<bool>, Option<Vec<u32>>) {
+    let seeds: Vec<u32> = seeds.into_iter().collect();
+    let limit = corpus.num_posts() / WALK_LIMIT;
+    // Every seed is marked: more seeds than the limit go straight to the pass.
+    let walk = if seeds.len() > limit {
+        None
+    } else {
+        mark_by_walk(corpus, &seeds, limit)
+    };
+    match walk {
+        Some((marks, rows)) => (marks, Some(rows)),
+        None => (mark_by_pass(corpus, seeds), None),
+    }
+}
+
+/// The walk of [`mark_conversations`] stops past one post in this many.
+const WALK_LIMIT: usize = 8;
+
+/// [`mark_conversations`] by one pass over every post: the conversations of the seeds, then, in row
+/// order, each post whose repost or quote target is marked by then.
+fn mark_by_pass(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
     let n = corpus.num_posts();
     // The conversation keys are small integers (interned ids): a table of flags, not a hash set.
     let keys: Vec<u32> = (0..n as u32)
@@ -356,13 +387,70 @@ fn mark_conversations(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> 
         if in_topic[r] {
             continue;
         }
-        let p = corpus.post(PostIdx(r as u32));
-        let target = p.reposted_post().or_else(|| p.quoted_post());
-        if target.is_some_and(|t| in_topic[t.idx().index()]) {
+        if repost_or_quote_target(corpus, r as u32).is_some_and(|t| in_topic[t as usize]) {
             in_topic[r] = true;
         }
     }
     in_topic
+}
+
+/// The row a post reposts, else the row it quotes.
+fn repost_or_quote_target(corpus: &Corpus, row: u32) -> Option<u32> {
+    let p = corpus.post(PostIdx(row));
+    p.reposted_post()
+        .or_else(|| p.quoted_post())
+        .map(|t| t.idx().0)
+}
+
+/// [`mark_by_pass`] by walking from the seeds: their conversations' posts through the conversation
+/// index, then the reposts and quotes of marked posts through the reference indices. `None` when
+/// more than `limit` posts are in the seeds' conversations (the pass is then cheaper). Beside the
+/// marks, the marked rows.
+///
+/// The pass marks a post `r` whose target `t` is marked when it reaches `r`: `t` is in a seed
+/// conversation, or `t` comes before `r` and was marked itself. The walk applies the same rule from
+/// each marked post to the posts referring to it.
+fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<(Vec<bool>, Vec<u32>)> {
+    const CONV: u8 = 1;
+    const LINKED: u8 = 2;
+    let idx = corpus.indices();
+    let n = corpus.num_posts();
+    let mut mark = vec![0u8; n];
+    let mut stack: Vec<u32> = Vec::new();
+    for &row in seeds {
+        if mark[row as usize] != 0 {
+            continue;
+        }
+        let slot = corpus.conversation_slot_of(row);
+        let rows = idx.conversation_rows(slot);
+        if stack.len() + rows.len() > limit {
+            return None;
+        }
+        for &r in rows {
+            mark[r as usize] = CONV;
+        }
+        stack.extend_from_slice(rows);
+    }
+    let mut marked = stack.clone();
+    while let Some(t) = stack.pop() {
+        let conv = mark[t as usize] == CONV;
+        let tp = PostIdx(t);
+        for &r in idx
+            .reposts_of(corpus, tp)
+            .iter()
+            .chain(idx.quotes_of(corpus, tp))
+        {
+            if mark[r as usize] == 0
+                && (conv || t < r)
+                && repost_or_quote_target(corpus, r) == Some(t)
+            {
+                mark[r as usize] = LINKED;
+                stack.push(r);
+                marked.push(r);
+            }
+        }
+    }
+    Some((mark.into_iter().map(|m| m != 0).collect(), marked))
 }
 
 impl Scope {
@@ -376,6 +464,7 @@ impl Scope {
         match topic {
             Topic::Global => Ok(Scope {
                 in_topic: vec![true; corpus.num_posts()],
+                topic_rows: None,
                 teleport: Teleport::uniform(graph)?,
                 seed_authors: graph.num_nodes(),
                 own_tags: HashSet::new(),
@@ -394,8 +483,10 @@ impl Scope {
                         );
                     }
                 }
+                let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
                 Ok(Scope {
-                    in_topic: mark_conversations(corpus, seeds),
+                    in_topic,
+                    topic_rows,
                     teleport: Teleport::over_accounts(graph, authors.iter().map(|&(a, _)| a))?,
                     seed_authors: authors.len(),
                     own_tags: tags.iter().cloned().collect(),
@@ -450,8 +541,10 @@ impl Scope {
                 hashtags: vec![format!("entity {entity}")],
             });
         }
+        let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
         Ok(Scope {
-            in_topic: mark_conversations(corpus, seeds),
+            in_topic,
+            topic_rows,
             teleport: Teleport::over_accounts(graph, authors.iter().copied())?,
             seed_authors: authors.len(),
             own_tags: names,
@@ -523,8 +616,10 @@ impl Scope {
         } else {
             Teleport::over_accounts(graph, people.iter().map(|&(a, _)| a))?
         };
+        let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
         Ok(Scope {
-            in_topic: mark_conversations(corpus, seeds),
+            in_topic,
+            topic_rows,
             teleport,
             seed_authors: people.len(),
             own_tags,
@@ -591,7 +686,12 @@ pub(crate) fn run(
     let scope = Scope::of(ctx, &graph, topic, skills)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
     let base = ctx.mentor_base();
-    let sig = signals(ctx.corpus, base, &scope.in_topic);
+    let sig = signals(
+        ctx.corpus,
+        base,
+        &scope.in_topic,
+        scope.topic_rows.as_deref(),
+    );
     let mut report = assemble(ctx.corpus, &graph, &pr, (base, &scope.in_topic), &sig, opts);
     report.topic = topic.label();
     report.topic_spec = topic.clone();
@@ -697,7 +797,14 @@ fn answer_priority(corpus: &Corpus, base: &MentorBase, in_topic: &[bool], row: P
     0
 }
 
-pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> Signals {
+/// The signals of the posts within the topic: those of `topic_rows` when given (any order: the
+/// signals are counts), else every post flagged in `in_topic`.
+pub(crate) fn signals(
+    corpus: &Corpus,
+    base: &MentorBase,
+    in_topic: &[bool],
+    topic_rows: Option<&[u32]>,
+) -> Signals {
     let cap = corpus.account_capacity();
     let mut s = Signals {
         answers: vec![0; cap],
@@ -705,10 +812,11 @@ pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> 
         reach: vec![0; cap],
         topic_posts: vec![0; cap],
     };
-    for p in corpus.posts() {
-        let row = p.idx();
-        if !in_topic[row.index()] || p.is_repost() {
-            continue;
+    let mut count = |r: u32| {
+        let row = PostIdx(r);
+        let p = corpus.post(row);
+        if p.is_repost() {
+            return;
         }
         let me = p.author_idx().index();
         s.topic_posts[me] += 1;
@@ -719,6 +827,14 @@ pub(crate) fn signals(corpus: &Corpus, base: &MentorBase, in_topic: &[bool]) -> 
             }
             1 => s.answers[me] += 1,
             _ => {}
+        }
+    };
+    match topic_rows {
+        Some(rows) => rows.iter().for_each(|&r| count(r)),
+        None => {
+            for (r, _) in in_topic.iter().enumerate().filter(|(_, t)| **t) {
+                count(r as u32);
+            }
         }
     }
     // Distinct (dst, src) pairs with an interaction through a post within the topic.
@@ -800,48 +916,59 @@ fn assemble(
     let w = opts.weights;
     let total = w.pagerank + w.answers + w.reach;
     let norm = |x: f64, max: f64| if max > 0.0 { x / max } else { 0.0 };
-    let mut rows: Vec<MentorRow> = active
+    // (score, pagerank, handle, position among the active accounts): rows are made only for the
+    // kept accounts. The position breaks the last ties, so selecting the best `limit` and sorting
+    // them orders exactly as a stable sort of every active account would.
+    let mut ranked: Vec<(f64, f64, &str, usize)> = active
         .iter()
-        .map(|&a| {
+        .enumerate()
+        .map(|(k, &a)| {
             let i = a.index();
             let pagerank = pr.score(graph, a);
             let score = (w.pagerank * norm(pagerank, max_pr)
                 + w.answers * norm(answer_signal(i), max_ans)
                 + w.reach * norm(f64::from(sig.reach[i]), max_reach))
                 / total;
-            let acc = corpus.account(a);
+            (score, pagerank, corpus.account(a).handle_or_id(), k)
+        })
+        .collect();
+    let by = |a: &(f64, f64, &str, usize), b: &(f64, f64, &str, usize)| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then_with(|| a.2.cmp(b.2))
+            .then(a.3.cmp(&b.3))
+    };
+    let active_accounts = ranked.len();
+    let keep = opts.limit.unwrap_or(usize::MAX).min(ranked.len());
+    if keep < ranked.len() && keep > 0 {
+        ranked.select_nth_unstable_by(keep - 1, by);
+    }
+    ranked.truncate(keep);
+    ranked.sort_unstable_by(by);
+    let rows: Vec<MentorRow> = ranked
+        .iter()
+        .enumerate()
+        .map(|(k, &(score, pagerank, handle, pos))| {
+            let a = active[pos];
+            let i = a.index();
             MentorRow {
-                rank: 0,
+                rank: k + 1,
                 account: a,
-                handle: acc.handle_or_id().to_owned(),
-                id: acc.id().to_owned(),
+                handle: handle.to_owned(),
+                id: corpus.account(a).id().to_owned(),
                 score,
                 pagerank,
                 answers: sig.answers[i],
                 answers_acknowledged: sig.acknowledged[i],
                 reach: sig.reach[i],
                 topic_posts: sig.topic_posts[i],
-                evidence_post_ids: Vec::new(),
+                evidence_post_ids: evidence_rows(corpus, base, in_topic, a, opts.evidence_posts)
+                    .into_iter()
+                    .map(|row| corpus.post(PostIdx(row)).id().to_owned())
+                    .collect(),
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.pagerank.total_cmp(&a.pagerank))
-            .then_with(|| a.handle.cmp(&b.handle))
-    });
-    let active_accounts = rows.len();
-    if let Some(limit) = opts.limit {
-        rows.truncate(limit);
-    }
-    for (k, r) in rows.iter_mut().enumerate() {
-        r.rank = k + 1;
-        r.evidence_post_ids = evidence_rows(corpus, base, in_topic, r.account, opts.evidence_posts)
-            .into_iter()
-            .map(|row| corpus.post(PostIdx(row)).id().to_owned())
-            .collect();
-    }
     MentorReport {
         topic: String::new(),
         topic_spec: Topic::Global,
@@ -999,3 +1126,81 @@ impl Corpus {
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/talent.md")]
 pub struct TalentGuide;
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::{Account, Post};
+
+    /// A fixed pseudo-random corpus whose posts reply to, quote and repost earlier and later posts
+    /// (chains of quotes in both row orders), some in platform conversations.
+    #[allow(clippy::many_single_char_names)] // t, c, x, n, p: time, corpus, state, size, post
+    fn tangled_corpus() -> Corpus {
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut c = Corpus::new();
+        for a in 0..30 {
+            c.add_account(Account::new(a.to_string(), format!("u{a}")));
+        }
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rnd = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let n = 600u64;
+        for i in 0..n {
+            let mut p = Post::new(
+                i.to_string(),
+                rnd(30).to_string(),
+                "x",
+                t + Duration::minutes(rnd(10_000) as i64),
+            );
+            let target = rnd(n).to_string();
+            match rnd(6) {
+                0 | 1 => p.reply_to = Some(target),
+                2 => p.quoted = Some(target),
+                3 => p.reposted = Some(target),
+                4 => p.conversation_id = Some(format!("c{}", rnd(40))),
+                _ => {}
+            }
+            c.add_post(p);
+        }
+        c
+    }
+
+    #[test]
+    fn walking_from_the_seeds_marks_what_the_pass_marks() {
+        let c = tangled_corpus();
+        let n = c.num_posts() as u64;
+        let mut x: u64 = 7;
+        let mut rnd = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let mut linked = 0;
+        for k in 0..200 {
+            let seeds: Vec<u32> = (0..=(k % 12)).map(|_| rnd(n) as u32).collect();
+            let pass = mark_by_pass(&c, seeds.iter().copied());
+            let (walk, mut listed) = mark_by_walk(&c, &seeds, usize::MAX).expect("no limit");
+            assert_eq!(walk, pass, "seeds {seeds:?}");
+            // the listed rows are the marked rows, each once
+            listed.sort_unstable();
+            let flagged: Vec<u32> = (0..n as u32).filter(|&r| pass[r as usize]).collect();
+            assert_eq!(listed, flagged);
+            // the limit only chooses the way
+            assert_eq!(mark_conversations(&c, seeds.iter().copied()).0, pass);
+            let keys: Vec<u32> = (0..n as u32).map(|r| c.conversation_key_of(r)).collect();
+            linked += (0..n as usize)
+                .filter(|&r| pass[r] && !seeds.iter().any(|&s| keys[s as usize] == keys[r]))
+                .count();
+        }
+        // the corpus exercises marks through reposts and quotes, not only conversations
+        assert!(linked > 50, "{linked}");
+        assert!(mark_by_walk(&c, &[0, 1, 2, 3], 1).is_none());
+    }
+}

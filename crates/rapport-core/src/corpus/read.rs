@@ -218,6 +218,11 @@ impl Corpus {
     pub(crate) fn conversation_key_of(&self, row: u32) -> u32 {
         self.indices().conversation_of[row as usize]
     }
+    /// The conversation slot (of [`Indices::conversation_rows`]) a row is placed in.
+    pub(crate) fn conversation_slot_of(&self, row: u32) -> usize {
+        let i = self.indices();
+        i.slot_of_key[&i.conversation_of[row as usize]] as usize
+    }
     pub(crate) fn conversation_key(&self, i: usize) -> u32 {
         self.indices().conversation_keys[i]
     }

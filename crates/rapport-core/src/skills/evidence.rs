@@ -12,7 +12,7 @@
 //! made, and many lists by one curator should not outweigh the person's own posts).
 
 use chrono::{DateTime, Utc};
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashSet;
 use serde::Serialize;
 
 use super::matcher::{Matcher, Scratch};
@@ -219,13 +219,13 @@ impl SkillReport {
 #[derive(Debug, Default)]
 struct Acc {
     skill: u32,
+    /// Its position before the accounts' skills are sorted: the key of its entries in `Part::ev`.
+    slot: u32,
     strength: f64,
     posts: u32,
     counts: SourceCounts,
     first_ms: i64,
     last_ms: i64,
-    /// (weight, created ms, row)
-    ev: Vec<(f64, i64, u32)>,
     /// The best confidence of a list match, and the lists (confidence, id).
     list_best: f64,
     lists: Vec<(f64, String)>,
@@ -372,7 +372,14 @@ struct Part {
     // (skill, best confidence, via hashtag, via keyword)
     per_post: Vec<(u32, f64, bool, bool)>,
     accs: Vec<Acc>,
-    slot: HashMap<u32, u32>,
+    /// Skill → its position in `accs` (`u32::MAX` when absent), reset after each account.
+    slot: Vec<u32>,
+    /// The evidence posts of the account's skills: (position in `accs`, weight, created ms, row),
+    /// grouped by position into `ev_sorted` once the posts are read.
+    ev: Vec<(u32, f64, i64, u32)>,
+    ev_sorted: Vec<(f64, i64, u32)>,
+    ev_start: Vec<u32>,
+    ev_fill: Vec<u32>,
     repliers: HashSet<u32>,
 }
 
@@ -400,20 +407,30 @@ impl Part {
             per_post,
             accs,
             slot,
+            ev,
+            ev_sorted,
+            ev_start,
+            ev_fill,
             repliers,
         } = self;
         accs.clear();
-        slot.clear();
+        ev.clear();
+        if slot.len() < matcher.num_skills() {
+            slot.resize(matcher.num_skills(), u32::MAX);
+        }
         let mut entry = |skill: u32, accs: &mut Vec<Acc>| -> usize {
-            *slot.entry(skill).or_insert_with(|| {
+            let s = &mut slot[skill as usize];
+            if *s == u32::MAX {
+                *s = accs.len() as u32;
                 accs.push(Acc {
                     skill,
+                    slot: *s,
                     first_ms: i64::MAX,
                     last_ms: i64::MIN,
                     ..Acc::default()
                 });
-                accs.len() as u32 - 1
-            }) as usize
+            }
+            *s as usize
         };
         for &row in indices.by_author(account.idx()) {
             let post = corpus.post(PostIdx(row));
@@ -447,7 +464,7 @@ impl Part {
                 a.counts.keyword += u32::from(via_kw);
                 a.first_ms = a.first_ms.min(ms);
                 a.last_ms = a.last_ms.max(ms);
-                a.ev.push((conf * w, ms, row));
+                ev.push((i as u32, conf * w, ms, row));
             }
         }
         if opts.include_bio
@@ -489,8 +506,29 @@ impl Part {
                 a.strength += a.list_best;
             }
         }
+        for a in accs.iter() {
+            slot[a.skill as usize] = u32::MAX;
+        }
         if accs.is_empty() {
             return;
+        }
+        // The evidence posts grouped by skill, each group in the order the posts were read.
+        ev_start.clear();
+        ev_start.resize(accs.len() + 1, 0);
+        for e in ev.iter() {
+            ev_start[e.0 as usize + 1] += 1;
+        }
+        for k in 1..ev_start.len() {
+            ev_start[k] += ev_start[k - 1];
+        }
+        ev_sorted.clear();
+        ev_sorted.resize(ev.len(), (0.0, 0, 0));
+        ev_fill.clear();
+        ev_fill.extend_from_slice(&ev_start[..accs.len()]);
+        for &(k, w, ms, row) in ev.iter() {
+            let f = &mut ev_fill[k as usize];
+            ev_sorted[*f as usize] = (w, ms, row);
+            *f += 1;
         }
         accs.sort_by(|a, b| {
             b.strength
@@ -498,10 +536,12 @@ impl Part {
                 .then(a.skill.cmp(&b.skill))
         });
         for a in accs.iter_mut() {
+            let k = a.slot as usize;
+            let a_ev = &mut ev_sorted[ev_start[k] as usize..ev_start[k + 1] as usize];
             // Peer validation: replies by others to the on-topic posts.
             let mut peer = PeerValidation::default();
             repliers.clear();
-            for &(_, _, row) in &a.ev {
+            for &(_, _, row) in a_ev.iter() {
                 for &r in indices.replies_to(corpus, PostIdx(row)) {
                     let reply = corpus.post(PostIdx(r));
                     if reply.author_idx() == account.idx() || reply.is_repost() {
@@ -516,9 +556,11 @@ impl Part {
             let keep = opts
                 .max_evidence_posts
                 .unwrap_or(usize::MAX)
-                .min(a.ev.len());
-            // best first: weight, then newest
-            a.ev.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
+                .min(a_ev.len());
+            // best first: weight, then newest (rows are distinct: no two entries are equal)
+            a_ev.sort_unstable_by(|x, y| {
+                y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2))
+            });
             let ts = |ms: i64| {
                 (a.posts > 0)
                     .then(|| DateTime::from_timestamp_millis(ms))
@@ -527,7 +569,7 @@ impl Part {
             a.lists
                 .sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
             if *keep_rows {
-                post_rows.push(a.ev[..keep].iter().map(|&(_, _, r)| r).collect());
+                post_rows.push(a_ev[..keep].iter().map(|&(_, _, r)| r).collect());
             }
             rows.push(SkillEvidence {
                 account_id: account.id().to_string(),
@@ -540,7 +582,7 @@ impl Part {
                 peer,
                 first_seen: ts(a.first_ms),
                 last_seen: ts(a.last_ms),
-                evidence_post_ids: a.ev[..keep]
+                evidence_post_ids: a_ev[..keep]
                     .iter()
                     .map(|&(_, _, r)| corpus.post(PostIdx(r)).id().to_string())
                     .collect(),

@@ -203,6 +203,9 @@ pub struct Matcher {
     hashtags: HashMap<Box<str>, u32>,
     /// The longest word of `vocab`, in bytes: a longer ASCII word is no word of any term.
     max_word: usize,
+    /// Whether every word of `vocab` is ASCII: a word with a character whose lower case is not
+    /// ASCII is then no word of any term ([`lowers_to_ascii`]).
+    ascii_vocab: bool,
     sensitive_names: Vec<String>,
     report: MatcherReport,
 }
@@ -234,6 +237,7 @@ impl Matcher {
             outputs: Vec::new(),
             hashtags: HashMap::new(),
             max_word: 0,
+            ascii_vocab: true,
             sensitive_names: Vec::new(),
             report: MatcherReport::default(),
         };
@@ -267,6 +271,7 @@ impl Matcher {
             m.add_skill(tag, &common, &sensitive_seqs, &sensitive_tags);
         }
         m.max_word = m.vocab.keys().map(|w| w.len()).max().unwrap_or(0);
+        m.ascii_vocab = m.vocab.keys().all(|w| w.is_ascii());
         m.report.terms = m.terminal.iter().filter(|&&t| t != NONE).count();
         m.report.hashtags = m.hashtags.len();
         m
@@ -632,6 +637,8 @@ impl Matcher {
             if !b.iter().any(u8::is_ascii_uppercase) {
                 return self.vocab.get(word).copied().unwrap_or(NONE);
             }
+        } else if self.ascii_vocab && !word.chars().all(lowers_to_ascii) {
+            return NONE;
         }
         low.clear();
         push_lower(word, low);
@@ -754,6 +761,12 @@ impl Matcher {
     }
 }
 
+/// Whether the lower case of `c` is ASCII: ASCII itself and the Kelvin sign (a test checks every
+/// character against the Unicode case tables).
+fn lowers_to_ascii(c: char) -> bool {
+    c.is_ascii() || c == '\u{212A}'
+}
+
 /// Whether a normalised term contains a sensitive term as a run of whole words.
 fn contains_sensitive(term: &str, seqs: &[(Vec<String>, u32)]) -> Option<u32> {
     let words: Vec<&str> = term.split(' ').collect();
@@ -767,4 +780,45 @@ fn contains_sensitive(term: &str, seqs: &[(Vec<String>, u32)]) -> Option<u32> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_ascii_and_the_kelvin_sign_lower_to_ascii() {
+        for c in (0..=0x0010_FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                lowers_to_ascii(c),
+                c.to_lowercase().all(|l| l.is_ascii()),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn non_ascii_words_are_looked_up_as_before() {
+        let m = Matcher::new(&Taxonomy::builtin());
+        assert!(m.ascii_vocab);
+        let mut low = String::new();
+        for w in [
+            "Rust",
+            "\u{212A}8s",
+            "Ｒust",
+            "Ρust",
+            "données",
+            "k8s",
+            "PYTHON",
+            "İ",
+            "ß",
+        ] {
+            low.clear();
+            push_lower(w, &mut low);
+            let want = m.vocab.get(low.as_str()).copied().unwrap_or(NONE);
+            assert_eq!(m.word_id(w, &mut String::new()), want, "{w}");
+        }
+        assert_ne!(m.word_id("\u{212A}8s", &mut low), NONE);
+    }
 }
