@@ -45,14 +45,12 @@ fn t0() -> DateTime<Utc> {
 
 /// Some of the row's evidence post ids: `i % 6` of them.
 fn post_ids(i: usize) -> Vec<String> {
-    (0..i % 6)
-        .map(|k| format!("17{:017}", i * 7 + k))
-        .collect()
+    (0..i % 6).map(|k| format!("17{:017}", i * 7 + k)).collect()
 }
 
 /// `Some(v)` in two rows of three.
 fn some<T>(i: usize, v: T) -> Option<T> {
-    (i % 3 != 0).then_some(v)
+    (!i.is_multiple_of(3)).then_some(v)
 }
 
 fn engagement_rows() -> &'static [EngagementRow] {

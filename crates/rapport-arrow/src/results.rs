@@ -71,7 +71,10 @@ pub fn engagement(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
         ("stage", str_column(rows, |r| r.stage.as_str())),
         ("replies_from_org", u32_column(rows, |r| r.replies_from_org)),
         ("replies_to_org", u32_column(rows, |r| r.replies_to_org)),
-        ("mentions_from_org", u32_column(rows, |r| r.mentions_from_org)),
+        (
+            "mentions_from_org",
+            u32_column(rows, |r| r.mentions_from_org),
+        ),
         ("mentions_to_org", u32_column(rows, |r| r.mentions_to_org)),
         (
             "amplification_from_org",
@@ -81,7 +84,10 @@ pub fn engagement(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
             "amplification_to_org",
             u32_column(rows, |r| r.amplification_to_org),
         ),
-        ("two_way_exchanges", u32_column(rows, |r| r.two_way_exchanges)),
+        (
+            "two_way_exchanges",
+            u32_column(rows, |r| r.two_way_exchanges),
+        ),
         (
             "recent_two_way_exchanges",
             u32_column(rows, |r| r.recent_two_way_exchanges),
@@ -142,7 +148,10 @@ pub fn skills(rows: &[SkillEvidence]) -> Result<RecordBatch, Error> {
         ("peer.replies", u32_column(rows, |r| r.peer.replies)),
         ("peer.repliers", u32_column(rows, |r| r.peer.repliers)),
         ("peer.strength", f64_column(rows, |r| r.peer.strength)),
-        ("first_seen", traced_timestamp_column(rows, |r| r.first_seen)),
+        (
+            "first_seen",
+            traced_timestamp_column(rows, |r| r.first_seen),
+        ),
         ("last_seen", traced_timestamp_column(rows, |r| r.last_seen)),
         (
             "evidence_post_ids",
@@ -699,7 +708,10 @@ mod tests {
         }];
         assert_same(&skills(&lists).unwrap(), &record_batch(&lists).unwrap());
         // No row.
-        assert_same(&skills(&[]).unwrap(), &record_batch::<SkillEvidence>(&[]).unwrap());
+        assert_same(
+            &skills(&[]).unwrap(),
+            &record_batch::<SkillEvidence>(&[]).unwrap(),
+        );
         // A real result.
         let real = rapport_core::skills::evidence(
             &corpus(),
