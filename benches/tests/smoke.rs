@@ -64,6 +64,34 @@ fn rapport_side_answers_on_a_small_sample() {
 }
 
 #[test]
+fn workflow_skills_table_is_the_generic_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.jsonl");
+    let gen_ok = Command::new(BIN)
+        .args(["gen", "--posts", "2000", "--out"])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(gen_ok.success());
+    let out = Command::new(BIN)
+        .arg("run")
+        .arg(&file)
+        .args(["--stages", "workflow"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &printed["answers"];
+    assert!(printed["times"]["skills_table"].is_number());
+    assert!(a["skills_table_rows"].as_u64().unwrap() > 0);
+    assert_eq!(a["skills_table_same_as_generic"], true);
+}
+
+#[test]
 fn driver_smoke_mode_agrees() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let python = root.join("benches/out/venv/bin/python");

@@ -360,10 +360,14 @@ fn workflow(
     let s = timer.stage("skills_again", || {
         ctx.skills(&builtin_matcher(), &EvidenceOptions::default())
     });
-    let table = timer.stage("skills_table", || {
-        rapport_arrow::table::record_batch(&s.rows)
-    })?;
+    let table = timer.stage("skills_table", || rapport_arrow::results::skills(&s.rows))?;
     ans.insert("skills_table_rows".into(), json!(table.num_rows()));
+    // The hand-built table is the generic one (outside the timed stages).
+    let generic = rapport_arrow::table::record_batch(&s.rows)?;
+    ans.insert(
+        "skills_table_same_as_generic".into(),
+        json!(table == generic),
+    );
     let s = timer.stage("skills_fresh", || {
         evidence(corpus, &builtin_matcher(), &EvidenceOptions::default())
     });

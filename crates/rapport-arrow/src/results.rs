@@ -5,10 +5,19 @@
 //! | function | one row per | columns |
 //! | --- | --- | --- |
 //! | [`engagement`] | account | the engagement row without the in-process `account` index; the follow columns are always `bool` |
+//! | [`skills`] | account and skill | `account_id`, `handle`, `skill_id`, `label`, `strength`, `posts`, `counts.hashtag`, `counts.keyword`, `counts.bio`, `counts.list`, `peer.replies`, `peer.repliers`, `peer.strength`, `first_seen`, `last_seen`, `evidence_post_ids`, `evidence_list_ids` |
+//! | [`mentors`] | mentor of a topic | the mentor row without the in-process `account` index: `rank`, `handle`, `id`, `score`, `pagerank`, `answers`, `answers_acknowledged`, `reach`, `topic_posts`, `evidence_post_ids` |
 //! | [`broadcast_posts`] | post of the organisation | `post_id`, `account`, `created_at`, `month`, `hashtags`, `replies`, `replies_answered`, `quotes`, `reposts`, `answered`, `time_to_first_reply_ms`, `time_to_answer_ms`, `class` |
 //! | [`broadcast_summary`] | group of posts | `scope` (`overall`, `account`, `hashtag`, `month`), `key`, then the aggregate (`posts`, `void`, …, `p90_answer_ms`) |
 //! | [`explanation_components`] | component of the score | `handle`, `id`, `component`, `raw`, `normalisation`, `normalised`, `weight`, `contribution`, `post_ids` |
 //! | [`learning_items`] | item of a learning feed | `goal`, `kind` (`mentor`, `rising_hashtag`, `conversation`), `rank`, `key`, `score`, `count`, `last_post_at`, `post_ids` |
+//!
+//! [`engagement`], [`skills`] and [`mentors`] are the tables that grow with the corpus (one row per
+//! account, or per account and skill); they are built column by column from the rows, with the same
+//! schema and values as [`record_batch`] gives for the same rows (`tests` compares them), at a
+//! fraction of the time. Like [`record_batch`], [`skills`] and [`mentors`] type a column by what the
+//! rows hold: a timestamp column that is `None` in every row is a `null` column, and a list column
+//! that is empty in every row is the JSON text `[]` of each row (a `str` column).
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -27,36 +36,271 @@
 //! assert_eq!(summary.num_rows(), 4);
 //! ```
 
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Float64Array, Int64Array, NullArray, StringArray, StringBuilder,
+    TimestampMillisecondArray,
+};
 use arrow::datatypes::DataType;
 use chrono::{DateTime, Utc};
 use rapport_core::engagement::{BroadcastAggregate, BroadcastReport, EngagementRow, Explanation};
 use rapport_core::learning::LearningFeed;
+use rapport_core::mentors::MentorRow;
+use rapport_core::skills::SkillEvidence;
 use serde::Serialize;
 
-use crate::table::{record_batch, record_batch_without, str_list_type, timestamp_type, with_types};
+use crate::table::{
+    StrListBuilder, UTC, batch_of, record_batch, record_batch_without, str_list_type,
+    timestamp_type, with_types,
+};
 use crate::{Error, RecordBatch};
 
-/// The columns of an engagement row that are `None` in every row of some results (no follow
-/// snapshot, no latency to measure), with the type they always have.
-fn engagement_types() -> Vec<(&'static str, DataType)> {
-    vec![
-        ("account_word_share", DataType::Float64),
-        ("talk_balance", DataType::Float64),
-        ("latency_account_ms", DataType::Float64),
-        ("latency_org_ms", DataType::Float64),
-        ("latency_pooled_ms", DataType::Float64),
-        ("last_interaction", timestamp_type()),
-        ("org_follows", DataType::Boolean),
-        ("follows_org", DataType::Boolean),
-        ("mutual", DataType::Boolean),
-    ]
+/// Engagement rows as a table, without the in-process `account` index (`id` and `handle` name the
+/// account). Optional columns keep their type when every row lacks them: `account_word_share`,
+/// `talk_balance` and the latencies are nullable `f64`, `last_interaction` a nullable timestamp, and
+/// `org_follows`, `follows_org` and `mutual` nullable `bool` with or without follow snapshots.
+///
+/// The same table as `with_types(&record_batch_without(rows, "account")?, ..)` with those types,
+/// built column by column.
+pub fn engagement(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
+    batch_of(vec![
+        ("handle", str_column(rows, |r| &r.handle)),
+        ("id", str_column(rows, |r| &r.id)),
+        ("score", f64_column(rows, |r| r.score)),
+        ("stage", str_column(rows, |r| r.stage.as_str())),
+        ("replies_from_org", u32_column(rows, |r| r.replies_from_org)),
+        ("replies_to_org", u32_column(rows, |r| r.replies_to_org)),
+        (
+            "mentions_from_org",
+            u32_column(rows, |r| r.mentions_from_org),
+        ),
+        ("mentions_to_org", u32_column(rows, |r| r.mentions_to_org)),
+        (
+            "amplification_from_org",
+            u32_column(rows, |r| r.amplification_from_org),
+        ),
+        (
+            "amplification_to_org",
+            u32_column(rows, |r| r.amplification_to_org),
+        ),
+        (
+            "two_way_exchanges",
+            u32_column(rows, |r| r.two_way_exchanges),
+        ),
+        (
+            "recent_two_way_exchanges",
+            u32_column(rows, |r| r.recent_two_way_exchanges),
+        ),
+        ("reciprocity", f64_column(rows, |r| r.reciprocity)),
+        ("words_org", u32_column(rows, |r| r.words_org)),
+        ("words_account", u32_column(rows, |r| r.words_account)),
+        (
+            "account_word_share",
+            opt_f64_column(rows, |r| r.account_word_share),
+        ),
+        ("talk_balance", opt_f64_column(rows, |r| r.talk_balance)),
+        ("utterances", u32_column(rows, |r| r.utterances)),
+        ("turn_taking", f64_column(rows, |r| r.turn_taking)),
+        (
+            "latency_account_ms",
+            opt_f64_column(rows, |r| r.latency_account_ms),
+        ),
+        ("latency_org_ms", opt_f64_column(rows, |r| r.latency_org_ms)),
+        (
+            "latency_pooled_ms",
+            opt_f64_column(rows, |r| r.latency_pooled_ms),
+        ),
+        ("interactions", u32_column(rows, |r| r.interactions)),
+        (
+            "decayed_interactions",
+            f64_column(rows, |r| r.decayed_interactions),
+        ),
+        (
+            "last_interaction",
+            timestamp_column(rows, |r| r.last_interaction),
+        ),
+        ("org_follows", opt_bool_column(rows, |r| r.org_follows)),
+        ("follows_org", opt_bool_column(rows, |r| r.follows_org)),
+        ("mutual", opt_bool_column(rows, |r| r.mutual)),
+    ])
 }
 
-/// Engagement rows as a table, without the in-process `account` index (`id` and `handle` name the
-/// account). Optional columns keep their type when every row lacks them: `org_follows`,
-/// `follows_org` and `mutual` are nullable `bool` with or without follow snapshots.
-pub fn engagement(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
-    with_types(&record_batch_without(rows, "account")?, &engagement_types())
+/// Skill evidence as a table, one row per account and skill: the source counts as `counts.*` and the
+/// peer validation as `peer.*` columns, `first_seen` and `last_seen` as timestamps, the evidence ids
+/// as lists of strings.
+///
+/// The same table as [`record_batch`] of the rows, built column by column: like it, a timestamp
+/// column that is `None` in every row is a `null` column, and a list column that is empty in every
+/// row is the JSON text `[]` of each row.
+pub fn skills(rows: &[SkillEvidence]) -> Result<RecordBatch, Error> {
+    batch_of(vec![
+        ("account_id", str_column(rows, |r| &r.account_id)),
+        ("handle", str_column(rows, |r| &r.handle)),
+        ("skill_id", str_column(rows, |r| &r.skill_id)),
+        ("label", str_column(rows, |r| &r.label)),
+        ("strength", f64_column(rows, |r| r.strength)),
+        ("posts", u32_column(rows, |r| r.posts)),
+        ("counts.hashtag", u32_column(rows, |r| r.counts.hashtag)),
+        ("counts.keyword", u32_column(rows, |r| r.counts.keyword)),
+        ("counts.bio", u32_column(rows, |r| r.counts.bio)),
+        ("counts.list", u32_column(rows, |r| r.counts.list)),
+        ("peer.replies", u32_column(rows, |r| r.peer.replies)),
+        ("peer.repliers", u32_column(rows, |r| r.peer.repliers)),
+        ("peer.strength", f64_column(rows, |r| r.peer.strength)),
+        (
+            "first_seen",
+            traced_timestamp_column(rows, |r| r.first_seen),
+        ),
+        ("last_seen", traced_timestamp_column(rows, |r| r.last_seen)),
+        (
+            "evidence_post_ids",
+            traced_str_list_column(rows, |r| &r.evidence_post_ids)?,
+        ),
+        (
+            "evidence_list_ids",
+            traced_str_list_column(rows, |r| &r.evidence_list_ids)?,
+        ),
+    ])
+}
+
+/// Mentor rows as a table, without the in-process `account` index (`id` and `handle` name the
+/// account).
+///
+/// The same table as `record_batch_without(rows, "account")`, built column by column: like it,
+/// `evidence_post_ids` is the JSON text `[]` of each row when every row's list is empty.
+pub fn mentors(rows: &[MentorRow]) -> Result<RecordBatch, Error> {
+    batch_of(vec![
+        ("rank", usize_column(rows, |r| r.rank)),
+        ("handle", str_column(rows, |r| &r.handle)),
+        ("id", str_column(rows, |r| &r.id)),
+        ("score", f64_column(rows, |r| r.score)),
+        ("pagerank", f64_column(rows, |r| r.pagerank)),
+        ("answers", u32_column(rows, |r| r.answers)),
+        (
+            "answers_acknowledged",
+            u32_column(rows, |r| r.answers_acknowledged),
+        ),
+        ("reach", u32_column(rows, |r| r.reach)),
+        ("topic_posts", u32_column(rows, |r| r.topic_posts)),
+        (
+            "evidence_post_ids",
+            traced_str_list_column(rows, |r| &r.evidence_post_ids)?,
+        ),
+    ])
+}
+
+/// [`engagement`] through the generic path ([`record_batch`] without `account`, the optional
+/// columns typed with [`with_types`]): the reference the hand-built table is tested and measured
+/// against, several times slower.
+pub fn engagement_generic(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
+    with_types(
+        &record_batch_without(rows, "account")?,
+        &[
+            ("account_word_share", DataType::Float64),
+            ("talk_balance", DataType::Float64),
+            ("latency_account_ms", DataType::Float64),
+            ("latency_org_ms", DataType::Float64),
+            ("latency_pooled_ms", DataType::Float64),
+            ("last_interaction", timestamp_type()),
+            ("org_follows", DataType::Boolean),
+            ("follows_org", DataType::Boolean),
+            ("mutual", DataType::Boolean),
+        ],
+    )
+}
+
+/// [`skills`] through the generic path ([`record_batch`]): the reference the hand-built table is
+/// tested and measured against, several times slower.
+pub fn skills_generic(rows: &[SkillEvidence]) -> Result<RecordBatch, Error> {
+    record_batch(rows)
+}
+
+/// [`mentors`] through the generic path ([`record_batch_without`] `account`): the reference the
+/// hand-built table is tested and measured against, several times slower.
+pub fn mentors_generic(rows: &[MentorRow]) -> Result<RecordBatch, Error> {
+    record_batch_without(rows, "account")
+}
+
+/// A `Utf8` column of one string per row, its bytes reserved up front.
+fn str_column<T>(rows: &[T], f: impl Fn(&T) -> &str) -> ArrayRef {
+    let bytes = rows.iter().map(|r| f(r).len()).sum();
+    let mut b = StringBuilder::with_capacity(rows.len(), bytes);
+    for r in rows {
+        b.append_value(f(r));
+    }
+    Arc::new(b.finish())
+}
+
+/// An `f64` column without nulls.
+fn f64_column<T>(rows: &[T], f: impl Fn(&T) -> f64) -> ArrayRef {
+    Arc::new(Float64Array::from(rows.iter().map(f).collect::<Vec<f64>>()))
+}
+
+/// A nullable `f64` column.
+fn opt_f64_column<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> ArrayRef {
+    Arc::new(rows.iter().map(f).collect::<Float64Array>())
+}
+
+/// An `i64` column (every integer is `i64` in rapport's tables) of `u32` values.
+fn u32_column<T>(rows: &[T], f: impl Fn(&T) -> u32) -> ArrayRef {
+    Arc::new(Int64Array::from(
+        rows.iter().map(|r| i64::from(f(r))).collect::<Vec<i64>>(),
+    ))
+}
+
+/// An `i64` column of `usize` values; a value beyond `i64` is null, as the generic path's cast
+/// makes it.
+fn usize_column<T>(rows: &[T], f: impl Fn(&T) -> usize) -> ArrayRef {
+    Arc::new(
+        rows.iter()
+            .map(|r| i64::try_from(f(r)).ok())
+            .collect::<Int64Array>(),
+    )
+}
+
+/// A nullable `bool` column.
+fn opt_bool_column<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> ArrayRef {
+    Arc::new(rows.iter().map(f).collect::<BooleanArray>())
+}
+
+/// A nullable `Timestamp(ms, "UTC")` column.
+fn timestamp_column<T>(rows: &[T], f: impl Fn(&T) -> Option<DateTime<Utc>>) -> ArrayRef {
+    Arc::new(
+        rows.iter()
+            .map(|r| f(r).map(|t| t.timestamp_millis()))
+            .collect::<TimestampMillisecondArray>()
+            .with_timezone(UTC),
+    )
+}
+
+/// A timestamp column typed as [`record_batch`] types it: `null` when no row has a value.
+fn traced_timestamp_column<T>(rows: &[T], f: impl Fn(&T) -> Option<DateTime<Utc>>) -> ArrayRef {
+    if rows.iter().all(|r| f(r).is_none()) {
+        return Arc::new(NullArray::new(rows.len()));
+    }
+    timestamp_column(rows, f)
+}
+
+/// A `List(Utf8)` column of one list per row, typed as [`record_batch`] types it: when every list is
+/// empty no item type is seen, and the column is the JSON text `[]` of each row.
+fn traced_str_list_column<T>(rows: &[T], f: impl Fn(&T) -> &[String]) -> Result<ArrayRef, Error> {
+    let (mut items, mut bytes) = (0, 0);
+    for r in rows {
+        let l = f(r);
+        items += l.len();
+        bytes += l.iter().map(String::len).sum::<usize>();
+    }
+    if items == 0 {
+        return Ok(Arc::new(StringArray::from_iter_values(
+            std::iter::repeat_n("[]", rows.len()),
+        )));
+    }
+    let mut b = StrListBuilder::with_capacities(rows.len(), items, bytes);
+    for r in rows {
+        b.push(f(r).iter().map(String::as_str));
+    }
+    b.finish()
 }
 
 /// The broadcast report's posts: each post of the organisation with its replies, quotes, reposts,
@@ -285,6 +529,251 @@ mod tests {
         assert_eq!(cell(b.column(i), 1), Cell::Null);
         let m = b.schema().index_of("mutual").unwrap();
         assert_eq!(cell(b.column(m), 0), Cell::Bool(false));
+    }
+
+    fn generic_engagement(rows: &[EngagementRow]) -> RecordBatch {
+        engagement_generic(rows).unwrap()
+    }
+
+    /// `a` and `b` are the same batch; the first differing column is named when they are not.
+    fn assert_same(a: &RecordBatch, b: &RecordBatch) {
+        assert_eq!(a.schema(), b.schema());
+        for (i, f) in a.schema().fields().iter().enumerate() {
+            assert_eq!(
+                a.column(i).to_data(),
+                b.column(i).to_data(),
+                "column {}",
+                f.name()
+            );
+        }
+        assert_eq!(a, b);
+    }
+
+    fn ids(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// A time before 1970 with a part of a millisecond (rounding must agree) and one after.
+    fn odd_times() -> [DateTime<Utc>; 2] {
+        [
+            Utc.timestamp_opt(-1, 999_999).unwrap(),
+            Utc.timestamp_opt(1_714_554_000, 123_456_789).unwrap(),
+        ]
+    }
+
+    fn engagement_rows() -> Vec<EngagementRow> {
+        use rapport_core::engagement::Stage;
+        let [before, after] = odd_times();
+        let full = EngagementRow {
+            account: rapport_core::AccountIdx(7),
+            handle: "zoë_🦀".into(),
+            id: "12345678901234567890".into(),
+            score: 99.5,
+            stage: Stage::Engaged,
+            replies_from_org: u32::MAX,
+            replies_to_org: 1,
+            mentions_from_org: 2,
+            mentions_to_org: 3,
+            amplification_from_org: 4,
+            amplification_to_org: 5,
+            two_way_exchanges: 6,
+            recent_two_way_exchanges: 7,
+            reciprocity: f64::NAN,
+            words_org: 8,
+            words_account: 9,
+            account_word_share: Some(f64::INFINITY),
+            talk_balance: Some(-0.0),
+            utterances: 10,
+            turn_taking: f64::NEG_INFINITY,
+            latency_account_ms: Some(1.5),
+            latency_org_ms: Some(f64::NAN),
+            latency_pooled_ms: Some(f64::MAX),
+            interactions: 11,
+            decayed_interactions: f64::MIN_POSITIVE,
+            last_interaction: Some(before),
+            org_follows: Some(true),
+            follows_org: Some(false),
+            mutual: Some(false),
+        };
+        let mut rows = vec![full.clone()];
+        for (i, stage) in [
+            Stage::Unaware,
+            Stage::Noticed,
+            Stage::Responded,
+            Stage::Conversing,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            rows.push(EngagementRow {
+                handle: format!("h{i}"),
+                stage,
+                last_interaction: Some(after),
+                ..EngagementRow::default()
+            });
+        }
+        rows.push(EngagementRow {
+            handle: String::new(),
+            org_follows: Some(false),
+            follows_org: Some(true),
+            mutual: None,
+            ..full
+        });
+        rows
+    }
+
+    #[test]
+    fn engagement_is_the_generic_table() {
+        let rows = engagement_rows();
+        // Some in every optional column, then None in some rows.
+        assert_same(&engagement(&rows).unwrap(), &generic_engagement(&rows));
+        // None in every optional column.
+        let none = vec![EngagementRow::default(), EngagementRow::default()];
+        assert_same(&engagement(&none).unwrap(), &generic_engagement(&none));
+        // No row.
+        assert_same(&engagement(&[]).unwrap(), &generic_engagement(&[]));
+        // A real result.
+        let real = rapport_core::engagement::engagement(
+            &corpus(),
+            &["acme"],
+            &EngagementOptions::default(),
+        )
+        .unwrap()
+        .rows;
+        assert!(!real.is_empty());
+        assert_same(&engagement(&real).unwrap(), &generic_engagement(&real));
+    }
+
+    fn skill_rows() -> Vec<SkillEvidence> {
+        use rapport_core::skills::{PeerValidation, SourceCounts};
+        let [before, after] = odd_times();
+        let full = SkillEvidence {
+            account_id: "1".into(),
+            handle: "ada_λ".into(),
+            skill_id: "rapport:rust".into(),
+            label: "Rust 🦀".into(),
+            strength: f64::NAN,
+            posts: u32::MAX,
+            counts: SourceCounts {
+                hashtag: 1,
+                keyword: 2,
+                bio: 1,
+                list: 3,
+            },
+            peer: PeerValidation {
+                replies: 4,
+                repliers: 2,
+                strength: f64::INFINITY,
+            },
+            first_seen: Some(before),
+            last_seen: Some(after),
+            evidence_post_ids: ids(&["10", "", "ünïcode"]),
+            evidence_list_ids: ids(&["l1"]),
+        };
+        vec![
+            full.clone(),
+            SkillEvidence {
+                strength: -0.0,
+                first_seen: None,
+                evidence_post_ids: Vec::new(),
+                ..full.clone()
+            },
+            SkillEvidence {
+                last_seen: None,
+                evidence_list_ids: Vec::new(),
+                peer: PeerValidation::default(),
+                ..full
+            },
+            SkillEvidence::default(),
+        ]
+    }
+
+    #[test]
+    fn skills_is_the_generic_table() {
+        let rows = skill_rows();
+        assert_same(&skills(&rows).unwrap(), &record_batch(&rows).unwrap());
+        // Some in every optional column and a list item in every row.
+        let some = &rows[..1];
+        assert_same(&skills(some).unwrap(), &record_batch(some).unwrap());
+        // None in every optional column, every list empty: typed as the generic path types them.
+        let none = vec![SkillEvidence::default(), SkillEvidence::default()];
+        let b = skills(&none).unwrap();
+        assert_eq!(type_of(&b, "first_seen"), "null");
+        assert_eq!(type_of(&b, "evidence_post_ids"), "str");
+        assert_same(&b, &record_batch(&none).unwrap());
+        // One list empty everywhere, the other not.
+        let lists = vec![SkillEvidence {
+            evidence_list_ids: ids(&["l"]),
+            ..SkillEvidence::default()
+        }];
+        assert_same(&skills(&lists).unwrap(), &record_batch(&lists).unwrap());
+        // No row.
+        assert_same(
+            &skills(&[]).unwrap(),
+            &record_batch::<SkillEvidence>(&[]).unwrap(),
+        );
+        // A real result.
+        let real = rapport_core::skills::evidence(
+            &corpus(),
+            &rapport_core::skills::Matcher::new(&rapport_core::skills::Taxonomy::builtin()),
+            &rapport_core::skills::EvidenceOptions::default(),
+        )
+        .rows;
+        assert!(!real.is_empty());
+        assert_same(&skills(&real).unwrap(), &record_batch(&real).unwrap());
+    }
+
+    fn mentor_rows() -> Vec<MentorRow> {
+        let full = MentorRow {
+            rank: 1,
+            account: rapport_core::AccountIdx(3),
+            handle: "mentor_名前".into(),
+            id: "42".into(),
+            score: 1.0,
+            pagerank: f64::NAN,
+            answers: u32::MAX,
+            answers_acknowledged: 2,
+            reach: 3,
+            topic_posts: 4,
+            evidence_post_ids: ids(&["1", "2", "✓"]),
+        };
+        vec![
+            full.clone(),
+            MentorRow {
+                rank: 2,
+                score: f64::NEG_INFINITY,
+                evidence_post_ids: Vec::new(),
+                ..full.clone()
+            },
+            MentorRow {
+                rank: usize::MAX,
+                handle: String::new(),
+                pagerank: -0.0,
+                ..full
+            },
+        ]
+    }
+
+    #[test]
+    fn mentors_is_the_generic_table() {
+        let generic = |rows: &[MentorRow]| mentors_generic(rows).unwrap();
+        let rows = mentor_rows();
+        assert_same(&mentors(&rows).unwrap(), &generic(&rows));
+        // Every list empty.
+        let empty_lists = vec![MentorRow::default(), MentorRow::default()];
+        let b = mentors(&empty_lists).unwrap();
+        assert_eq!(type_of(&b, "evidence_post_ids"), "str");
+        assert_same(&b, &generic(&empty_lists));
+        assert_same(&mentors(&[]).unwrap(), &generic(&[]));
+        let real = rapport_core::mentors::mentors(
+            &corpus(),
+            &Topic::hashtags(["rustlang"]),
+            &rapport_core::mentors::MentorOptions::default(),
+        )
+        .unwrap()
+        .rows;
+        assert!(!real.is_empty());
+        assert_same(&mentors(&real).unwrap(), &generic(&real));
     }
 
     #[test]

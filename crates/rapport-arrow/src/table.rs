@@ -546,6 +546,16 @@ impl StrListBuilder {
         }
     }
 
+    /// A builder with room for `rows` lists holding `items` strings of `bytes` bytes in all.
+    pub(crate) fn with_capacities(rows: usize, items: usize, bytes: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        StrListBuilder {
+            offsets,
+            values: StringBuilder::with_capacity(items, bytes),
+        }
+    }
+
     pub(crate) fn push<'a>(&mut self, items: impl IntoIterator<Item = &'a str>) {
         let mut n = *self.offsets.last().unwrap_or(&0);
         for s in items {

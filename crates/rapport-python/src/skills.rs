@@ -339,7 +339,7 @@ impl PyCorpus {
                 return Ok(t);
             }
             // Converted outside the lock; a table made twice by two threads is the same table.
-            let t = table_of(&report.rows)?;
+            let t = rapport_arrow::results::skills(&report.rows)?;
             let mut all = lock();
             if cached(&mut all).is_none() {
                 if all.len() >= MAX_SKILL_TABLES {

@@ -104,7 +104,9 @@ impl PyCorpus {
         );
         let a = Arc::clone(&self.analysis);
         let t = guarded(py, move || {
-            people_table(&a.mentors(&topic, None, &opts)?.rows)
+            Ok(rapport_arrow::results::mentors(
+                &a.mentors(&topic, None, &opts)?.rows,
+            )?)
         })?;
         Ok(PyTable::new(t))
     }
@@ -166,7 +168,7 @@ impl PyCorpus {
                 .map(|g| {
                     Ok((
                         g.goal.clone(),
-                        people_table(&g.mentors)?,
+                        rapport_arrow::results::mentors(&g.mentors)?,
                         table_of(&g.rising_hashtags)?,
                         table_of(&g.conversations)?,
                     ))

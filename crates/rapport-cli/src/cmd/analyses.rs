@@ -286,7 +286,7 @@ impl Printable for Skills {
         serde_json::to_writer_pretty(out, &self.0)
     }
     fn table(&self) -> Result<RecordBatch, rapport_arrow::Error> {
-        rapport_arrow::record_batch(&self.0.rows)
+        rapport_arrow::results::skills(&self.0.rows)
     }
 }
 
@@ -459,7 +459,7 @@ impl Printable for Mentors {
         serde_json::to_writer_pretty(out, &self.0)
     }
     fn table(&self) -> Result<RecordBatch, rapport_arrow::Error> {
-        rapport_arrow::record_batch_without(&self.0.rows, "account")
+        rapport_arrow::results::mentors(&self.0.rows)
     }
 }
 
