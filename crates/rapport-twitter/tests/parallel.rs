@@ -130,7 +130,7 @@ fn run_failing(input: &str, fail_at: usize, opts: ImportOptions) -> String {
 #[test]
 fn a_read_error_comes_after_the_lines_before_it_on_any_number_of_threads() {
     let input = input();
-    // In the second batch of lines (batches are 8 MB), past the first malformed line (k = 17).
+    // Past the first batches of lines (about 2 MB each) and the first malformed line (k = 17).
     let fail_at = 10 << 20;
     assert!(input[..fail_at].contains(r#"{"data":[{"id":2}"#));
     // Lenient: every line before the error is read, then the error ends the import.

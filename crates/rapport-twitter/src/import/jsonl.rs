@@ -140,9 +140,11 @@ fn import_sized(
     Ok(report)
 }
 
-/// About this many bytes of lines make one batch: large enough that a thread's share is many lines,
-/// small enough that a batch's parsed lines stay a few tens of MB.
-const BATCH_BYTES: usize = 8 << 20;
+/// About this many bytes of lines make one batch: large enough that the threads share many lines
+/// (a batch is at least one line, however long), small enough that the two batches in flight and
+/// their parsed lines stay small next to the corpus (2 MB instead of 8 MB lowered the peak of a
+/// two-thread load of 1M posts by 6-14% at the same speed; see docs/benchmarks.md).
+const BATCH_BYTES: usize = 2 << 20;
 
 /// The lines of one batch, copied out of the reader's buffer (a memcpy, small next to parsing).
 #[derive(Default)]
