@@ -180,7 +180,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<RawToken>) {
     }
 }
 
-/// [`tokenize`] of any text: [`tokenize_chars`] reading the text by byte offsets, an ASCII byte as
+/// [`tokenize`] of any text: `tokenize_chars` (the tests' reference) reading the text by byte offsets, an ASCII byte as
 /// it is and only the other characters decoded (the iterator of `tokenize_chars` costs most on
 /// text that is mostly ASCII with a few other characters).
 #[allow(clippy::many_single_char_names)] // b, n, i, c, d: the bytes, their count, offsets, chars
@@ -252,28 +252,12 @@ fn tokenize_mixed(text: &str, out: &mut Vec<RawToken>) {
     }
 }
 
+/// [`is_break`] of an ASCII byte.
 fn is_break_ascii(b: u8) -> bool {
-    matches!(
-        b,
-        b'.' | b','
-            | b';'
-            | b':'
-            | b'!'
-            | b'?'
-            | b'('
-            | b')'
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'"'
-            | b'|'
-            | b'\n'
-            | b'\r'
-    )
+    is_break(char::from(b))
 }
 
-/// [`tokenize`] of ASCII text, byte by byte: the same rules as [`tokenize_chars`] with the ASCII
+/// [`tokenize`] of ASCII text, byte by byte: the same rules as `tokenize_chars` (the tests' reference) with the ASCII
 /// meaning of each class (a word byte is `[0-9A-Za-z]`, white space is `char::is_whitespace`).
 fn tokenize_ascii(b: &[u8], out: &mut Vec<RawToken>) {
     out.clear();
@@ -331,7 +315,7 @@ fn tokenize_ascii(b: &[u8], out: &mut Vec<RawToken>) {
 
 /// [`tokenize`] of any text, char by char with the Unicode classes: the reference the faster
 /// tokenizers are tested against.
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 fn tokenize_chars(text: &str, out: &mut Vec<RawToken>) {
     out.clear();
     let bytes = text.as_bytes();
