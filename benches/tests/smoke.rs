@@ -7,17 +7,23 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_rapport-bench");
 
-#[test]
-fn rapport_side_answers_on_a_small_sample() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("s.jsonl");
-    let answers = dir.path().join("a.json");
-    let gen_ok = Command::new(BIN)
+/// Writes a sample corpus of 2,000 posts into `dir`; returns its path.
+fn sample(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("s.jsonl");
+    let ok = Command::new(BIN)
         .args(["gen", "--posts", "2000", "--out"])
         .arg(&file)
         .status()
         .unwrap();
-    assert!(gen_ok.success());
+    assert!(ok.success());
+    file
+}
+
+#[test]
+fn rapport_side_answers_on_a_small_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sample(dir.path());
+    let answers = dir.path().join("a.json");
     let out = Command::new(BIN)
         .arg("run")
         .arg(&file)
@@ -66,13 +72,7 @@ fn rapport_side_answers_on_a_small_sample() {
 #[test]
 fn workflow_skills_table_is_the_generic_table() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("s.jsonl");
-    let gen_ok = Command::new(BIN)
-        .args(["gen", "--posts", "2000", "--out"])
-        .arg(&file)
-        .status()
-        .unwrap();
-    assert!(gen_ok.success());
+    let file = sample(dir.path());
     let out = Command::new(BIN)
         .arg("run")
         .arg(&file)
