@@ -28,6 +28,11 @@ impl StrColumn {
         (self.spans.len() - 1) as u32
     }
 
+    /// Bytes of text held, the bytes of replaced rows included.
+    pub(crate) fn text_bytes(&self) -> usize {
+        self.buf.len()
+    }
+
     fn append(&mut self, s: &str) -> Span {
         let start = self.buf.len() as u64;
         self.buf.push_str(s);
@@ -108,12 +113,25 @@ impl<T: Copy> Ragged<T> {
         self.spans.push((start, row.len() as u32));
     }
 
-    /// Makes room for `rows` more rows (their items grow as they come).
+    /// Makes room for `rows` more rows, and for their items at the average of the rows so far (a
+    /// hint: what cannot be reserved grows as rows come).
     pub(crate) fn reserve_rows(&mut self, rows: usize) {
         let _ = self.spans.try_reserve(rows);
+        if !self.spans.is_empty() {
+            let items = self.items.len() as u128 * rows as u128 / self.spans.len() as u128;
+            let _ = self.items.try_reserve(usize::try_from(items).unwrap_or(usize::MAX));
+        }
     }
 
-    pub(crate) fn set(&mut self, row: u32, values: &[T]) {
+    /// Replaces a row's items. Items equal to the row's own are left in place, so that a later copy
+    /// of a row does not leave a dead copy of its items behind.
+    pub(crate) fn set(&mut self, row: u32, values: &[T])
+    where
+        T: PartialEq,
+    {
+        if self.get(row) == values {
+            return;
+        }
         let start = self.items.len() as u32;
         self.items.extend_from_slice(values);
         self.spans[row as usize] = (start, values.len() as u32);
@@ -272,6 +290,26 @@ mod tests {
             i.intern(&n.to_string());
         }
         assert_eq!(i.get("9999"), Some(10_001));
+    }
+
+    #[test]
+    fn ragged_set_keeps_equal_items_in_place_and_reserves_by_the_average_row() {
+        let mut r = Ragged::<u32>::default();
+        r.push(&[1, 2]);
+        r.push(&[]);
+        r.push(&[3, 4, 5, 6]);
+        r.set(0, &[1, 2]); // a later copy with the same items: nothing appended
+        assert_eq!(r.items.len(), 6);
+        r.set(1, &[7]);
+        r.set(0, &[2, 1]);
+        assert_eq!((r.get(0), r.get(1), r.get(2)), (&[2, 1][..], &[7][..], &[3, 4, 5, 6][..]));
+        assert_eq!(r.items.len(), 9);
+        // 9 items over 3 rows: 300 more rows make room for 900 more items.
+        r.reserve_rows(300);
+        assert!(r.items.capacity() >= 909 && r.spans.capacity() >= 303);
+        let mut empty = Ragged::<u32>::default();
+        empty.reserve_rows(usize::MAX / 64); // no rows yet: no average, and too many rows is a no-op
+        assert_eq!(empty.items.capacity(), 0);
     }
 
     #[test]

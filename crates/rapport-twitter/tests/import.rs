@@ -538,3 +538,37 @@ proptest! {
         prop_assert_eq!(r.corpus.num_posts() as u64, 2 * good);
     }
 }
+
+/// A file of known size is presized once from its first eighth: the posts and their text. Without
+/// the text in the projection, the text buffer grew by doubling and held up to twice its bytes.
+#[test]
+fn a_file_reserves_its_text_once_from_its_first_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    // 12k posts of 1.2 KB text, 100 per line: about 15 MB, so the first eighth is a fair sample.
+    let body = "rust and python and kubernetes, ".repeat(37);
+    for p in 0..120u32 {
+        let posts: Vec<String> = (0..100u32)
+            .map(|i| {
+                let id = p * 100 + i + 1;
+                format!(
+                    r#"{{"id":"{id}","text":"{id} {body}","author_id":"{}","created_at":"2024-01-01T00:00:00.000Z"}}"#,
+                    id % 50
+                )
+            })
+            .collect();
+        writeln!(f, r#"{{"data":[{}]}}"#, posts.join(",")).unwrap();
+    }
+    drop(f);
+    let mut corpus = import_jsonl(&path, &strict()).unwrap().corpus;
+    assert_eq!(corpus.num_posts(), 12_000);
+    let held = corpus.heap_bytes();
+    corpus.shrink_to_fit();
+    let fit = corpus.heap_bytes();
+    assert!(
+        held <= fit + fit / 10,
+        "held {held} bytes, {} over the {fit} that fit",
+        held - fit
+    );
+}

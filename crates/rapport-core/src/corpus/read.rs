@@ -150,6 +150,24 @@ impl Corpus {
         self.s.created_ms.iter().min().map(|&ms| ms_to_datetime(ms))
     }
 
+    /// Bytes of post text held, the bytes of texts that later copies replaced included (until
+    /// [`Corpus::shrink_to_fit`]). Importers use it to project the text still to come.
+    ///
+    /// ```
+    /// use rapport_core::{Corpus, Post};
+    /// use chrono::{TimeZone, Utc};
+    /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+    /// let mut c = Corpus::new();
+    /// c.add_post(Post::new("1", "7", "hello", t));
+    /// c.add_post(Post::new("1", "7", "hello!", t)); // the new text is added, the old one stays
+    /// assert_eq!(c.text_bytes(), 11);
+    /// c.shrink_to_fit();
+    /// assert_eq!(c.text_bytes(), 6);
+    /// ```
+    pub fn text_bytes(&self) -> usize {
+        self.s.text.text_bytes()
+    }
+
     /// Bytes held on the heap by the columns (an estimate that leaves out the lazily built indices).
     pub fn heap_bytes(&self) -> usize {
         let s = &self.s;

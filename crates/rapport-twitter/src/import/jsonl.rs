@@ -41,8 +41,8 @@ pub fn import_jsonl(
     )
 }
 
-/// Reserves room in the corpus, once, for the posts that the rest of a file of known size will hold,
-/// projected from the posts per byte of the part read so far. Growing the corpus's id index and
+/// Reserves room in the corpus, once, for the posts that the rest of a file of known size will hold
+/// and their text, projected from the posts and text bytes per byte of the part read so far. Growing the corpus's id index and
 /// columns step by step re-hashes and copies everything added before at each step; at a million
 /// posts that is a second of the load.
 struct Presize {
@@ -68,10 +68,13 @@ impl Presize {
         if posts == 0 || read == 0 || read >= total {
             return;
         }
-        let more = u128::from(posts) * u128::from(total - read) / u128::from(read);
         // A little over the projection: a file's later part may be denser.
-        let more = usize::try_from(more + more / 32 + 1).unwrap_or(usize::MAX);
-        corpus.reserve(more.min(1 << 31), 0);
+        let project = |so_far: u64| {
+            let more = u128::from(so_far) * u128::from(total - read) / u128::from(read);
+            usize::try_from(more + more / 32 + 1).unwrap_or(usize::MAX)
+        };
+        let text = project(corpus.text_bytes() as u64);
+        corpus.reserve(project(posts).min(1 << 31), text.min(1 << 40));
     }
 }
 
@@ -134,7 +137,7 @@ fn import_sized(
             line_no,
             opts,
         )?;
-        presize.after(&mut report.corpus, lines.total_bytes);
+        presize.after(&mut report.corpus, lines.consumed_bytes());
     }
     report.bytes = lines.total_bytes;
     Ok(report)
@@ -846,6 +849,11 @@ impl<R: Read> LineReader<R> {
             line_no: 0,
             total_bytes: 0,
         }
+    }
+
+    /// Bytes read and handed out as lines so far (the bytes read ahead into the buffer left out).
+    pub(crate) fn consumed_bytes(&self) -> u64 {
+        self.total_bytes - (self.end - self.start) as u64
     }
 
     /// Reads more bytes after `end`, moving the unread part to the front and growing the buffer when
