@@ -119,7 +119,9 @@ impl<T: Copy> Ragged<T> {
         let _ = self.spans.try_reserve(rows);
         if !self.spans.is_empty() {
             let items = self.items.len() as u128 * rows as u128 / self.spans.len() as u128;
-            let _ = self.items.try_reserve(usize::try_from(items).unwrap_or(usize::MAX));
+            let _ = self
+                .items
+                .try_reserve(usize::try_from(items).unwrap_or(usize::MAX));
         }
     }
 
@@ -302,7 +304,10 @@ mod tests {
         assert_eq!(r.items.len(), 6);
         r.set(1, &[7]);
         r.set(0, &[2, 1]);
-        assert_eq!((r.get(0), r.get(1), r.get(2)), (&[2, 1][..], &[7][..], &[3, 4, 5, 6][..]));
+        assert_eq!(
+            (r.get(0), r.get(1), r.get(2)),
+            (&[2, 1][..], &[7][..], &[3, 4, 5, 6][..])
+        );
         assert_eq!(r.items.len(), 9);
         // 9 items over 3 rows: 300 more rows make room for 900 more items.
         r.reserve_rows(300);
