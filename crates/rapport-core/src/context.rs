@@ -80,7 +80,7 @@ use crate::graph::{InteractionGraph, KindWeights};
 use crate::hris::{CandidateScores, ScoreOptions};
 use crate::inbox::{InboxOptions, InboxReport, StarterOptions, StarterRow};
 use crate::learning::{LearningFeed, LearningOptions};
-use crate::mentors::{MentorBase, MentorOptions, MentorReport, Topic};
+use crate::mentors::{MentorBase, MentorOptions, MentorReport, PostLinks, Topic};
 use crate::ranking::{CandidateOptions, CandidateReport};
 use crate::skills::{
     EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence, evidence_with_rows,
@@ -129,6 +129,7 @@ type EvidenceCell = Arc<OnceLock<EvidenceEntry>>;
 pub(crate) struct Caches {
     interactions: OnceLock<Interactions>,
     mentor_base: OnceLock<MentorBase>,
+    post_links: OnceLock<PostLinks>,
     graphs: Mutex<Vec<(KindWeights, Arc<InteractionGraph>)>>,
     matchers: Mutex<Vec<(Arc<Taxonomy>, Arc<Matcher>)>>,
     evidence: Mutex<Vec<(Arc<Matcher>, EvidenceOptions, EvidenceCell)>>,
@@ -211,6 +212,14 @@ impl<'a> Ctx<'a> {
         self.caches
             .mentor_base
             .get_or_init(|| MentorBase::build(self.corpus, ix))
+    }
+
+    /// Each post's conversation-key bound and repost or quote target, which every topic's marking
+    /// pass reads, built on first use.
+    pub(crate) fn post_links(self) -> &'a PostLinks {
+        self.caches
+            .post_links
+            .get_or_init(|| PostLinks::build(self.corpus))
     }
 
     /// The interaction graph with these kind weights, built on first use.
