@@ -623,16 +623,15 @@ impl Scope {
                 expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
             });
         };
-        let (report, post_rows) = ctx.evidence_rows(skills, &EvidenceOptions::default());
+        let (report, post_rows, by_skill) = ctx.evidence_rows(skills, &EvidenceOptions::default());
         let mut people: Vec<(AccountIdx, f64)> = Vec::new();
         let mut seeds: Vec<u32> = Vec::new();
         let mut own_tags: HashSet<String> = HashSet::new();
         // Whether a hashtag names the skill, matched once per distinct hashtag (by tag index).
         let mut tag_names_skill: hashbrown::HashMap<u32, bool> = hashbrown::HashMap::new();
-        for (e, rows) in report.rows.iter().zip(post_rows.iter()) {
-            if e.skill_id != id {
-                continue;
-            }
+        let own: &[u32] = by_skill.get(id.as_str()).map_or(&[], Vec::as_slice);
+        for &i in own {
+            let (e, rows) = (&report.rows[i as usize], &post_rows[i as usize]);
             if let Some(a) = corpus.account_by_id(&e.account_id) {
                 people.push((a.idx(), e.strength));
             }
