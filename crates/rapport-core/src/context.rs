@@ -534,7 +534,7 @@ mod tests {
                 .collect(),
             posts_scanned: 0,
             reposts_skipped: 0,
-            sensitive: Default::default(),
+            sensitive: crate::skills::SensitiveExclusions::default(),
         };
         let by = skill_rows(&report);
         assert_eq!(by.len(), 3);
