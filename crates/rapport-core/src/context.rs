@@ -80,7 +80,7 @@ use crate::graph::{InteractionGraph, KindWeights};
 use crate::hris::{CandidateScores, ScoreOptions};
 use crate::inbox::{InboxOptions, InboxReport, StarterOptions, StarterRow};
 use crate::learning::{LearningFeed, LearningOptions};
-use crate::mentors::{MentorBase, MentorOptions, MentorReport, Topic};
+use crate::mentors::{MentorBase, MentorOptions, MentorReport, PostLinks, Topic};
 use crate::ranking::{CandidateOptions, CandidateReport};
 use crate::skills::{
     EvidenceOptions, JobProfile, Matcher, SkillReport, Taxonomy, evidence, evidence_with_rows,
@@ -120,8 +120,27 @@ pub struct Computed {
     pub evidence_passes: u32,
 }
 
-/// A report, and for a full one (every evidence post kept) each row's evidence posts as corpus rows.
-type EvidenceEntry = (Arc<SkillReport>, Option<Arc<Vec<Vec<u32>>>>);
+/// A report, and for a full one (every evidence post kept) each row's evidence posts as corpus rows
+/// and the rows of each skill.
+type EvidenceEntry = (Arc<SkillReport>, Option<(Arc<Vec<Vec<u32>>>, Arc<SkillRows>)>);
+
+/// The positions in a [`SkillReport`]'s rows of each skill id, in row order, so that a skill topic
+/// visits only its own rows.
+pub(crate) type SkillRows = hashbrown::HashMap<String, Vec<u32>>;
+
+/// The rows of each skill of a report.
+pub(crate) fn skill_rows(report: &SkillReport) -> SkillRows {
+    let mut by: SkillRows = SkillRows::new();
+    for (i, r) in report.rows.iter().enumerate() {
+        match by.get_mut(r.skill_id.as_str()) {
+            Some(v) => v.push(i as u32),
+            None => {
+                by.insert(r.skill_id.clone(), vec![i as u32]);
+            }
+        }
+    }
+    by
+}
 type EvidenceCell = Arc<OnceLock<EvidenceEntry>>;
 
 /// The caches, apart from the holder of the corpus so that the analyses need not be generic.
@@ -129,6 +148,7 @@ type EvidenceCell = Arc<OnceLock<EvidenceEntry>>;
 pub(crate) struct Caches {
     interactions: OnceLock<Interactions>,
     mentor_base: OnceLock<MentorBase>,
+    post_links: OnceLock<PostLinks>,
     graphs: Mutex<Vec<(KindWeights, Arc<InteractionGraph>)>>,
     matchers: Mutex<Vec<(Arc<Taxonomy>, Arc<Matcher>)>>,
     evidence: Mutex<Vec<(Arc<Matcher>, EvidenceOptions, EvidenceCell)>>,
@@ -213,6 +233,14 @@ impl<'a> Ctx<'a> {
             .get_or_init(|| MentorBase::build(self.corpus, ix))
     }
 
+    /// Each post's conversation-key bound and repost or quote target, which every topic's marking
+    /// pass reads, built on first use.
+    pub(crate) fn post_links(self) -> &'a PostLinks {
+        self.caches
+            .post_links
+            .get_or_init(|| PostLinks::build(self.corpus))
+    }
+
     /// The interaction graph with these kind weights, built on first use.
     pub(crate) fn graph(self, weights: &KindWeights) -> Result<Arc<InteractionGraph>, Error> {
         weights.validate()?;
@@ -243,24 +271,26 @@ impl<'a> Ctx<'a> {
     }
 
     /// The full skill evidence (every evidence post kept, whatever `opts` says) with each row's
-    /// evidence posts as corpus rows.
+    /// evidence posts as corpus rows, and the rows of each skill.
     pub(crate) fn evidence_rows(
         self,
         with: SkillsWith<'_>,
         opts: &EvidenceOptions,
-    ) -> (Arc<SkillReport>, Arc<Vec<Vec<u32>>>) {
+    ) -> (Arc<SkillReport>, Arc<Vec<Vec<u32>>>, Arc<SkillRows>) {
         let opts = opts.clone().all_evidence();
         let m = match with {
             SkillsWith::Borrowed(m) => {
                 self.caches.n_evidence.fetch_add(1, Ordering::Relaxed);
                 let (r, rows) = evidence_with_rows(self.corpus, m, &opts);
-                return (Arc::new(r), Arc::new(rows));
+                let by_skill = skill_rows(&r);
+                return (Arc::new(r), Arc::new(rows), Arc::new(by_skill));
             }
             SkillsWith::Shared(m) => m,
             SkillsWith::Builtin => builtin_matcher_ref(),
         };
         let (r, rows) = self.entry(m, &opts);
-        (r, rows.expect("a full evidence entry keeps its rows"))
+        let (rows, by_skill) = rows.expect("a full evidence entry keeps its rows");
+        (r, rows, by_skill)
     }
 
     /// The cached entry of a shared matcher and options, computed on first use.
@@ -270,7 +300,8 @@ impl<'a> Ctx<'a> {
             None => {
                 self.caches.n_evidence.fetch_add(1, Ordering::Relaxed);
                 let (r, rows) = evidence_with_rows(self.corpus, m, opts);
-                (Arc::new(r), Some(Arc::new(rows)))
+                let by_skill = skill_rows(&r);
+                (Arc::new(r), Some((Arc::new(rows), Arc::new(by_skill))))
             }
             Some(keep) => {
                 let full = self.entry(m, &opts.clone().all_evidence()).0;
@@ -480,5 +511,35 @@ impl<C: Deref<Target = Corpus>> Analysis<C> {
             job.map(|(j, m)| (j, SkillsWith::Shared(m))),
             opts,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::skills::SkillEvidence;
+
+    #[test]
+    fn the_rows_of_a_skill_are_the_rows_with_its_id_in_order() {
+        let ids = ["b", "a", "b", "c", "a", "b"];
+        let report = SkillReport {
+            as_of: None,
+            half_life_days: 1.0,
+            rows: ids
+                .iter()
+                .map(|id| SkillEvidence {
+                    skill_id: (*id).to_owned(),
+                    ..SkillEvidence::default()
+                })
+                .collect(),
+            posts_scanned: 0,
+            reposts_skipped: 0,
+            sensitive: crate::skills::SensitiveExclusions::default(),
+        };
+        let by = skill_rows(&report);
+        assert_eq!(by.len(), 3);
+        assert_eq!(by["a"], [1, 4]);
+        assert_eq!(by["b"], [0, 2, 5]);
+        assert_eq!(by["c"], [3]);
     }
 }

@@ -346,10 +346,11 @@ pub(crate) struct Scope {
 ///
 /// A topic that covers a small part of the corpus is marked by walking from its seeds
 /// ([`mark_by_walk`]); when the walk reaches more than [`WALK_LIMIT`] of the posts it gives up for
-/// the single pass over every post ([`mark_by_pass`]). Both give the same marks.
+/// the single pass over every post ([`mark_by_links`]). Both give the same marks.
 /// With the walk, the marked rows are listed too.
 fn mark_conversations(
     corpus: &Corpus,
+    links: &PostLinks,
     seeds: impl IntoIterator<Item = u32>,
 ) -> (Vec<bool>, Option<Vec<u32>>) {
     let seeds: Vec<u32> = seeds.into_iter().collect();
@@ -362,15 +363,62 @@ fn mark_conversations(
     };
     match walk {
         Some((marks, rows)) => (marks, Some(rows)),
-        None => (mark_by_pass(corpus, seeds), None),
+        None => (mark_by_links(corpus, links, seeds), None),
     }
+}
+
+/// What the marking pass reads of every post, computed once per corpus (and cached by the analysis
+/// context) so that a topic's pass is over arrays: the bound of the conversation keys and each
+/// post's repost target, else quote target.
+pub(crate) struct PostLinks {
+    /// One more than the largest conversation key (0 for an empty corpus).
+    conv_bound: usize,
+    /// The row each post reposts, else the row it quotes; [`PostLinks::NONE`] for neither.
+    target: Vec<u32>,
+}
+
+impl PostLinks {
+    const NONE: u32 = u32::MAX;
+
+    pub(crate) fn build(corpus: &Corpus) -> PostLinks {
+        let keys = corpus.conversation_keys_of_rows();
+        PostLinks {
+            conv_bound: keys.iter().copied().max().map_or(0, |k| k as usize + 1),
+            target: (0..corpus.num_posts() as u32)
+                .map(|r| repost_or_quote_target(corpus, r).unwrap_or(Self::NONE))
+                .collect(),
+        }
+    }
+}
+
+/// The single pass of [`mark_conversations`], over the cached [`PostLinks`]: the rule of `mark_by_pass`,
+/// the same marks.
+fn mark_by_links(
+    corpus: &Corpus,
+    links: &PostLinks,
+    seeds: impl IntoIterator<Item = u32>,
+) -> Vec<bool> {
+    let keys = corpus.conversation_keys_of_rows();
+    let mut conv = vec![false; links.conv_bound];
+    for row in seeds {
+        conv[keys[row as usize] as usize] = true;
+    }
+    let mut in_topic: Vec<bool> = keys.iter().map(|&k| conv[k as usize]).collect();
+    for (r, &t) in links.target.iter().enumerate() {
+        if !in_topic[r] && t != PostLinks::NONE && in_topic[t as usize] {
+            in_topic[r] = true;
+        }
+    }
+    in_topic
 }
 
 /// The walk of [`mark_conversations`] stops past one post in this many.
 const WALK_LIMIT: usize = 8;
 
 /// [`mark_conversations`] by one pass over every post: the conversations of the seeds, then, in row
-/// order, each post whose repost or quote target is marked by then.
+/// order, each post whose repost or quote target is marked by then. The reference that the walk
+/// and the pass over the cached links ([`mark_by_links`]) are tested against.
+#[cfg(test)]
 fn mark_by_pass(corpus: &Corpus, seeds: impl IntoIterator<Item = u32>) -> Vec<bool> {
     let n = corpus.num_posts();
     // The conversation keys are small integers (interned ids): a table of flags, not a hash set.
@@ -402,7 +450,7 @@ fn repost_or_quote_target(corpus: &Corpus, row: u32) -> Option<u32> {
         .map(|t| t.idx().0)
 }
 
-/// [`mark_by_pass`] by walking from the seeds: their conversations' posts through the conversation
+/// `mark_by_pass` by walking from the seeds: their conversations' posts through the conversation
 /// index, then the reposts and quotes of marked posts through the reference indices. `None` when
 /// more than `limit` posts are in the seeds' conversations (the pass is then cheaper). Beside the
 /// marks, the marked rows.
@@ -483,7 +531,7 @@ impl Scope {
                         );
                     }
                 }
-                let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
+                let (in_topic, topic_rows) = mark_conversations(corpus, ctx.post_links(), seeds);
                 Ok(Scope {
                     in_topic,
                     topic_rows,
@@ -496,7 +544,7 @@ impl Scope {
                 Scope::of_skill(ctx, graph, skills, skill, *weighted)
             }
             Topic::Entity(entity) => match entity_ids(corpus, entity) {
-                Some(ids) => Scope::of_entities(corpus, graph, entity, &ids),
+                Some(ids) => Scope::of_entities(ctx, graph, entity, &ids),
                 None => Err(Error::InvalidParameter {
                     name: "topic",
                     found: format!("entity:{entity}"),
@@ -508,11 +556,12 @@ impl Scope {
 
     /// The scope of the posts annotated with one of `ids` (reposts aside) and their conversations.
     fn of_entities(
-        corpus: &Corpus,
+        ctx: Ctx<'_>,
         graph: &InteractionGraph,
         entity: &str,
         ids: &HashSet<&str>,
     ) -> Result<Scope, Error> {
+        let corpus = ctx.corpus;
         let mut seeds = Vec::new();
         let mut authors = Vec::new();
         let mut names: HashSet<String> = HashSet::new();
@@ -541,7 +590,7 @@ impl Scope {
                 hashtags: vec![format!("entity {entity}")],
             });
         }
-        let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
+        let (in_topic, topic_rows) = mark_conversations(corpus, ctx.post_links(), seeds);
         Ok(Scope {
             in_topic,
             topic_rows,
@@ -566,7 +615,7 @@ impl Scope {
         let Some(id) = mapping.mapped.first().map(|m| m.skill_id.clone()) else {
             // Not a skill of the taxonomy: an annotation entity of that name, if there is one.
             if let Some(ids) = entity_names(corpus, skill) {
-                return Scope::of_entities(corpus, graph, skill, &ids);
+                return Scope::of_entities(ctx, graph, skill, &ids);
             }
             return Err(Error::InvalidParameter {
                 name: "skill",
@@ -574,16 +623,15 @@ impl Scope {
                 expected: "a skill id, label, alias or hashtag of the taxonomy that can be matched",
             });
         };
-        let (report, post_rows) = ctx.evidence_rows(skills, &EvidenceOptions::default());
+        let (report, post_rows, by_skill) = ctx.evidence_rows(skills, &EvidenceOptions::default());
         let mut people: Vec<(AccountIdx, f64)> = Vec::new();
         let mut seeds: Vec<u32> = Vec::new();
         let mut own_tags: HashSet<String> = HashSet::new();
         // Whether a hashtag names the skill, matched once per distinct hashtag (by tag index).
         let mut tag_names_skill: hashbrown::HashMap<u32, bool> = hashbrown::HashMap::new();
-        for (e, rows) in report.rows.iter().zip(post_rows.iter()) {
-            if e.skill_id != id {
-                continue;
-            }
+        let own: &[u32] = by_skill.get(id.as_str()).map_or(&[], Vec::as_slice);
+        for &i in own {
+            let (e, rows) = (&report.rows[i as usize], &post_rows[i as usize]);
             if let Some(a) = corpus.account_by_id(&e.account_id) {
                 people.push((a.idx(), e.strength));
             }
@@ -616,7 +664,7 @@ impl Scope {
         } else {
             Teleport::over_accounts(graph, people.iter().map(|&(a, _)| a))?
         };
-        let (in_topic, topic_rows) = mark_conversations(corpus, seeds);
+        let (in_topic, topic_rows) = mark_conversations(corpus, ctx.post_links(), seeds);
         Ok(Scope {
             in_topic,
             topic_rows,
@@ -744,6 +792,11 @@ pub(crate) struct MentorBase {
     question: Vec<bool>,
     /// `(dst, src, post)` of every interaction, sorted.
     by_pair: Vec<(u32, u32, u32)>,
+    /// Where each post's interactions start in `post_pairs` (one more entry than posts).
+    post_start: Vec<u32>,
+    /// `(dst, src)` of every interaction, grouped by post (in row order), so that a topic listing
+    /// its rows reads only their interactions.
+    post_pairs: Vec<(u32, u32)>,
 }
 
 impl MentorBase {
@@ -764,7 +817,33 @@ impl MentorBase {
             .map(|i| (ix.dst[i].0, ix.src[i].0, ix.post[i].0))
             .collect();
         by_pair.sort_unstable();
-        MentorBase { question, by_pair }
+        // A counting sort of the interactions by post.
+        let mut post_start = vec![0u32; n + 1];
+        for p in &ix.post {
+            post_start[p.index() + 1] += 1;
+        }
+        for i in 0..n {
+            post_start[i + 1] += post_start[i];
+        }
+        let mut fill = post_start.clone();
+        let mut post_pairs = vec![(0u32, 0u32); ix.len()];
+        for i in 0..ix.len() {
+            let slot = &mut fill[ix.post[i].index()];
+            post_pairs[*slot as usize] = (ix.dst[i].0, ix.src[i].0);
+            *slot += 1;
+        }
+        MentorBase {
+            question,
+            by_pair,
+            post_start,
+            post_pairs,
+        }
+    }
+
+    /// `(dst, src)` of the interactions through one post.
+    fn pairs_of(&self, row: u32) -> &[(u32, u32)] {
+        let r = row as usize;
+        &self.post_pairs[self.post_start[r] as usize..self.post_start[r + 1] as usize]
     }
 }
 
@@ -837,7 +916,21 @@ pub(crate) fn signals(
             }
         }
     }
-    // Distinct (dst, src) pairs with an interaction through a post within the topic.
+    // Distinct (dst, src) pairs with an interaction through a post within the topic: from the
+    // listed rows' own interactions, else by a scan of every interaction.
+    if let Some(rows) = topic_rows {
+        let mut pairs: Vec<u64> = rows
+            .iter()
+            .flat_map(|&r| base.pairs_of(r))
+            .map(|&(d, src)| (u64::from(d) << 32) | u64::from(src))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        for p in pairs {
+            s.reach[(p >> 32) as usize] += 1;
+        }
+        return s;
+    }
     let pairs = &base.by_pair;
     let mut i = 0;
     while i < pairs.len() {
@@ -1174,6 +1267,7 @@ mod tests {
     #[test]
     fn walking_from_the_seeds_marks_what_the_pass_marks() {
         let c = tangled_corpus();
+        let links = PostLinks::build(&c);
         let n = c.num_posts() as u64;
         let mut x: u64 = 7;
         let mut rnd = |m: u64| {
@@ -1192,8 +1286,9 @@ mod tests {
             listed.sort_unstable();
             let flagged: Vec<u32> = (0..n as u32).filter(|&r| pass[r as usize]).collect();
             assert_eq!(listed, flagged);
-            // the limit only chooses the way
-            assert_eq!(mark_conversations(&c, seeds.iter().copied()).0, pass);
+            // the cached links mark what the pass marks, and the limit only chooses the way
+            assert_eq!(mark_by_links(&c, &links, seeds.iter().copied()), pass);
+            assert_eq!(mark_conversations(&c, &links, seeds.iter().copied()).0, pass);
             let keys: Vec<u32> = (0..n as u32).map(|r| c.conversation_key_of(r)).collect();
             linked += (0..n as usize)
                 .filter(|&r| pass[r] && !seeds.iter().any(|&s| keys[s as usize] == keys[r]))
@@ -1202,5 +1297,28 @@ mod tests {
         // the corpus exercises marks through reposts and quotes, not only conversations
         assert!(linked > 50, "{linked}");
         assert!(mark_by_walk(&c, &[0, 1, 2, 3], 1).is_none());
+    }
+
+    #[test]
+    fn signals_of_the_listed_rows_are_those_of_the_flags() {
+        let c = tangled_corpus();
+        let ix = Interactions::build(&c);
+        assert!(ix.len() > 100);
+        let base = MentorBase::build(&c, &ix);
+        let n = c.num_posts() as u32;
+        let mut reached = 0;
+        for k in 0..60u32 {
+            let seeds: Vec<u32> = (0..=(k % 9)).map(|j| (k * 37 + j * 101) % n).collect();
+            let (flags, rows) = mark_by_walk(&c, &seeds, usize::MAX).expect("no limit");
+            let listed = signals(&c, &base, &flags, Some(&rows));
+            let scanned = signals(&c, &base, &flags, None);
+            assert_eq!(listed.reach, scanned.reach, "seeds {seeds:?}");
+            assert_eq!(listed.answers, scanned.answers);
+            assert_eq!(listed.acknowledged, scanned.acknowledged);
+            assert_eq!(listed.topic_posts, scanned.topic_posts);
+            reached += scanned.reach.iter().filter(|&&r| r > 1).count();
+        }
+        // several accounts are reached by more than one other through the marked posts
+        assert!(reached > 20, "{reached}");
     }
 }

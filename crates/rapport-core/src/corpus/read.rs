@@ -254,4 +254,9 @@ impl Corpus {
     pub fn indices(&self) -> &Indices {
         self.indices.get_or_init(|| Indices::build(self))
     }
+
+    /// The conversation key of every row, in row order (what [`Corpus::conversation_key_of`] reads).
+    pub(crate) fn conversation_keys_of_rows(&self) -> &[u32] {
+        &self.indices().conversation_of
+    }
 }
