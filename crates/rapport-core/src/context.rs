@@ -122,7 +122,10 @@ pub struct Computed {
 
 /// A report, and for a full one (every evidence post kept) each row's evidence posts as corpus rows
 /// and the rows of each skill.
-type EvidenceEntry = (Arc<SkillReport>, Option<(Arc<Vec<Vec<u32>>>, Arc<SkillRows>)>);
+type EvidenceEntry = (
+    Arc<SkillReport>,
+    Option<(Arc<Vec<Vec<u32>>>, Arc<SkillRows>)>,
+);
 
 /// The positions in a [`SkillReport`]'s rows of each skill id, in row order, so that a skill topic
 /// visits only its own rows.

@@ -7,7 +7,7 @@
 //! not mapped falls back to rapport's own column name when the export has it. [`map_candidates`]
 //! reads a [`SourceTable`] (CSV, JSON records, or a spreadsheet read by the caller) into the same
 //! [`CandidateFile`] as [`read_candidates_csv`], with the same row checks, and keeps the table, so the
-//! scores can go back out beside the export's other columns ([`SourceTable::key_column`]).
+//! scores can go back out beside the export's other columns ([`Mapped::key_column`]).
 //!
 //! A mapping that names a column the file does not have fails with the list of the columns found.
 //!

@@ -1288,7 +1288,10 @@ mod tests {
             assert_eq!(listed, flagged);
             // the cached links mark what the pass marks, and the limit only chooses the way
             assert_eq!(mark_by_links(&c, &links, seeds.iter().copied()), pass);
-            assert_eq!(mark_conversations(&c, &links, seeds.iter().copied()).0, pass);
+            assert_eq!(
+                mark_conversations(&c, &links, seeds.iter().copied()).0,
+                pass
+            );
             let keys: Vec<u32> = (0..n as u32).map(|r| c.conversation_key_of(r)).collect();
             linked += (0..n as usize)
                 .filter(|&r| pass[r] && !seeds.iter().any(|&s| keys[s as usize] == keys[r]))

@@ -2,7 +2,7 @@
 //!
 //! An HRIS knows people by its own id. rapport knows accounts by platform id and handle. This module is
 //! the bridge: a [`Candidate`] carries the HRIS id, optional name and stage, free-form labels and one or
-//! more [`Handle`]s; [`resolve`] says which candidate is which account of a [`Corpus`] and reports
+//! more [`Handle`]s; [`resolve`] says which candidate is which account of a [`Corpus`](crate::Corpus) and reports
 //! every handle it could not find, so nothing is dropped silently.
 //!
 //! Handles arrive in every shape people paste them in: `@Name`, `Name`, `https://x.com/Name`,

@@ -75,7 +75,7 @@ impl<'a> PostRef<'a> {
         self.c.s.created_ms[self.row as usize]
     }
 
-    /// The conversation id the platform gave, if any (see [`Indices::conversation_of`] for the
+    /// The conversation id the platform gave, if any (see [`Indices::conversation_of`](crate::Indices::conversation_of) for the
     /// conversation every post is placed in).
     pub fn conversation_id(&self) -> Option<&'a str> {
         self.key_str(self.c.s.conversation[self.row as usize])
