@@ -114,7 +114,8 @@ fn driver_smoke_mode_agrees() {
     assert!(stdout.contains("agree: 10000 posts"), "{stdout}");
 }
 
-/// The import's hand-written parser answers every line of both generated shapes and builds what
+/// The import's hand-written parser answers every line of both generated shapes (but the pages
+/// with partial errors, which it leaves to serde) and builds what
 /// serde builds (a disagreement shows both).
 #[test]
 fn fast_parser_answers_and_agrees_on_both_shapes() {
@@ -131,7 +132,11 @@ fn fast_parser_answers_and_agrees_on_both_shapes() {
         let mut lines = 0;
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             match rapport_twitter::import::fast_parse_agrees(line) {
-                Ok(answered) => assert!(answered, "{shape}: left to serde: {line}"),
+                // Pages with partial errors are left to serde on purpose (it builds the problems).
+                Ok(answered) => assert!(
+                    answered || line.contains("\"errors\":[{"),
+                    "{shape}: left to serde: {line}"
+                ),
                 Err(e) => panic!("{shape}: {e}"),
             }
             lines += 1;
