@@ -86,6 +86,9 @@ fn once(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
+// The outer `Option` of every reader is "not sure, leave the line to serde"; the inner one is the
+// field's own value.
+#[allow(clippy::option_option)]
 impl<'a> P<'a> {
     #[inline]
     fn ws(&mut self) {
