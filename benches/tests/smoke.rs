@@ -113,3 +113,45 @@ fn driver_smoke_mode_agrees() {
     );
     assert!(stdout.contains("agree: 10000 posts"), "{stdout}");
 }
+
+/// The import's hand-written parser answers every line of both generated shapes (but the pages
+/// with partial errors, which it leaves to serde) and builds what
+/// serde builds (a disagreement shows both).
+#[test]
+fn fast_parser_answers_and_agrees_on_both_shapes() {
+    let dir = tempfile::tempdir().unwrap();
+    for shape in ["sample", "twarc"] {
+        let file = dir.path().join(format!("{shape}.jsonl"));
+        let ok = Command::new(BIN)
+            .args(["gen", "--shape", shape, "--posts", "2000", "--out"])
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut lines = 0;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            match rapport_twitter::import::fast_parse_agrees(line) {
+                // Pages with partial errors are left to serde on purpose (it builds the problems).
+                Ok(answered) => assert!(
+                    answered || line.contains("\"errors\":[{"),
+                    "{shape}: left to serde: {line}"
+                ),
+                Err(e) => panic!("{shape}: {e}"),
+            }
+            lines += 1;
+        }
+        assert!(lines > 0, "{shape}: empty corpus");
+        // Every prefix of a few real lines is invalid JSON: left to serde, never answered wrong.
+        for line in text.lines().take(3) {
+            let cuts =
+                (0..line.len()).filter(|&e| (e < 4096 || e % 499 == 0) && line.is_char_boundary(e));
+            for end in cuts {
+                assert!(
+                    !rapport_twitter::import::fast_parse_agrees(&line[..end]).unwrap(),
+                    "{shape}: a cut line was answered"
+                );
+            }
+        }
+    }
+}

@@ -606,9 +606,10 @@ fn skip_or_fail(
     Ok(())
 }
 
-/// Parses one JSON document. The bytes are checked to be UTF-8 once, then the fast typed parse runs
-/// on the `str` (no per-string validation, strings borrowed); only when it fails is the input parsed
-/// again with `serde_path_to_error` to find the JSON path. `line_base` is the line of the document's
+/// Parses one JSON document. The bytes are checked to be UTF-8 once, then the hand-written parser
+/// ([`fast`](super::fast)) runs on the `str`; when it is not sure, the typed serde parse runs (no
+/// per-string validation, strings borrowed); only when that fails is the input parsed again with
+/// `serde_path_to_error` to find the JSON path. `line_base` is the line of the document's
 /// first byte in the file, `col_base` its column.
 pub(crate) fn parse_node<'b>(
     bytes: &'b [u8],
@@ -637,6 +638,11 @@ pub(crate) fn parse_node<'b>(
             });
         }
     };
+    // The hand-written parser answers for the lines it is sure about; serde does the rest (and all
+    // the errors, with their paths).
+    if let Some(n) = super::fast::parse(text) {
+        return Ok(n);
+    }
     match serde_json::from_str::<Node<'b>>(text) {
         Ok(n) => Ok(n),
         Err(e) => Err(not_an_object(text, name, line_base, col_base)

@@ -250,25 +250,25 @@ pub(crate) struct LiteNote<'a> {
 #[allow(clippy::struct_field_names)] // the wire names
 pub(crate) struct Metrics {
     #[serde(deserialize_with = "de_opt_num")]
-    retweet_count: Option<u64>,
+    pub(crate) retweet_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    reply_count: Option<u64>,
+    pub(crate) reply_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    like_count: Option<u64>,
+    pub(crate) like_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    quote_count: Option<u64>,
+    pub(crate) quote_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    impression_count: Option<u64>,
+    pub(crate) impression_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    bookmark_count: Option<u64>,
+    pub(crate) bookmark_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    followers_count: Option<u64>,
+    pub(crate) followers_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    following_count: Option<u64>,
+    pub(crate) following_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    tweet_count: Option<u64>,
+    pub(crate) tweet_count: Option<u64>,
     #[serde(deserialize_with = "de_opt_num")]
-    listed_count: Option<u64>,
+    pub(crate) listed_count: Option<u64>,
 }
 
 /// What one line turned out to be.

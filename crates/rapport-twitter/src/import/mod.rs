@@ -20,12 +20,22 @@
 //! [`Problem::outcome`](crate::models::Problem::outcome).
 
 mod archive;
+mod fast;
 mod follows;
 mod jsonl;
 mod lists;
 pub(crate) mod lite;
 
 pub use archive::import_archive;
+
+/// Parses one JSON document with the import's hand-written parser and with serde, and compares
+/// them: `Ok(true)` when the hand-written parser answered and agrees with serde, `Ok(false)` when it
+/// left the document to serde, `Err` (showing both) when they differ. For the tests of the crates
+/// that generate corpora; not part of the API.
+#[doc(hidden)]
+pub fn fast_parse_agrees(text: &str) -> Result<bool, String> {
+    fast::agrees(text)
+}
 pub use jsonl::{
     ParseOnlyStats, import_jsonl, import_jsonl_reader, import_response_file, parse_jsonl_only,
 };

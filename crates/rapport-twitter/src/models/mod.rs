@@ -23,7 +23,9 @@ pub use response::{
 /// A page of lists (owned lists, list memberships).
 pub type ListsResponse = Response<XList>;
 pub use serde_util::OneOrMany;
-pub(crate) use serde_util::{de_time, id as de_id, opt_id as de_opt_id, opt_num as de_opt_num};
+pub(crate) use serde_util::{
+    de_time, id as de_id, opt_id as de_opt_id, opt_num as de_opt_num, parse_time,
+};
 pub use tweet::{
     Annotation, Attachments, ContextAnnotation, ContextEntity, EditControls, Entities, Extra, Geo,
     MentionEntity, NoteTweet, PublicMetrics, ReferenceType, ReferencedTweet, TagEntity, Tweet,
