@@ -36,6 +36,23 @@ pub(crate) fn parse(text: &str) -> Option<Node<'_>> {
     (p.i == p.b.len()).then_some(n)
 }
 
+/// The value of each hex digit; every other byte maps to 0xF0.
+const HEX: [u8; 256] = {
+    let mut t = [0xF0_u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
@@ -92,6 +109,10 @@ fn once(seen: &mut u32, bit: u32) -> Option<()> {
 impl<'a> P<'a> {
     #[inline]
     fn ws(&mut self) {
+        // Compact JSON: the next byte is a token.
+        if self.b.get(self.i).is_some_and(|&c| c > b' ') {
+            return;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i += 1;
         }
@@ -180,6 +201,7 @@ impl<'a> P<'a> {
     }
 
     /// A key without escapes, as raw bytes.
+    #[inline]
     fn key(&mut self) -> Option<&'a [u8]> {
         if self.peek()? != b'"' {
             return None;
@@ -231,19 +253,36 @@ impl<'a> P<'a> {
 
     fn hex4(&mut self) -> Option<u32> {
         let h = self.b.get(self.i..self.i + 4)?;
-        let mut v = 0;
-        for &c in h {
-            v = v * 16 + char::from(c).to_digit(16)?;
+        let d = [
+            HEX[usize::from(h[0])],
+            HEX[usize::from(h[1])],
+            HEX[usize::from(h[2])],
+            HEX[usize::from(h[3])],
+        ];
+        // A byte that is not a hex digit has its high bits set in the table.
+        if (d[0] | d[1] | d[2] | d[3]) > 0x0F {
+            return None;
         }
+        let v = (u32::from(d[0]) << 12)
+            | (u32::from(d[1]) << 8)
+            | (u32::from(d[2]) << 4)
+            | u32::from(d[3]);
         self.i += 4;
         Some(v)
     }
 
     /// Decodes the escape at `self.i` (a backslash) into `out`.
+    #[inline]
     fn escape(&mut self, out: &mut String) -> Option<()> {
+        out.push(self.unescape()?);
+        Some(())
+    }
+
+    /// Reads the escape at `self.i` (a backslash): the character it stands for.
+    fn unescape(&mut self) -> Option<char> {
         let c = *self.b.get(self.i + 1)?;
         self.i += 2;
-        out.push(match c {
+        Some(match c {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -272,8 +311,7 @@ impl<'a> P<'a> {
                 char::from_u32(code)?
             }
             _ => return None,
-        });
-        Some(())
+        })
     }
 
     /// A string, skipped: escapes are checked but nothing is built.
@@ -288,10 +326,8 @@ impl<'a> P<'a> {
                 }
                 b'\\' => {
                     self.i = end;
-                    // Decoding into a small buffer is rare (ignored strings with escapes) and is
-                    // exactly the check serde makes.
-                    let mut sink = String::new();
-                    self.escape(&mut sink)?;
+                    // Read and dropped: exactly the check serde makes.
+                    self.unescape()?;
                 }
                 _ => return None,
             }
@@ -916,6 +952,14 @@ mod tests {
             (r#"{"errors":[]}"#, true),
             (r#"{"errors":null}"#, true),
             (r#"{"errors":[{"title":"x"}]}"#, true),
+            (r#"{"text":"caf\u00E9 \u00e9 \uD83D\uDE00"}"#, true),
+            (r#"{"text":"\u00eg"}"#, false),
+            (r#"{"text":"\u0g41"}"#, false),
+            (r#"{"text":"\ug041"}"#, false),
+            (r#"{"text":"\u004:"}"#, false),
+            (r#"{"lang":"\u004"}"#, false),
+            (r#"{"meta":"\u00eG"}"#, false),
+            (r#"{"meta":"\u00e9\/"}"#, true),
             (
                 r#"{"errors":[{"title":"x","value":"1","detail":"gone","type":"https://api.twitter.com/2/problems/resource-not-found"}], "data":[]}"#,
                 true,
