@@ -42,9 +42,10 @@ pub fn import_jsonl(
 }
 
 /// Reserves room in the corpus, once, for the posts that the rest of a file of known size will hold
-/// and their text, projected from the posts and text bytes per byte of the part read so far. Growing the corpus's id index and
-/// columns step by step re-hashes and copies everything added before at each step; at a million
-/// posts that is a second of the load.
+/// and their text, projected from the posts and text bytes per byte of the part read so far.
+/// Growing the corpus's id index and columns step by step re-hashes and copies everything added
+/// before at each step (at a million posts that is a second of the load), and the text buffer's last
+/// doubling made the load's peak memory.
 struct Presize {
     total: Option<u64>,
 }
@@ -74,7 +75,9 @@ impl Presize {
             usize::try_from(more + more / 32 + 1).unwrap_or(usize::MAX)
         };
         let text = project(corpus.text_bytes() as u64);
-        corpus.reserve(project(posts).min(1 << 31), text.min(1 << 40));
+        // At most seven times what the first eighth produced (see above); more than memory holds is
+        // not reserved (`Corpus::reserve` is a hint).
+        corpus.reserve(project(posts).min(1 << 31), text);
     }
 }
 
