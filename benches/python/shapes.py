@@ -3,6 +3,11 @@ dump of `benches/src/twarc.rs`, parse-only and load at 1 and 2 threads, median o
 own process. Reports MB/s by wall time and by CPU time of the whole process (user + sys, every thread),
 and the peak RSS. Standard library only.
 
+It also measures what two cores of the machine give on this work at best: two parse-only processes
+side by side, each on one thread, sharing nothing. Their throughput over one process's alone
+(`two_processes_speedup`) bounds what any two-thread load can reach on the machine; on a VM whose two
+vCPUs share a core's resources or memory bandwidth it is well under 2.
+
     benches/run shapes [--posts 200k] [--runs 3] [--out FILE]
 """
 
@@ -44,6 +49,15 @@ def child(args: list[str]) -> dict:
     return r
 
 
+def side_by_side(args: list[str]) -> list[float]:
+    """Runs two copies of one measurement process at once; the wall time of each."""
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE) for _ in range(2)]
+    outs = [p.communicate()[0] for p in procs]
+    if any(p.returncode != 0 for p in procs):
+        sys.exit(f"{' '.join(args)} failed")
+    return [json.loads(o)["times"]["parse"] for o in outs]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", default="200k")
@@ -74,6 +88,13 @@ def main() -> None:
                   f"cpu {cpu:6.2f} s ({mb / cpu:4.0f} MB/s)  peak {row[label]['peak_rss_mb']:5.0f} MB",
                   flush=True)
         row["speedup_2t_wall"] = row["load_1t"]["wall_s"] / row["load_2t"]["wall_s"]
+        pairs = [side_by_side([str(BENCH), "run", str(path), "--stages", "parse"]) for _ in range(args.runs)]
+        each = statistics.median(w for pair in pairs for w in pair)
+        row["two_processes"] = {"wall_s_each": each, "wall_runs": pairs,
+                                "speedup": 2 * row["parse"]["wall_s"] / each}
+        print(f"{shape:6} two parse-only processes side by side: {each:6.2f} s each, "
+              f"{row['two_processes']['speedup']:.2f}x one alone; the load on 2 threads: "
+              f"{row['speedup_2t_wall']:.2f}x", flush=True)
         results["shapes"][shape] = row
     if args.out:
         args.out.write_text(json.dumps(results, indent=1))
