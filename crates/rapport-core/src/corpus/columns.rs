@@ -42,6 +42,11 @@ pub(super) struct Columns {
     pub(super) lang: Vec<u32>,
     pub(super) metrics: Vec<[u32; 6]>,
     pub(super) tags: Interner,
+    /// A hashtag's spelling that is not its own normal form (capitals, non-ASCII), trimmed and
+    /// without its `#` → its tag in `tags`: the normaliser (NFKC, lower case) runs once per distinct
+    /// spelling, not once per post. Not saved: a loaded corpus fills it again as posts are added.
+    #[serde(skip)]
+    pub(super) tag_spellings: hashbrown::HashMap<Box<str>, u32>,
     pub(super) url_strings: Interner,
     pub(super) langs: Interner,
     pub(super) accounts: Vec<AccountRow>,

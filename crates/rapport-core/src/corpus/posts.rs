@@ -152,12 +152,18 @@ impl Corpus {
                     continue;
                 }
                 self.s.tags.intern(bare)
+            } else if let Some(&id) = self.s.tag_spellings.get(bare) {
+                id
             } else {
+                // `normalize_hashtag` trims and drops the `#` as `bare` does: its result depends
+                // on `bare` alone.
                 let n = normalize_hashtag(t);
                 if n.is_empty() {
                     continue;
                 }
-                self.s.tags.intern(&n)
+                let id = self.s.tags.intern(&n);
+                self.s.tag_spellings.insert(bare.into(), id);
+                id
             };
             if !tags.contains(&id) {
                 tags.push(id);

@@ -192,6 +192,8 @@ impl Corpus {
             + v4(&s.lang)
             + s.metrics.capacity() * 24
             + s.tags.heap_bytes()
+            + s.tag_spellings.capacity() * 24
+            + s.tag_spellings.keys().map(|k| k.len()).sum::<usize>()
             + s.url_strings.heap_bytes()
             + s.langs.heap_bytes()
             + s.accounts.capacity() * std::mem::size_of::<AccountRow>()

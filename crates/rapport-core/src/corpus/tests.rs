@@ -1,7 +1,7 @@
 use super::*;
 use chrono::Duration;
 
-use crate::model::Mention;
+use crate::model::{Mention, normalize_hashtag};
 
 fn t(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(min)
@@ -193,4 +193,49 @@ fn a_copy_with_another_author_or_time_is_refused_and_the_first_kept() {
     let p = c.post_by_id("1").unwrap();
     assert_eq!((p.text(), p.author().id()), ("first", "a"));
     assert_eq!(c.num_accounts(), 1, "a refused copy adds no account");
+}
+
+#[test]
+fn each_spelling_of_a_hashtag_reaches_its_normal_form_once_cached_and_after_loading() {
+    let spellings = [
+        "Rust", "#RUST", " ＃Rust ", "rust", "Café", "cafe\u{301}", "#CAFÉ", "ＲＵＳＴ", "Ｒust", "# Rust",
+        "#", "日本語", "#日本語",
+    ];
+    let add = |c: &mut Corpus, first: usize| {
+        for (i, s) in spellings.iter().enumerate() {
+            let mut p = Post::new((first + i).to_string(), "9", format!("post {i}"), t(i as i64));
+            p.hashtags = vec![(*s).to_owned(), (*s).to_owned()];
+            c.add_post(p);
+        }
+    };
+    // Each post's tags are its spelling's normal form, once (a tag that normalises to nothing is
+    // dropped), on the first sight of a spelling and on every later one.
+    let check = |c: &Corpus, first: usize| {
+        for (i, s) in spellings.iter().enumerate() {
+            let p = c.post_by_id(&(first + i).to_string()).unwrap();
+            let want = normalize_hashtag(s);
+            let got: Vec<&str> = p.hashtags().collect();
+            if want.is_empty() {
+                assert!(got.is_empty(), "{s:?}: {got:?}");
+            } else {
+                assert_eq!(got, vec![want.as_str()], "{s:?}");
+                assert_eq!(c.tag_idx(s).map(|t| t.0), Some(p.tag_idxs()[0]), "{s:?}");
+            }
+        }
+    };
+    let mut c = Corpus::new();
+    add(&mut c, 100);
+    add(&mut c, 200);
+    check(&c, 100);
+    check(&c, 200);
+    // rust, café, " rust" (`# Rust`), 日本語.
+    assert_eq!(c.num_tags(), 4);
+    // A loaded corpus has no spellings cached; adding the same spellings again reaches the same tags.
+    let mut back: Corpus = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
+    add(&mut back, 300);
+    check(&back, 300);
+    assert_eq!(back.num_tags(), 4);
+    for s in spellings {
+        assert_eq!(back.tag_idx(s), c.tag_idx(s), "{s:?}");
+    }
 }
