@@ -620,7 +620,13 @@ pub(crate) fn parse_node<'b>(
     line_base: u64,
     col_base: u64,
 ) -> Result<Node<'b>, TwitterError> {
-    let text = match std::str::from_utf8(bytes) {
+    // simdutf8 validates with SIMD and says only whether the bytes are UTF-8; std's check then finds
+    // where they are not.
+    let checked = match simdutf8::basic::from_utf8(bytes) {
+        Ok(t) => Ok(t),
+        Err(_) => std::str::from_utf8(bytes),
+    };
+    let text = match checked {
         Ok(t) => t,
         Err(e) => {
             let before = &bytes[..e.valid_up_to()];
