@@ -169,7 +169,7 @@ pub fn conversations(c: &Corpus) -> Result<RecordBatch, Error> {
 
 /// Who addressed whom, how and when: one row per (post, addressed account), exactly the interaction
 /// list that engagement and the mentor graph are computed from
-/// ([`Interactions`](rapport_core::engagement::Interactions)).
+/// ([`Interactions`]).
 ///
 /// Columns: `src` and `dst` (handles, or ids for accounts without one), `src_id`, `dst_id`, `kind`
 /// (`reply`, `mention`, `repost`, `quote`), `post` (the id of the post that carries it), `at`.

@@ -4,8 +4,8 @@
 //!   types every consumer understands (timestamps as `Timestamp(ms, "UTC")`, never strings); CSV,
 //!   JSON and JSONL text of a batch.
 //! - [`corpus`]: the posts, accounts, conversations and interactions of a [`Corpus`] as batches.
-//! - [`from_arrow`]: the way back, a corpus from posts and accounts tables of that shape (from
-//!   Spark, a Parquet dataset or polars).
+//! - [`from_arrow`](mod@from_arrow): the way back, a corpus from posts and accounts tables of that
+//!   shape (from Spark, a Parquet dataset or polars).
 //! - [`files`]: the library's own file format, a Parquet corpus file (documented schema, format
 //!   version in the file metadata), and writers of result tables to Parquet, CSV, JSON and JSONL.
 //! - [`results`]: the tabular parts of nested results (the engagement rows with their follow columns

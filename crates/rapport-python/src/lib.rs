@@ -4,12 +4,12 @@
 //! else. The typed public face is the `python/rapport` package, which re-exports these classes and
 //! ships `_native.pyi`.
 //!
-//! - [`corpus`]: `rapport.Corpus`, the handle on a corpus;
-//! - [`table`]: `rapport.Table`, what every analysis returns;
-//! - [`errors`]: `rapport.RapportError` and its subclasses, from one exhaustive match;
-//! - [`conversion`]: Rust values to Python objects, in bulk.
+//! - `corpus`: `rapport.Corpus`, the handle on a corpus;
+//! - `table`: `rapport.Table`, what every analysis returns;
+//! - `errors`: `rapport.RapportError` and its subclasses, from one exhaustive match;
+//! - `conversion`: Rust values to Python objects, in bulk.
 //!
-//! Every call that does real work goes through [`guarded`]: it releases the GIL (`py.detach`), so other
+//! Every call that does real work goes through `guarded`: it releases the GIL (`py.detach`), so other
 //! Python threads run meanwhile, and catches a panic so that a bug in rapport raises
 //! `rapport.RapportError("internal error …")` instead of ending the interpreter.
 

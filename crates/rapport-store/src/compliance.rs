@@ -83,8 +83,8 @@ impl Store {
     /// removes deleted and protected posts, and deleted, protected, suspended and deactivated
     /// accounts with all their posts and their follow data (their lists, their id in others'
     /// lists), with the reposts of every removed post; tombstones the ids;
-    /// logs one `compliance` audit entry in the same transaction; then rewrites the file. See the
-    /// [module docs](crate::compliance) for what it leaves.
+    /// logs one `compliance` audit entry in the same transaction; then rewrites the file. What it
+    /// leaves is listed at the top of `crates/rapport-store/src/compliance.rs`.
     ///
     /// An event without a type (`delete` lines of a job whose type is not in the file) is about the
     /// post with that id when the store holds one, else the account; when the store holds neither,

@@ -2,9 +2,8 @@
 //!
 //! Incremental sync of *watches* — saved searches, user timelines, mentions, lists and follow lists,
 //! defined once in the [store](rapport_store) — from any platform that implements core's
-//! [`Source`](rapport_core::source::Source) (rapport-twitter's `XClient`, rapport-bluesky's
-//! `BskyClient`; [`sync_watches_by_platform`] gives each watch the source of its platform), fetching
-//! only what is
+//! [`Source`] (rapport-twitter's `XClient`, rapport-bluesky's `BskyClient`;
+//! [`sync_watches_by_platform`] gives each watch the source of its platform), fetching only what is
 //! newer than each watch's cursor, and resumable after a crash or a rate-limit stop.
 //!
 //! Why a crate of its own: the store must not know HTTP (it is also the Python side's and the

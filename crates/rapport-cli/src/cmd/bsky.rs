@@ -15,7 +15,7 @@ use super::{CmdError, Outcome};
 pub(crate) enum BskyCommand {
     /// An account's posts, replies and reposts (app.bsky.feed.getAuthorFeed).
     Feed(ActorArgs),
-    /// The whole thread of a post: an at:// URI or a https://bsky.app/profile/.../post/... URL
+    /// The whole thread of a post: an at:// URI or a `https://bsky.app/profile/.../post/...` URL
     /// (app.bsky.feed.getPostThread).
     Thread(PostArgs),
     /// An account's followers, as one follow snapshot (app.bsky.graph.getFollowers).
@@ -61,7 +61,7 @@ pub(crate) struct Common {
 /// An account argument.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ActorArgs {
-    /// A handle, a DID or a https://bsky.app/profile/... URL.
+    /// A handle, a DID or a `https://bsky.app/profile/...` URL.
     pub actor: String,
     #[command(flatten)]
     pub common: Common,
@@ -70,7 +70,7 @@ pub(crate) struct ActorArgs {
 /// A post argument.
 #[derive(Debug, clap::Args)]
 pub(crate) struct PostArgs {
-    /// An at:// URI or a https://bsky.app/profile/.../post/... URL.
+    /// An at:// URI or a `https://bsky.app/profile/.../post/...` URL.
     pub post: String,
     #[command(flatten)]
     pub common: Common,

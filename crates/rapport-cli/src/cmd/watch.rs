@@ -24,7 +24,7 @@ pub(crate) enum Kind {
     /// The accounts a user follows (handle or id): one follow snapshot per complete reading.
     Following,
     /// One conversation, read whole at every sync (an X post id; on Bluesky an at:// URI or a
-    /// https://bsky.app/profile/.../post/... URL).
+    /// `https://bsky.app/profile/.../post/...` URL).
     Thread,
 }
 
@@ -205,7 +205,7 @@ pub(crate) fn run(cmd: &WatchCommand) -> Result<Outcome, CmdError> {
 }
 
 /// Refuses a target the platform could never read, before it is stored; a Bluesky account given as
-/// a https://bsky.app/profile/... URL or an @handle is stored as its handle or DID.
+/// a `https://bsky.app/profile/...` URL or an @handle is stored as its handle or DID.
 fn check_target(platform: Platform, kind: Kind, target: &str) -> Result<String, CmdError> {
     let t = target.trim();
     if t.is_empty() {

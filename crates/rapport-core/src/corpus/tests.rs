@@ -198,12 +198,28 @@ fn a_copy_with_another_author_or_time_is_refused_and_the_first_kept() {
 #[test]
 fn each_spelling_of_a_hashtag_reaches_its_normal_form_once_cached_and_after_loading() {
     let spellings = [
-        "Rust", "#RUST", " ＃Rust ", "rust", "Café", "cafe\u{301}", "#CAFÉ", "ＲＵＳＴ", "Ｒust", "# Rust",
-        "#", "日本語", "#日本語",
+        "Rust",
+        "#RUST",
+        " ＃Rust ",
+        "rust",
+        "Café",
+        "cafe\u{301}",
+        "#CAFÉ",
+        "ＲＵＳＴ",
+        "Ｒust",
+        "# Rust",
+        "#",
+        "日本語",
+        "#日本語",
     ];
     let add = |c: &mut Corpus, first: usize| {
         for (i, s) in spellings.iter().enumerate() {
-            let mut p = Post::new((first + i).to_string(), "9", format!("post {i}"), t(i as i64));
+            let mut p = Post::new(
+                (first + i).to_string(),
+                "9",
+                format!("post {i}"),
+                t(i as i64),
+            );
             p.hashtags = vec![(*s).to_owned(), (*s).to_owned()];
             c.add_post(p);
         }

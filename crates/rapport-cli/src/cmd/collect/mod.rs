@@ -52,7 +52,7 @@ pub(crate) struct ApiArgs {
     /// command line, where other users could read it.
     #[arg(long, value_name = "VAR")]
     pub bearer_token_env: Option<String>,
-    /// The API's base URL (default https://api.x.com; env RAPPORT_BASE_URL; `base_url` in
+    /// The API's base URL (default `https://api.x.com`; env RAPPORT_BASE_URL; `base_url` in
     /// rapport.toml). A local mock server in tests.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
