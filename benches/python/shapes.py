@@ -5,8 +5,8 @@ and the peak RSS. Standard library only.
 
 It also measures what two cores of the machine give on this work at best: two parse-only processes
 side by side, each on one thread, sharing nothing. Their throughput over one process's alone
-(`two_processes.speedup` in the JSON) bounds what any two-thread load can reach on the machine; on a VM whose two
-vCPUs share a core's resources or memory bandwidth it is well under 2.
+(`two_processes.speedup` in the JSON) bounds what any two-thread load can reach on the machine; on a
+VM whose two vCPUs share a core's resources or memory bandwidth it is well under 2.
 
     benches/run shapes [--posts 200k] [--runs 3] [--out FILE]
 """
