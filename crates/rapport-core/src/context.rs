@@ -71,7 +71,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use serde::Serialize;
 
 use crate::candidates::Candidate;
-use crate::corpus::{Corpus, Indices};
+use crate::corpus::{AccountIdx, Corpus, Indices};
 use crate::engagement::{
     BroadcastReport, EngagementOptions, EngagementReport, Explanation, Interactions, Org,
 };
@@ -127,13 +127,21 @@ type EvidenceEntry = (
     Option<(Arc<Vec<Vec<u32>>>, Arc<SkillRows>)>,
 );
 
-/// The positions in a [`SkillReport`]'s rows of each skill id, in row order, so that a skill topic
-/// visits only its own rows.
-pub(crate) type SkillRows = hashbrown::HashMap<String, Vec<u32>>;
+/// What a skill topic reads of a [`SkillReport`]'s rows, so that it visits only its own rows and
+/// looks no account up by id.
+pub(crate) struct SkillRows {
+    /// The positions of each skill id's rows, in row order.
+    pub(crate) by_skill: hashbrown::HashMap<String, Vec<u32>>,
+    /// Each row's account in the corpus (`None` when the corpus has no account of the row's id).
+    pub(crate) account: Vec<Option<AccountIdx>>,
+}
 
-/// The rows of each skill of a report.
-pub(crate) fn skill_rows(report: &SkillReport) -> SkillRows {
-    let mut by: SkillRows = SkillRows::new();
+/// The rows of each skill of a report, and each row's account.
+pub(crate) fn skill_rows(corpus: &Corpus, report: &SkillReport) -> SkillRows {
+    let mut by: hashbrown::HashMap<String, Vec<u32>> = hashbrown::HashMap::new();
+    let mut account = Vec::with_capacity(report.rows.len());
+    // An account's rows come together: look each id up once per run of rows.
+    let mut last: Option<(&str, Option<AccountIdx>)> = None;
     for (i, r) in report.rows.iter().enumerate() {
         match by.get_mut(r.skill_id.as_str()) {
             Some(v) => v.push(i as u32),
@@ -141,8 +149,17 @@ pub(crate) fn skill_rows(report: &SkillReport) -> SkillRows {
                 by.insert(r.skill_id.clone(), vec![i as u32]);
             }
         }
+        let a = match last {
+            Some((id, a)) if id == r.account_id => a,
+            _ => corpus.account_by_id(&r.account_id).map(|a| a.idx()),
+        };
+        last = Some((&r.account_id, a));
+        account.push(a);
     }
-    by
+    SkillRows {
+        by_skill: by,
+        account,
+    }
 }
 type EvidenceCell = Arc<OnceLock<EvidenceEntry>>;
 
@@ -285,7 +302,7 @@ impl<'a> Ctx<'a> {
             SkillsWith::Borrowed(m) => {
                 self.caches.n_evidence.fetch_add(1, Ordering::Relaxed);
                 let (r, rows) = evidence_with_rows(self.corpus, m, &opts);
-                let by_skill = skill_rows(&r);
+                let by_skill = skill_rows(self.corpus, &r);
                 return (Arc::new(r), Arc::new(rows), Arc::new(by_skill));
             }
             SkillsWith::Shared(m) => m,
@@ -303,7 +320,7 @@ impl<'a> Ctx<'a> {
             None => {
                 self.caches.n_evidence.fetch_add(1, Ordering::Relaxed);
                 let (r, rows) = evidence_with_rows(self.corpus, m, opts);
-                let by_skill = skill_rows(&r);
+                let by_skill = skill_rows(self.corpus, &r);
                 (Arc::new(r), Some((Arc::new(rows), Arc::new(by_skill))))
             }
             Some(keep) => {
@@ -539,10 +556,11 @@ mod tests {
             reposts_skipped: 0,
             sensitive: crate::skills::SensitiveExclusions::default(),
         };
-        let by = skill_rows(&report);
-        assert_eq!(by.len(), 3);
-        assert_eq!(by["a"], [1, 4]);
-        assert_eq!(by["b"], [0, 2, 5]);
-        assert_eq!(by["c"], [3]);
+        let by = skill_rows(&Corpus::new(), &report);
+        assert_eq!(by.by_skill.len(), 3);
+        assert_eq!(by.by_skill["a"], [1, 4]);
+        assert_eq!(by.by_skill["b"], [0, 2, 5]);
+        assert_eq!(by.by_skill["c"], [3]);
+        assert_eq!(by.account, [None; 6]);
     }
 }

@@ -188,7 +188,7 @@ pub(crate) fn run(
     for goal in goals {
         let mentors = crate::mentors::run(ctx, goal, skills, &mopts)?.rows;
         let graph = ctx.graph(&mopts.kind_weights)?;
-        let scope = Scope::of(ctx, &graph, goal, skills)?;
+        let scope = Scope::of(ctx, &graph, goal, skills, true)?;
         out.push(GoalFeed {
             goal: goal.label(),
             mentors,

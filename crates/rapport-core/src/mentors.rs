@@ -345,8 +345,10 @@ pub(crate) struct Scope {
 /// Marks the posts of the conversations of `seeds`, then quotes and reposts of marked posts.
 ///
 /// A topic that covers a small part of the corpus is marked by walking from its seeds
-/// ([`mark_by_walk`]); when the walk reaches more than [`WALK_LIMIT`] of the posts it gives up for
-/// the single pass over every post ([`mark_by_links`]). Both give the same marks.
+/// ([`mark_by_walk`]); when the walk reaches more than one post in [`WALK_LIMIT`] it gives up for
+/// the single pass over every post ([`mark_by_links`]). Both give the same marks. More than one
+/// seed in [`WALK_SEEDS`] posts goes straight to the pass: their conversations are then almost
+/// always past the walk's limit, and a walk given up costs about as much as the pass.
 /// With the walk, the marked rows are listed too.
 fn mark_conversations(
     corpus: &Corpus,
@@ -355,8 +357,7 @@ fn mark_conversations(
 ) -> (Vec<bool>, Option<Vec<u32>>) {
     let seeds: Vec<u32> = seeds.into_iter().collect();
     let limit = corpus.num_posts() / WALK_LIMIT;
-    // Every seed is marked: more seeds than the limit go straight to the pass.
-    let walk = if seeds.len() > limit {
+    let walk = if seeds.len() > corpus.num_posts() / WALK_SEEDS {
         None
     } else {
         mark_by_walk(corpus, &seeds, limit)
@@ -403,17 +404,27 @@ fn mark_by_links(
     for row in seeds {
         conv[keys[row as usize] as usize] = true;
     }
-    let mut in_topic: Vec<bool> = keys.iter().map(|&k| conv[k as usize]).collect();
+    // One more flag, never set, stands for "no target": the pass then reads a flag for every post
+    // and branches on none.
+    let n = keys.len();
+    let mut in_topic: Vec<bool> = keys
+        .iter()
+        .map(|&k| conv[k as usize])
+        .chain([false])
+        .collect();
     for (r, &t) in links.target.iter().enumerate() {
-        if !in_topic[r] && t != PostLinks::NONE && in_topic[t as usize] {
-            in_topic[r] = true;
-        }
+        let t = if t == PostLinks::NONE { n } else { t as usize };
+        in_topic[r] |= in_topic[t];
     }
+    in_topic.truncate(n);
     in_topic
 }
 
 /// The walk of [`mark_conversations`] stops past one post in this many.
 const WALK_LIMIT: usize = 8;
+
+/// [`mark_conversations`] does not walk from more than one seed in this many posts.
+const WALK_SEEDS: usize = 16;
 
 /// [`mark_conversations`] by one pass over every post: the conversations of the seeds, then, in row
 /// order, each post whose repost or quote target is marked by then. The reference that the walk
@@ -502,11 +513,14 @@ fn mark_by_walk(corpus: &Corpus, seeds: &[u32], limit: usize) -> Option<(Vec<boo
 }
 
 impl Scope {
+    /// The scope of a topic; with `want_own_tags`, a skill topic also finds its own hashtags
+    /// (a pass over the tags of its evidence posts that only the learning feed needs).
     pub(crate) fn of(
         ctx: Ctx<'_>,
         graph: &InteractionGraph,
         topic: &Topic,
         skills: SkillsWith<'_>,
+        want_own_tags: bool,
     ) -> Result<Scope, Error> {
         let corpus = ctx.corpus;
         match topic {
@@ -541,7 +555,7 @@ impl Scope {
                 })
             }
             Topic::Skill { skill, weighted } => {
-                Scope::of_skill(ctx, graph, skills, skill, *weighted)
+                Scope::of_skill(ctx, graph, skills, skill, *weighted, want_own_tags)
             }
             Topic::Entity(entity) => match entity_ids(corpus, entity) {
                 Some(ids) => Scope::of_entities(ctx, graph, entity, &ids),
@@ -606,6 +620,7 @@ impl Scope {
         skills: SkillsWith<'_>,
         skill: &str,
         weighted: bool,
+        want_own_tags: bool,
     ) -> Result<Scope, Error> {
         let corpus = ctx.corpus;
         let matcher = skills.matcher();
@@ -626,32 +641,36 @@ impl Scope {
         let (report, post_rows, by_skill) = ctx.evidence_rows(skills, &EvidenceOptions::default());
         let mut people: Vec<(AccountIdx, f64)> = Vec::new();
         let mut seeds: Vec<u32> = Vec::new();
-        let mut own_tags: HashSet<String> = HashSet::new();
-        // Whether a hashtag names the skill, matched once per distinct hashtag (by tag index).
-        let mut tag_names_skill: hashbrown::HashMap<u32, bool> = hashbrown::HashMap::new();
-        let own: &[u32] = by_skill.get(id.as_str()).map_or(&[], Vec::as_slice);
+        let own: &[u32] = by_skill
+            .by_skill
+            .get(id.as_str())
+            .map_or(&[], Vec::as_slice);
         for &i in own {
-            let (e, rows) = (&report.rows[i as usize], &post_rows[i as usize]);
-            if let Some(a) = corpus.account_by_id(&e.account_id) {
-                people.push((a.idx(), e.strength));
+            if let Some(a) = by_skill.account[i as usize] {
+                people.push((a, report.rows[i as usize].strength));
             }
-            for &row in rows {
-                seeds.push(row);
+            seeds.extend_from_slice(&post_rows[i as usize]);
+        }
+        // The hashtags of the evidence posts that name the skill, each distinct hashtag matched once
+        // (by tag index): 0 not seen yet, 1 names it, 2 does not.
+        let mut own_tags: HashSet<String> = HashSet::new();
+        if want_own_tags {
+            let mut names_skill = vec![0u8; corpus.num_tags()];
+            for &row in &seeds {
                 for &t in corpus.post(PostIdx(row)).tag_idxs() {
-                    tag_names_skill.entry(t).or_insert_with(|| {
+                    let seen = &mut names_skill[t as usize];
+                    if *seen == 0 {
                         let h = corpus.tag(crate::TagIdx(t));
-                        matcher
+                        let names = matcher
                             .match_post("", [h])
                             .skill_ids()
-                            .contains(&id.as_str())
-                    });
+                            .contains(&id.as_str());
+                        *seen = if names { 1 } else { 2 };
+                        if names {
+                            own_tags.insert(h.to_owned());
+                        }
+                    }
                 }
-            }
-        }
-        // The hashtags of the evidence posts that name the skill.
-        for (&t, &own) in &tag_names_skill {
-            if own {
-                own_tags.insert(corpus.tag(crate::TagIdx(t)).to_owned());
             }
         }
         if people.is_empty() {
@@ -731,7 +750,7 @@ pub(crate) fn run(
         return run_window(ctx, topic, skills, opts);
     }
     let graph = ctx.graph(&opts.kind_weights)?;
-    let scope = Scope::of(ctx, &graph, topic, skills)?;
+    let scope = Scope::of(ctx, &graph, topic, skills, false)?;
     let pr = graph.personalized_pagerank(&scope.teleport, &opts.pagerank)?;
     let base = ctx.mentor_base();
     let sig = signals(
@@ -787,11 +806,18 @@ fn run_window(
 /// which replied-to posts are questions, and the interactions grouped by addressed and acting
 /// account, so that a topic costs passes over arrays and no text scan or sort.
 pub(crate) struct MentorBase {
-    /// Whether each post is a question ([`is_question`]); computed only for the posts some reply
-    /// of the corpus answers (`false` for the others, which no signal asks about).
-    question: Vec<bool>,
-    /// `(dst, src, post)` of every interaction, sorted.
-    by_pair: Vec<(u32, u32, u32)>,
+    /// Each post's author, [`MentorBase::NONE`] for a repost (no signal counts reposts).
+    author: Vec<u32>,
+    /// For a reply to a question post of another account: that question's row, else
+    /// [`MentorBase::NONE`]. The reply is an answer within a topic when the question is in it.
+    answers: Vec<u32>,
+    /// Whether the asker came back with a reply to the answer (read only for answers).
+    acknowledged: Vec<bool>,
+    /// The addressed account of each distinct `(dst, src)` pair with an interaction, pairs in order.
+    pair_dst: Vec<u32>,
+    /// `(pair, post)` of every interaction, by pair: the position of its pair in `pair_dst`, and
+    /// the post it went through.
+    pair_posts: Vec<(u32, u32)>,
     /// Where each post's interactions start in `post_pairs` (one more entry than posts).
     post_start: Vec<u32>,
     /// `(dst, src)` of every interaction, grouped by post (in row order), so that a topic listing
@@ -800,23 +826,54 @@ pub(crate) struct MentorBase {
 }
 
 impl MentorBase {
+    const NONE: u32 = u32::MAX;
+
     pub(crate) fn build(corpus: &Corpus, ix: &Interactions) -> MentorBase {
         let n = corpus.num_posts();
-        let mut question = vec![false; n];
-        let mut done = vec![false; n];
+        let idx = corpus.indices();
+        // Whether each replied-to post is a question, decided once per post.
+        let mut question = vec![0u8; n];
+        let mut author = vec![Self::NONE; n];
+        let mut answers = vec![Self::NONE; n];
+        let mut acknowledged = vec![false; n];
         for p in corpus.posts() {
-            if let Some(q) = p.reply_to_post() {
-                let i = q.idx().index();
-                if !done[i] {
-                    done[i] = true;
-                    question[i] = is_question(q.text());
-                }
+            let row = p.idx();
+            if p.is_repost() {
+                continue;
+            }
+            let me = p.author_idx();
+            author[row.index()] = me.0;
+            let Some(q) = p.reply_to_post() else {
+                continue;
+            };
+            let i = q.idx().index();
+            if question[i] == 0 {
+                question[i] = if is_question(q.text()) { 1 } else { 2 };
+            }
+            let asker = q.author_idx();
+            if asker != me && question[i] == 1 {
+                answers[row.index()] = q.idx().0;
+                acknowledged[row.index()] = idx
+                    .replies_to(corpus, row)
+                    .iter()
+                    .any(|&r| corpus.post(PostIdx(r)).author_idx() == asker);
             }
         }
         let mut by_pair: Vec<(u32, u32, u32)> = (0..ix.len())
             .map(|i| (ix.dst[i].0, ix.src[i].0, ix.post[i].0))
             .collect();
         by_pair.sort_unstable();
+        let mut pair_dst = Vec::new();
+        let mut pair_posts = Vec::with_capacity(by_pair.len());
+        let mut last = None;
+        for &(d, src, post) in &by_pair {
+            if last != Some((d, src)) {
+                last = Some((d, src));
+                pair_dst.push(d);
+            }
+            pair_posts.push((pair_dst.len() as u32 - 1, post));
+        }
+        drop(by_pair);
         // A counting sort of the interactions by post.
         let mut post_start = vec![0u32; n + 1];
         for p in &ix.post {
@@ -833,8 +890,11 @@ impl MentorBase {
             *slot += 1;
         }
         MentorBase {
-            question,
-            by_pair,
+            author,
+            answers,
+            acknowledged,
+            pair_dst,
+            pair_posts,
             post_start,
             post_pairs,
         }
@@ -855,25 +915,19 @@ pub(crate) struct Signals {
     pub(crate) topic_posts: Vec<u32>,
 }
 
-/// Whether a non-repost post within the topic answers a question (1), one the asker came back to
-/// (2), or neither (0).
-fn answer_priority(corpus: &Corpus, base: &MentorBase, in_topic: &[bool], row: PostIdx) -> u8 {
-    let p = corpus.post(row);
-    let me = p.author_idx();
-    if let Some(q) = p.reply_to_post()
-        && q.author_idx() != me
-        && in_topic[q.idx().index()]
-        && base.question[q.idx().index()]
-    {
-        let asker = q.author_idx();
-        let back = corpus
-            .indices()
-            .replies_to(corpus, row)
-            .iter()
-            .any(|&r| corpus.post(PostIdx(r)).author_idx() == asker);
-        return if back { 2 } else { 1 };
+/// Whether a non-repost post within the topic answers a question within the topic (1), one the
+/// asker came back to (2), or neither (0).
+fn answer_priority(base: &MentorBase, in_topic: &[bool], row: u32) -> u8 {
+    let q = base.answers[row as usize];
+    if q != MentorBase::NONE && in_topic[q as usize] {
+        if base.acknowledged[row as usize] {
+            2
+        } else {
+            1
+        }
+    } else {
+        0
     }
-    0
 }
 
 /// The signals of the posts within the topic: those of `topic_rows` when given (any order: the
@@ -892,14 +946,13 @@ pub(crate) fn signals(
         topic_posts: vec![0; cap],
     };
     let mut count = |r: u32| {
-        let row = PostIdx(r);
-        let p = corpus.post(row);
-        if p.is_repost() {
+        let me = base.author[r as usize];
+        if me == MentorBase::NONE {
             return;
         }
-        let me = p.author_idx().index();
+        let me = me as usize;
         s.topic_posts[me] += 1;
-        match answer_priority(corpus, base, in_topic, row) {
+        match answer_priority(base, in_topic, r) {
             2 => {
                 s.answers[me] += 1;
                 s.acknowledged[me] += 1;
@@ -908,17 +961,12 @@ pub(crate) fn signals(
             _ => {}
         }
     };
-    match topic_rows {
-        Some(rows) => rows.iter().for_each(|&r| count(r)),
-        None => {
-            for (r, _) in in_topic.iter().enumerate().filter(|(_, t)| **t) {
-                count(r as u32);
-            }
-        }
-    }
     // Distinct (dst, src) pairs with an interaction through a post within the topic: from the
     // listed rows' own interactions, else by a scan of every interaction.
     if let Some(rows) = topic_rows {
+        for &r in rows {
+            count(r);
+        }
         let mut pairs: Vec<u64> = rows
             .iter()
             .flat_map(|&r| base.pairs_of(r))
@@ -931,18 +979,32 @@ pub(crate) fn signals(
         }
         return s;
     }
-    let pairs = &base.by_pair;
-    let mut i = 0;
-    while i < pairs.len() {
-        let (d, src, _) = pairs[i];
-        let mut any = false;
-        while i < pairs.len() && pairs[i].0 == d && pairs[i].1 == src {
-            any |= in_topic[pairs[i].2 as usize];
-            i += 1;
+    // The marks as bits, 64 posts a word: the rows within the topic are their set bits, and the
+    // scan of the interactions, which reads them all over the posts, finds an eighth of the bytes
+    // in cache. Neither pass branches on a mark.
+    let marks: Vec<u64> = in_topic
+        .chunks(64)
+        .map(|c| {
+            c.iter()
+                .enumerate()
+                .fold(0, |w, (k, &t)| w | (u64::from(t) << k))
+        })
+        .collect();
+    for (k, &word) in marks.iter().enumerate() {
+        let mut w = word;
+        while w != 0 {
+            count((k * 64) as u32 + w.trailing_zeros());
+            w &= w - 1;
         }
-        if any {
-            s.reach[d as usize] += 1;
-        }
+    }
+    // A pair is reached when any of its posts is marked.
+    let mut hit = vec![0u8; base.pair_dst.len()];
+    for &(pair, p) in &base.pair_posts {
+        let p = p as usize;
+        hit[pair as usize] |= (marks[p / 64] >> (p % 64)) as u8 & 1;
+    }
+    for (&d, &h) in base.pair_dst.iter().zip(&hit) {
+        s.reach[d as usize] += u32::from(h);
     }
     s
 }
@@ -964,7 +1026,7 @@ fn evidence_rows(
         if !in_topic[row.index()] || p.is_repost() || p.author_idx() != account {
             continue;
         }
-        let priority = answer_priority(corpus, base, in_topic, row);
+        let priority = answer_priority(base, in_topic, r);
         let replies = (idx.replies_to(corpus, row).len()
             + idx.quotes_of(corpus, row).len()
             + idx.reposts_of(corpus, row).len()) as u32;
@@ -1009,10 +1071,11 @@ fn assemble(
     let w = opts.weights;
     let total = w.pagerank + w.answers + w.reach;
     let norm = |x: f64, max: f64| if max > 0.0 { x / max } else { 0.0 };
-    // (score, pagerank, handle, position among the active accounts): rows are made only for the
-    // kept accounts. The position breaks the last ties, so selecting the best `limit` and sorting
-    // them orders exactly as a stable sort of every active account would.
-    let mut ranked: Vec<(f64, f64, &str, usize)> = active
+    // (score, pagerank, position among the active accounts): rows are made only for the kept
+    // accounts. Equal scores and PageRanks go by handle, read only then; the position breaks the
+    // last ties, so selecting the best `limit` and sorting them orders exactly as a stable sort of
+    // every active account would.
+    let mut ranked: Vec<(f64, f64, usize)> = active
         .iter()
         .enumerate()
         .map(|(k, &a)| {
@@ -1022,14 +1085,15 @@ fn assemble(
                 + w.answers * norm(answer_signal(i), max_ans)
                 + w.reach * norm(f64::from(sig.reach[i]), max_reach))
                 / total;
-            (score, pagerank, corpus.account(a).handle_or_id(), k)
+            (score, pagerank, k)
         })
         .collect();
-    let by = |a: &(f64, f64, &str, usize), b: &(f64, f64, &str, usize)| {
+    let handle = |k: usize| corpus.account(active[k]).handle_or_id();
+    let by = |a: &(f64, f64, usize), b: &(f64, f64, usize)| {
         b.0.total_cmp(&a.0)
             .then(b.1.total_cmp(&a.1))
-            .then_with(|| a.2.cmp(b.2))
-            .then(a.3.cmp(&b.3))
+            .then_with(|| handle(a.2).cmp(handle(b.2)))
+            .then(a.2.cmp(&b.2))
     };
     let active_accounts = ranked.len();
     let keep = opts.limit.unwrap_or(usize::MAX).min(ranked.len());
@@ -1041,13 +1105,13 @@ fn assemble(
     let rows: Vec<MentorRow> = ranked
         .iter()
         .enumerate()
-        .map(|(k, &(score, pagerank, handle, pos))| {
+        .map(|(k, &(score, pagerank, pos))| {
             let a = active[pos];
             let i = a.index();
             MentorRow {
                 rank: k + 1,
                 account: a,
-                handle: handle.to_owned(),
+                handle: handle(pos).to_owned(),
                 id: corpus.account(a).id().to_owned(),
                 score,
                 pagerank,
@@ -1245,10 +1309,11 @@ mod tests {
         };
         let n = 600u64;
         for i in 0..n {
+            let text = if i % 3 == 0 { "How do I do this?" } else { "x" };
             let mut p = Post::new(
                 i.to_string(),
                 rnd(30).to_string(),
-                "x",
+                text,
                 t + Duration::minutes(rnd(10_000) as i64),
             );
             let target = rnd(n).to_string();
@@ -1262,6 +1327,96 @@ mod tests {
             c.add_post(p);
         }
         c
+    }
+
+    /// The signals by their definitions, from the posts themselves.
+    fn signals_by_definition(c: &Corpus, in_topic: &[bool]) -> Signals {
+        let cap = c.account_capacity();
+        let mut s = Signals {
+            answers: vec![0; cap],
+            acknowledged: vec![0; cap],
+            reach: vec![0; cap],
+            topic_posts: vec![0; cap],
+        };
+        for p in c.posts() {
+            if !in_topic[p.idx().index()] || p.is_repost() {
+                continue;
+            }
+            let me = p.author_idx();
+            s.topic_posts[me.index()] += 1;
+            if let Some(q) = p.reply_to_post()
+                && q.author_idx() != me
+                && in_topic[q.idx().index()]
+                && is_question(q.text())
+            {
+                s.answers[me.index()] += 1;
+                let back = c
+                    .indices()
+                    .replies_to(c, p.idx())
+                    .iter()
+                    .any(|&r| c.post(PostIdx(r)).author_idx() == q.author_idx());
+                s.acknowledged[me.index()] += u32::from(back);
+            }
+        }
+        let ix = Interactions::build(c);
+        let mut pairs = HashSet::new();
+        for i in 0..ix.len() {
+            if in_topic[ix.post[i].index()] {
+                pairs.insert((ix.dst[i], ix.src[i]));
+            }
+        }
+        for (d, _) in pairs {
+            s.reach[d.index()] += 1;
+        }
+        s
+    }
+
+    #[test]
+    fn signals_are_their_definitions_listed_or_scanned() {
+        let mut c = tangled_corpus();
+        // Askers come back to every other answer.
+        let answers: Vec<(String, String)> = c
+            .posts()
+            .filter_map(|p| {
+                let q = p.reply_to_post()?;
+                (q.author_idx() != p.author_idx() && is_question(q.text()))
+                    .then(|| (p.id().to_owned(), c.account(q.author_idx()).id().to_owned()))
+            })
+            .collect();
+        let t = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+        for (k, (answer, asker)) in answers.into_iter().enumerate().step_by(2) {
+            let mut p = Post::new(format!("thanks{k}"), asker, "thanks", t);
+            p.reply_to = Some(answer);
+            c.add_post(p);
+        }
+        let base = MentorBase::build(&c, &Interactions::build(&c));
+        let n = c.num_posts() as u32;
+        let (mut answers, mut acknowledged) = (0, 0);
+        for k in 0..120u32 {
+            // Topics marked from seeds, and any flags at all (a question outside, its answer in).
+            let (flags, rows) = if k % 2 == 0 {
+                let seeds: Vec<u32> = (0..=(k % 9)).map(|j| (k * 53 + j * 97) % n).collect();
+                mark_by_walk(&c, &seeds, usize::MAX).expect("no limit")
+            } else {
+                let flags: Vec<bool> = (0..n).map(|r| (r * 7 + k) % 5 < 2).collect();
+                let rows = (0..n).filter(|&r| flags[r as usize]).collect();
+                (flags, rows)
+            };
+            let want = signals_by_definition(&c, &flags);
+            for got in [
+                signals(&c, &base, &flags, Some(&rows)),
+                signals(&c, &base, &flags, None),
+            ] {
+                assert_eq!(got.answers, want.answers, "{k}");
+                assert_eq!(got.acknowledged, want.acknowledged);
+                assert_eq!(got.topic_posts, want.topic_posts);
+                assert_eq!(got.reach, want.reach);
+            }
+            answers += want.answers.iter().sum::<u32>();
+            acknowledged += want.acknowledged.iter().sum::<u32>();
+        }
+        // the corpus has answers, some of them acknowledged
+        assert!(answers > 50 && acknowledged > 5, "{answers} {acknowledged}");
     }
 
     #[test]

@@ -38,6 +38,8 @@
 
 mod pagerank;
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{AccountIdx, Corpus};
@@ -127,6 +129,9 @@ pub struct InteractionGraph {
     out_strength: Vec<f64>,
     /// The kind weights the graph was built with.
     pub weights: KindWeights,
+    /// The in-edges regrouped for PageRank, built by its first run.
+    #[serde(skip)]
+    lanes: OnceLock<pagerank::Lanes>,
 }
 
 const NO_NODE: u32 = u32::MAX;
@@ -246,6 +251,7 @@ impl InteractionGraph {
             in_weights,
             out_strength,
             weights: *weights,
+            lanes: OnceLock::new(),
         })
     }
 
@@ -317,15 +323,16 @@ impl InteractionGraph {
         self.in_edges(node).map(|(_, w)| w).sum()
     }
 
-    /// Heap bytes of the arrays.
+    /// Heap bytes of the arrays (with PageRank's regrouped in-edges once a PageRank has run).
     pub fn heap_bytes(&self) -> usize {
-        (self.accounts.capacity()
-            + self.node_of.capacity()
-            + self.out_offsets.capacity()
-            + self.out_targets.capacity()
-            + self.in_offsets.capacity()
-            + self.in_sources.capacity())
-            * 4
+        self.lanes.get().map_or(0, pagerank::Lanes::heap_bytes)
+            + (self.accounts.capacity()
+                + self.node_of.capacity()
+                + self.out_offsets.capacity()
+                + self.out_targets.capacity()
+                + self.in_offsets.capacity()
+                + self.in_sources.capacity())
+                * 4
             + (self.out_weights.capacity()
                 + self.in_weights.capacity()
                 + self.out_strength.capacity())
