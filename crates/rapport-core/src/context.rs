@@ -325,11 +325,7 @@ impl<'a> Ctx<'a> {
             }
             Some(keep) => {
                 let full = self.entry(m, &opts.clone().all_evidence()).0;
-                let mut r = SkillReport::clone(&full);
-                for row in &mut r.rows {
-                    row.evidence_post_ids.truncate(keep);
-                }
-                (Arc::new(r), None)
+                (Arc::new(full.keeping_evidence(keep)), None)
             }
         });
         e.clone()
@@ -538,6 +534,40 @@ impl<C: Deref<Target = Corpus>> Analysis<C> {
 mod tests {
     use super::*;
     use crate::skills::SkillEvidence;
+
+    #[test]
+    fn keeping_evidence_is_the_full_report_cut_to_the_best_ids() {
+        let t = chrono::TimeZone::timestamp_opt(&chrono::Utc, 1_700_000_000, 0).unwrap();
+        let full = SkillReport {
+            as_of: Some(t),
+            half_life_days: 90.0,
+            rows: (0..7usize)
+                .map(|k| SkillEvidence {
+                    account_id: format!("a{k}"),
+                    handle: format!("h{k}"),
+                    skill_id: format!("s{}", k % 3),
+                    label: format!("S{}", k % 3),
+                    strength: k as f64 / 3.0,
+                    posts: k as u32,
+                    first_seen: Some(t),
+                    last_seen: (k % 2 == 0).then_some(t),
+                    evidence_post_ids: (0..k).map(|p| format!("{k}-{p}")).collect(),
+                    evidence_list_ids: (0..k % 3).map(|l| format!("l{l}")).collect(),
+                    ..SkillEvidence::default()
+                })
+                .collect(),
+            posts_scanned: 41,
+            reposts_skipped: 3,
+            sensitive: crate::skills::SensitiveExclusions::default(),
+        };
+        for keep in [0, 1, 3, 100] {
+            let mut want = full.clone();
+            for r in &mut want.rows {
+                r.evidence_post_ids.truncate(keep);
+            }
+            assert_eq!(full.keeping_evidence(keep), want, "{keep}");
+        }
+    }
 
     #[test]
     fn the_rows_of_a_skill_are_the_rows_with_its_id_in_order() {

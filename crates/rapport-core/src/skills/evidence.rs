@@ -167,6 +167,37 @@ pub struct SkillReport {
 }
 
 impl SkillReport {
+    /// The report with at most `keep` evidence post ids per row (the best ones), built without
+    /// copying the ids it leaves out.
+    pub(crate) fn keeping_evidence(&self, keep: usize) -> SkillReport {
+        SkillReport {
+            as_of: self.as_of,
+            half_life_days: self.half_life_days,
+            rows: self
+                .rows
+                .iter()
+                .map(|r| SkillEvidence {
+                    account_id: r.account_id.clone(),
+                    handle: r.handle.clone(),
+                    skill_id: r.skill_id.clone(),
+                    label: r.label.clone(),
+                    strength: r.strength,
+                    posts: r.posts,
+                    counts: r.counts,
+                    peer: r.peer,
+                    first_seen: r.first_seen,
+                    last_seen: r.last_seen,
+                    evidence_post_ids: r.evidence_post_ids[..keep.min(r.evidence_post_ids.len())]
+                        .to_vec(),
+                    evidence_list_ids: r.evidence_list_ids.clone(),
+                })
+                .collect(),
+            posts_scanned: self.posts_scanned,
+            reposts_skipped: self.reposts_skipped,
+            sensitive: self.sensitive,
+        }
+    }
+
     /// The row of one account (id or handle) and skill id.
     pub fn get(&self, account: &str, skill_id: &str) -> Option<&SkillEvidence> {
         let h = crate::normalize_handle(account);
