@@ -915,6 +915,18 @@ pub(crate) struct Signals {
     pub(crate) topic_posts: Vec<u32>,
 }
 
+impl Signals {
+    /// No signal for any of `cap` account indices.
+    fn zeros(cap: usize) -> Signals {
+        Signals {
+            answers: vec![0; cap],
+            acknowledged: vec![0; cap],
+            reach: vec![0; cap],
+            topic_posts: vec![0; cap],
+        }
+    }
+}
+
 /// Whether a non-repost post within the topic answers a question within the topic (1), one the
 /// asker came back to (2), or neither (0).
 fn answer_priority(base: &MentorBase, in_topic: &[bool], row: u32) -> u8 {
@@ -938,13 +950,7 @@ pub(crate) fn signals(
     in_topic: &[bool],
     topic_rows: Option<&[u32]>,
 ) -> Signals {
-    let cap = corpus.account_capacity();
-    let mut s = Signals {
-        answers: vec![0; cap],
-        acknowledged: vec![0; cap],
-        reach: vec![0; cap],
-        topic_posts: vec![0; cap],
-    };
+    let mut s = Signals::zeros(corpus.account_capacity());
     let mut count = |r: u32| {
         let me = base.author[r as usize];
         if me == MentorBase::NONE {
@@ -1331,13 +1337,7 @@ mod tests {
 
     /// The signals by their definitions, from the posts themselves.
     fn signals_by_definition(c: &Corpus, in_topic: &[bool]) -> Signals {
-        let cap = c.account_capacity();
-        let mut s = Signals {
-            answers: vec![0; cap],
-            acknowledged: vec![0; cap],
-            reach: vec![0; cap],
-            topic_posts: vec![0; cap],
-        };
+        let mut s = Signals::zeros(c.account_capacity());
         for p in c.posts() {
             if !in_topic[p.idx().index()] || p.is_repost() {
                 continue;
