@@ -134,6 +134,15 @@ pub fn engagement(rows: &[EngagementRow]) -> Result<RecordBatch, Error> {
 /// column that is `None` in every row is a `null` column, and a list column that is empty in every
 /// row is the JSON text `[]` of each row.
 pub fn skills(rows: &[SkillEvidence]) -> Result<RecordBatch, Error> {
+    skills_keeping(rows, usize::MAX)
+}
+
+/// [`skills`] with at most `keep` evidence post ids per row, the first ones (the best): the table of
+/// the rows cut to `keep` ids ([`EvidenceOptions::max_evidence_posts`]), made from the full rows
+/// without copying them.
+///
+/// [`EvidenceOptions::max_evidence_posts`]: rapport_core::skills::EvidenceOptions::max_evidence_posts
+pub fn skills_keeping(rows: &[SkillEvidence], keep: usize) -> Result<RecordBatch, Error> {
     batch_of(vec![
         ("account_id", str_column(rows, |r| &r.account_id)),
         ("handle", str_column(rows, |r| &r.handle)),
@@ -155,7 +164,9 @@ pub fn skills(rows: &[SkillEvidence]) -> Result<RecordBatch, Error> {
         ("last_seen", traced_timestamp_column(rows, |r| r.last_seen)),
         (
             "evidence_post_ids",
-            traced_str_list_column(rows, |r| &r.evidence_post_ids)?,
+            traced_str_list_column(rows, |r| {
+                &r.evidence_post_ids[..keep.min(r.evidence_post_ids.len())]
+            })?,
         ),
         (
             "evidence_list_ids",
@@ -721,6 +732,38 @@ mod tests {
         .rows;
         assert!(!real.is_empty());
         assert_same(&skills(&real).unwrap(), &record_batch(&real).unwrap());
+    }
+
+    #[test]
+    fn skills_keeping_is_the_table_of_the_rows_cut() {
+        let cut = |rows: &[SkillEvidence], keep: usize| -> Vec<SkillEvidence> {
+            let mut v = rows.to_vec();
+            for r in &mut v {
+                r.evidence_post_ids.truncate(keep);
+            }
+            v
+        };
+        let rows = skill_rows();
+        // 0 empties every list: the column becomes the JSON text `[]`, as for rows without ids.
+        for keep in [0, 1, 2, 3, usize::MAX] {
+            assert_same(
+                &skills_keeping(&rows, keep).unwrap(),
+                &record_batch(&cut(&rows, keep)).unwrap(),
+            );
+        }
+        let real = rapport_core::skills::evidence(
+            &corpus(),
+            &rapport_core::skills::Matcher::new(&rapport_core::skills::Taxonomy::builtin()),
+            &rapport_core::skills::EvidenceOptions::default().all_evidence(),
+        )
+        .rows;
+        assert!(real.iter().any(|r| r.evidence_post_ids.len() > 1));
+        for keep in [1, 2] {
+            assert_same(
+                &skills_keeping(&real, keep).unwrap(),
+                &skills(&cut(&real, keep)).unwrap(),
+            );
+        }
     }
 
     fn mentor_rows() -> Vec<MentorRow> {

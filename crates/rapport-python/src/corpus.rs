@@ -181,9 +181,10 @@ pub(crate) struct PyCorpus {
     /// once for this corpus (a `Corpus` never changes; a changed one is a new object with a new
     /// context).
     pub(crate) analysis: Arc<Analysis>,
-    /// The tables `skills()` returned, by the report they were made from (the context hands out the
-    /// same `Arc` for the same taxonomy and options), so that a second call converts nothing.
-    pub(crate) skill_tables: Mutex<Vec<(Arc<SkillReport>, RecordBatch)>>,
+    /// The tables `skills()` returned, by the full report they were made from (the context hands
+    /// out the same `Arc` for the same taxonomy and options) and the evidence post ids kept per row,
+    /// so that a second call converts nothing.
+    pub(crate) skill_tables: Mutex<Vec<(Arc<SkillReport>, usize, RecordBatch)>>,
     /// What the import that made the corpus saw, when it came from a file.
     pub(crate) report: Option<serde_json::Value>,
 }

@@ -325,27 +325,31 @@ impl PyCorpus {
         let tax = taxonomy_of(taxonomy);
         let a = Arc::clone(&self.analysis);
         let tables = &self.skill_tables;
+        // The table is made from the full evidence, which the skill topics of `mentors()` share,
+        // cut to the kept ids as it is written: the report cut to them is never built.
+        let keep = opts.max_evidence_posts.unwrap_or(usize::MAX);
+        let full = opts.all_evidence();
         let t = guarded(py, move || {
             let m = a.matcher(&tax);
-            let report = a.skills(&m, &opts);
-            let cached = |tables: &mut Vec<(Arc<SkillReport>, RecordBatch)>| {
+            let report = a.skills(&m, &full);
+            let cached = |tables: &mut Vec<(Arc<SkillReport>, usize, RecordBatch)>| {
                 tables
                     .iter()
-                    .find(|(r, _)| Arc::ptr_eq(r, &report))
-                    .map(|(_, t)| t.clone())
+                    .find(|(r, k, _)| Arc::ptr_eq(r, &report) && *k == keep)
+                    .map(|(_, _, t)| t.clone())
             };
             let lock = || tables.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(t) = cached(&mut lock()) {
                 return Ok(t);
             }
             // Converted outside the lock; a table made twice by two threads is the same table.
-            let t = rapport_arrow::results::skills(&report.rows)?;
+            let t = rapport_arrow::results::skills_keeping(&report.rows, keep)?;
             let mut all = lock();
             if cached(&mut all).is_none() {
                 if all.len() >= MAX_SKILL_TABLES {
                     all.remove(0);
                 }
-                all.push((report, t.clone()));
+                all.push((report, keep, t.clone()));
             }
             Ok(t)
         })?;
