@@ -89,6 +89,9 @@ fn workflow_skills_table_is_the_generic_table() {
     assert!(printed["times"]["skills_table"].is_number());
     assert!(a["skills_table_rows"].as_u64().unwrap() > 0);
     assert_eq!(a["skills_table_same_as_generic"], true);
+    // Python's path, cut from the full evidence as the table is written, makes the same table.
+    assert!(printed["times"]["skills_table_from_full"].is_number());
+    assert_eq!(a["skills_table_from_full_same"], true);
 }
 
 #[test]

@@ -319,8 +319,9 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The analyst's workflow through one analysis context, each step its own stage: engagement,
 /// global mentors, mentors of the skill topics (the first runs the evidence pass), skills with the
-/// built-in taxonomy (derived from the first topic's evidence), again (cached), as the Arrow table
-/// the Python binding returns, a fresh evidence pass, and with ESCO its matcher, its evidence
+/// built-in taxonomy (derived from the first topic's evidence), again (cached), as an Arrow table,
+/// as the table the Python binding returns (cut from the full evidence as it is written), a fresh
+/// evidence pass, and with ESCO its matcher, its evidence
 /// through the context and again.
 fn workflow(
     timer: &mut Timer,
@@ -362,6 +363,19 @@ fn workflow(
     });
     let table = timer.stage("skills_table", || rapport_arrow::results::skills(&s.rows))?;
     ans.insert("skills_table_rows".into(), json!(table.num_rows()));
+    // What Python's `corpus.skills()` does: the full evidence (cached by the skill topics), cut to
+    // the kept ids as the table is written; the same table as the cut report's.
+    let keep = EvidenceOptions::default()
+        .max_evidence_posts
+        .unwrap_or(usize::MAX);
+    let kept = timer.stage("skills_table_from_full", || {
+        let full = ctx.skills(
+            &builtin_matcher(),
+            &EvidenceOptions::default().all_evidence(),
+        );
+        rapport_arrow::results::skills_keeping(&full.rows, keep)
+    })?;
+    ans.insert("skills_table_from_full_same".into(), json!(kept == table));
     // The hand-built table is the generic one (outside the timed stages).
     let generic = rapport_arrow::table::record_batch(&s.rows)?;
     ans.insert(
