@@ -592,5 +592,27 @@ mod tests {
         assert_eq!(by.by_skill["b"], [0, 2, 5]);
         assert_eq!(by.by_skill["c"], [3]);
         assert_eq!(by.account, [None; 6]);
+        // Rows of known accounts, in runs and not: each row gets its own account.
+        let mut c = Corpus::new();
+        c.add_account(crate::Account::new("1", "ada"));
+        c.add_account(crate::Account::new("2", "bob"));
+        let ids = ["1", "1", "2", "1", "x", "x", "2"];
+        let report = SkillReport {
+            rows: ids
+                .iter()
+                .map(|id| SkillEvidence {
+                    account_id: (*id).to_owned(),
+                    skill_id: "s".into(),
+                    ..SkillEvidence::default()
+                })
+                .collect(),
+            ..report
+        };
+        let want: Vec<Option<AccountIdx>> = ids
+            .iter()
+            .map(|id| c.account_by_id(id).map(|a| a.idx()))
+            .collect();
+        assert!(want[0].is_some() && want[2].is_some() && want[0] != want[2]);
+        assert_eq!(skill_rows(&c, &report).account, want);
     }
 }
