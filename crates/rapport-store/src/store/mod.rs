@@ -116,16 +116,48 @@ impl Env<'_> {
     }
 }
 
+/// Whether SQLite said the database is busy or locked.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Puts the file in WAL mode and answers the mode it is in, waiting up to `busy` for other openers.
+///
+/// SQLite answers `SQLITE_BUSY` at once, without calling the busy handler, when the switch to WAL
+/// finds another connection in the middle of its own switch (it holds a shared lock and cannot
+/// upgrade without risking a deadlock). Several processes or threads opening a new store at the
+/// same moment hit this, so the switch is retried here, with short sleeps, until the busy timeout.
+/// On failure the error comes with how long this connection really waited.
+fn journal_mode_wal(
+    conn: &Connection,
+    busy: Duration,
+) -> std::result::Result<String, (rusqlite::Error, Duration)> {
+    let start = std::time::Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Ok(mode) => return Ok(mode),
+            Err(e) if is_busy(&e) && start.elapsed() < busy => {
+                std::thread::sleep(pause.min(busy.saturating_sub(start.elapsed())));
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(e) => return Err((e, start.elapsed())),
+        }
+    }
+}
+
 /// A busy or locked database becomes [`StoreError::Locked`], naming the file.
 pub(crate) fn locked(e: rusqlite::Error, shown: &str, busy: Duration) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            StoreError::Locked {
-                path: shown.to_owned(),
-                waited_ms: busy.as_millis() as u64,
-            }
+    if is_busy(&e) {
+        StoreError::Locked {
+            path: shown.to_owned(),
+            waited_ms: busy.as_millis() as u64,
         }
-        _ => StoreError::Sqlite(e),
+    } else {
+        StoreError::Sqlite(e)
     }
 }
 
@@ -207,9 +239,8 @@ impl Store {
         conn.busy_timeout(busy).map_err(open_err)?;
         // journal_mode answers with the mode it is in; memory databases stay "memory". This is also
         // the first read of the file: a file that is not a database fails here, named.
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| locked(e, &shown, busy))
+        let _mode: String = journal_mode_wal(&conn, busy)
+            .map_err(|(e, waited)| locked(e, &shown, waited))
             .map_err(|e| match e {
                 StoreError::Sqlite(source) => open_err(source),
                 other => other,
