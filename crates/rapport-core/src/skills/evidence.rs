@@ -372,13 +372,19 @@ fn run(
             vec![part]
         }
     };
-    report
-        .rows
-        .reserve(parts.iter().map(|p| p.rows.len()).sum());
+    // The first part's rows are moved, not copied: on one thread that is every row, and a copy
+    // would write all of them again into fresh memory.
+    let total: usize = parts.iter().map(|p| p.rows.len()).sum();
     let mut post_rows = Vec::new();
     for p in parts {
-        report.rows.extend(p.rows);
-        post_rows.extend(p.post_rows);
+        if report.rows.is_empty() {
+            report.rows = p.rows;
+            report.rows.reserve(total - report.rows.len());
+            post_rows = p.post_rows;
+        } else {
+            report.rows.extend(p.rows);
+            post_rows.extend(p.post_rows);
+        }
         report.posts_scanned += p.posts_scanned;
         report.reposts_skipped += p.reposts_skipped;
         report.sensitive.texts += p.sensitive.texts;
