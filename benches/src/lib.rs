@@ -36,6 +36,13 @@ pub fn cpu_seconds() -> Option<f64> {
 /// CPU time (user + system) of the whole process so far, every thread included (`getrusage` through
 /// `/proc/self/stat`), in seconds: the measure for the multi-threaded load.
 pub fn process_cpu_seconds() -> Option<f64> {
+    process_times().map(|(user, system)| user + system)
+}
+
+/// The process's user and system CPU time so far, every thread included, in seconds. The system
+/// time is the kernel working for the process: reading the input, and faulting in (zeroing) the
+/// memory it touches for the first time.
+pub fn process_times() -> Option<(f64, f64)> {
     let s = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The command name may hold spaces: the fields start after its closing parenthesis.
     let rest = &s[s.rfind(')')? + 2..];
@@ -43,7 +50,7 @@ pub fn process_cpu_seconds() -> Option<f64> {
     let utime: f64 = f.next()?.parse().ok()?;
     let stime: f64 = f.next()?.parse().ok()?;
     // USER_HZ is 100 on every Linux this runs on.
-    Some((utime + stime) / 100.0)
+    Some((utime / 100.0, stime / 100.0))
 }
 
 /// The key of an account in the answers: its id, else `@` and its lower-case handle.

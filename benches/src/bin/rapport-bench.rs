@@ -4,7 +4,8 @@
 //!   (`rapport_sample`) or the twarc2 search-dump shape (`rapport_benches::twarc`).
 //! * `rapport-bench run FILE [--stages all|load|parse] [--answers OUT]` runs the stages on the file and
 //!   prints one JSON object: seconds per stage, CPU seconds of the thread (`cpu`) and of the whole
-//!   process (`process_cpu`, every thread), the peak RSS after each stage, and with `--answers`
+//!   process (`process_cpu`, every thread; `process_sys` its system part: reading the input and
+//!   faulting in fresh memory), the peak RSS after each stage, and with `--answers`
 //!   writes the answers the driver compares with the Python reference.
 //! * `rapport-bench files FILE [--out DIR]` loads the JSONL, then times the Arrow tables and files of
 //!   rapport-arrow: the posts table as a record batch, the Parquet corpus file written and read back
@@ -26,7 +27,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rapport_benches::twarc::{TwarcConfig, write_twarc_file};
 use rapport_benches::{
     EngagementFeatures, account_key, cpu_seconds, engagement, hashtag_answer, hashtags_per_account,
-    load_answer, pageranks, peak_rss_bytes, process_cpu_seconds, threads,
+    load_answer, pageranks, peak_rss_bytes, process_times, threads,
 };
 use rapport_core::skills::{EvidenceOptions, Matcher, Taxonomy, evidence};
 use rapport_sample::{SampleConfig, write_sample_file};
@@ -109,6 +110,8 @@ struct Timer {
     samples: BTreeMap<String, Vec<f64>>,
     cpu: BTreeMap<String, f64>,
     process_cpu: BTreeMap<String, f64>,
+    /// The system part of `process_cpu`.
+    process_sys: BTreeMap<String, f64>,
     peaks: BTreeMap<String, u64>,
 }
 
@@ -147,11 +150,13 @@ impl Timer {
         stage_boundary(name);
         let t0 = Instant::now();
         let c0 = cpu_seconds().unwrap_or(0.0);
-        let p0 = process_cpu_seconds().unwrap_or(0.0);
+        let (u0, s0) = process_times().unwrap_or((0.0, 0.0));
         let r = f();
         stage_boundary(name);
+        let (u1, s1) = process_times().unwrap_or((0.0, 0.0));
         self.process_cpu
-            .insert(name.to_owned(), process_cpu_seconds().unwrap_or(0.0) - p0);
+            .insert(name.to_owned(), (u1 + s1) - (u0 + s0));
+        self.process_sys.insert(name.to_owned(), s1 - s0);
         self.cpu
             .insert(name.to_owned(), cpu_seconds().unwrap_or(0.0) - c0);
         let samples = self.samples.entry(name.to_owned()).or_default();
@@ -177,6 +182,7 @@ fn files(input: &std::path::Path, out: Option<PathBuf>) -> Result<(), Box<dyn st
         samples: BTreeMap::new(),
         cpu: BTreeMap::new(),
         process_cpu: BTreeMap::new(),
+        process_sys: BTreeMap::new(),
         peaks: BTreeMap::new(),
     };
     let c = import_jsonl(input, &ImportOptions::default())?.corpus;
@@ -266,6 +272,7 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
                 samples: BTreeMap::new(),
                 cpu: BTreeMap::new(),
                 process_cpu: BTreeMap::new(),
+                process_sys: BTreeMap::new(),
                 peaks: BTreeMap::new(),
             };
             let mut ans = serde_json::Map::new();
@@ -308,7 +315,7 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "{}",
                 json!({"times": t.times, "samples": t.samples, "cpu": t.cpu, "process_cpu": t.process_cpu,
-                       "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes(), "threads": n_threads,
+                       "process_sys": t.process_sys, "peak_rss": t.peaks, "peak_rss_total": peak_rss_bytes(), "threads": n_threads,
                        "allocator": if cfg!(feature = "mimalloc") { "mimalloc" } else { "system" },
                        "answers": counts})
             );
