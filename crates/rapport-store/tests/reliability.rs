@@ -390,6 +390,37 @@ fn a_writer_locked_out_past_the_busy_timeout_gets_an_error_naming_the_store() {
 }
 
 #[test]
+fn an_open_held_off_by_another_writer_gives_up_after_the_busy_timeout_and_says_how_long() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("held.db");
+    // Another program holds the file (still in rollback-journal mode) exclusively: the open's switch
+    // to WAL cannot even read it.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch("CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);")
+        .unwrap();
+    let start = std::time::Instant::now();
+    let err = Store::open(&path).unwrap_err();
+    let took = start.elapsed();
+    let waited = match err {
+        StoreError::Locked { waited_ms, .. } => waited_ms,
+        ref other => panic!("{other}"),
+    };
+    // The real wait, about the 5 s busy timeout, and not the timeout again for every retry.
+    assert!(
+        (4_500..=took.as_millis() as u64).contains(&waited),
+        "{waited} ms, took {took:?}"
+    );
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    raw.execute_batch("COMMIT").unwrap();
+    drop(raw);
+    Store::open(&path).unwrap();
+}
+
+#[test]
 fn two_syncs_on_one_store_serialise_through_the_sync_lock() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sync.db");

@@ -137,16 +137,23 @@ fn journal_mode_wal(
 ) -> std::result::Result<String, (rusqlite::Error, Duration)> {
     let start = std::time::Instant::now();
     let mut pause = Duration::from_millis(1);
-    loop {
+    let answer = loop {
         match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
-            Ok(mode) => return Ok(mode),
+            Ok(mode) => break Ok(mode),
             Err(e) if is_busy(&e) && start.elapsed() < busy => {
                 std::thread::sleep(pause.min(busy.saturating_sub(start.elapsed())));
                 pause = (pause * 2).min(Duration::from_millis(50));
+                // A retry waits (in SQLite's busy handler) only for what is left of the timeout,
+                // so that the whole open never waits much longer than `busy`.
+                let left = busy.saturating_sub(start.elapsed());
+                conn.busy_timeout(left.max(Duration::from_millis(1)))
+                    .map_err(|e| (e, start.elapsed()))?;
             }
-            Err(e) => return Err((e, start.elapsed())),
+            Err(e) => break Err((e, start.elapsed())),
         }
-    }
+    };
+    conn.busy_timeout(busy).map_err(|e| (e, start.elapsed()))?;
+    answer
 }
 
 /// A busy or locked database becomes [`StoreError::Locked`], naming the file.
